@@ -1,0 +1,146 @@
+//! Layout of the VM context: the one `#[repr(C)]` block per instance that the interpreter,
+//! compiled code and the runtime all read.
+//!
+//! ```text
+//! +0                 magic: u32 (VMCONTEXT_MAGIC), padding
+//! +8                 runtime: *mut ()  (the owning store, opaque to compiled code)
+//! +memories_begin    [*mut VMMemoryDefinition; num_memories]   imports first
+//! +tables_begin      [*mut VMTableDefinition;  num_tables]
+//! +globals_begin     [*mut VMGlobalDefinition; num_globals]
+//! +funcs_begin       [*const VMFuncRef;        num_funcs]
+//! +type_ids_begin    [u32;                     num_types]       engine-wide signature ids
+//! ```
+//!
+//! The pointed-to definitions are owned by the store and never move, so an instance that imports
+//! a memory reads the same definition as the instance that exports it.
+//!
+//! * `VMMemoryDefinition { base: *mut u8, current_length: usize }`
+//! * `VMTableDefinition { base: *mut u64, current_elements: u64 }`, elements are raw references
+//!   (a `*const VMFuncRef` for funcref, `externref index + 1` for externref, 0 for null)
+//! * `VMGlobalDefinition { storage: [u8; 16] }`, 16-byte aligned, value in the low bytes
+//! * `VMFuncRef { wasm_call: *const u8, vmctx: *mut VMContext, type_id: u32, func_id: u32 }`
+
+/// Marks a valid VM context (`"wdgc"` little-endian).
+pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wdgc");
+
+/// Byte offsets inside the VM context of an instance with the given entity counts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VMOffsets {
+    /// Pointer size of the target in bytes.
+    pub ptr_size: u32,
+    /// Memories (imported and defined).
+    pub num_memories: u32,
+    /// Tables (imported and defined).
+    pub num_tables: u32,
+    /// Globals (imported and defined).
+    pub num_globals: u32,
+    /// Functions (imported and defined).
+    pub num_funcs: u32,
+    /// Types in the module's type section.
+    pub num_types: u32,
+}
+
+impl VMOffsets {
+    /// The layout for a module's entity counts on a target with `ptr_size`-byte pointers.
+    pub fn new(ptr_size: u32, module: &crate::ModuleInfo) -> Self {
+        VMOffsets {
+            ptr_size,
+            num_memories: module.memories.len() as u32,
+            num_tables: module.tables.len() as u32,
+            num_globals: module.globals.len() as u32,
+            num_funcs: module.funcs.len() as u32,
+            num_types: module.types.len() as u32,
+        }
+    }
+
+    /// Offset of the magic number.
+    pub fn magic(&self) -> u32 {
+        0
+    }
+    /// Offset of the runtime (store) pointer.
+    pub fn runtime(&self) -> u32 {
+        8
+    }
+    /// Start of the memory pointer array.
+    pub fn memories_begin(&self) -> u32 {
+        8 + self.ptr_size
+    }
+    /// Start of the table pointer array.
+    pub fn tables_begin(&self) -> u32 {
+        self.memories_begin() + self.num_memories * self.ptr_size
+    }
+    /// Start of the global pointer array.
+    pub fn globals_begin(&self) -> u32 {
+        self.tables_begin() + self.num_tables * self.ptr_size
+    }
+    /// Start of the function reference pointer array.
+    pub fn funcs_begin(&self) -> u32 {
+        self.globals_begin() + self.num_globals * self.ptr_size
+    }
+    /// Start of the signature id array.
+    pub fn type_ids_begin(&self) -> u32 {
+        self.funcs_begin() + self.num_funcs * self.ptr_size
+    }
+    /// Total size in bytes, rounded up to 16.
+    pub fn size(&self) -> u32 {
+        (self.type_ids_begin() + self.num_types * 4).next_multiple_of(16)
+    }
+    /// Offset of the pointer to memory `i`'s definition.
+    pub fn memory(&self, i: u32) -> u32 {
+        assert!(i < self.num_memories);
+        self.memories_begin() + i * self.ptr_size
+    }
+    /// Offset of the pointer to table `i`'s definition.
+    pub fn table(&self, i: u32) -> u32 {
+        assert!(i < self.num_tables);
+        self.tables_begin() + i * self.ptr_size
+    }
+    /// Offset of the pointer to global `i`'s definition.
+    pub fn global(&self, i: u32) -> u32 {
+        assert!(i < self.num_globals);
+        self.globals_begin() + i * self.ptr_size
+    }
+    /// Offset of the pointer to function `i`'s `VMFuncRef`.
+    pub fn func(&self, i: u32) -> u32 {
+        assert!(i < self.num_funcs);
+        self.funcs_begin() + i * self.ptr_size
+    }
+    /// Offset of type `i`'s engine-wide signature id.
+    pub fn type_id(&self, i: u32) -> u32 {
+        assert!(i < self.num_types);
+        self.type_ids_begin() + i * 4
+    }
+
+    /// `VMMemoryDefinition::base`.
+    pub fn memory_base(&self) -> u32 {
+        0
+    }
+    /// `VMMemoryDefinition::current_length`.
+    pub fn memory_current_length(&self) -> u32 {
+        self.ptr_size
+    }
+    /// `VMTableDefinition::base`.
+    pub fn table_base(&self) -> u32 {
+        0
+    }
+    /// `VMTableDefinition::current_elements`.
+    pub fn table_current_elements(&self) -> u32 {
+        self.ptr_size
+    }
+    /// `VMFuncRef::wasm_call`.
+    pub fn func_ref_wasm_call(&self) -> u32 {
+        0
+    }
+    /// `VMFuncRef::vmctx`.
+    pub fn func_ref_vmctx(&self) -> u32 {
+        self.ptr_size
+    }
+    /// `VMFuncRef::type_id`.
+    pub fn func_ref_type_id(&self) -> u32 {
+        2 * self.ptr_size
+    }
+    /// `VMFuncRef::func_id`.
+    pub fn func_ref_func_id(&self) -> u32 {
+        2 * self.ptr_size + 4
+    }
+}
