@@ -4,8 +4,8 @@
  * doubly-recursive definition, so the work is about 1.6^n calls. */
 
 typedef int result_t;
-#define DEFAULT_ARG 32
-#define SMALL_ARG 25
+#define DEFAULT_ARG 35
+#define SMALL_ARG 30
 
 static int fib(int n) {
     if (n < 2)

@@ -7,10 +7,10 @@
  * result bit-exact across compilers and runtimes. */
 
 typedef long long result_t;
-#define DEFAULT_ARG 200
-#define SMALL_ARG 64
+#define DEFAULT_ARG 280
+#define SMALL_ARG 128
 
-#define MAX_N 256
+#define MAX_N 320
 
 static double a[MAX_N * MAX_N];
 static double b[MAX_N * MAX_N];

@@ -7,8 +7,8 @@
  * bits are the same on every conforming runtime. */
 
 typedef long long result_t;
-#define DEFAULT_ARG 1000000
-#define SMALL_ARG 100000
+#define DEFAULT_ARG 300000
+#define SMALL_ARG 30000
 
 #define PI 3.141592653589793
 #define SOLAR_MASS (4 * PI * PI)

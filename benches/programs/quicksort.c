@@ -7,8 +7,8 @@
  * of every sorted array with its index, so an unsorted element changes it. */
 
 typedef int result_t;
-#define DEFAULT_ARG 40
-#define SMALL_ARG 4
+#define DEFAULT_ARG 12
+#define SMALL_ARG 1
 
 #define LEN 65536
 #define INSERTION_MAX 16

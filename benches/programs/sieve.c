@@ -5,8 +5,8 @@
  * prime count and the largest prime of every pass. */
 
 typedef int result_t;
-#define DEFAULT_ARG 100
-#define SMALL_ARG 10
+#define DEFAULT_ARG 16
+#define SMALL_ARG 2
 
 #define LIMIT (1 << 20)
 

@@ -219,11 +219,17 @@ mod tests {
     fn i64_trunc_s_boundaries() {
         assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
         assert_eq!(i64_trunc_f32_s(9223372036854775808.0), Err(OVERFLOW));
-        assert_eq!(i64_trunc_f32_s(9223371487098961920.0), Ok(9223371487098961920));
+        assert_eq!(
+            i64_trunc_f32_s(9223371487098961920.0),
+            Ok(9223371487098961920)
+        );
         assert_eq!(i64_trunc_f32_s(-9223373136366403584.0), Err(OVERFLOW));
         assert_eq!(i64_trunc_f64_s(-9223372036854775808.0), Ok(i64::MIN));
         assert_eq!(i64_trunc_f64_s(-9223372036854777856.0), Err(OVERFLOW));
-        assert_eq!(i64_trunc_f64_s(9223372036854774784.0), Ok(9223372036854774784));
+        assert_eq!(
+            i64_trunc_f64_s(9223372036854774784.0),
+            Ok(9223372036854774784)
+        );
         assert_eq!(i64_trunc_f64_s(9223372036854775808.0), Err(OVERFLOW));
     }
 
@@ -231,11 +237,17 @@ mod tests {
     fn i64_trunc_u_boundaries() {
         assert_eq!(i64_trunc_f32_u(-0.9), Ok(0));
         assert_eq!(i64_trunc_f32_u(-1.0), Err(OVERFLOW));
-        assert_eq!(i64_trunc_f32_u(18446742974197923840.0), Ok(18446742974197923840));
+        assert_eq!(
+            i64_trunc_f32_u(18446742974197923840.0),
+            Ok(18446742974197923840)
+        );
         assert_eq!(i64_trunc_f32_u(18446744073709551616.0), Err(OVERFLOW));
         assert_eq!(i64_trunc_f64_u(-0.9), Ok(0));
         assert_eq!(i64_trunc_f64_u(-1.0), Err(OVERFLOW));
-        assert_eq!(i64_trunc_f64_u(18446744073709549568.0), Ok(18446744073709549568));
+        assert_eq!(
+            i64_trunc_f64_u(18446744073709549568.0),
+            Ok(18446744073709549568)
+        );
         assert_eq!(i64_trunc_f64_u(18446744073709551616.0), Err(OVERFLOW));
     }
 }

@@ -1,0 +1,290 @@
+//! Engine configuration: the WebAssembly feature set and resource limits.
+
+use wasmparser::WasmFeatures;
+
+/// A WebAssembly proposal that can be switched on or off, named as WasmEdge's flags name it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Proposal {
+    /// Import/export of mutable globals (Wasm 1.0).
+    MutableGlobals,
+    /// Non-trapping float-to-int conversions (Wasm 2.0).
+    NonTrapFloatToInt,
+    /// Sign-extension operators (Wasm 2.0).
+    SignExtension,
+    /// Multi-value (Wasm 2.0).
+    MultiValue,
+    /// Bulk memory operations (Wasm 2.0).
+    BulkMemory,
+    /// Reference types (Wasm 2.0).
+    ReferenceTypes,
+    /// Fixed-width SIMD (Wasm 2.0).
+    Simd,
+    /// Tail calls (Wasm 3.0).
+    TailCall,
+    /// Extended constant expressions (Wasm 3.0).
+    ExtendedConst,
+    /// Typed function references (Wasm 3.0).
+    FunctionReferences,
+    /// Garbage collection (Wasm 3.0).
+    Gc,
+    /// Multiple memories (Wasm 3.0).
+    MultiMemory,
+    /// Relaxed SIMD (Wasm 3.0).
+    RelaxedSimd,
+    /// Exception handling (Wasm 3.0).
+    ExceptionHandling,
+    /// 64-bit memories (Wasm 3.0).
+    Memory64,
+    /// Threads: shared memories and atomics.
+    Threads,
+}
+
+impl Proposal {
+    /// Every proposal.
+    pub const ALL: [Proposal; 16] = [
+        Proposal::MutableGlobals,
+        Proposal::NonTrapFloatToInt,
+        Proposal::SignExtension,
+        Proposal::MultiValue,
+        Proposal::BulkMemory,
+        Proposal::ReferenceTypes,
+        Proposal::Simd,
+        Proposal::TailCall,
+        Proposal::ExtendedConst,
+        Proposal::FunctionReferences,
+        Proposal::Gc,
+        Proposal::MultiMemory,
+        Proposal::RelaxedSimd,
+        Proposal::ExceptionHandling,
+        Proposal::Memory64,
+        Proposal::Threads,
+    ];
+
+    /// The name WasmEdge's `--enable-NAME` / `--disable-NAME` flags use.
+    pub fn flag_name(self) -> &'static str {
+        match self {
+            Proposal::MutableGlobals => "import-export-mut-globals",
+            Proposal::NonTrapFloatToInt => "non-trap-float-to-int",
+            Proposal::SignExtension => "sign-extension-operators",
+            Proposal::MultiValue => "multi-value",
+            Proposal::BulkMemory => "bulk-memory",
+            Proposal::ReferenceTypes => "reference-types",
+            Proposal::Simd => "simd",
+            Proposal::TailCall => "tail-call",
+            Proposal::ExtendedConst => "extended-const",
+            Proposal::FunctionReferences => "function-reference",
+            Proposal::Gc => "gc",
+            Proposal::MultiMemory => "multi-memory",
+            Proposal::RelaxedSimd => "relaxed-simd",
+            Proposal::ExceptionHandling => "exception-handling",
+            Proposal::Memory64 => "memory64",
+            Proposal::Threads => "threads",
+        }
+    }
+
+    /// The proposal a flag name designates (accepting WasmEdge's spellings and old aliases).
+    pub fn from_flag_name(name: &str) -> Option<Proposal> {
+        let p = match name {
+            "import-export-mut-globals" | "mutable-globals" => Proposal::MutableGlobals,
+            "non-trap-float-to-int" | "saturating-float-to-int" => Proposal::NonTrapFloatToInt,
+            "sign-extension-operators" | "sign-extension" => Proposal::SignExtension,
+            "multi-value" => Proposal::MultiValue,
+            "bulk-memory" => Proposal::BulkMemory,
+            "reference-types" => Proposal::ReferenceTypes,
+            "simd" => Proposal::Simd,
+            "tail-call" => Proposal::TailCall,
+            "extended-const" => Proposal::ExtendedConst,
+            "function-reference" | "function-references" => Proposal::FunctionReferences,
+            "gc" => Proposal::Gc,
+            "multi-memory" => Proposal::MultiMemory,
+            "relaxed-simd" => Proposal::RelaxedSimd,
+            "exception-handling" => Proposal::ExceptionHandling,
+            "memory64" => Proposal::Memory64,
+            "threads" => Proposal::Threads,
+            _ => return None,
+        };
+        Some(p)
+    }
+
+    fn wasmparser_features(self) -> WasmFeatures {
+        match self {
+            Proposal::MutableGlobals => WasmFeatures::MUTABLE_GLOBAL,
+            Proposal::NonTrapFloatToInt => WasmFeatures::SATURATING_FLOAT_TO_INT,
+            Proposal::SignExtension => WasmFeatures::SIGN_EXTENSION,
+            Proposal::MultiValue => WasmFeatures::MULTI_VALUE,
+            Proposal::BulkMemory => WasmFeatures::BULK_MEMORY | WasmFeatures::BULK_MEMORY_OPT,
+            Proposal::ReferenceTypes => {
+                WasmFeatures::REFERENCE_TYPES | WasmFeatures::CALL_INDIRECT_OVERLONG
+            }
+            Proposal::Simd => WasmFeatures::SIMD,
+            Proposal::TailCall => WasmFeatures::TAIL_CALL,
+            Proposal::ExtendedConst => WasmFeatures::EXTENDED_CONST,
+            Proposal::FunctionReferences => WasmFeatures::FUNCTION_REFERENCES,
+            Proposal::Gc => WasmFeatures::GC,
+            Proposal::MultiMemory => WasmFeatures::MULTI_MEMORY,
+            Proposal::RelaxedSimd => WasmFeatures::RELAXED_SIMD,
+            Proposal::ExceptionHandling => WasmFeatures::EXCEPTIONS,
+            Proposal::Memory64 => WasmFeatures::MEMORY64,
+            Proposal::Threads => WasmFeatures::THREADS,
+        }
+    }
+}
+
+/// The set of enabled proposals.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Features {
+    enabled: [bool; Proposal::ALL.len()],
+}
+
+impl Features {
+    fn of(list: &[Proposal]) -> Self {
+        let mut f = Features { enabled: [false; Proposal::ALL.len()] };
+        for &p in list {
+            f.enable(p);
+        }
+        f
+    }
+
+    /// WebAssembly 1.0 (MVP plus mutable-global import/export).
+    pub fn wasm1() -> Self {
+        Features::of(&[Proposal::MutableGlobals])
+    }
+
+    /// WebAssembly 2.0.
+    pub fn wasm2() -> Self {
+        Features::of(&[
+            Proposal::MutableGlobals,
+            Proposal::NonTrapFloatToInt,
+            Proposal::SignExtension,
+            Proposal::MultiValue,
+            Proposal::BulkMemory,
+            Proposal::ReferenceTypes,
+            Proposal::Simd,
+        ])
+    }
+
+    /// WebAssembly 3.0 (every 3.0 proposal, threads excluded).
+    pub fn wasm3() -> Self {
+        let mut f = Features::wasm2();
+        for p in [
+            Proposal::TailCall,
+            Proposal::ExtendedConst,
+            Proposal::FunctionReferences,
+            Proposal::Gc,
+            Proposal::MultiMemory,
+            Proposal::RelaxedSimd,
+            Proposal::ExceptionHandling,
+            Proposal::Memory64,
+        ] {
+            f.enable(p);
+        }
+        f
+    }
+
+    /// Turns a proposal on.
+    pub fn enable(&mut self, p: Proposal) -> &mut Self {
+        self.enabled[p as usize] = true;
+        self
+    }
+
+    /// Turns a proposal off.
+    pub fn disable(&mut self, p: Proposal) -> &mut Self {
+        self.enabled[p as usize] = false;
+        self
+    }
+
+    /// Whether a proposal is on.
+    pub fn is_enabled(&self, p: Proposal) -> bool {
+        self.enabled[p as usize]
+    }
+
+    /// The feature set wasmparser validates with.
+    pub fn to_wasmparser(&self) -> WasmFeatures {
+        let mut f = WasmFeatures::MVP;
+        for p in Proposal::ALL {
+            if self.is_enabled(p) {
+                f |= p.wasmparser_features();
+            }
+        }
+        f
+    }
+}
+
+impl Default for Features {
+    /// What Wedge executes today: WebAssembly 2.0 plus tail calls, extended constant
+    /// expressions and multiple memories.
+    fn default() -> Self {
+        let mut f = Features::wasm2();
+        f.enable(Proposal::TailCall).enable(Proposal::ExtendedConst).enable(Proposal::MultiMemory);
+        f
+    }
+}
+
+/// Configuration of an [`Engine`](crate::Engine).
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) features: Features,
+    pub(crate) max_call_depth: usize,
+    pub(crate) max_stack_values: usize,
+    pub(crate) memory_page_limit: u32,
+    pub(crate) max_table_elements: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            features: Features::default(),
+            max_call_depth: 100_000,
+            max_stack_values: 16 << 20,
+            memory_page_limit: 65536,
+            max_table_elements: 10_000_000,
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration.
+    pub fn new() -> Self {
+        Config::default()
+    }
+
+    /// The enabled proposals.
+    pub fn features(&self) -> &Features {
+        &self.features
+    }
+
+    /// The enabled proposals, to change them.
+    pub fn features_mut(&mut self) -> &mut Features {
+        &mut self.features
+    }
+
+    /// Replaces the feature set.
+    pub fn set_features(&mut self, features: Features) -> &mut Self {
+        self.features = features;
+        self
+    }
+
+    /// The deepest guest call nesting before "call stack exhausted" (default 100 000).
+    pub fn max_call_depth(&mut self, depth: usize) -> &mut Self {
+        self.max_call_depth = depth.max(1);
+        self
+    }
+
+    /// The most 16-byte value cells the guest's value stack may use (default 16 Mi, 256 MiB).
+    pub fn max_stack_values(&mut self, cells: usize) -> &mut Self {
+        self.max_stack_values = cells.max(1024);
+        self
+    }
+
+    /// The most 64 KiB pages any memory may have (default 65536, the whole 32-bit space).
+    pub fn memory_page_limit(&mut self, pages: u32) -> &mut Self {
+        self.memory_page_limit = pages.min(65536);
+        self
+    }
+
+    /// The most elements any table may have (default 10 million).
+    pub fn max_table_elements(&mut self, n: u32) -> &mut Self {
+        self.max_table_elements = n;
+        self
+    }
+}

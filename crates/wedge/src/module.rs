@@ -1,0 +1,114 @@
+//! Modules: decoded and validated once, shareable across threads and stores.
+
+use crate::interp::CompiledFunc;
+use crate::{Engine, Error};
+use std::sync::{Arc, OnceLock};
+use wedge_environ::{EntityIndex, ExternType, ModuleInfo};
+
+/// A validated WebAssembly module. Cheap to clone; `Send + Sync`.
+#[derive(Clone, Debug)]
+pub struct Module(Arc<ModuleInner>);
+
+#[derive(Debug)]
+pub(crate) struct ModuleInner {
+    pub(crate) engine: Engine,
+    pub(crate) info: ModuleInfo,
+    pub(crate) bytes: Box<[u8]>,
+    /// Engine-wide signature id of each type index.
+    pub(crate) type_ids: Box<[u32]>,
+    /// Interpreter code of each defined function, translated on first call.
+    pub(crate) code: Box<[OnceLock<Result<Arc<CompiledFunc>, String>>]>,
+}
+
+/// An import a module declares.
+#[derive(Clone, Debug)]
+pub struct ImportType<'a> {
+    /// Module name.
+    pub module: &'a str,
+    /// Field name.
+    pub name: &'a str,
+    /// Expected type.
+    pub ty: ExternType,
+}
+
+/// An export a module declares.
+#[derive(Clone, Debug)]
+pub struct ExportType<'a> {
+    /// Export name.
+    pub name: &'a str,
+    /// Its type.
+    pub ty: ExternType,
+}
+
+impl Module {
+    /// Decodes and validates a binary module with the engine's feature set.
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {
+        let bytes = bytes.as_ref();
+        let info = ModuleInfo::parse(bytes, engine.config().features.to_wasmparser())?;
+        let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
+        let code = (0..info.bodies.len()).map(|_| OnceLock::new()).collect();
+        Ok(Module(Arc::new(ModuleInner {
+            engine: engine.clone(),
+            info,
+            bytes: bytes.into(),
+            type_ids,
+            code,
+        })))
+    }
+
+    /// Checks that `bytes` decode and validate, without keeping the module.
+    pub fn validate(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<(), Error> {
+        ModuleInfo::parse(bytes.as_ref(), engine.config().features.to_wasmparser())?;
+        Ok(())
+    }
+
+    /// The engine the module was validated with.
+    pub fn engine(&self) -> &Engine {
+        &self.0.engine
+    }
+
+    /// The module's name from its `name` section.
+    pub fn name(&self) -> Option<&str> {
+        self.0.info.name.as_deref()
+    }
+
+    /// The imports the module needs, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType<'_>> + '_ {
+        let info = &self.0.info;
+        info.imports.iter().map(move |i| ImportType {
+            module: &i.module,
+            name: &i.name,
+            ty: info.entity_type(i.index),
+        })
+    }
+
+    /// The module's exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
+        let info = &self.0.info;
+        info.exports.iter().map(move |e| ExportType { name: &e.name, ty: info.entity_type(e.index) })
+    }
+
+    /// The type of an export, if it exists.
+    pub fn get_export(&self, name: &str) -> Option<ExternType> {
+        self.0.info.export_map.get(name).map(|&i: &EntityIndex| self.0.info.entity_type(i))
+    }
+
+    pub(crate) fn inner(&self) -> &ModuleInner {
+        &self.0
+    }
+
+    /// The interpreter code of defined function `def` (translated on first use).
+    pub(crate) fn compiled(&self, def: u32) -> Result<Arc<CompiledFunc>, Error> {
+        let inner = &*self.0;
+        let slot = &inner.code[def as usize];
+        match slot.get_or_init(|| crate::interp::translate(inner, def).map(Arc::new)) {
+            Ok(f) => Ok(f.clone()),
+            Err(m) => Err(Error::new(crate::ErrorKind::Module(wedge_environ::ModuleError {
+                kind: wedge_environ::ModuleErrorKind::Unsupported,
+                offset: inner.info.bodies[def as usize].range.start,
+                func_index: Some(inner.info.num_imported_funcs + def),
+                message: m.clone(),
+            }))),
+        }
+    }
+}

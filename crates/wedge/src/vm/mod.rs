@@ -1,0 +1,187 @@
+//! The runtime's low level: the `#[repr(C)]` structures that every tier reads (laid out as
+//! `wedge_environ::VMOffsets` describes), linear memories and the OS layer. This is where the
+//! runtime's unsafe code lives.
+
+#![allow(unsafe_code, reason = "VM context and linear memory access")]
+
+pub mod memory;
+pub mod sys;
+
+use wedge_environ::{VMCONTEXT_MAGIC, VMOffsets};
+
+/// A linear memory's base and current length.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMMemoryDefinition {
+    /// First byte of the memory.
+    pub base: *mut u8,
+    /// Accessible length in bytes.
+    pub current_length: usize,
+}
+
+impl VMMemoryDefinition {
+    /// The accessible bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        // SAFETY: `base..base+current_length` is committed, readable memory owned by the
+        // `LinearMemory` that owns this definition, and it outlives `&self`.
+        unsafe { std::slice::from_raw_parts(self.base, self.current_length) }
+    }
+
+    /// The accessible bytes, writable.
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        // SAFETY: as in `as_slice`; `&mut self` gives exclusive access to the definition and,
+        // by the store's ownership discipline, to the memory.
+        unsafe { std::slice::from_raw_parts_mut(self.base, self.current_length) }
+    }
+}
+
+/// A table's elements (raw references) and current size.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMTableDefinition {
+    /// First element.
+    pub base: *mut u64,
+    /// Number of elements.
+    pub current_elements: u64,
+}
+
+/// A global's value, in the low bytes of 16 bytes.
+#[repr(C, align(16))]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct VMGlobalDefinition {
+    /// The value's bits.
+    pub storage: u128,
+}
+
+/// What a function reference points to: how to call the function, from any tier.
+#[repr(C)]
+#[derive(Debug)]
+pub struct VMFuncRef {
+    /// Native code with the compiled calling convention, or null while only interpreted.
+    pub wasm_call: *const u8,
+    /// The callee's instance context (null for host functions).
+    pub vmctx: *mut VMContext,
+    /// Engine-wide signature id.
+    pub type_id: u32,
+    /// Index of the function in its store.
+    pub func_id: u32,
+}
+
+/// Opaque marker type for a VM context pointer.
+#[derive(Debug)]
+pub struct VMContext {
+    _private: [u8; 0],
+}
+
+/// An instance's VM context: a block of memory laid out by [`VMOffsets`].
+#[derive(Debug)]
+pub struct VMContextBox {
+    buf: Box<[u128]>,
+    offsets: VMOffsets,
+}
+
+impl VMContextBox {
+    /// A zeroed context with the magic number set.
+    pub fn new(offsets: VMOffsets) -> Self {
+        let cells = (offsets.size() as usize).div_ceil(16);
+        let mut b = VMContextBox { buf: vec![0u128; cells].into_boxed_slice(), offsets };
+        b.write::<u32>(b.offsets.magic(), VMCONTEXT_MAGIC);
+        b
+    }
+
+    /// The layout.
+    pub fn offsets(&self) -> &VMOffsets {
+        &self.offsets
+    }
+
+    /// The context pointer handed to compiled code and function references.
+    pub fn as_ptr(&mut self) -> *mut VMContext {
+        self.buf.as_mut_ptr().cast()
+    }
+
+    fn write<T: Copy>(&mut self, offset: u32, value: T) {
+        let end = offset as usize + std::mem::size_of::<T>();
+        assert!(end <= self.buf.len() * 16 && offset as usize % std::mem::align_of::<T>() == 0);
+        // SAFETY: bounds and alignment checked above; the buffer is plain bytes we own.
+        unsafe { self.buf.as_mut_ptr().cast::<u8>().add(offset as usize).cast::<T>().write(value) }
+    }
+
+    fn read<T: Copy>(&self, offset: u32) -> T {
+        let end = offset as usize + std::mem::size_of::<T>();
+        assert!(end <= self.buf.len() * 16 && offset as usize % std::mem::align_of::<T>() == 0);
+        // SAFETY: bounds and alignment checked above; every field was initialized (zeroed).
+        unsafe { self.buf.as_ptr().cast::<u8>().add(offset as usize).cast::<T>().read() }
+    }
+
+    /// Sets the runtime pointer.
+    pub fn set_runtime(&mut self, p: *mut ()) {
+        self.write(self.offsets.runtime(), p);
+    }
+    /// Sets memory `i`'s definition pointer.
+    pub fn set_memory(&mut self, i: u32, p: *mut VMMemoryDefinition) {
+        self.write(self.offsets.memory(i), p);
+    }
+    /// Memory `i`'s definition pointer.
+    pub fn memory(&self, i: u32) -> *mut VMMemoryDefinition {
+        self.read(self.offsets.memory(i))
+    }
+    /// Sets table `i`'s definition pointer.
+    pub fn set_table(&mut self, i: u32, p: *mut VMTableDefinition) {
+        self.write(self.offsets.table(i), p);
+    }
+    /// Table `i`'s definition pointer.
+    pub fn table(&self, i: u32) -> *mut VMTableDefinition {
+        self.read(self.offsets.table(i))
+    }
+    /// Sets global `i`'s definition pointer.
+    pub fn set_global(&mut self, i: u32, p: *mut VMGlobalDefinition) {
+        self.write(self.offsets.global(i), p);
+    }
+    /// Global `i`'s definition pointer.
+    pub fn global(&self, i: u32) -> *mut VMGlobalDefinition {
+        self.read(self.offsets.global(i))
+    }
+    /// Sets function `i`'s reference pointer.
+    pub fn set_func(&mut self, i: u32, p: *const VMFuncRef) {
+        self.write(self.offsets.func(i), p);
+    }
+    /// Function `i`'s reference pointer.
+    pub fn func(&self, i: u32) -> *const VMFuncRef {
+        self.read(self.offsets.func(i))
+    }
+    /// Sets type `i`'s engine-wide signature id.
+    pub fn set_type_id(&mut self, i: u32, id: u32) {
+        self.write(self.offsets.type_id(i), id);
+    }
+    /// Type `i`'s engine-wide signature id.
+    pub fn type_id(&self, i: u32) -> u32 {
+        self.read(self.offsets.type_id(i))
+    }
+}
+
+// SAFETY: the raw pointers in VM structures point into data owned by the same store (boxed,
+// never moved); a store, with everything it owns, is used by one thread at a time.
+unsafe impl Send for VMContextBox {}
+// SAFETY: see above.
+unsafe impl Send for VMMemoryDefinition {}
+// SAFETY: see above.
+unsafe impl Send for VMTableDefinition {}
+// SAFETY: see above.
+unsafe impl Send for VMFuncRef {}
+
+/// Reads a function reference's store index.
+pub fn func_ref_id(raw: u64) -> Option<u32> {
+    if raw == 0 {
+        return None;
+    }
+    // SAFETY: a non-null funcref value is always a pointer to a live, boxed `VMFuncRef` of the
+    // store that produced it; the store keeps every `VMFuncRef` alive as long as itself.
+    Some(unsafe { (*(raw as usize as *const VMFuncRef)).func_id })
+}
+
+/// Reads a function reference's signature id.
+pub fn func_ref_type_id(raw: u64) -> u32 {
+    debug_assert!(raw != 0);
+    // SAFETY: as in `func_ref_id`; callers check for null first.
+    unsafe { (*(raw as usize as *const VMFuncRef)).type_id }
+}
