@@ -17,7 +17,8 @@ for p in $PROGRAMS; do
     #   (which would be undefined symbols, i.e. imports).
     # -nostdlib --no-entry: a reactor-style module with no _start.
     # --export=run: the only export besides memory.
-    "$CLANG" --target=wasm32 -O2 -ffreestanding -nostdlib \
+    # -mcpu=mvp: MVP instructions only, whatever the clang version defaults to.
+    "$CLANG" --target=wasm32 -mcpu=mvp -O2 -ffreestanding -nostdlib \
         -Wl,--no-entry -Wl,--export=run -Wl,--strip-all \
         -o "$p.wasm" "$p.c"
 done

@@ -500,7 +500,13 @@ impl Builder {
         let err = |e| ModuleError::from_reader(e, None);
         for payload in Parser::new(0).parse_all(bytes) {
             let payload = payload.map_err(err)?;
-            self.validator.payload(&payload).map_err(err)?;
+            let valid = self.validator.payload(&payload).map_err(err)?;
+            if let wasmparser::ValidPayload::Func(func, body) = valid {
+                let func_index = self.info.num_imported_funcs + self.info.bodies.len() as u32;
+                let mut v = func.into_validator(std::mem::take(&mut self.allocs));
+                v.validate(&body).map_err(|e| ModuleError::from_reader(e, Some(func_index)))?;
+                self.allocs = v.into_allocations();
+            }
             self.payload(payload)?;
         }
         Ok(self.info)
@@ -677,15 +683,7 @@ impl Builder {
                 }
             }
             Payload::CodeSectionEntry(body) => {
-                let func_index = info.num_imported_funcs + info.bodies.len() as u32;
                 info.bodies.push(FuncBody { range: body.range() });
-                let func = self
-                    .validator
-                    .code_section_entry(&body)
-                    .map_err(|e| ModuleError::from_reader(e, Some(func_index)))?;
-                let mut v = func.into_validator(std::mem::take(&mut self.allocs));
-                v.validate(&body).map_err(|e| ModuleError::from_reader(e, Some(func_index)))?;
-                self.allocs = v.into_allocations();
             }
             Payload::CustomSection(reader) => {
                 if let wasmparser::KnownCustom::Name(names) = reader.as_known() {

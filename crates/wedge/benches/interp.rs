@@ -25,14 +25,24 @@ use wedge::{Engine, Instance, Module, Store, Val};
 /// The checksums, written by `benches/programs/build.sh --check`.
 const EXPECTED: &str = include_str!("../../../benches/programs/expected.txt");
 
+/// A program's name and its compiled bytes, `benches/programs/<name>.wasm`.
+macro_rules! program {
+    ($name:literal) => {
+        (
+            $name,
+            include_bytes!(concat!("../../../benches/programs/", $name, ".wasm")),
+        )
+    };
+}
+
 /// The compiled programs, by the name `expected.txt` gives them.
 const PROGRAMS: &[(&str, &[u8])] = &[
-    ("fib", include_bytes!("../../../benches/programs/fib.wasm")),
-    ("matmul", include_bytes!("../../../benches/programs/matmul.wasm")),
-    ("sieve", include_bytes!("../../../benches/programs/sieve.wasm")),
-    ("sha256", include_bytes!("../../../benches/programs/sha256.wasm")),
-    ("quicksort", include_bytes!("../../../benches/programs/quicksort.wasm")),
-    ("nbody", include_bytes!("../../../benches/programs/nbody.wasm")),
+    program!("fib"),
+    program!("matmul"),
+    program!("sieve"),
+    program!("sha256"),
+    program!("quicksort"),
+    program!("nbody"),
 ];
 
 /// What `expected.txt` says about one program.
@@ -69,7 +79,11 @@ fn expected(name: &str) -> Expected {
 
 /// The result slot for `run`, typed as the program's result.
 fn result_slot(returns_i64: bool) -> Val {
-    if returns_i64 { Val::I64(0) } else { Val::I32(0) }
+    if returns_i64 {
+        Val::I64(0)
+    } else {
+        Val::I32(0)
+    }
 }
 
 /// Reads `run`'s result back as an i64 (an i32 is sign-extended).

@@ -3,7 +3,7 @@
 use crate::interp::CompiledFunc;
 use crate::{Engine, Error};
 use std::sync::{Arc, OnceLock};
-use wedge_environ::{EntityIndex, ExternType, ModuleInfo};
+use wedge_environ::{EntityIndex, ExternType, ModuleInfo, VMOffsets};
 
 /// A validated WebAssembly module. Cheap to clone; `Send + Sync`.
 #[derive(Clone, Debug)]
@@ -18,6 +18,24 @@ pub(crate) struct ModuleInner {
     pub(crate) type_ids: Box<[u32]>,
     /// Interpreter code of each defined function, translated on first call.
     pub(crate) code: Box<[OnceLock<Result<Arc<CompiledFunc>, String>>]>,
+    /// The VM context layout of this module's instances.
+    pub(crate) offsets: VMOffsets,
+}
+
+impl ModuleInner {
+    /// The interpreter code of defined function `def` (translated on first use).
+    pub(crate) fn code(&self, def: u32) -> Result<&Arc<CompiledFunc>, Error> {
+        let slot = &self.code[def as usize];
+        match slot.get_or_init(|| crate::interp::translate(self, def).map(Arc::new)) {
+            Ok(f) => Ok(f),
+            Err(m) => Err(Error::new(crate::ErrorKind::Module(wedge_environ::ModuleError {
+                kind: wedge_environ::ModuleErrorKind::Unsupported,
+                offset: self.info.bodies[def as usize].range.start,
+                func_index: Some(self.info.num_imported_funcs + def),
+                message: m.clone(),
+            }))),
+        }
+    }
 }
 
 /// An import a module declares.
@@ -47,12 +65,14 @@ impl Module {
         let info = ModuleInfo::parse(bytes, engine.config().features.to_wasmparser())?;
         let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
         let code = (0..info.bodies.len()).map(|_| OnceLock::new()).collect();
+        let offsets = VMOffsets::new(std::mem::size_of::<usize>() as u32, &info);
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
             info,
             bytes: bytes.into(),
             type_ids,
             code,
+            offsets,
         })))
     }
 
@@ -95,20 +115,5 @@ impl Module {
 
     pub(crate) fn inner(&self) -> &ModuleInner {
         &self.0
-    }
-
-    /// The interpreter code of defined function `def` (translated on first use).
-    pub(crate) fn compiled(&self, def: u32) -> Result<Arc<CompiledFunc>, Error> {
-        let inner = &*self.0;
-        let slot = &inner.code[def as usize];
-        match slot.get_or_init(|| crate::interp::translate(inner, def).map(Arc::new)) {
-            Ok(f) => Ok(f.clone()),
-            Err(m) => Err(Error::new(crate::ErrorKind::Module(wedge_environ::ModuleError {
-                kind: wedge_environ::ModuleErrorKind::Unsupported,
-                offset: inner.info.bodies[def as usize].range.start,
-                func_index: Some(inner.info.num_imported_funcs + def),
-                message: m.clone(),
-            }))),
-        }
     }
 }

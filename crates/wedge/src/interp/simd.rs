@@ -36,6 +36,7 @@ macro_rules! operators {
 
         impl $enum {
             /// The operator's name in the WebAssembly text format.
+            #[allow(dead_code, reason = "for IR listings")]
             pub fn name(self) -> &'static str {
                 match self {
                     $(Self::$name => $text,)*

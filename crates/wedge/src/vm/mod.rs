@@ -80,6 +80,7 @@ pub struct VMContextBox {
     offsets: VMOffsets,
 }
 
+#[allow(dead_code, reason = "accessors the compiled tier and the C API read")]
 impl VMContextBox {
     /// A zeroed context with the magic number set.
     pub fn new(offsets: VMOffsets) -> Self {
@@ -180,6 +181,7 @@ pub fn func_ref_id(raw: u64) -> Option<u32> {
 }
 
 /// Reads a function reference's signature id.
+#[allow(dead_code, reason = "used by the compiled tier")]
 pub fn func_ref_type_id(raw: u64) -> u32 {
     debug_assert!(raw != 0);
     // SAFETY: as in `func_ref_id`; callers check for null first.

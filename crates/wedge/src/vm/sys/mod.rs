@@ -57,6 +57,7 @@ impl Mmap {
     }
 
     /// Reserved size in bytes.
+    #[allow(dead_code, reason = "part of the OS layer's interface")]
     pub fn len(&self) -> usize {
         self.len
     }

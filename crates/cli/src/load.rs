@@ -1,0 +1,116 @@
+//! What every subcommand that takes a module does first: configure the engine from the
+//! flags, read and decode the file, register `--module` dependencies.
+
+use crate::args::Args;
+use crate::{errcode, log};
+use std::path::Path;
+use wedge::{Config, Engine, Features, Linker, Module, Store};
+
+/// The engine configuration the flags ask for, logging a warning for each flag that had no
+/// effect.
+pub fn config(args: &Args) -> Config {
+    let (features, warnings) = args.proposals.features(Features::default());
+    for w in warnings {
+        log::warn(w);
+    }
+    let mut config = Config::new();
+    config.set_features(features);
+    if let Some(pages) = args.memory_page_limit {
+        config.memory_page_limit(pages);
+    }
+    config
+}
+
+/// The file's path as WasmEdge's log shows it: absolute, in double quotes.
+fn quoted_path(path: &str) -> String {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| Path::new(path).to_path_buf());
+    let mut out = String::from("\"");
+    for c in abs.to_string_lossy().chars() {
+        if c == '"' || c == '\\' {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// Reads a file, logging WasmEdge's loading error if it cannot.
+pub fn read(path: &str) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            let code = if e.kind() == std::io::ErrorKind::NotFound {
+                0x100
+            } else {
+                0x101
+            };
+            log::error(errcode::headline(code));
+            log::error(format_args!("    {e}"));
+            log::error(format_args!("    File name: {}", quoted_path(path)));
+            None
+        }
+    }
+}
+
+/// Reads, decodes and validates a module file, logging why if it cannot.
+pub fn module(engine: &Engine, path: &str) -> Option<Module> {
+    let bytes = read(path)?;
+    match Module::new(engine, &bytes) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            log_module_error(&e, &bytes, path);
+            None
+        }
+    }
+}
+
+/// Logs why `bytes` (read from `path`) were rejected.
+pub fn log_module_error(err: &wedge::Error, bytes: &[u8], path: &str) {
+    errcode::log_error(err);
+    if bytes.starts_with(b"\x7fELF")
+        || bytes.starts_with(b"MZ")
+        || bytes.starts_with(&[0xcf, 0xfa, 0xed, 0xfe])
+    {
+        log::error(
+            "    This looks like a native shared library from `wasmedge compile`; Wedge cannot \
+             load those yet. Run the original .wasm file instead.",
+        );
+    } else if bytes.len() >= 8 && bytes.starts_with(b"\0asm") && bytes[6..8] == [1, 0] {
+        log::error("    This is a component; Wedge does not implement the component model yet.");
+    }
+    log::error(format_args!("    File name: {}", quoted_path(path)));
+}
+
+/// Instantiates each `--module NAME:PATH` and registers its exports under NAME.
+pub fn register_modules(
+    specs: &[String],
+    engine: &Engine,
+    store: &mut Store<()>,
+    linker: &mut Linker<()>,
+) -> bool {
+    for spec in specs {
+        let Some((name, path)) = spec.split_once(':') else {
+            log::error(format_args!(
+                "Invalid --module format: \"{spec}\". Expected name:path."
+            ));
+            return false;
+        };
+        let registered = module(engine, path).is_some_and(|m| {
+            let result = linker.instantiate(&mut *store, &m).and_then(|instance| {
+                linker.instance(&*store, name, instance)?;
+                Ok(())
+            });
+            result.map_err(|e| errcode::log_error(&e)).is_ok()
+        });
+        if !registered {
+            let abs = std::path::absolute(path).unwrap_or_else(|_| path.into());
+            log::error(format_args!(
+                "Failed to register module \"{name}\" from: {}",
+                abs.display()
+            ));
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,188 @@
+//! `wedge`: the command-line WebAssembly runtime of the Wedge project, a drop-in for the
+//! `wasmedge` tool.
+//!
+//! ```text
+//! wedge [run] [OPTIONS] FILE [ARGS...]        run _start, or with --reactor call FUNC ARGS...
+//! wedge validate [OPTIONS] FILE               decode and validate
+//! wedge instantiate [OPTIONS] FILE            decode, validate, link and instantiate
+//! wedge wast [OPTIONS] FILE...                run .wast spec-test scripts
+//! ```
+//!
+//! Exit status: 0 on success, 1 for bad flags or a module that cannot be loaded, validated,
+//! instantiated or called as asked, 134 when the guest's execution fails (a trap).
+//! One file per subcommand; `args` parses, `load` reads modules, `values` reads arguments and
+//! prints results, `errcode` and `log` report errors in WasmEdge's words.
+
+mod args;
+mod errcode;
+mod instantiate;
+mod load;
+mod log;
+mod run;
+mod validate;
+mod values;
+mod wast;
+
+use args::{Args, Command};
+use std::process::ExitCode;
+
+/// Exit status: success (also for `--help` and `--version`).
+pub const SUCCESS: u8 = 0;
+/// Exit status: bad flags, or a module that cannot be loaded, validated, instantiated or
+/// called as asked.
+pub const FAILURE: u8 = 1;
+/// Exit status when the guest's execution fails: 128 + SIGABRT, as WasmEdge reports it.
+pub const TRAPPED: u8 = 134;
+
+fn main() -> ExitCode {
+    ExitCode::from(real_main())
+}
+
+fn real_main() -> u8 {
+    let mut raw = std::env::args_os();
+    let program = raw
+        .next()
+        .map_or_else(|| "wedge".into(), |p| p.to_string_lossy().into_owned());
+    let mut words = Vec::new();
+    for w in raw {
+        match w.into_string() {
+            Ok(w) => words.push(w),
+            Err(w) => {
+                eprintln!("argument is not valid UTF-8: {}", w.to_string_lossy());
+                return FAILURE;
+            }
+        }
+    }
+    let args = match args::parse(&words) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            eprintln!("Run `{program} --help` for the options.");
+            return FAILURE;
+        }
+    };
+    if args.version {
+        println!("{program} version {}", env!("CARGO_PKG_VERSION"));
+        return SUCCESS;
+    }
+    if args.help {
+        print!("{}", help(&program, args.command));
+        return SUCCESS;
+    }
+    if let Some(level) = &args.log_level
+        && !log::set_level(level)
+    {
+        log::warn(format_args!(
+            "Invalid log level: {level}. Valid values are: off, trace, debug, info, warning, \
+             error, fatal. Falling back to info level."
+        ));
+    }
+    if !args.unsupported.is_empty() {
+        for u in &args.unsupported {
+            eprintln!("option --{} is not supported yet: {}.", u.option, u.reason);
+        }
+        return FAILURE;
+    }
+    match args.command {
+        Command::Run => run::run(&args),
+        Command::Validate => validate::validate(&args),
+        Command::Instantiate => instantiate::instantiate(&args),
+        Command::Wast => wast::wast(&args),
+        Command::Compile => {
+            eprintln!("Compilation is not supported! Wedge has no compiler tier yet.");
+            FAILURE
+        }
+        Command::Parse => {
+            eprintln!("The `parse` subcommand is not supported yet.");
+            FAILURE
+        }
+    }
+}
+
+/// The input file, or a usage message and `None` when it is missing.
+pub fn require_file(args: &Args) -> Option<&str> {
+    let file = args.file.as_deref();
+    if file.is_none() {
+        let what = if args.command == Command::Wast {
+            "FILE..."
+        } else {
+            "FILE"
+        };
+        eprintln!(
+            "missing input: `wedge {} [OPTIONS] {what}`; see --help.",
+            args.command.name()
+        );
+    }
+    file
+}
+
+const PROPOSAL_HELP: &str = "\
+PROPOSAL OPTIONS (order does not matter)
+  --wasm-1 | --wasm-2 | --wasm-3   start from that standard (default: what Wedge executes,
+                                   WebAssembly 2.0 + tail-call, extended-const, multi-memory)
+  --disable-NAME                   turn a proposal off: import-export-mut-globals,
+                                   non-trap-float-to-int, sign-extension-operators,
+                                   multi-value, bulk-memory, reference-types, simd, tail-call,
+                                   extended-const, function-reference, gc, multi-memory,
+                                   relaxed-simd, exception-handling, memory64, threads
+  --enable-NAME                    turn a proposal on (same names)
+  --enable-all                     WebAssembly 3.0 plus threads
+";
+
+const COMMON_HELP: &str = "\
+OTHER OPTIONS
+  --log-level LEVEL                off, trace, debug, info, warning, error, fatal
+  --forbidden-plugin NAME          accepted; Wedge loads no plug-ins yet
+  -h, --help                       show this help
+  -v, --version                    show the version
+";
+
+fn help(program: &str, command: Command) -> String {
+    let usage = match command {
+        Command::Run => format!(
+            "USAGE\n  {program} [run] [OPTIONS] [--] FILE [ARGS...]\n\n\
+             Runs FILE's `_start` export, or with --reactor calls the export named by the first\n\
+             ARG with the remaining ARGS and prints its results, one per line. Exit status: 0,\n\
+             1 when the module cannot be loaded, instantiated or called as asked, 134 when the\n\
+             guest traps.\n\n\
+             SUBCOMMANDS\n  run (default), validate, instantiate, wast, compile (not yet), parse (not yet)\n\n\
+             RUN OPTIONS\n  \
+             --reactor                        call ARGS[0] instead of `_start`; `_initialize` runs first\n  \
+             --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
+             --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n  \
+             --run-mode MODE                  interpreter (the only mode so far)\n  \
+             not yet: --dir, --env, --gas-limit, --time-limit, --enable-*-statistics,\n  \
+             --enable-instruction-count, --enable-gas-measuring, --enable-time-measuring,\n  \
+             --enable-coredump, --coredump-for-wasmgdb, --allow-af-unix, --enable-component\n\n"
+        ),
+        Command::Validate => format!(
+            "USAGE\n  {program} validate [OPTIONS] FILE\n\n\
+             Decodes and validates FILE; prints \"Validation succeeded.\" or why not (exit 1).\n\n"
+        ),
+        Command::Instantiate => format!(
+            "USAGE\n  {program} instantiate [OPTIONS] FILE\n\n\
+             Decodes, validates, links and instantiates FILE (running its start function).\n\n\
+             INSTANTIATE OPTIONS\n  \
+             --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
+             --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n\n"
+        ),
+        Command::Wast => format!(
+            "USAGE\n  {program} wast [OPTIONS] FILE...\n\n\
+             Runs WebAssembly spec-test scripts and prints per-script counts of passed, failed\n\
+             and skipped directives, then each failure. Exit status 0 only if nothing failed.\n\n\
+             WAST OPTIONS\n  \
+             --memory-page-limit N            cap every memory at N 64 KiB pages\n\n"
+        ),
+        Command::Compile => {
+            return format!(
+                "USAGE\n  {program} compile [OPTIONS] IN OUT\n\n\
+                 Ahead-of-time compilation is not implemented in Wedge yet.\n"
+            );
+        }
+        Command::Parse => format!(
+            "USAGE\n  {program} parse [OPTIONS] FILE\n\n\
+             Printing a module's sections is not implemented in Wedge yet.\n\n"
+        ),
+    };
+    format!("{usage}{PROPOSAL_HELP}\n{COMMON_HELP}")
+}

@@ -1,0 +1,180 @@
+//! `wedge run` (the default subcommand): instantiate a module, then run its `_start`
+//! (command mode) or call a named export with arguments from the command line (reactor mode).
+//!
+//! As in WasmEdge:
+//! * command mode applies without `--reactor` when the module exports `_start: [] -> []`;
+//! * a `_start` of any other type is called as a reactor function instead;
+//! * in reactor mode `_initialize` is called first when exported (unless it is the function
+//!   asked for), arguments are read by parameter type, results are printed one per line;
+//! * exit status 1 for anything wrong before the guest runs, 134 (128 + SIGABRT) when the
+//!   guest's execution fails.
+
+use crate::args::Args;
+use crate::values::{ArgError, format_val, parse_arg};
+use crate::{FAILURE, SUCCESS, TRAPPED, errcode, load, log};
+use std::io::Write;
+use wedge::{Engine, Func, Instance, Linker, Store, Val, ValType};
+
+/// Runs `wedge run`; returns the exit status.
+pub fn run(args: &Args) -> u8 {
+    let Some(file) = crate::require_file(args) else {
+        return FAILURE;
+    };
+    warn_about_run_mode(args);
+    let engine = Engine::new(&load::config(args));
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
+        return FAILURE;
+    }
+    let Some(module) = load::module(&engine, file) else {
+        return FAILURE;
+    };
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(i) => i,
+        Err(e) => {
+            errcode::log_error(&e);
+            return FAILURE;
+        }
+    };
+
+    let mut guest = args.rest.clone();
+    if !args.reactor
+        && let Some(start) = instance.get_func(&store, "_start")
+    {
+        let ty = start.ty(&store);
+        if ty.params().is_empty() && ty.results().is_empty() {
+            return command(&mut store, start);
+        }
+        // A `_start` that is not `[] -> []` is called as a reactor function.
+        guest.insert(0, "_start".to_string());
+    }
+    reactor(&mut store, instance, &guest)
+}
+
+/// Command mode: runs `_start`. Without WASI there is no `proc_exit`, so success is 0.
+fn command(store: &mut Store<()>, start: Func) -> u8 {
+    match start.call(&mut *store, &[], &mut []) {
+        Ok(()) => SUCCESS,
+        Err(e) => {
+            log_call_error(&e, "_start");
+            TRAPPED
+        }
+    }
+}
+
+/// Reactor mode: `guest[0]` is the function, the rest its arguments.
+fn reactor(store: &mut Store<()>, instance: Instance, guest: &[String]) -> u8 {
+    let Some(name) = guest.first() else {
+        eprintln!("A function name is required when reactor mode is enabled.");
+        return FAILURE;
+    };
+    let Some(func) = instance.get_func(&*store, name) else {
+        eprintln!("Function \"{name}\" not found in the module export list.");
+        return FAILURE;
+    };
+    if name != "_initialize"
+        && let Some(init) = instance.get_func(&*store, "_initialize")
+        && let Err(e) = init.call(&mut *store, &[], &mut [])
+    {
+        log_call_error(&e, "_initialize");
+        return TRAPPED;
+    }
+
+    let ty = func.ty(&*store);
+    let texts = &guest[1..];
+    let params = ty.params();
+    if texts.len() < params.len() {
+        log::error(format_args!(
+            "function `{name}` expects {} argument(s), got {}",
+            params.len(),
+            texts.len()
+        ));
+        return FAILURE;
+    }
+    let mut values = Vec::with_capacity(texts.len());
+    // Arguments beyond the parameters are read as i64, as WasmEdge does; the call then fails
+    // its signature check.
+    let types = params
+        .iter()
+        .copied()
+        .chain(std::iter::repeat(ValType::I64));
+    for (i, (text, ty)) in texts.iter().zip(types).enumerate() {
+        match parse_arg(text, ty) {
+            Ok(v) => values.push(v),
+            Err(e) => {
+                log_bad_argument(text, i + 1, ty, &e);
+                return FAILURE;
+            }
+        }
+    }
+    if values.len() > params.len() {
+        log::error(errcode::headline(0x403));
+        log::error(format_args!(
+            "    function `{name}` takes {} argument(s), {} were given",
+            params.len(),
+            values.len()
+        ));
+        log::error(format_args!("    When executing function name: \"{name}\""));
+        return TRAPPED;
+    }
+
+    let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
+    if let Err(e) = func.call(&mut *store, &values, &mut results) {
+        log_call_error(&e, name);
+        return TRAPPED;
+    }
+    let mut out = String::new();
+    for r in &results {
+        out.push_str(&format_val(r));
+        out.push('\n');
+    }
+    // Results that cannot be written (stdout closed) are lost; the call itself succeeded.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    SUCCESS
+}
+
+fn log_bad_argument(text: &str, position: usize, ty: ValType, e: &ArgError) {
+    match e {
+        ArgError::Invalid => log::error(format_args!(
+            "Invalid argument '{text}' for parameter {position}: expected {ty}"
+        )),
+        ArgError::OutOfRange => log::error(format_args!(
+            "Argument '{text}' for parameter {position}: {ty} out of range"
+        )),
+        ArgError::Unsupported => log::error(format_args!(
+            "Argument '{text}' for parameter {position}: parameters of type {ty} cannot be given \
+             on the command line"
+        )),
+    }
+}
+
+fn log_call_error(e: &wedge::Error, func: &str) {
+    errcode::log_error(e);
+    log::error(format_args!("    When executing function name: \"{func}\""));
+}
+
+/// Wedge has only the interpreter; say so when a flag asks for something else.
+fn warn_about_run_mode(args: &Args) {
+    const NO_COMPILER: &str = "Wedge has no compiler tier yet; running in the interpreter.";
+    if let Some(mode) = &args.run_mode {
+        if args.enable_jit || args.force_interpreter {
+            log::warn("--run-mode overrides deprecated --enable-jit / --force-interpreter.");
+        }
+        match mode.to_ascii_lowercase().as_str() {
+            "interpreter" => {}
+            "jit" | "lazyjit" | "aot" => {
+                log::warn(format_args!("--run-mode={mode}: {NO_COMPILER}"))
+            }
+            _ => log::warn(format_args!(
+                "Unknown --run-mode value: \"{mode}\"; using interpreter. Valid values: \
+                 interpreter, jit, aot, lazyjit."
+            )),
+        }
+    } else if args.enable_jit {
+        log::warn("--enable-jit is deprecated, use --run-mode=jit instead.");
+        log::warn(NO_COMPILER);
+    } else if args.force_interpreter {
+        log::warn("--force-interpreter is deprecated, use --run-mode=interpreter instead.");
+    }
+}

@@ -1,0 +1,654 @@
+//! The executor: a dispatch loop over the register IR.
+//!
+//! Wasm-to-wasm calls push a `Frame` on a heap vector instead of recursing, so guest recursion is
+//! bounded by `Config::max_call_depth` and `Config::max_stack_values` and traps cleanly with
+//! "call stack exhausted".
+
+#![allow(unsafe_code, reason = "the executor reads frame cells and linear memory through raw pointers")]
+
+use super::ir::{CompiledFunc, Instr, Reg, for_each_op};
+use super::simd;
+use crate::module::ModuleInner;
+use crate::store::FuncKind;
+use crate::vm::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
+use crate::{Caller, Error, Store, Val};
+use wedge_environ::TrapCode;
+
+/// The value stack and call frames of one invocation; reused between calls.
+pub(crate) struct Stack {
+    /// Frame cells. Allocated zeroed at full size once: the OS commits pages on first touch.
+    cells: Box<[u128]>,
+    frames: Vec<Frame>,
+    max_depth: usize,
+}
+
+impl Stack {
+    pub(crate) fn new(config: &crate::Config) -> Self {
+        Stack {
+            cells: vec![0u128; config.max_stack_values].into_boxed_slice(),
+            frames: Vec::new(),
+            max_depth: config.max_call_depth,
+        }
+    }
+}
+
+/// What a running function needs from its instance.
+#[derive(Copy, Clone)]
+struct Ctx {
+    vmctx: *mut u8,
+    module: *const ModuleInner,
+    instance: u32,
+    mem0: *mut VMMemoryDefinition,
+}
+
+/// A suspended caller.
+struct Frame {
+    func: *const CompiledFunc,
+    /// Index of the instruction to resume at.
+    ip: usize,
+    /// Cell offset of the caller's frame.
+    fp: usize,
+    ctx: Ctx,
+}
+
+impl<T> Store<T> {
+    fn ctx(&mut self, instance: u32) -> Ctx {
+        let inst = &mut self.inner.instances[instance as usize];
+        let module: *const ModuleInner = inst.module.inner();
+        let mem0 = if inst.memories.is_empty() { std::ptr::null_mut() } else { inst.vmctx.memory(0) };
+        Ctx { vmctx: inst.vmctx.as_ptr().cast(), module, instance, mem0 }
+    }
+}
+
+/// Calls store function `func` with `params`, writing `results`.
+pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+    let mut stack = match store.inner.stack.take() {
+        Some(s) => s,
+        None => Box::new(Stack::new(store.inner.engine.config())),
+    };
+    let r = invoke_on(store, &mut stack, func, params, results);
+    stack.frames.clear();
+    store.inner.stack = Some(stack);
+    r
+}
+
+fn invoke_on<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    func: u32,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<(), Error> {
+    let entity = &store.inner.funcs[func as usize];
+    let result_types: Vec<_> = entity.ty.results().to_vec();
+    for (k, p) in params.iter().enumerate() {
+        stack.cells[k] = p.to_raw(&store.inner);
+    }
+    match entity.kind.clone() {
+        FuncKind::Host(h) => {
+            let cells = stack.cells.as_mut_ptr();
+            // SAFETY: the parameters were written to cells 0..n above and the stack has room
+            // for the results (it holds at least 1024 cells; host signatures are validated).
+            unsafe { call_host(store, h, func, None, cells)? };
+        }
+        FuncKind::Wasm { instance, module, def } => {
+            let code: *const CompiledFunc = &**module.inner().code(def)?;
+            let ctx = store.ctx(instance);
+            // SAFETY: `code` is kept alive by `module` (held by the store's function entity
+            // for as long as the store lives), and `ctx` was built from a live instance.
+            unsafe { run(store, stack, code, ctx)? };
+        }
+    }
+    for (k, ty) in result_types.iter().enumerate() {
+        results[k] = Val::from_raw(stack.cells[k], *ty, &store.inner);
+    }
+    Ok(())
+}
+
+/// Calls host function `h` (store function `func`) with arguments at `args`, writing results
+/// there.
+///
+/// # Safety
+/// `args` must point to at least max(params, results) cells of a live stack.
+unsafe fn call_host<T>(store: &mut Store<T>, h: u32, func: u32, instance: Option<u32>, args: *mut u128) -> Result<(), Error> {
+    let ty = store.inner.funcs[func as usize].ty.clone();
+    // SAFETY: the caller guarantees `args` covers the parameters.
+    let params: Vec<Val> = ty
+        .params()
+        .iter()
+        .enumerate()
+        .map(|(k, t)| Val::from_raw(unsafe { *args.add(k) }, *t, &store.inner))
+        .collect();
+    let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+    let f = store.hosts[h as usize].clone();
+    f(Caller { store, instance }, &params, &mut results)?;
+    for (k, (v, t)) in results.iter().zip(ty.results()).enumerate() {
+        if v.ty() != *t {
+            return Err(Error::type_mismatch(format!("host function returned a {} for a {t} result", v.ty())));
+        }
+        let raw = v.to_raw(&store.inner);
+        // SAFETY: the caller guarantees `args` covers the results.
+        unsafe { *args.add(k) = raw };
+    }
+    Ok(())
+}
+
+/// A value type that lives in a cell.
+trait CellVal: Copy {
+    /// # Safety
+    /// `p` must point to a live cell.
+    unsafe fn read(p: *const u128) -> Self;
+    /// # Safety
+    /// `p` must point to a live cell.
+    unsafe fn write(self, p: *mut u128);
+}
+
+macro_rules! cell_int {
+    ($($t:ty),*) => {$(
+        impl CellVal for $t {
+            #[inline(always)]
+            unsafe fn read(p: *const u128) -> Self {
+                // SAFETY: the caller guarantees a live cell; cells are 16-byte aligned.
+                unsafe { *(p as *const u64) as $t }
+            }
+            #[inline(always)]
+            unsafe fn write(self, p: *mut u128) {
+                // SAFETY: as above.
+                unsafe { *(p as *mut u64) = self as u64 }
+            }
+        }
+    )*};
+}
+cell_int!(u32, i32, u64, i64);
+
+impl CellVal for f32 {
+    #[inline(always)]
+    unsafe fn read(p: *const u128) -> Self {
+        // SAFETY: the caller guarantees a live cell.
+        f32::from_bits(unsafe { u32::read(p) })
+    }
+    #[inline(always)]
+    unsafe fn write(self, p: *mut u128) {
+        // SAFETY: the caller guarantees a live cell.
+        unsafe { self.to_bits().write(p) }
+    }
+}
+impl CellVal for f64 {
+    #[inline(always)]
+    unsafe fn read(p: *const u128) -> Self {
+        // SAFETY: the caller guarantees a live cell.
+        f64::from_bits(unsafe { u64::read(p) })
+    }
+    #[inline(always)]
+    unsafe fn write(self, p: *mut u128) {
+        // SAFETY: the caller guarantees a live cell.
+        unsafe { self.to_bits().write(p) }
+    }
+}
+impl CellVal for u128 {
+    #[inline(always)]
+    unsafe fn read(p: *const u128) -> Self {
+        // SAFETY: the caller guarantees a live cell.
+        unsafe { *p }
+    }
+    #[inline(always)]
+    unsafe fn write(self, p: *mut u128) {
+        // SAFETY: the caller guarantees a live cell.
+        unsafe { *p = self }
+    }
+}
+
+/// Address of `size` bytes at `addr + offset` in a memory, or a trap.
+///
+/// # Safety
+/// `def` must point to a live memory definition.
+#[inline(always)]
+unsafe fn mem_at(def: *mut VMMemoryDefinition, addr: u64, offset: u32, size: usize) -> Result<*mut u8, TrapCode> {
+    let ea = addr + u64::from(offset);
+    // SAFETY: the caller guarantees `def` is live.
+    let (base, len) = unsafe { ((*def).base, (*def).current_length as u64) };
+    if ea + size as u64 > len {
+        return Err(TrapCode::MemoryOutOfBounds);
+    }
+    // SAFETY: `ea + size <= len`, so the range is inside the committed memory.
+    Ok(unsafe { base.add(ea as usize) })
+}
+
+/// Bounds-checks `start..start + len` against `size`.
+#[inline]
+fn range(start: u64, len: u64, size: u64, trap: TrapCode) -> Result<std::ops::Range<usize>, TrapCode> {
+    match start.checked_add(len) {
+        Some(end) if end <= size => Ok(start as usize..end as usize),
+        _ => Err(trap),
+    }
+}
+
+/// Reads the pointer at byte offset `off` of a VM context.
+///
+/// # Safety
+/// `vmctx` must be a live VM context and `off` a pointer slot of its layout.
+#[inline(always)]
+unsafe fn vm_ptr<P>(vmctx: *mut u8, off: u32) -> *mut P {
+    // SAFETY: the caller guarantees the slot exists; slots are pointer-aligned.
+    unsafe { *(vmctx.add(off as usize) as *const *mut P) }
+}
+
+macro_rules! run_loop {
+    (
+        $store:ident, $stack:ident, $func:ident, $ctx:ident;
+        int_binary: [ $( ($ib:ident, $ibi:ident, $iba:ty, $ibr:ty, $ibf:expr) ),* $(,)? ]
+        int_binary_trap: [ $( ($it:ident, $iti:ident, $ita:ty, $itr:ty, $itf:expr) ),* $(,)? ]
+        binary: [ $( ($b:ident, $ba:ty, $br:ty, $bf:expr) ),* $(,)? ]
+        unary: [ $( ($u:ident, $ua:ty, $ur:ty, $uf:expr) ),* $(,)? ]
+        unary_trap: [ $( ($ut:ident, $uta:ty, $utr:ty, $utf:expr) ),* $(,)? ]
+        loads: [ $( ($l:ident, $lm:ty, $lc:ty, $lf:expr) ),* $(,)? ]
+        stores: [ $( ($s:ident, $sc:ty, $sm:ty) ),* $(,)? ]
+    ) => {{
+        let cells: *mut u128 = $stack.cells.as_mut_ptr();
+        let ncells = $stack.cells.len();
+        let mut func: *const CompiledFunc = $func;
+        let mut ctx: Ctx = $ctx;
+        let mut code: *const Instr = (*func).code.as_ptr();
+        let mut ip: *const Instr = code;
+        let mut fp: *mut u128 = cells;
+        if (*func).frame_size as usize > ncells {
+            return Err(TrapCode::CallStackExhausted.into());
+        }
+        for c in (*func).num_params..(*func).num_locals {
+            *fp.add(c as usize) = 0;
+        }
+
+        macro_rules! rd {
+            ($t:ty, $r:expr) => { <$t as CellVal>::read(fp.add($r as usize)) };
+        }
+        macro_rules! wr {
+            ($r:expr, $v:expr) => { CellVal::write($v, fp.add($r as usize)) };
+        }
+        macro_rules! memdef {
+            ($mem:expr) => {
+                if $mem == 0 {
+                    ctx.mem0
+                } else {
+                    vm_ptr::<VMMemoryDefinition>(ctx.vmctx, (*ctx.module).offsets.memories_begin() + 8 * u32::from($mem))
+                }
+            };
+        }
+        macro_rules! jump {
+            ($offset:expr) => { ip = ip.offset($offset as isize - 1) };
+        }
+        // Enters `callee` with its frame at cell `args` of the current frame.
+        macro_rules! enter {
+            ($callee:expr, $args:expr, $new_ctx:expr) => {{
+                let callee: *const CompiledFunc = $callee;
+                if $stack.frames.len() >= $stack.max_depth {
+                    return Err(TrapCode::CallStackExhausted.into());
+                }
+                let new_fp = fp.add($args as usize);
+                if new_fp.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
+                    return Err(TrapCode::CallStackExhausted.into());
+                }
+                $stack.frames.push(Frame {
+                    func,
+                    ip: ip.offset_from(code) as usize,
+                    fp: fp.offset_from(cells) as usize,
+                    ctx,
+                });
+                for c in (*callee).num_params..(*callee).num_locals {
+                    *new_fp.add(c as usize) = 0;
+                }
+                fp = new_fp;
+                func = callee;
+                code = (*func).code.as_ptr();
+                ip = code;
+                ctx = $new_ctx;
+            }};
+        }
+        macro_rules! do_return {
+            () => {{
+                match $stack.frames.pop() {
+                    None => return Ok(()),
+                    Some(f) => {
+                        func = f.func;
+                        code = (*func).code.as_ptr();
+                        ip = code.add(f.ip);
+                        fp = cells.add(f.fp);
+                        ctx = f.ctx;
+                    }
+                }
+            }};
+        }
+        // Calls store function `id` with arguments at cell `args`.
+        macro_rules! call_id {
+            ($id:expr, $args:expr) => {{
+                let id: u32 = $id;
+                match &$store.inner.funcs[id as usize].kind {
+                    FuncKind::Wasm { instance, module, def } => {
+                        let (instance, def) = (*instance, *def);
+                        let callee: *const CompiledFunc = &**module.inner().code(def)?;
+                        let new_ctx = if instance == ctx.instance { ctx } else { $store.ctx(instance) };
+                        enter!(callee, $args, new_ctx);
+                    }
+                    FuncKind::Host(h) => {
+                        let h = *h;
+                        call_host($store, h, id, Some(ctx.instance), fp.add($args as usize))?;
+                    }
+                }
+            }};
+        }
+        // Tail-calls store function `id` with arguments at cell `args`.
+        macro_rules! tail_call_id {
+            ($id:expr, $args:expr) => {{
+                let id: u32 = $id;
+                let nparams = $store.inner.funcs[id as usize].ty.params().len();
+                for k in 0..nparams {
+                    *fp.add(k) = *fp.add($args as usize + k);
+                }
+                match &$store.inner.funcs[id as usize].kind {
+                    FuncKind::Wasm { instance, module, def } => {
+                        let (instance, def) = (*instance, *def);
+                        let callee: *const CompiledFunc = &**module.inner().code(def)?;
+                        if fp.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
+                            return Err(TrapCode::CallStackExhausted.into());
+                        }
+                        for c in (*callee).num_params..(*callee).num_locals {
+                            *fp.add(c as usize) = 0;
+                        }
+                        if instance != ctx.instance {
+                            ctx = $store.ctx(instance);
+                        }
+                        func = callee;
+                        code = (*func).code.as_ptr();
+                        ip = code;
+                    }
+                    FuncKind::Host(h) => {
+                        let h = *h;
+                        call_host($store, h, id, Some(ctx.instance), fp)?;
+                        do_return!();
+                    }
+                }
+            }};
+        }
+        // The function reference at `index` of table `table`, checked against `type_id`.
+        macro_rules! table_func {
+            ($type_id:expr, $index:expr, $table:expr) => {{
+                let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.tables_begin() + 8 * u32::from($table));
+                let i = rd!(u32, $index) as u64;
+                if i >= (*t).current_elements {
+                    return Err(TrapCode::UndefinedElement.into());
+                }
+                let raw = *(*t).base.add(i as usize);
+                if raw == 0 {
+                    return Err(TrapCode::UninitializedElement.into());
+                }
+                let r = raw as usize as *const VMFuncRef;
+                if (*r).type_id != $type_id {
+                    return Err(TrapCode::IndirectCallTypeMismatch.into());
+                }
+                (*r).func_id
+            }};
+        }
+
+        loop {
+            let instr = *ip;
+            ip = ip.add(1);
+            match instr {
+                $( Instr::$ib { dst, a, b } => {
+                    let f = $ibf;
+                    wr!(dst, f(rd!($iba, a), rd!($iba, b)) as $ibr);
+                } )*
+                $( Instr::$ibi { dst, a, imm } => {
+                    let f = $ibf;
+                    wr!(dst, f(rd!($iba, a), <$iba as super::ir::FromImm>::from_imm(imm)) as $ibr);
+                } )*
+                $( Instr::$it { dst, a, b } => {
+                    let f = $itf;
+                    wr!(dst, f(rd!($ita, a), rd!($ita, b))? as $itr);
+                } )*
+                $( Instr::$iti { dst, a, imm } => {
+                    let f = $itf;
+                    wr!(dst, f(rd!($ita, a), <$ita as super::ir::FromImm>::from_imm(imm))? as $itr);
+                } )*
+                $( Instr::$b { dst, a, b } => {
+                    let f = $bf;
+                    wr!(dst, f(rd!($ba, a), rd!($ba, b)) as $br);
+                } )*
+                $( Instr::$u { dst, a } => {
+                    let f = $uf;
+                    wr!(dst, f(rd!($ua, a)) as $ur);
+                } )*
+                $( Instr::$ut { dst, a } => {
+                    let f = $utf;
+                    wr!(dst, f(rd!($uta, a))? as $utr);
+                } )*
+                $( Instr::$l { dst, addr, offset, mem } => {
+                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, std::mem::size_of::<$lm>())?;
+                    let x = <$lm>::from_le(std::ptr::read_unaligned(p as *const $lm));
+                    let f = $lf;
+                    wr!(dst, f(x) as $lc);
+                } )*
+                $( Instr::$s { addr, val, offset, mem } => {
+                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, std::mem::size_of::<$sm>())?;
+                    std::ptr::write_unaligned(p as *mut $sm, (rd!($sc, val) as $sm).to_le());
+                } )*
+
+                Instr::Copy { dst, src } => *fp.add(dst as usize) = *fp.add(src as usize),
+                Instr::Const32 { dst, imm } => wr!(dst, imm as i64 as u64),
+                Instr::Const64 { dst, val } => wr!(dst, val),
+                Instr::Const128 { dst, index } => wr!(dst, *(&(*func).consts).get_unchecked(index as usize)),
+                Instr::Select { dst, b, cond } => {
+                    if rd!(u32, cond) == 0 {
+                        *fp.add(dst as usize) = *fp.add(b as usize);
+                    }
+                }
+                Instr::Br { offset } => jump!(offset),
+                Instr::BrIfNez { cond, offset } => {
+                    if rd!(u32, cond) != 0 {
+                        jump!(offset);
+                    }
+                }
+                Instr::BrIfEqz { cond, offset } => {
+                    if rd!(u32, cond) == 0 {
+                        jump!(offset);
+                    }
+                }
+                Instr::BrTable { index, len } => {
+                    let i = rd!(u32, index).min(len);
+                    // The entries are `Br`s; executing entry i jumps to its target.
+                    ip = ip.add(i as usize);
+                }
+                Instr::Return => do_return!(),
+                Instr::Trap { code: c } => return Err(c.into()),
+
+                Instr::CallInternal { def, args } => {
+                    let callee: *const CompiledFunc = &**(*ctx.module).code(def)?;
+                    enter!(callee, args, ctx);
+                }
+                Instr::Call { func: f, args } => {
+                    let r = vm_ptr::<VMFuncRef>(ctx.vmctx, (*ctx.module).offsets.funcs_begin() + 8 * f);
+                    call_id!((*r).func_id, args);
+                }
+                Instr::CallIndirect { type_id, args, index, table } => {
+                    let id = table_func!(type_id, index, table);
+                    call_id!(id, args);
+                }
+                Instr::ReturnCall { func: f, args } => {
+                    let r = vm_ptr::<VMFuncRef>(ctx.vmctx, (*ctx.module).offsets.funcs_begin() + 8 * f);
+                    tail_call_id!((*r).func_id, args);
+                }
+                Instr::ReturnCallIndirect { type_id, args, index, table } => {
+                    let id = table_func!(type_id, index, table);
+                    tail_call_id!(id, args);
+                }
+
+                Instr::GlobalGet { dst, vmoff } => {
+                    let g = vm_ptr::<VMGlobalDefinition>(ctx.vmctx, vmoff);
+                    *fp.add(dst as usize) = (*g).storage;
+                }
+                Instr::GlobalSet { src, vmoff } => {
+                    let g = vm_ptr::<VMGlobalDefinition>(ctx.vmctx, vmoff);
+                    (*g).storage = *fp.add(src as usize);
+                }
+                Instr::RefFunc { dst, func: f } => {
+                    let r = vm_ptr::<VMFuncRef>(ctx.vmctx, (*ctx.module).offsets.funcs_begin() + 8 * f);
+                    wr!(dst, r as usize as u64);
+                }
+
+                Instr::MemorySize { dst, mem } => {
+                    let d = memdef!(mem as u8);
+                    wr!(dst, ((*d).current_length / crate::vm::memory::WASM_PAGE_SIZE) as u32);
+                }
+                Instr::MemoryGrow { dst, delta, mem } => {
+                    let delta = rd!(u32, delta);
+                    let m = $store.inner.instances[ctx.instance as usize].memories[mem as usize];
+                    let r = $store.inner.memories[m as usize].grow(u64::from(delta));
+                    wr!(dst, r.map_or(u32::MAX, |old| old as u32));
+                }
+                Instr::MemoryFill { args, mem } => {
+                    let (d, v, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let def = memdef!(mem as u8);
+                    let r = range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds)?;
+                    std::ptr::write_bytes((*def).base.add(r.start), v as u8, r.len());
+                }
+                Instr::MemoryCopy { args, dst_mem, src_mem } => {
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let dd = memdef!(dst_mem as u8);
+                    let sd = memdef!(src_mem as u8);
+                    let dr = range(d.into(), n.into(), (*dd).current_length as u64, TrapCode::MemoryOutOfBounds)?;
+                    let sr = range(s.into(), n.into(), (*sd).current_length as u64, TrapCode::MemoryOutOfBounds)?;
+                    std::ptr::copy((*sd).base.add(sr.start), (*dd).base.add(dr.start), dr.len());
+                }
+                Instr::MemoryInit { args, data, mem } => {
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let dropped = $store.inner.instances[ctx.instance as usize].data_dropped[data as usize];
+                    let seg: &[u8] = if dropped { &[] } else { &(&(*ctx.module).info.datas)[data as usize].data };
+                    let def = memdef!(mem as u8);
+                    let sr = range(s.into(), n.into(), seg.len() as u64, TrapCode::MemoryOutOfBounds)?;
+                    let dr = range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds)?;
+                    std::ptr::copy_nonoverlapping(seg.as_ptr().add(sr.start), (*def).base.add(dr.start), dr.len());
+                }
+                Instr::DataDrop { data } => {
+                    $store.inner.instances[ctx.instance as usize].data_dropped[data as usize] = true;
+                }
+                Instr::TableGet { dst, index, table } => {
+                    let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.table(table));
+                    let i = rd!(u32, index) as u64;
+                    if i >= (*t).current_elements {
+                        return Err(TrapCode::TableOutOfBounds.into());
+                    }
+                    wr!(dst, *(*t).base.add(i as usize));
+                }
+                Instr::TableSet { index, val, table } => {
+                    let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.table(table));
+                    let i = rd!(u32, index) as u64;
+                    if i >= (*t).current_elements {
+                        return Err(TrapCode::TableOutOfBounds.into());
+                    }
+                    *(*t).base.add(i as usize) = rd!(u64, val);
+                }
+                Instr::TableSize { dst, table } => {
+                    let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.table(table));
+                    wr!(dst, (*t).current_elements as u32);
+                }
+                Instr::TableGrow { args, table } => {
+                    let (init, delta) = (rd!(u64, args), rd!(u32, args + 1));
+                    let t = $store.inner.instances[ctx.instance as usize].tables[table as usize];
+                    let r = $store.inner.tables[t as usize].grow(u64::from(delta), init);
+                    wr!(args, r.map_or(u32::MAX, |old| old as u32));
+                }
+                Instr::TableFill { args, table } => {
+                    let (i, v, n) = (rd!(u32, args), rd!(u64, args + 1), rd!(u32, args + 2));
+                    let t = $store.inner.instances[ctx.instance as usize].tables[table as usize];
+                    let elems = &mut $store.inner.tables[t as usize].elements;
+                    let r = range(i.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds)?;
+                    elems[r].fill(v);
+                }
+                Instr::TableCopy { args, dst_table, src_table } => {
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let inst = &$store.inner.instances[ctx.instance as usize];
+                    let (dt, st) = (inst.tables[dst_table as usize], inst.tables[src_table as usize]);
+                    let tables = &mut $store.inner.tables;
+                    let dr = range(d.into(), n.into(), tables[dt as usize].elements.len() as u64, TrapCode::TableOutOfBounds)?;
+                    let sr = range(s.into(), n.into(), tables[st as usize].elements.len() as u64, TrapCode::TableOutOfBounds)?;
+                    if dt == st {
+                        tables[dt as usize].elements.copy_within(sr, dr.start);
+                    } else {
+                        let src: Vec<u64> = tables[st as usize].elements[sr].to_vec();
+                        tables[dt as usize].elements[dr].copy_from_slice(&src);
+                    }
+                }
+                Instr::TableInit { args, elem, table } => {
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let inst = &$store.inner.instances[ctx.instance as usize];
+                    let t = inst.tables[table as usize];
+                    let seg = &inst.elems[elem as usize];
+                    let sr = range(s.into(), n.into(), seg.len() as u64, TrapCode::TableOutOfBounds)?;
+                    let src: Vec<u64> = seg[sr].to_vec();
+                    let elems = &mut $store.inner.tables[t as usize].elements;
+                    let dr = range(d.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds)?;
+                    elems[dr].copy_from_slice(&src);
+                }
+                Instr::ElemDrop { elem } => {
+                    $store.inner.instances[ctx.instance as usize].elems[elem as usize] = Box::new([]);
+                }
+
+                Instr::V128Load { kind, dst, addr, offset, mem } => {
+                    let width = simd::load_width(kind);
+                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
+                    let bytes = std::slice::from_raw_parts(p, width);
+                    wr!(dst, simd::load_finish(kind, bytes));
+                }
+                Instr::V128Store { addr, val, offset, mem } => {
+                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, 16)?;
+                    let bytes = rd!(u128, val).to_le_bytes();
+                    std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, 16);
+                }
+                Instr::V128LoadLane { bits, lane, dst, addr, offset, mem } => {
+                    let width = usize::from(bits / 8);
+                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
+                    let mut buf = [0u8; 8];
+                    std::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), width);
+                    let x = u64::from_le_bytes(buf);
+                    wr!(dst, simd::with_lane_bytes(u32::from(bits), lane, rd!(u128, dst), x));
+                }
+                Instr::V128StoreLane { bits, lane, addr, val, offset, mem } => {
+                    let width = usize::from(bits / 8);
+                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
+                    let x = simd::lane_bytes(u32::from(bits), lane, rd!(u128, val)).to_le_bytes();
+                    std::ptr::copy_nonoverlapping(x.as_ptr(), p, width);
+                }
+                Instr::SimdUnary { op, dst, a } => wr!(dst, simd::unary(op, rd!(u128, a))),
+                Instr::SimdBinary { op, dst, a, b } => wr!(dst, simd::binary(op, rd!(u128, a), rd!(u128, b))),
+                Instr::SimdTernary { op, dst, b, c } => {
+                    wr!(dst, simd::ternary(op, rd!(u128, dst), rd!(u128, b), rd!(u128, c)))
+                }
+                Instr::SimdShift { op, dst, a, b } => wr!(dst, simd::shift(op, rd!(u128, a), rd!(u32, b))),
+                Instr::SimdTest { op, dst, a } => wr!(dst, simd::test(op, rd!(u128, a))),
+                Instr::SimdSplat { op, dst, a } => wr!(dst, simd::splat(op, rd!(u64, a))),
+                Instr::SimdExtract { op, lane, dst, a } => wr!(dst, simd::extract(op, lane, rd!(u128, a))),
+                Instr::SimdReplace { op, lane, dst, a, b } => {
+                    wr!(dst, simd::replace(op, lane, rd!(u128, a), rd!(u64, b)))
+                }
+                Instr::Shuffle { dst, b, lanes } => {
+                    let lanes = (*(&(*func).consts).get_unchecked(lanes as usize)).to_le_bytes();
+                    wr!(dst, simd::shuffle(rd!(u128, dst), rd!(u128, b), &lanes));
+                }
+            }
+        }
+    }};
+}
+
+/// Runs `func` in instance context `ctx` with its frame at cell 0 until it returns.
+///
+/// # Safety
+/// `func` must stay alive for the whole call (its module is held by the store), `ctx` must come
+/// from a live instance of `store`, and the function's parameters must be in cells `0..n`.
+/// The translator guarantees that every cell index an instruction names is below the function's
+/// `frame_size`, which is checked against the stack size before a frame is entered; validation
+/// guarantees operand types, so each cell is read as the type it was written with.
+unsafe fn run<T>(store: &mut Store<T>, stack: &mut Stack, func: *const CompiledFunc, ctx: Ctx) -> Result<(), Error> {
+    // SAFETY: see the function's contract; each access below relies on it.
+    unsafe { for_each_op!(run_loop! { store, stack, func, ctx; }) }
+}
+
+#[allow(dead_code, reason = "keeps `Reg` imported for the macro tables' documentation")]
+type _Reg = Reg;

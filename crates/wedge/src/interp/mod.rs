@@ -1,0 +1,12 @@
+//! The interpreter: wasm operators are translated, lazily and function by function, into a
+//! register IR ([`ir`]), which [`exec`] runs.
+
+mod exec;
+pub(crate) mod float;
+pub(crate) mod ir;
+pub(crate) mod simd;
+mod translate;
+
+pub(crate) use exec::{Stack, invoke};
+pub(crate) use ir::CompiledFunc;
+pub(crate) use translate::translate;
