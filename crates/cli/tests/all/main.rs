@@ -212,6 +212,14 @@ fn trap_exits_134_and_logs_wasmedge_style() {
 }
 
 #[test]
+fn runaway_recursion_traps_instead_of_crashing() {
+    reactor("recurse", &["down", "0"])
+        .assert_code(134)
+        .assert_stderr_has("call stack exhausted")
+        .assert_stderr_has("When executing function name: \"down\"");
+}
+
+#[test]
 fn log_level_off_silences_the_trap_report_but_not_the_status() {
     let path = wasm("numbers");
     let run = wedge(&["--log-level=off", "--reactor", &path, "div_s", "1", "0"]);
@@ -345,6 +353,13 @@ fn wasi_imports_fail_to_link_with_a_clear_message() {
         .assert_stderr_has("instantiation failed: unknown import, Code: 0x302")
         .assert_stderr_has("\"wasi_snapshot_preview1\" , function name: \"fd_write\"")
         .assert_stderr_has("does not implement WASI yet");
+}
+
+#[test]
+fn trap_in_the_start_function_is_an_instantiation_failure() {
+    reactor("start_section_trap", &["f"])
+        .assert_code(1)
+        .assert_stderr_has("unreachable, Code: 0x40a");
 }
 
 #[test]
