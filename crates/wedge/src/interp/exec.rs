@@ -241,6 +241,7 @@ macro_rules! run_loop {
         binary: [ $( ($b:ident, $ba:ty, $br:ty, $bf:expr) ),* $(,)? ]
         unary: [ $( ($u:ident, $ua:ty, $ur:ty, $uf:expr) ),* $(,)? ]
         unary_trap: [ $( ($ut:ident, $uta:ty, $utr:ty, $utf:expr) ),* $(,)? ]
+        br_cmp: [ $( ($bc:ident, $bci:ident, $bb:ident, $bbi:ident, $bn:ident, $bni:ident, $bct:ty, $bcf:expr) ),* $(,)? ]
         loads: [ $( ($l:ident, $lm:ty, $lc:ty, $lf:expr) ),* $(,)? ]
         stores: [ $( ($s:ident, $sc:ty, $sm:ty) ),* $(,)? ]
     ) => {{
@@ -419,6 +420,18 @@ macro_rules! run_loop {
                 $( Instr::$ut { dst, a } => {
                     let f = $utf;
                     wr!(dst, f(rd!($uta, a))? as $utr);
+                } )*
+                $( Instr::$bb { a, b, offset } => {
+                    let f = $bcf;
+                    if f(rd!($bct, a), rd!($bct, b)) {
+                        jump!(offset);
+                    }
+                } )*
+                $( Instr::$bbi { a, imm, offset } => {
+                    let f = $bcf;
+                    if f(rd!($bct, a), <$bct as super::ir::FromImm>::from_imm(imm)) {
+                        jump!(offset);
+                    }
                 } )*
                 $( Instr::$l { dst, addr, offset, mem } => {
                     let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, std::mem::size_of::<$lm>())?;
@@ -602,16 +615,16 @@ macro_rules! run_loop {
                     let bytes = rd!(u128, val).to_le_bytes();
                     std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, 16);
                 }
-                Instr::V128LoadLane { bits, lane, dst, addr, offset, mem } => {
-                    let width = usize::from(bits / 8);
+                Instr::V128LoadLane { lane, dst, addr, offset, mem } => {
+                    let (width, bits, lane) = (1usize << (lane >> 4), 8u8 << (lane >> 4), lane & 15);
                     let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
                     let mut buf = [0u8; 8];
                     std::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), width);
                     let x = u64::from_le_bytes(buf);
                     wr!(dst, simd::with_lane_bytes(u32::from(bits), lane, rd!(u128, dst), x));
                 }
-                Instr::V128StoreLane { bits, lane, addr, val, offset, mem } => {
-                    let width = usize::from(bits / 8);
+                Instr::V128StoreLane { lane, addr, val, offset, mem } => {
+                    let (width, bits, lane) = (1usize << (lane >> 4), 8u8 << (lane >> 4), lane & 15);
                     let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
                     let x = simd::lane_bytes(u32::from(bits), lane, rd!(u128, val)).to_le_bytes();
                     std::ptr::copy_nonoverlapping(x.as_ptr(), p, width);

@@ -71,6 +71,9 @@ pub(crate) fn rem_s64(a: i64, b: i64) -> Result<i64, TrapCode> {
 /// * `binary`: (name, operand type, result type, semantics)
 /// * `unary`: (name, operand type, result type, semantics)
 /// * `unary_trap`: (name, operand type, result type, semantics returning a `Result`)
+/// * `br_cmp`: integer comparisons fused with a conditional branch: (comparison, its immediate
+///   form, fused branch, its immediate form, the fused branch of the negated comparison, its
+///   immediate form, operand type, predicate)
 /// * `loads`: (name, type in memory, cell type, widening)
 /// * `stores`: (name, cell type, type in memory)
 macro_rules! for_each_op {
@@ -218,6 +221,28 @@ macro_rules! for_each_op {
             (I64TruncF64S, f64, i64, super::float::i64_trunc_f64_s),
             (I64TruncF64U, f64, u64, super::float::i64_trunc_f64_u),
         ]
+        br_cmp: [
+            (I32Eq, I32EqImm, BrI32Eq, BrI32EqImm, BrI32Ne, BrI32NeImm, u32, |a: u32, b: u32| a == b),
+            (I32Ne, I32NeImm, BrI32Ne, BrI32NeImm, BrI32Eq, BrI32EqImm, u32, |a: u32, b: u32| a != b),
+            (I32LtS, I32LtSImm, BrI32LtS, BrI32LtSImm, BrI32GeS, BrI32GeSImm, i32, |a: i32, b: i32| a < b),
+            (I32LtU, I32LtUImm, BrI32LtU, BrI32LtUImm, BrI32GeU, BrI32GeUImm, u32, |a: u32, b: u32| a < b),
+            (I32GtS, I32GtSImm, BrI32GtS, BrI32GtSImm, BrI32LeS, BrI32LeSImm, i32, |a: i32, b: i32| a > b),
+            (I32GtU, I32GtUImm, BrI32GtU, BrI32GtUImm, BrI32LeU, BrI32LeUImm, u32, |a: u32, b: u32| a > b),
+            (I32LeS, I32LeSImm, BrI32LeS, BrI32LeSImm, BrI32GtS, BrI32GtSImm, i32, |a: i32, b: i32| a <= b),
+            (I32LeU, I32LeUImm, BrI32LeU, BrI32LeUImm, BrI32GtU, BrI32GtUImm, u32, |a: u32, b: u32| a <= b),
+            (I32GeS, I32GeSImm, BrI32GeS, BrI32GeSImm, BrI32LtS, BrI32LtSImm, i32, |a: i32, b: i32| a >= b),
+            (I32GeU, I32GeUImm, BrI32GeU, BrI32GeUImm, BrI32LtU, BrI32LtUImm, u32, |a: u32, b: u32| a >= b),
+            (I64Eq, I64EqImm, BrI64Eq, BrI64EqImm, BrI64Ne, BrI64NeImm, u64, |a: u64, b: u64| a == b),
+            (I64Ne, I64NeImm, BrI64Ne, BrI64NeImm, BrI64Eq, BrI64EqImm, u64, |a: u64, b: u64| a != b),
+            (I64LtS, I64LtSImm, BrI64LtS, BrI64LtSImm, BrI64GeS, BrI64GeSImm, i64, |a: i64, b: i64| a < b),
+            (I64LtU, I64LtUImm, BrI64LtU, BrI64LtUImm, BrI64GeU, BrI64GeUImm, u64, |a: u64, b: u64| a < b),
+            (I64GtS, I64GtSImm, BrI64GtS, BrI64GtSImm, BrI64LeS, BrI64LeSImm, i64, |a: i64, b: i64| a > b),
+            (I64GtU, I64GtUImm, BrI64GtU, BrI64GtUImm, BrI64LeU, BrI64LeUImm, u64, |a: u64, b: u64| a > b),
+            (I64LeS, I64LeSImm, BrI64LeS, BrI64LeSImm, BrI64GtS, BrI64GtSImm, i64, |a: i64, b: i64| a <= b),
+            (I64LeU, I64LeUImm, BrI64LeU, BrI64LeUImm, BrI64GtU, BrI64GtUImm, u64, |a: u64, b: u64| a <= b),
+            (I64GeS, I64GeSImm, BrI64GeS, BrI64GeSImm, BrI64LtS, BrI64LtSImm, i64, |a: i64, b: i64| a >= b),
+            (I64GeU, I64GeUImm, BrI64GeU, BrI64GeUImm, BrI64LtU, BrI64LtUImm, u64, |a: u64, b: u64| a >= b),
+        ]
         loads: [
             (I32Load, u32, u32, |x: u32| x),
             (I64Load, u64, u64, |x: u64| x),
@@ -259,10 +284,11 @@ macro_rules! define_instr {
         binary: [ $( ($b:ident, $ba:ty, $br:ty, $bf:expr) ),* $(,)? ]
         unary: [ $( ($u:ident, $ua:ty, $ur:ty, $uf:expr) ),* $(,)? ]
         unary_trap: [ $( ($ut:ident, $uta:ty, $utr:ty, $utf:expr) ),* $(,)? ]
+        br_cmp: [ $( ($bc:ident, $bci:ident, $bb:ident, $bbi:ident, $bn:ident, $bni:ident, $bct:ty, $bcf:expr) ),* $(,)? ]
         loads: [ $( ($l:ident, $lm:ty, $lc:ty, $lf:expr) ),* $(,)? ]
         stores: [ $( ($s:ident, $sc:ty, $sm:ty) ),* $(,)? ]
     ) => {
-        /// One interpreter instruction (16 bytes).
+        /// One interpreter instruction (16 bytes: a 2-byte tag and up to 14 bytes of operands).
         #[derive(Copy, Clone, Debug, PartialEq)]
         pub enum Instr {
             $( #[doc = "Numeric binary operator."] $ib { dst: Reg, a: Reg, b: Reg }, )*
@@ -272,6 +298,8 @@ macro_rules! define_instr {
             $( #[doc = "Float binary operator."] $b { dst: Reg, a: Reg, b: Reg }, )*
             $( #[doc = "Unary operator."] $u { dst: Reg, a: Reg }, )*
             $( #[doc = "Trapping unary operator."] $ut { dst: Reg, a: Reg }, )*
+            $( #[doc = "Comparison fused with a branch: jumps by `offset` if it holds."] $bb { a: Reg, b: Reg, offset: i32 }, )*
+            $( #[doc = "Comparison with an immediate fused with a branch."] $bbi { a: Reg, imm: i32, offset: i32 }, )*
             $( #[doc = "Load from memory `mem` at `a + offset`."] $l { dst: Reg, addr: Reg, offset: u32, mem: u8 }, )*
             $( #[doc = "Store `val` to memory `mem` at `a + offset`."] $s { addr: Reg, val: Reg, offset: u32, mem: u8 }, )*
 
@@ -351,10 +379,11 @@ macro_rules! define_instr {
             V128Load { kind: simd::LoadKind, dst: Reg, addr: Reg, offset: u32, mem: u8 },
             /// `v128.store`.
             V128Store { addr: Reg, val: Reg, offset: u32, mem: u8 },
-            /// `v128.loadN_lane` (`dst` already holds the vector).
-            V128LoadLane { bits: u8, lane: u8, dst: Reg, addr: Reg, offset: u32, mem: u8 },
-            /// `v128.storeN_lane`.
-            V128StoreLane { bits: u8, lane: u8, addr: Reg, val: Reg, offset: u32, mem: u8 },
+            /// `v128.loadN_lane` (`dst` already holds the vector); `lane` packs
+            /// `log2(N / 8) << 4 | lane index`.
+            V128LoadLane { lane: u8, dst: Reg, addr: Reg, offset: u32, mem: u8 },
+            /// `v128.storeN_lane`, `lane` packed as for loads.
+            V128StoreLane { lane: u8, addr: Reg, val: Reg, offset: u32, mem: u8 },
             /// `[v128] -> [v128]`.
             SimdUnary { op: simd::UnaryOp, dst: Reg, a: Reg },
             /// `[v128 v128] -> [v128]`.
@@ -376,6 +405,31 @@ macro_rules! define_instr {
         }
 
         impl Instr {
+            /// The jump offset of a branch.
+            pub fn offset_mut(&mut self) -> Option<&mut i32> {
+                match self {
+                    Instr::Br { offset } | Instr::BrIfNez { offset, .. } | Instr::BrIfEqz { offset, .. } => Some(offset),
+                    $( Instr::$bb { offset, .. } | Instr::$bbi { offset, .. } => Some(offset), )*
+                    _ => None,
+                }
+            }
+
+            /// The branch that jumps by `offset` if this comparison's result is true (or false,
+            /// with `negate`), replacing the comparison and a `BrIfNez`/`BrIfEqz` on its result.
+            pub fn fuse_branch(self, negate: bool, offset: i32) -> Option<Instr> {
+                Some(match (self, negate) {
+                    $(
+                        (Instr::$bc { a, b, .. }, false) => Instr::$bb { a, b, offset },
+                        (Instr::$bc { a, b, .. }, true) => Instr::$bn { a, b, offset },
+                        (Instr::$bci { a, imm, .. }, false) => Instr::$bbi { a, imm, offset },
+                        (Instr::$bci { a, imm, .. }, true) => Instr::$bni { a, imm, offset },
+                    )*
+                    (Instr::I32Eqz { a, .. }, false) | (Instr::I64Eqz { a, .. }, false) => Instr::BrIfEqz { cond: a, offset },
+                    (Instr::I32Eqz { a, .. }, true) => Instr::BrIfNez { cond: a, offset },
+                    _ => return None,
+                })
+            }
+
             /// The cell this instruction writes as its only effect on cells, if it is a pure
             /// computation whose destination may be retargeted.
             pub fn dst_mut(&mut self) -> Option<&mut Reg> {

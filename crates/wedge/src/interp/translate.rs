@@ -126,6 +126,7 @@ macro_rules! translate_numeric {
         binary: [ $( ($b:ident, $ba:ty, $br:ty, $bf:expr) ),* $(,)? ]
         unary: [ $( ($u:ident, $ua:ty, $ur:ty, $uf:expr) ),* $(,)? ]
         unary_trap: [ $( ($ut:ident, $uta:ty, $utr:ty, $utf:expr) ),* $(,)? ]
+        br_cmp: [ $( ($bc:ident, $bci:ident, $bb:ident, $bbi:ident, $bn:ident, $bni:ident, $bct:ty, $bcf:expr) ),* $(,)? ]
         loads: [ $( ($l:ident, $lm:ty, $lc:ty, $lf:expr) ),* $(,)? ]
         stores: [ $( ($s:ident, $sc:ty, $sm:ty) ),* $(,)? ]
     ) => {
@@ -356,11 +357,9 @@ impl Translator<'_> {
     fn patch_to_here(&mut self, at: usize) {
         let here = self.code.len() as i32;
         let offset = here - at as i32;
-        match &mut self.code[at] {
-            Instr::Br { offset: o } | Instr::BrIfNez { offset: o, .. } | Instr::BrIfEqz { offset: o, .. } => {
-                *o = offset
-            }
-            other => unreachable!("patching {other:?}"),
+        match self.code[at].offset_mut() {
+            Some(o) => *o = offset,
+            None => unreachable!("patching {:?}", self.code[at]),
         }
     }
 
@@ -461,9 +460,9 @@ impl Translator<'_> {
         let c = &self.ctrl[target];
         if c.kind == CtrlKind::Loop {
             let off = c.head as i32 - at as i32;
-            match &mut self.code[at] {
-                Instr::Br { offset } | Instr::BrIfNez { offset, .. } => *offset = off,
-                other => unreachable!("linking {other:?}"),
+            match self.code[at].offset_mut() {
+                Some(o) => *o = off,
+                None => unreachable!("linking {:?}", self.code[at]),
             }
         } else {
             self.ctrl[target].patches.push(at);
@@ -495,6 +494,22 @@ impl Translator<'_> {
         self.reachable = true;
         self.last_def = None;
         Ok(())
+    }
+
+    /// Emits a branch taken if `cond` is non-zero (or zero, with `negate`), fusing it with the
+    /// comparison that just computed `cond` when possible.
+    fn emit_cond_branch(&mut self, cond: Reg, negate: bool) -> usize {
+        if let Some(at) = self.last_def
+            && at == self.code.len() - 1
+            && self.code[at].dst_mut().is_some_and(|d| *d == cond)
+            && cond >= self.home(self.stack.len())
+            && let Some(fused) = self.code[at].fuse_branch(negate, 0)
+        {
+            self.code[at] = fused;
+            self.last_def = None;
+            return at;
+        }
+        if negate { self.emit(Instr::BrIfEqz { cond, offset: 0 }) } else { self.emit(Instr::BrIfNez { cond, offset: 0 }) }
     }
 
     fn call_args(&mut self, n: usize) -> Reg {
@@ -540,8 +555,12 @@ impl Translator<'_> {
             Operator::If { blockty } => {
                 let cond = self.reg_at(0);
                 self.pop(1);
+                let fusable = self.last_def;
                 self.push_ctrl(CtrlKind::If, blockty);
-                let at = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                if self.last_def.is_none() && self.code.len().checked_sub(1) == fusable {
+                    self.last_def = fusable;
+                }
+                let at = self.emit_cond_branch(cond, true);
                 if let Some(c) = self.ctrl.last_mut() {
                     c.else_patch = Some(at);
                 }
@@ -577,10 +596,10 @@ impl Translator<'_> {
                 let cond = self.reg_at(0);
                 self.pop(1);
                 if self.branch_is_plain(relative_depth) {
-                    let at = self.emit(Instr::BrIfNez { cond, offset: 0 });
+                    let at = self.emit_cond_branch(cond, false);
                     self.link_branch(relative_depth, at);
                 } else {
-                    let skip = self.emit(Instr::BrIfEqz { cond, offset: 0 });
+                    let skip = self.emit_cond_branch(cond, true);
                     self.branch(relative_depth);
                     self.patch_to_here(skip);
                 }
@@ -851,6 +870,7 @@ impl Translator<'_> {
             other => return Err(format!("unsupported instruction {other:?}")),
         };
         let (offset, mem) = self.memarg(memarg)?;
+        let lane = ((bits / 8).trailing_zeros() as u8) << 4 | lane;
         let val = self.reg_at(0);
         let addr = self.reg_at(1);
         if load {
@@ -858,13 +878,13 @@ impl Translator<'_> {
             let scratch = self.home(self.stack.len());
             self.grow_cells(self.stack.len() + 1);
             self.emit(Instr::Copy { dst: scratch, src: val });
-            self.emit(Instr::V128LoadLane { bits, lane, dst: scratch, addr, offset, mem });
+            self.emit(Instr::V128LoadLane { lane, dst: scratch, addr, offset, mem });
             self.pop(2);
             let dst = self.push_temp();
             self.emit(Instr::Copy { dst, src: scratch });
         } else {
             self.pop(2);
-            self.emit(Instr::V128StoreLane { bits, lane, addr, val, offset, mem });
+            self.emit(Instr::V128StoreLane { lane, addr, val, offset, mem });
         }
         Ok(())
     }
