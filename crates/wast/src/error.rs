@@ -39,7 +39,10 @@ impl Error {
 
     #[cold]
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
-        Error(Box::new(ErrorKind::Io { path: path.to_path_buf(), source }))
+        Error(Box::new(ErrorKind::Io {
+            path: path.to_path_buf(),
+            source,
+        }))
     }
 
     #[cold]
@@ -58,7 +61,12 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.0 {
             ErrorKind::Io { path, source } => write!(f, "cannot read {}: {source}", path.display()),
-            ErrorKind::Parse { file, line, column, message } => {
+            ErrorKind::Parse {
+                file,
+                line,
+                column,
+                message,
+            } => {
                 write!(f, "{file}:{line}:{column}: malformed script: {message}")
             }
         }
@@ -84,6 +92,9 @@ impl std::error::Error for Error {
 mod tests {
     #[test]
     fn error_is_one_word() {
-        assert_eq!(std::mem::size_of::<super::Error>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<super::Error>(),
+            std::mem::size_of::<usize>()
+        );
     }
 }

@@ -16,7 +16,7 @@
 //! Directives of proposals Wedge does not run here (threads, exceptions, stack switching,
 //! components, GC reference results) are counted as skipped, never as passed.
 //!
-//! ```no_run
+//! ```
 //! use wedge_wast::WastRunner;
 //!
 //! let runner = WastRunner::new(&wedge::Config::default());

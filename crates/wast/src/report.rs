@@ -48,7 +48,10 @@ pub struct Skip {
 impl Report {
     /// An empty report for the script `name`.
     pub fn new(name: impl Into<String>) -> Self {
-        Report { name: name.into(), ..Report::default() }
+        Report {
+            name: name.into(),
+            ..Report::default()
+        }
     }
 
     /// Whether no directive failed.
@@ -74,19 +77,31 @@ pub struct Summary<'a>(&'a Report);
 impl fmt::Display for Summary<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.0;
-        write!(f, "{}: {} passed, {} failed, {} skipped", r.name, r.passed, r.failed, r.skipped)
+        write!(
+            f,
+            "{}: {} passed, {} failed, {} skipped",
+            r.name, r.passed, r.failed, r.skipped
+        )
     }
 }
 
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.line, self.column, self.directive, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.line, self.column, self.directive, self.message
+        )
     }
 }
 
 impl fmt::Display for Skip {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: skipped: {}", self.line, self.column, self.directive, self.reason)
+        write!(
+            f,
+            "{}:{}: {}: skipped: {}",
+            self.line, self.column, self.directive, self.reason
+        )
     }
 }
 

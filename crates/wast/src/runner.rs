@@ -23,7 +23,9 @@ pub struct WastRunner {
 impl WastRunner {
     /// A runner whose engine uses `config`.
     pub fn new(config: &Config) -> Self {
-        WastRunner { engine: Engine::new(config) }
+        WastRunner {
+            engine: Engine::new(config),
+        }
     }
 
     /// The engine scripts run on.
@@ -48,7 +50,12 @@ impl WastRunner {
             Err(e) => {
                 report.failed += 1;
                 let message = format!("cannot define the spectest module: {e}");
-                report.failures.push(Failure { line: 1, column: 1, directive: "spectest", message });
+                report.failures.push(Failure {
+                    line: 1,
+                    column: 1,
+                    directive: "spectest",
+                    message,
+                });
                 return Ok(report);
             }
         };
@@ -56,17 +63,29 @@ impl WastRunner {
             let (line, col) = directive.span().linecol_in(text);
             let (line, column) = (line + 1, col + 1);
             let kind = directive_name(&directive);
-            let outcome = catch_unwind(AssertUnwindSafe(|| state.run(directive)))
-                .unwrap_or_else(|payload| Outcome::Fail(format!("engine panicked: {}", panic_message(&*payload))));
+            let outcome =
+                catch_unwind(AssertUnwindSafe(|| state.run(directive))).unwrap_or_else(|payload| {
+                    Outcome::Fail(format!("engine panicked: {}", panic_message(&*payload)))
+                });
             match outcome {
                 Outcome::Pass => report.passed += 1,
                 Outcome::Fail(message) => {
                     report.failed += 1;
-                    report.failures.push(Failure { line, column, directive: kind, message });
+                    report.failures.push(Failure {
+                        line,
+                        column,
+                        directive: kind,
+                        message,
+                    });
                 }
                 Outcome::Skip(reason) => {
                     report.skipped += 1;
-                    report.skips.push(Skip { line, column, directive: kind, reason });
+                    report.skips.push(Skip {
+                        line,
+                        column,
+                        directive: kind,
+                        reason,
+                    });
                 }
             }
         }
@@ -147,18 +166,24 @@ impl State {
                 let name = wat.name();
                 let module = self.compile(&mut wat)?;
                 if let Some(name) = name {
-                    self.definitions.insert(name.name().to_string(), module.clone());
+                    self.definitions
+                        .insert(name.name().to_string(), module.clone());
                 }
                 self.last_definition = Some(module);
                 Outcome::Pass
             }
-            D::ModuleInstance { instance, module, .. } => {
+            D::ModuleInstance {
+                instance, module, ..
+            } => {
                 let def = match module {
                     Some(id) => self.definitions.get(id.name()),
                     None => self.last_definition.as_ref(),
                 };
                 let Some(def) = def.cloned() else {
-                    return Err(Outcome::Fail(format!("no module definition {}", id_name(module))));
+                    return Err(Outcome::Fail(format!(
+                        "no module definition {}",
+                        id_name(module)
+                    )));
                 };
                 match self.linker.instantiate(&mut self.store, &def) {
                     Ok(inst) => {
@@ -204,7 +229,9 @@ impl State {
                     Err(_) => Outcome::Pass,
                     Ok(bytes) => match Module::new(&self.engine, &bytes) {
                         Err(_) => Outcome::Pass,
-                        Ok(_) => Outcome::Fail("expected the module to be invalid, but it validated".into()),
+                        Ok(_) => Outcome::Fail(
+                            "expected the module to be invalid, but it validated".into(),
+                        ),
                     },
                 }
             }
@@ -212,13 +239,17 @@ impl State {
                 Err(_) => Outcome::Pass,
                 Ok(bytes) => match Module::new(&self.engine, &bytes) {
                     Err(_) => Outcome::Pass,
-                    Ok(_) => Outcome::Fail("expected the module to be malformed, but it loaded".into()),
+                    Ok(_) => {
+                        Outcome::Fail("expected the module to be malformed, but it loaded".into())
+                    }
                 },
             },
             D::AssertUnlinkable { module, .. } => {
                 let module = self.compile(&mut QuoteWat::Wat(module))?;
                 match self.linker.instantiate(&mut self.store, &module) {
-                    Ok(_) => Outcome::Fail("expected a link error, but the module instantiated".into()),
+                    Ok(_) => {
+                        Outcome::Fail("expected a link error, but the module instantiated".into())
+                    }
                     Err(e) if e.trap_code().is_some() => {
                         Outcome::Fail(format!("expected a link error, got a trap: {e}"))
                     }
@@ -252,18 +283,27 @@ impl State {
 
     /// Encodes and validates a module that the script expects to be valid.
     fn compile(&self, wat: &mut QuoteWat<'_>) -> Early<Module> {
-        if matches!(wat, QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..)) {
+        if matches!(
+            wat,
+            QuoteWat::Wat(Wat::Component(_)) | QuoteWat::QuoteComponent(..)
+        ) {
             return Err(Outcome::Skip("component model".into()));
         }
-        let bytes = encode(wat).map_err(|e| Outcome::Fail(format!("cannot encode the module: {e}")))?;
-        Module::new(&self.engine, &bytes).map_err(|e| Outcome::Fail(format!("module failed to load: {e}")))
+        let bytes =
+            encode(wat).map_err(|e| Outcome::Fail(format!("cannot encode the module: {e}")))?;
+        Module::new(&self.engine, &bytes)
+            .map_err(|e| Outcome::Fail(format!("module failed to load: {e}")))
     }
 
     /// Calls an export; the outer result is the harness's, the inner one the engine's.
     fn invoke(&mut self, invoke: &WastInvoke<'_>) -> Early<Result<Vec<Val>, wedge::Error>> {
         let instance = self.instance(invoke.module)?;
         let func = instance.get_func(&self.store, invoke.name).ok_or_else(|| {
-            Outcome::Fail(format!("no exported function {:?} in {}", invoke.name, id_name(invoke.module)))
+            Outcome::Fail(format!(
+                "no exported function {:?} in {}",
+                invoke.name,
+                id_name(invoke.module)
+            ))
         })?;
         let mut args = Vec::with_capacity(invoke.args.len());
         for a in &invoke.args {
@@ -271,7 +311,9 @@ impl State {
         }
         let ty = func.ty(&self.store);
         let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
-        Ok(func.call(&mut self.store, &args, &mut results).map(|()| results))
+        Ok(func
+            .call(&mut self.store, &args, &mut results)
+            .map(|()| results))
     }
 
     /// Runs what an assertion tests: an invocation, a global read, or an instantiation.
@@ -281,13 +323,19 @@ impl State {
             WastExecute::Get { module, global, .. } => {
                 let instance = self.instance(module)?;
                 let g = instance.get_global(&self.store, global).ok_or_else(|| {
-                    Outcome::Fail(format!("no exported global {global:?} in {}", id_name(module)))
+                    Outcome::Fail(format!(
+                        "no exported global {global:?} in {}",
+                        id_name(module)
+                    ))
                 })?;
                 Ok(Ok(vec![g.get(&self.store)]))
             }
             WastExecute::Wat(wat) => {
                 let module = self.compile(&mut QuoteWat::Wat(wat))?;
-                Ok(self.linker.instantiate(&mut self.store, &module).map(|_| Vec::new()))
+                Ok(self
+                    .linker
+                    .instantiate(&mut self.store, &module)
+                    .map(|_| Vec::new()))
             }
         }
     }
@@ -308,14 +356,25 @@ impl State {
         let mut wrong = Vec::new();
         for (i, (e, a)) in expected.iter().zip(&actual).enumerate() {
             if let Err(why) = values::check(&self.store, e, a)? {
-                wrong.push(if expected.len() == 1 { why } else { format!("result {i}: {why}") });
+                wrong.push(if expected.len() == 1 {
+                    why
+                } else {
+                    format!("result {i}: {why}")
+                });
             }
         }
-        Ok(if wrong.is_empty() { Outcome::Pass } else { Outcome::Fail(wrong.join("; ")) })
+        Ok(if wrong.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(wrong.join("; "))
+        })
     }
 
     fn show_all(&self, vals: &[Val]) -> String {
-        vals.iter().map(|v| values::show(&self.store, v)).collect::<Vec<_>>().join(", ")
+        vals.iter()
+            .map(|v| values::show(&self.store, v))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -324,7 +383,10 @@ impl State {
 fn expect_trap(e: &wedge::Error, expected: &str) -> Outcome {
     match e.trap_code() {
         Some(code) if trap_message_matches(code.message(), expected) => Outcome::Pass,
-        Some(code) => Outcome::Fail(format!("expected trap \"{expected}\", got trap \"{}\"", code.message())),
+        Some(code) => Outcome::Fail(format!(
+            "expected trap \"{expected}\", got trap \"{}\"",
+            code.message()
+        )),
         None => Outcome::Fail(format!("expected trap \"{expected}\", got error: {e}")),
     }
 }
@@ -339,7 +401,10 @@ fn encode(wat: &mut QuoteWat<'_>) -> Result<Vec<u8>, wast::Error> {
 }
 
 fn id_name(id: Option<Id<'_>>) -> String {
-    id.map_or_else(|| "(current module)".to_string(), |id| format!("${}", id.name()))
+    id.map_or_else(
+        || "(current module)".to_string(),
+        |id| format!("${}", id.name()),
+    )
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
@@ -379,10 +444,25 @@ mod tests {
 
     #[test]
     fn trap_messages_match_by_prefix_either_way() {
-        assert!(trap_message_matches("uninitialized element", "uninitialized element 2"));
-        assert!(trap_message_matches("uninitialized element", "uninitialized"));
-        assert!(trap_message_matches("out of bounds memory access", "out of bounds memory access"));
-        assert!(!trap_message_matches("out of bounds table access", "out of bounds memory access"));
-        assert!(!trap_message_matches("undefined element", "uninitialized element"));
+        assert!(trap_message_matches(
+            "uninitialized element",
+            "uninitialized element 2"
+        ));
+        assert!(trap_message_matches(
+            "uninitialized element",
+            "uninitialized"
+        ));
+        assert!(trap_message_matches(
+            "out of bounds memory access",
+            "out of bounds memory access"
+        ));
+        assert!(!trap_message_matches(
+            "out of bounds table access",
+            "out of bounds memory access"
+        ));
+        assert!(!trap_message_matches(
+            "undefined element",
+            "uninitialized element"
+        ));
     }
 }

@@ -36,7 +36,11 @@ pub(crate) fn define(store: &mut Store<()>, linker: &mut Linker<()>) -> Result<(
         linker.define("spectest", name, g)?;
     }
 
-    let table = Table::new(&mut *store, TableType::new(ValType::FuncRef, 10, Some(20)), Val::FuncRef(None))?;
+    let table = Table::new(
+        &mut *store,
+        TableType::new(ValType::FuncRef, 10, Some(20)),
+        Val::FuncRef(None),
+    )?;
     linker.define("spectest", "table", table)?;
     let memory = Memory::new(&mut *store, MemoryType::new(1, Some(2)))?;
     linker.define("spectest", "memory", memory)?;

@@ -31,29 +31,48 @@ pub(crate) fn arg(store: &mut Store<()>, arg: &WastArg<'_>) -> Result<Val, Unsup
 
 fn null_of(ty: &HeapType<'_>) -> Result<Val, Unsupported> {
     match ty {
-        HeapType::Abstract { shared: false, ty: AbstractHeapType::Func | AbstractHeapType::NoFunc } => {
-            Ok(Val::FuncRef(None))
-        }
-        HeapType::Abstract { shared: false, ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern } => {
-            Ok(Val::ExternRef(None))
-        }
-        other => Err(Unsupported(format!("null reference of heap type {other:?}"))),
+        HeapType::Abstract {
+            shared: false,
+            ty: AbstractHeapType::Func | AbstractHeapType::NoFunc,
+        } => Ok(Val::FuncRef(None)),
+        HeapType::Abstract {
+            shared: false,
+            ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern,
+        } => Ok(Val::ExternRef(None)),
+        other => Err(Unsupported(format!(
+            "null reference of heap type {other:?}"
+        ))),
     }
 }
 
 /// Checks `actual` against `expected`: `Ok(Ok(()))` if it matches, `Ok(Err(why))` if not.
-pub(crate) fn check(store: &Store<()>, expected: &WastRet<'_>, actual: &Val) -> Result<Result<(), String>, Unsupported> {
+pub(crate) fn check(
+    store: &Store<()>,
+    expected: &WastRet<'_>,
+    actual: &Val,
+) -> Result<Result<(), String>, Unsupported> {
     let WastRet::Core(expected) = expected else {
         return Err(Unsupported("component-model result".into()));
     };
     if matches(store, expected, actual)? {
-        Ok(Ok(()))
-    } else {
-        Ok(Err(format!("expected {}, got {}", show_expected(expected), show(store, actual))))
+        return Ok(Ok(()));
     }
+    let got = match (expected, actual) {
+        // Show a vector in the lane shape the script expects.
+        (WastRetCore::V128(p), Val::V128(v)) => show_v128_as(p, *v),
+        _ => show(store, actual),
+    };
+    Ok(Err(format!(
+        "expected {}, got {got}",
+        show_expected(expected)
+    )))
 }
 
-fn matches(store: &Store<()>, expected: &WastRetCore<'_>, actual: &Val) -> Result<bool, Unsupported> {
+fn matches(
+    store: &Store<()>,
+    expected: &WastRetCore<'_>,
+    actual: &Val,
+) -> Result<bool, Unsupported> {
     Ok(match (expected, actual) {
         (WastRetCore::I32(e), Val::I32(a)) => e == a,
         (WastRetCore::I64(e), Val::I64(a)) => e == a,
@@ -92,7 +111,12 @@ fn matches(store: &Store<()>, expected: &WastRetCore<'_>, actual: &Val) -> Resul
             | WastRetCore::RefI31
             | WastRetCore::RefI31Shared,
             _,
-        ) => return Err(Unsupported(format!("GC/host reference result {}", show_expected(expected)))),
+        ) => {
+            return Err(Unsupported(format!(
+                "GC/host reference result {}",
+                show_expected(expected)
+            )));
+        }
         _ => false,
     })
 }
@@ -122,12 +146,12 @@ fn v128_matches(expected: &V128Pattern, actual: u128) -> bool {
         V128Pattern::I16x8(e) => lanes::<2>(&bytes).zip(e).all(|(a, e)| a == e.to_le_bytes()),
         V128Pattern::I32x4(e) => lanes::<4>(&bytes).zip(e).all(|(a, e)| a == e.to_le_bytes()),
         V128Pattern::I64x2(e) => lanes::<8>(&bytes).zip(e).all(|(a, e)| a == e.to_le_bytes()),
-        V128Pattern::F32x4(e) => {
-            lanes::<4>(&bytes).zip(e).all(|(a, e)| f32_matches(e, u32::from_le_bytes(a)))
-        }
-        V128Pattern::F64x2(e) => {
-            lanes::<8>(&bytes).zip(e).all(|(a, e)| f64_matches(e, u64::from_le_bytes(a)))
-        }
+        V128Pattern::F32x4(e) => lanes::<4>(&bytes)
+            .zip(e)
+            .all(|(a, e)| f32_matches(e, u32::from_le_bytes(a))),
+        V128Pattern::F64x2(e) => lanes::<8>(&bytes)
+            .zip(e)
+            .all(|(a, e)| f64_matches(e, u64::from_le_bytes(a))),
     }
 }
 
@@ -164,6 +188,50 @@ pub(crate) fn show(store: &Store<()>, val: &Val) -> String {
     }
 }
 
+/// A v128 in the lane shape of `pattern`.
+fn show_v128_as(pattern: &V128Pattern, v: u128) -> String {
+    fn join(items: impl Iterator<Item = String>) -> String {
+        items.collect::<Vec<_>>().join(" ")
+    }
+    let b = v.to_le_bytes();
+    match pattern {
+        V128Pattern::I8x16(_) => format!(
+            "v128:i8x16 {}",
+            join(lanes::<1>(&b).map(|l| format!("{:#04x}", l[0])))
+        ),
+        V128Pattern::I16x8(_) => {
+            format!(
+                "v128:i16x8 {}",
+                join(lanes::<2>(&b).map(|l| format!("{:#06x}", u16::from_le_bytes(l))))
+            )
+        }
+        V128Pattern::I32x4(_) => {
+            format!(
+                "v128:i32x4 {}",
+                join(lanes::<4>(&b).map(|l| format!("{:#010x}", u32::from_le_bytes(l))))
+            )
+        }
+        V128Pattern::I64x2(_) => {
+            format!(
+                "v128:i64x2 {}",
+                join(lanes::<8>(&b).map(|l| format!("{:#018x}", u64::from_le_bytes(l))))
+            )
+        }
+        V128Pattern::F32x4(_) => format!(
+            "v128:f32x4 {}",
+            join(lanes::<4>(&b).map(|l| show_f32(&F32 {
+                bits: u32::from_le_bytes(l)
+            })))
+        ),
+        V128Pattern::F64x2(_) => format!(
+            "v128:f64x2 {}",
+            join(lanes::<8>(&b).map(|l| show_f64(&F64 {
+                bits: u64::from_le_bytes(l)
+            })))
+        ),
+    }
+}
+
 fn show_nan<T>(p: &NanPattern<T>, value: impl Fn(&T) -> String) -> String {
     match p {
         NanPattern::CanonicalNan => "nan:canonical".into(),
@@ -191,10 +259,18 @@ fn show_expected(e: &WastRetCore<'_>) -> String {
         WastRetCore::F32(p) => format!("f32:{}", show_nan(p, show_f32)),
         WastRetCore::F64(p) => format!("f64:{}", show_nan(p, show_f64)),
         WastRetCore::V128(p) => match p {
-            V128Pattern::I8x16(l) => format!("v128:i8x16 {}", list(l, |v| format!("{:#04x}", *v as u8))),
-            V128Pattern::I16x8(l) => format!("v128:i16x8 {}", list(l, |v| format!("{:#06x}", *v as u16))),
-            V128Pattern::I32x4(l) => format!("v128:i32x4 {}", list(l, |v| format!("{:#010x}", *v as u32))),
-            V128Pattern::I64x2(l) => format!("v128:i64x2 {}", list(l, |v| format!("{:#018x}", *v as u64))),
+            V128Pattern::I8x16(l) => {
+                format!("v128:i8x16 {}", list(l, |v| format!("{:#04x}", *v as u8)))
+            }
+            V128Pattern::I16x8(l) => {
+                format!("v128:i16x8 {}", list(l, |v| format!("{:#06x}", *v as u16)))
+            }
+            V128Pattern::I32x4(l) => {
+                format!("v128:i32x4 {}", list(l, |v| format!("{:#010x}", *v as u32)))
+            }
+            V128Pattern::I64x2(l) => {
+                format!("v128:i64x2 {}", list(l, |v| format!("{:#018x}", *v as u64)))
+            }
             V128Pattern::F32x4(l) => format!("v128:f32x4 {}", list(l, |p| show_nan(p, show_f32))),
             V128Pattern::F64x2(l) => format!("v128:f64x2 {}", list(l, |p| show_nan(p, show_f64))),
         },
@@ -224,12 +300,30 @@ mod tests {
         assert!(f32_matches(&NanPattern::CanonicalNan, 0xffc0_0000));
         assert!(!f32_matches(&NanPattern::CanonicalNan, 0x7fc0_0001));
         assert!(f32_matches(&NanPattern::ArithmeticNan, 0x7fc0_0001));
-        assert!(!f32_matches(&NanPattern::ArithmeticNan, 0x7fa0_0000), "signalling NaN");
-        assert!(!f32_matches(&NanPattern::ArithmeticNan, 0x7f80_0000), "infinity");
-        assert!(f64_matches(&NanPattern::CanonicalNan, 0xfff8_0000_0000_0000));
-        assert!(!f64_matches(&NanPattern::CanonicalNan, 0x7ff8_0000_0000_0001));
-        assert!(f64_matches(&NanPattern::ArithmeticNan, 0x7ff8_0000_0000_0001));
-        assert!(!f64_matches(&NanPattern::ArithmeticNan, 0x7ff4_0000_0000_0000));
+        assert!(
+            !f32_matches(&NanPattern::ArithmeticNan, 0x7fa0_0000),
+            "signalling NaN"
+        );
+        assert!(
+            !f32_matches(&NanPattern::ArithmeticNan, 0x7f80_0000),
+            "infinity"
+        );
+        assert!(f64_matches(
+            &NanPattern::CanonicalNan,
+            0xfff8_0000_0000_0000
+        ));
+        assert!(!f64_matches(
+            &NanPattern::CanonicalNan,
+            0x7ff8_0000_0000_0001
+        ));
+        assert!(f64_matches(
+            &NanPattern::ArithmeticNan,
+            0x7ff8_0000_0000_0001
+        ));
+        assert!(!f64_matches(
+            &NanPattern::ArithmeticNan,
+            0x7ff4_0000_0000_0000
+        ));
     }
 
     #[test]
@@ -237,7 +331,10 @@ mod tests {
         let v = u128::from_le_bytes([1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
         assert!(v128_matches(&V128Pattern::I32x4([1, 2, 3, -1]), v));
         assert!(!v128_matches(&V128Pattern::I32x4([1, 2, 3, 4]), v));
-        assert!(v128_matches(&V128Pattern::I16x8([1, 0, 2, 0, 3, 0, -1, -1]), v));
+        assert!(v128_matches(
+            &V128Pattern::I16x8([1, 0, 2, 0, 3, 0, -1, -1]),
+            v
+        ));
         let nan_lane = u128::from(0x7fc0_0000u32) << 32;
         let pattern = [
             NanPattern::Value(F32 { bits: 0 }),

@@ -25,6 +25,12 @@ use wedge_wast::{Report, WastRunner};
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/known-failures.txt");
 
+/// Files that need a proposal beyond their suite's feature set, which they get.
+const EXTRA_FEATURES: &[(&str, wedge::Proposal)] = &[
+    // SIMD loads and stores on several memories.
+    ("simd/simd_memory-multi.wast", wedge::Proposal::MultiMemory),
+];
+
 /// How many failures of each failing file the summary shows.
 const FAILURES_SHOWN: usize = 5;
 
@@ -45,38 +51,79 @@ fn simd() {
 
 #[test]
 fn tail_call() {
-    run_suite("tail-call", proposal(Proposal::TailCall), Features::default());
+    run_suite(
+        "tail-call",
+        proposal(Proposal::TailCall),
+        Features::default(),
+    );
 }
 
 #[test]
 fn extended_const() {
-    run_suite("extended-const", proposal(Proposal::ExtendedConst), Features::default());
+    run_suite(
+        "extended-const",
+        proposal(Proposal::ExtendedConst),
+        Features::default(),
+    );
 }
 
 #[test]
 fn multi_memory() {
-    run_suite("multi-memory", proposal(Proposal::MultiMemory), Features::default());
+    run_suite(
+        "multi-memory",
+        proposal(Proposal::MultiMemory),
+        Features::default(),
+    );
 }
 
 /// One file's result: its report, or why there is none (malformed script, timeout, panic).
 type FileOutcome = Result<Report, String>;
 
+/// A file to run, and the runner (feature set) to run it with.
+struct Job {
+    key: String,
+    text: &'static str,
+    runner: WastRunner,
+}
+
 fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, features: Features) {
     quiet_worker_panics();
-    let mut config = Config::new();
-    config.set_features(features);
-    let runner = WastRunner::new(&config);
+    let runner_with = |extra: Option<wedge::Proposal>| {
+        let mut features = features;
+        if let Some(p) = extra {
+            features.enable(p);
+        }
+        let mut config = Config::new();
+        config.set_features(features);
+        WastRunner::new(&config)
+    };
+    let runner = runner_with(None);
 
     let filter = std::env::var("WAST_FILTER").ok().filter(|f| !f.is_empty());
-    let mut all: Vec<(String, &'static str)> =
-        files.map(|f| (format!("{suite}/{}", f.name()), f.raw())).collect();
+    let mut all: Vec<(String, &'static str)> = files
+        .map(|f| (format!("{suite}/{}", f.name()), f.raw()))
+        .collect();
     all.sort_by(|a, b| a.0.cmp(&b.0));
     let every_key: Vec<String> = all.iter().map(|(k, _)| k.clone()).collect();
-    let jobs: Vec<_> =
-        all.into_iter().filter(|(k, _)| filter.as_deref().is_none_or(|f| k.contains(f))).collect();
+    let jobs: Vec<Job> = all
+        .into_iter()
+        .filter(|(k, _)| filter.as_deref().is_none_or(|f| k.contains(f)))
+        .map(|(key, text)| {
+            let extra = EXTRA_FEATURES
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|&(_, p)| p);
+            let runner = if extra.is_some() {
+                runner_with(extra)
+            } else {
+                runner.clone()
+            };
+            Job { key, text, runner }
+        })
+        .collect();
 
     let start = Instant::now();
-    let results = run_parallel(suite, &runner, jobs);
+    let results = run_parallel(suite, jobs);
     let elapsed = start.elapsed();
 
     let known = KnownFailures::load();
@@ -93,7 +140,10 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
     let stale: Vec<String> = if filter.is_some() {
         Vec::new()
     } else {
-        known.keys_of(suite).filter(|k| !every_key.contains(k)).collect()
+        known
+            .keys_of(suite)
+            .filter(|k| !every_key.contains(k))
+            .collect()
     };
 
     println!("{}", summary(suite, &results, &known, elapsed));
@@ -103,7 +153,12 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
             .iter()
             .filter_map(|(key, outcome)| match outcome {
                 Ok(r) if r.is_success() => None,
-                _ => Some((key.clone(), known.reason(key).map_or_else(|| reason_for(outcome), str::to_string))),
+                _ => Some((
+                    key.clone(),
+                    known
+                        .reason(key)
+                        .map_or_else(|| reason_for(outcome), str::to_string),
+                )),
             })
             .collect();
         let ran: Vec<&str> = results.iter().map(|(k, _)| k.as_str()).collect();
@@ -117,10 +172,16 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
         let _ = writeln!(problems, "  {key}: fails but is not in known-failures.txt");
     }
     for key in &now_passing {
-        let _ = writeln!(problems, "  {key}: passes now; remove it from known-failures.txt");
+        let _ = writeln!(
+            problems,
+            "  {key}: passes now; remove it from known-failures.txt"
+        );
     }
     for key in &stale {
-        let _ = writeln!(problems, "  {key}: listed in known-failures.txt but not in the suite");
+        let _ = writeln!(
+            problems,
+            "  {key}: listed in known-failures.txt but not in the suite"
+        );
     }
     assert!(
         problems.is_empty(),
@@ -129,24 +190,52 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
 }
 
 /// The table of files with their counts, then the first failures of each failing file.
-fn summary(suite: &str, results: &[(String, FileOutcome)], known: &KnownFailures, elapsed: Duration) -> String {
+fn summary(
+    suite: &str,
+    results: &[(String, FileOutcome)],
+    known: &KnownFailures,
+    elapsed: Duration,
+) -> String {
     let verbose = std::env::var_os("WAST_VERBOSE").is_some();
-    let width = results.iter().map(|(k, _)| k.len()).max().unwrap_or(4).max(4);
+    let width = results
+        .iter()
+        .map(|(k, _)| k.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let mut out = String::new();
-    let _ = writeln!(out, "{:width$}  {:>7}  {:>7}  {:>7}", "file", "passed", "failed", "skipped");
+    let _ = writeln!(
+        out,
+        "{:width$}  {:>7}  {:>7}  {:>7}",
+        "file", "passed", "failed", "skipped"
+    );
     let (mut passed, mut failed, mut skipped, mut failing_files) = (0, 0, 0, 0);
     for (key, outcome) in results {
         match outcome {
             Ok(r) => {
-                let mark = if r.is_success() { "" } else if known.reason(key).is_some() { "  (known)" } else { "  FAIL" };
-                let _ = writeln!(out, "{key:width$}  {:>7}  {:>7}  {:>7}{mark}", r.passed, r.failed, r.skipped);
+                let mark = if r.is_success() {
+                    ""
+                } else if known.reason(key).is_some() {
+                    "  (known)"
+                } else {
+                    "  FAIL"
+                };
+                let _ = writeln!(
+                    out,
+                    "{key:width$}  {:>7}  {:>7}  {:>7}{mark}",
+                    r.passed, r.failed, r.skipped
+                );
                 passed += r.passed;
                 failed += r.failed;
                 skipped += r.skipped;
                 failing_files += usize::from(!r.is_success());
             }
             Err(e) => {
-                let _ = writeln!(out, "{key:width$}  {:>7}  {:>7}  {:>7}  ERROR: {e}", "-", "-", "-");
+                let _ = writeln!(
+                    out,
+                    "{key:width$}  {:>7}  {:>7}  {:>7}  ERROR: {e}",
+                    "-", "-", "-"
+                );
                 failing_files += 1;
             }
         }
@@ -164,12 +253,20 @@ fn summary(suite: &str, results: &[(String, FileOutcome)], known: &KnownFailures
             continue;
         }
         let _ = writeln!(out, "\n{key}: {} failures", r.failed);
-        let shown = if verbose { r.failures.len() } else { FAILURES_SHOWN };
+        let shown = if verbose {
+            r.failures.len()
+        } else {
+            FAILURES_SHOWN
+        };
         for f in r.failures.iter().take(shown) {
             let _ = writeln!(out, "  {key}:{f}");
         }
         if r.failures.len() > shown {
-            let _ = writeln!(out, "  ... and {} more (WAST_VERBOSE=1 shows all)", r.failures.len() - shown);
+            let _ = writeln!(
+                out,
+                "  ... and {} more (WAST_VERBOSE=1 shows all)",
+                r.failures.len() - shown
+            );
         }
     }
     out
@@ -180,7 +277,13 @@ fn reason_for(outcome: &FileOutcome) -> String {
     let text = match outcome {
         Err(e) => e.clone(),
         Ok(r) => match r.failures.first() {
-            Some(f) => format!("{} of {} fail; first: {}: {}", r.failed, r.total(), f.directive, f.message),
+            Some(f) => format!(
+                "{} of {} fail; first: {}: {}",
+                r.failed,
+                r.total(),
+                f.directive,
+                f.message
+            ),
             None => "fails".to_string(),
         },
     };
@@ -193,30 +296,35 @@ fn reason_for(outcome: &FileOutcome) -> String {
 
 /// Runs the files on a few threads; a file that runs past the timeout is reported as such
 /// and its thread abandoned (a fresh one takes its place).
-fn run_parallel(suite: &str, runner: &WastRunner, jobs: Vec<(String, &'static str)>) -> Vec<(String, FileOutcome)> {
+fn run_parallel(suite: &str, jobs: Vec<Job>) -> Vec<(String, FileOutcome)> {
     let threads = std::env::var("WAST_THREADS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(2)))
         .max(1);
     let timeout = Duration::from_secs(
-        std::env::var("WAST_TIMEOUT").ok().and_then(|s| s.parse().ok()).unwrap_or(300),
+        std::env::var("WAST_TIMEOUT")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(300),
     );
 
-    let keys: Vec<String> = jobs.iter().map(|(k, _)| k.clone()).collect();
-    let queue = Arc::new(Mutex::new(jobs.into_iter().enumerate().collect::<VecDeque<_>>()));
+    let keys: Vec<String> = jobs.iter().map(|j| j.key.clone()).collect();
+    let queue = Arc::new(Mutex::new(
+        jobs.into_iter().enumerate().collect::<VecDeque<_>>(),
+    ));
     let (tx, rx) = mpsc::channel::<Message>();
     let mut workers: Vec<Arc<AtomicBool>> = Vec::new();
     let spawn = |workers: &mut Vec<Arc<AtomicBool>>| {
         let id = workers.len();
         let abandoned = Arc::new(AtomicBool::new(false));
         workers.push(abandoned.clone());
-        let (queue, tx, runner) = (queue.clone(), tx.clone(), runner.clone());
+        let (queue, tx) = (queue.clone(), tx.clone());
         std::thread::Builder::new()
             .name(format!("wast-{suite}-{id}"))
             // Generous, so that an engine recursing on the native stack is reported, not fatal.
             .stack_size(256 << 20)
-            .spawn(move || worker(id, &abandoned, &queue, &tx, &runner))
+            .spawn(move || worker(id, &abandoned, &queue, &tx))
             .expect("cannot spawn a test thread");
     };
     for _ in 0..threads.min(keys.len()) {
@@ -230,7 +338,11 @@ fn run_parallel(suite: &str, runner: &WastRunner, jobs: Vec<(String, &'static st
             Ok(Message::Started { worker, job }) if !workers[worker].load(Ordering::Relaxed) => {
                 in_flight.insert(worker, (job, Instant::now()));
             }
-            Ok(Message::Done { worker, job, outcome }) if !workers[worker].load(Ordering::Relaxed) => {
+            Ok(Message::Done {
+                worker,
+                job,
+                outcome,
+            }) if !workers[worker].load(Ordering::Relaxed) => {
                 in_flight.remove(&worker);
                 results[job] = Some(outcome);
             }
@@ -245,30 +357,48 @@ fn run_parallel(suite: &str, runner: &WastRunner, jobs: Vec<(String, &'static st
         for (w, job) in late {
             workers[w].store(true, Ordering::Relaxed);
             in_flight.remove(&w);
-            results[job] = Some(Err(format!("timed out after {}s (WAST_TIMEOUT)", timeout.as_secs())));
+            results[job] = Some(Err(format!(
+                "timed out after {}s (WAST_TIMEOUT)",
+                timeout.as_secs()
+            )));
             spawn(&mut workers);
         }
     }
     keys.into_iter()
         .zip(results)
-        .map(|(k, r)| (k, r.unwrap_or_else(|| Err("not run: every test thread died".to_string()))))
+        .map(|(k, r)| {
+            (
+                k,
+                r.unwrap_or_else(|| Err("not run: every test thread died".to_string())),
+            )
+        })
         .collect()
 }
 
 enum Message {
-    Started { worker: usize, job: usize },
-    Done { worker: usize, job: usize, outcome: FileOutcome },
+    Started {
+        worker: usize,
+        job: usize,
+    },
+    Done {
+        worker: usize,
+        job: usize,
+        outcome: FileOutcome,
+    },
 }
 
 fn worker(
     id: usize,
     abandoned: &AtomicBool,
-    queue: &Mutex<VecDeque<(usize, (String, &'static str))>>,
+    queue: &Mutex<VecDeque<(usize, Job)>>,
     tx: &mpsc::Sender<Message>,
-    runner: &WastRunner,
 ) {
     while !abandoned.load(Ordering::Relaxed) {
-        let Some((job, (key, text))) = queue.lock().unwrap_or_else(PoisonError::into_inner).pop_front() else {
+        let Some((job, Job { key, text, runner })) = queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .pop_front()
+        else {
             return;
         };
         if tx.send(Message::Started { worker: id, job }).is_err() {
@@ -277,7 +407,14 @@ fn worker(
         let outcome = catch_unwind(AssertUnwindSafe(|| runner.run(&key, text)))
             .map_err(|_| "the runner panicked".to_string())
             .and_then(|r| r.map_err(|e| e.to_string()));
-        if tx.send(Message::Done { worker: id, job, outcome }).is_err() {
+        if tx
+            .send(Message::Done {
+                worker: id,
+                job,
+                outcome,
+            })
+            .is_err()
+        {
             return;
         }
     }
@@ -292,14 +429,20 @@ fn quiet_worker_panics() {
         std::panic::set_hook(Box::new(move |info| {
             let thread = std::thread::current();
             if thread.name().is_some_and(|n| n.starts_with("wast-")) {
-                let at = info.location().map(|l| format!("{}:{}", l.file(), l.line())).unwrap_or_default();
+                let at = info
+                    .location()
+                    .map(|l| format!("{}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
                 let msg = info
                     .payload()
                     .downcast_ref::<&str>()
                     .copied()
                     .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
                     .unwrap_or("?");
-                eprintln!("[{}] engine panic at {at}: {msg}", thread.name().unwrap_or_default());
+                eprintln!(
+                    "[{}] engine panic at {at}: {msg}",
+                    thread.name().unwrap_or_default()
+                );
             } else {
                 default(info);
             }
@@ -318,7 +461,11 @@ static LIST_LOCK: Mutex<()> = Mutex::new(());
 impl KnownFailures {
     fn load() -> Self {
         let text = std::fs::read_to_string(KNOWN_FAILURES).unwrap_or_default();
-        let entries = text.lines().filter_map(parse_line).map(|(k, r)| (k.to_string(), r.to_string())).collect();
+        let entries = text
+            .lines()
+            .filter_map(parse_line)
+            .map(|(k, r)| (k.to_string(), r.to_string()))
+            .collect();
         KnownFailures { entries }
     }
 
@@ -327,7 +474,10 @@ impl KnownFailures {
     }
 
     fn keys_of<'a>(&'a self, suite: &'a str) -> impl Iterator<Item = String> + 'a {
-        self.entries.keys().filter(move |k| k.split('/').next() == Some(suite)).cloned()
+        self.entries
+            .keys()
+            .filter(move |k| k.split('/').next() == Some(suite))
+            .cloned()
     }
 
     /// Replaces the entries of `suite` for the files that ran (all of its entries when the
@@ -353,7 +503,10 @@ impl KnownFailures {
         }
         kept.extend(failing.iter().map(|(k, r)| (k.clone(), r.clone())));
         let width = kept.keys().map(String::len).max().unwrap_or(0);
-        let block: String = kept.iter().map(|(k, r)| format!("{k:width$}  {r}\n")).collect();
+        let block: String = kept
+            .iter()
+            .map(|(k, r)| format!("{k:width$}  {r}\n"))
+            .collect();
         match insert_at {
             Some(at) => out.insert_str(at, &block),
             None if block.is_empty() => {}
