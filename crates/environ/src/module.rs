@@ -156,12 +156,12 @@ fn wasmedge_code_for(kind: ModuleErrorKind, m: &str) -> u32 {
             ("constant expression required", 0x020F),
             ("duplicate export name", 0x0210),
             ("immutable global", 0x0211),
-            ("multiple tables", 0x0216),
-            ("multiple memories", 0x0217),
-            ("size minimum must not be greater than maximum", 0x0218),
-            ("memory size must be at most", 0x0219),
-            ("start function", 0x021A),
-            ("invalid lane index", 0x021B),
+            ("multiple tables", 0x0215),
+            ("multiple memories", 0x0216),
+            ("size minimum must not be greater than maximum", 0x0217),
+            ("memory size must be at most", 0x0218),
+            ("start function", 0x0219),
+            ("invalid lane index", 0x021A),
         ],
         ModuleErrorKind::Unsupported => &[],
     };
@@ -373,6 +373,14 @@ impl ModuleInfo {
         }
     }
 
+    /// Only validates `bytes` with the given feature set, accepting features Wedge cannot run.
+    pub fn validate(bytes: &[u8], features: WasmFeatures) -> Result<(), ModuleError> {
+        Validator::new_with_features(features)
+            .validate_all(bytes)
+            .map(drop)
+            .map_err(|e| ModuleError::from_reader(e, None))
+    }
+
     /// Decodes and validates `bytes` with the given feature set.
     pub fn parse(bytes: &[u8], features: WasmFeatures) -> Result<ModuleInfo, ModuleError> {
         Builder::new(features).parse(bytes)
@@ -498,7 +506,9 @@ impl Builder {
 
     fn parse(mut self, bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
         let err = |e| ModuleError::from_reader(e, None);
-        for payload in Parser::new(0).parse_all(bytes) {
+        let mut parser = Parser::new(0);
+        parser.set_features(*self.validator.features());
+        for payload in parser.parse_all(bytes) {
             let payload = payload.map_err(err)?;
             let valid = self.validator.payload(&payload).map_err(err)?;
             if let wasmparser::ValidPayload::Func(func, body) = valid {

@@ -76,9 +76,10 @@ impl Module {
         })))
     }
 
-    /// Checks that `bytes` decode and validate, without keeping the module.
+    /// Checks that `bytes` decode and validate with the engine's feature set, without keeping
+    /// the module (this accepts proposals the engine cannot run yet).
     pub fn validate(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<(), Error> {
-        ModuleInfo::parse(bytes.as_ref(), engine.config().features.to_wasmparser())?;
+        ModuleInfo::validate(bytes.as_ref(), engine.config().features.to_wasmparser())?;
         Ok(())
     }
 

@@ -22,6 +22,11 @@ pub(crate) struct Stack {
     max_depth: usize,
 }
 
+// SAFETY: `frames` holds raw pointers only while an invocation runs (it is cleared after each),
+// and those point into data owned by the store that owns this stack; a store is used by one
+// thread at a time.
+unsafe impl Send for Stack {}
+
 impl Stack {
     pub(crate) fn new(config: &crate::Config) -> Self {
         Stack {

@@ -40,14 +40,26 @@ macro_rules! min_max {
 min_max!(f32, f32_min, f32_max);
 min_max!(f64, f64_min, f64_max);
 
-/// `f32.nearest`: round to the nearest integer, ties to even, keeping the sign of zero.
-pub fn f32_nearest(x: f32) -> f32 {
-    x.round_ties_even()
+/// Defines a rounding operator that, as the spec requires, returns a quiet NaN for a NaN input
+/// (the library rounding functions return a signalling NaN unchanged).
+macro_rules! rounding {
+    ($($name:ident: $t:ty => $f:expr, $what:literal;)*) => {$(
+        #[doc = $what]
+        pub fn $name(x: $t) -> $t {
+            if x.is_nan() { x + x } else { $f(x) }
+        }
+    )*};
 }
 
-/// `f64.nearest`: round to the nearest integer, ties to even, keeping the sign of zero.
-pub fn f64_nearest(x: f64) -> f64 {
-    x.round_ties_even()
+rounding! {
+    f32_nearest: f32 => f32::round_ties_even, "`f32.nearest`: round to nearest, ties to even.";
+    f64_nearest: f64 => f64::round_ties_even, "`f64.nearest`: round to nearest, ties to even.";
+    f32_ceil: f32 => f32::ceil, "`f32.ceil`.";
+    f64_ceil: f64 => f64::ceil, "`f64.ceil`.";
+    f32_floor: f32 => f32::floor, "`f32.floor`.";
+    f64_floor: f64 => f64::floor, "`f64.floor`.";
+    f32_trunc: f32 => f32::trunc, "`f32.trunc`.";
+    f64_trunc: f64 => f64::trunc, "`f64.trunc`.";
 }
 
 /// Truncates `x` toward zero and checks that the result lies in `[lo, hi)`.
