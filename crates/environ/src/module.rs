@@ -40,7 +40,12 @@ impl ModuleError {
         } else {
             ModuleErrorKind::Invalid
         };
-        ModuleError { kind, offset: e.offset(), func_index, message }
+        ModuleError {
+            kind,
+            offset: e.offset(),
+            func_index,
+            message,
+        }
     }
 
     fn unsupported(offset: u64, message: impl Into<String>) -> Self {
@@ -165,11 +170,15 @@ fn wasmedge_code_for(kind: ModuleErrorKind, m: &str) -> u32 {
         ],
         ModuleErrorKind::Unsupported => &[],
     };
-    table.iter().find(|(p, _)| m.contains(p)).map(|&(_, c)| c).unwrap_or(match kind {
-        ModuleErrorKind::Malformed => 0x0117,
-        ModuleErrorKind::Invalid => 0x0202,
-        ModuleErrorKind::Unsupported => 0x0117,
-    })
+    table
+        .iter()
+        .find(|(p, _)| m.contains(p))
+        .map(|&(_, c)| c)
+        .unwrap_or(match kind {
+            ModuleErrorKind::Malformed => 0x0117,
+            ModuleErrorKind::Invalid => 0x0202,
+            ModuleErrorKind::Unsupported => 0x0117,
+        })
 }
 
 /// One instruction of a constant expression.
@@ -406,7 +415,10 @@ pub fn convert_ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValType, 
     } else if r == wasmparser::RefType::EXTERNREF {
         Ok(ValType::ExternRef)
     } else {
-        Err(ModuleError::unsupported(offset, format!("reference type {r} is not supported yet")))
+        Err(ModuleError::unsupported(
+            offset,
+            format!("reference type {r} is not supported yet"),
+        ))
     }
 }
 
@@ -416,7 +428,10 @@ fn convert_limits(min: u64, max: Option<u64>) -> Limits {
 
 fn convert_table_type(t: &wasmparser::TableType, offset: u64) -> Result<TableType, ModuleError> {
     if t.table64 {
-        return Err(ModuleError::unsupported(offset, "64-bit tables are not supported yet"));
+        return Err(ModuleError::unsupported(
+            offset,
+            "64-bit tables are not supported yet",
+        ));
     }
     Ok(TableType {
         element: convert_ref_type(t.element_type, offset)?,
@@ -426,10 +441,16 @@ fn convert_table_type(t: &wasmparser::TableType, offset: u64) -> Result<TableTyp
 
 fn convert_memory_type(m: &wasmparser::MemoryType, offset: u64) -> Result<MemoryType, ModuleError> {
     if m.memory64 {
-        return Err(ModuleError::unsupported(offset, "memory64 is not supported yet"));
+        return Err(ModuleError::unsupported(
+            offset,
+            "memory64 is not supported yet",
+        ));
     }
     if m.page_size_log2.is_some() {
-        return Err(ModuleError::unsupported(offset, "custom page sizes are not supported yet"));
+        return Err(ModuleError::unsupported(
+            offset,
+            "custom page sizes are not supported yet",
+        ));
     }
     Ok(MemoryType {
         limits: convert_limits(m.initial, m.maximum),
@@ -441,7 +462,11 @@ fn convert_memory_type(m: &wasmparser::MemoryType, offset: u64) -> Result<Memory
 fn convert_global_type(g: &wasmparser::GlobalType, offset: u64) -> Result<GlobalType, ModuleError> {
     Ok(GlobalType {
         content: convert_val_type(g.content_type, offset)?,
-        mutability: if g.mutable { Mutability::Var } else { Mutability::Const },
+        mutability: if g.mutable {
+            Mutability::Var
+        } else {
+            Mutability::Const
+        },
     })
 }
 
@@ -452,7 +477,9 @@ pub fn convert_const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Mo
     let mut reader = e.get_operators_reader();
     while !reader.eof() {
         let offset = reader.original_position();
-        let op = reader.read().map_err(|e| ModuleError::from_reader(e, None))?;
+        let op = reader
+            .read()
+            .map_err(|e| ModuleError::from_reader(e, None))?;
         ops.push(match op {
             O::I32Const { value } => ConstOp::I32Const(value),
             O::I64Const { value } => ConstOp::I64Const(value),
@@ -514,7 +541,8 @@ impl Builder {
             if let wasmparser::ValidPayload::Func(func, body) = valid {
                 let func_index = self.info.num_imported_funcs + self.info.bodies.len() as u32;
                 let mut v = func.into_validator(std::mem::take(&mut self.allocs));
-                v.validate(&body).map_err(|e| ModuleError::from_reader(e, Some(func_index)))?;
+                v.validate(&body)
+                    .map_err(|e| ModuleError::from_reader(e, Some(func_index)))?;
                 self.allocs = v.into_allocations();
             }
             self.payload(payload)?;
@@ -526,10 +554,13 @@ impl Builder {
         let err = |e| ModuleError::from_reader(e, None);
         let info = &mut self.info;
         match payload {
-            Payload::Version { encoding, range, .. } => {
-                if encoding != wasmparser::Encoding::Module {
-                    return Err(ModuleError::unsupported(range.start, "components are not supported"));
-                }
+            Payload::Version {
+                encoding, range, ..
+            } if encoding != wasmparser::Encoding::Module => {
+                return Err(ModuleError::unsupported(
+                    range.start,
+                    "components are not supported",
+                ));
             }
             Payload::TypeSection(reader) => {
                 let offset = reader.range().start;
@@ -585,7 +616,10 @@ impl Builder {
                             EntityIndex::Global(info.globals.len() as u32 - 1)
                         }
                         TypeRef::Tag(_) => {
-                            return Err(ModuleError::unsupported(offset, "exception tags are not supported yet"));
+                            return Err(ModuleError::unsupported(
+                                offset,
+                                "exception tags are not supported yet",
+                            ));
                         }
                     };
                     info.imports.push(Import {
@@ -614,7 +648,8 @@ impl Builder {
             Payload::MemorySection(reader) => {
                 let offset = reader.range().start;
                 for m in reader {
-                    info.memories.push(convert_memory_type(&m.map_err(err)?, offset)?);
+                    info.memories
+                        .push(convert_memory_type(&m.map_err(err)?, offset)?);
                 }
             }
             Payload::TagSection(reader) => {
@@ -640,11 +675,17 @@ impl Builder {
                         ExternalKind::Memory => EntityIndex::Memory(e.index),
                         ExternalKind::Global => EntityIndex::Global(e.index),
                         ExternalKind::Tag => {
-                            return Err(ModuleError::unsupported(0, "exception tags are not supported yet"));
+                            return Err(ModuleError::unsupported(
+                                0,
+                                "exception tags are not supported yet",
+                            ));
                         }
                     };
                     info.export_map.insert(e.name.to_string(), index);
-                    info.exports.push(Export { name: e.name.to_string(), index });
+                    info.exports.push(Export {
+                        name: e.name.to_string(),
+                        index,
+                    });
                 }
             }
             Payload::StartSection { func, .. } => info.start = Some(func),
@@ -655,7 +696,10 @@ impl Builder {
                     let mode = match elem.kind {
                         ElementKind::Passive => ElemMode::Passive,
                         ElementKind::Declared => ElemMode::Declared,
-                        ElementKind::Active { table_index, offset_expr } => ElemMode::Active {
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => ElemMode::Active {
                             table: table_index.unwrap_or(0),
                             offset: convert_const_expr(&offset_expr)?,
                         },
@@ -664,7 +708,9 @@ impl Builder {
                         ElementItems::Functions(r) => {
                             let mut items = Vec::new();
                             for f in r {
-                                items.push(ConstExpr { ops: vec![ConstOp::RefFunc(f.map_err(err)?)] });
+                                items.push(ConstExpr {
+                                    ops: vec![ConstOp::RefFunc(f.map_err(err)?)],
+                                });
                             }
                             (ValType::FuncRef, items)
                         }
@@ -684,26 +730,37 @@ impl Builder {
                     let data = data.map_err(err)?;
                     let mode = match data.kind {
                         wasmparser::DataKind::Passive => DataMode::Passive,
-                        wasmparser::DataKind::Active { memory_index, offset_expr } => DataMode::Active {
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => DataMode::Active {
                             memory: memory_index,
                             offset: convert_const_expr(&offset_expr)?,
                         },
                     };
-                    info.datas.push(DataSegment { mode, data: data.data.into() });
+                    info.datas.push(DataSegment {
+                        mode,
+                        data: data.data.into(),
+                    });
                 }
             }
             Payload::CodeSectionEntry(body) => {
-                info.bodies.push(FuncBody { range: body.range() });
+                info.bodies.push(FuncBody {
+                    range: body.range(),
+                });
             }
             Payload::CustomSection(reader) => {
                 if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
                     // A malformed name section is ignored, as the spec requires.
                     for name in names.into_iter().flatten() {
                         match name {
-                            wasmparser::Name::Module { name, .. } => info.name = Some(name.to_string()),
+                            wasmparser::Name::Module { name, .. } => {
+                                info.name = Some(name.to_string())
+                            }
                             wasmparser::Name::Function(map) => {
                                 for naming in map.into_iter().flatten() {
-                                    info.func_names.insert(naming.index, naming.name.to_string());
+                                    info.func_names
+                                        .insert(naming.index, naming.name.to_string());
                                 }
                             }
                             _ => {}

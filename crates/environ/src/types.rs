@@ -55,7 +55,10 @@ impl FuncType {
         params: impl IntoIterator<Item = ValType>,
         results: impl IntoIterator<Item = ValType>,
     ) -> Self {
-        FuncType { params: params.into_iter().collect(), results: results.into_iter().collect() }
+        FuncType {
+            params: params.into_iter().collect(),
+            results: results.into_iter().collect(),
+        }
     }
     /// Parameter types.
     pub fn params(&self) -> &[ValType] {
@@ -124,7 +127,10 @@ impl MemoryType {
     /// A 32-bit, unshared memory type.
     pub fn new(min: u32, max: Option<u32>) -> Self {
         MemoryType {
-            limits: Limits { min: min.into(), max: max.map(Into::into) },
+            limits: Limits {
+                min: min.into(),
+                max: max.map(Into::into),
+            },
             memory64: false,
             shared: false,
         }
@@ -143,7 +149,13 @@ pub struct TableType {
 impl TableType {
     /// A table of `element` references.
     pub fn new(element: ValType, min: u32, max: Option<u32>) -> Self {
-        TableType { element, limits: Limits { min: min.into(), max: max.map(Into::into) } }
+        TableType {
+            element,
+            limits: Limits {
+                min: min.into(),
+                max: max.map(Into::into),
+            },
+        }
     }
 }
 
@@ -168,7 +180,10 @@ pub struct GlobalType {
 impl GlobalType {
     /// A global type.
     pub fn new(content: ValType, mutability: Mutability) -> Self {
-        GlobalType { content, mutability }
+        GlobalType {
+            content,
+            mutability,
+        }
     }
 }
 

@@ -138,7 +138,9 @@ pub struct Features {
 
 impl Features {
     fn of(list: &[Proposal]) -> Self {
-        let mut f = Features { enabled: [false; Proposal::ALL.len()] };
+        let mut f = Features {
+            enabled: [false; Proposal::ALL.len()],
+        };
         for &p in list {
             f.enable(p);
         }
@@ -215,7 +217,9 @@ impl Default for Features {
     /// expressions and multiple memories.
     fn default() -> Self {
         let mut f = Features::wasm2();
-        f.enable(Proposal::TailCall).enable(Proposal::ExtendedConst).enable(Proposal::MultiMemory);
+        f.enable(Proposal::TailCall)
+            .enable(Proposal::ExtendedConst)
+            .enable(Proposal::MultiMemory);
         f
     }
 }

@@ -21,7 +21,10 @@ struct EngineInner {
 impl Engine {
     /// An engine with this configuration.
     pub fn new(config: &Config) -> Engine {
-        Engine(Arc::new(EngineInner { config: config.clone(), types: Mutex::default() }))
+        Engine(Arc::new(EngineInner {
+            config: config.clone(),
+            types: Mutex::default(),
+        }))
     }
 
     /// The engine's configuration.

@@ -152,10 +152,20 @@ impl fmt::Display for Error {
         match &*self.0 {
             ErrorKind::Module(e) => write!(f, "{e}"),
             ErrorKind::UnknownImport { module, name, kind } => {
-                write!(f, "unknown import: {kind} \"{module}\" \"{name}\" is not defined")
+                write!(
+                    f,
+                    "unknown import: {kind} \"{module}\" \"{name}\" is not defined"
+                )
             }
-            ErrorKind::IncompatibleImportType { module, name, detail } => {
-                write!(f, "incompatible import type for \"{module}\" \"{name}\": {detail}")
+            ErrorKind::IncompatibleImportType {
+                module,
+                name,
+                detail,
+            } => {
+                write!(
+                    f,
+                    "incompatible import type for \"{module}\" \"{name}\": {detail}"
+                )
             }
             ErrorKind::DuplicateDefinition { module, name } => {
                 write!(f, "\"{module}\" \"{name}\" is already defined")
@@ -181,6 +191,9 @@ impl std::error::Error for Error {}
 mod tests {
     #[test]
     fn error_is_one_word() {
-        assert_eq!(std::mem::size_of::<super::Error>(), std::mem::size_of::<usize>());
+        assert_eq!(
+            std::mem::size_of::<super::Error>(),
+            std::mem::size_of::<usize>()
+        );
     }
 }

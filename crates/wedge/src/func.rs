@@ -23,8 +23,13 @@ impl Func {
         let store = store.as_context_mut();
         let host = store.hosts.len() as u32;
         store.hosts.push(Arc::new(func));
-        let index = store.inner.push_func(ty, FuncKind::Host(host), std::ptr::null_mut());
-        Func { store_id: store.inner.id, index }
+        let index = store
+            .inner
+            .push_func(ty, FuncKind::Host(host), std::ptr::null_mut());
+        Func {
+            store_id: store.inner.id,
+            index,
+        }
     }
 
     /// The function's signature.
@@ -56,7 +61,12 @@ impl Func {
     }
 }
 
-fn check_types(store: &StoreInner, expected: &[wedge_environ::ValType], vals: &[Val], what: &str) -> Result<(), Error> {
+fn check_types(
+    store: &StoreInner,
+    expected: &[wedge_environ::ValType],
+    vals: &[Val],
+    what: &str,
+) -> Result<(), Error> {
     if expected.len() != vals.len() {
         return Err(Error::type_mismatch(format!(
             "expected {} {what}, got {}",
@@ -66,11 +76,18 @@ fn check_types(store: &StoreInner, expected: &[wedge_environ::ValType], vals: &[
     }
     for (i, (t, v)) in expected.iter().zip(vals).enumerate() {
         if v.ty() != *t {
-            return Err(Error::type_mismatch(format!("{what} {i}: expected {t}, got {}", v.ty())));
+            return Err(Error::type_mismatch(format!(
+                "{what} {i}: expected {t}, got {}",
+                v.ty()
+            )));
         }
         match v {
-            Val::FuncRef(Some(f)) if f.store_id != store.id => return Err(Error::new(crate::ErrorKind::WrongStore)),
-            Val::ExternRef(Some(e)) if e.store_id != store.id => return Err(Error::new(crate::ErrorKind::WrongStore)),
+            Val::FuncRef(Some(f)) if f.store_id != store.id => {
+                return Err(Error::new(crate::ErrorKind::WrongStore));
+            }
+            Val::ExternRef(Some(e)) if e.store_id != store.id => {
+                return Err(Error::new(crate::ErrorKind::WrongStore));
+            }
             _ => {}
         }
     }
@@ -97,7 +114,10 @@ impl<T> Caller<'_, T> {
     /// An export of the calling instance (typically its `memory`).
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         let inst = &self.store.inner.instances[self.instance? as usize];
-        inst.exports.iter().find(|(n, _)| n == name).map(|(_, e)| *e)
+        inst.exports
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| *e)
     }
 }
 

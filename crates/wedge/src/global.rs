@@ -24,8 +24,14 @@ impl Global {
             )));
         }
         let raw = val.to_raw(inner);
-        inner.globals.push(GlobalEntity { def: Box::new(VMGlobalDefinition { storage: raw }), ty });
-        Ok(Global { store_id: inner.id, index: inner.globals.len() as u32 - 1 })
+        inner.globals.push(GlobalEntity {
+            def: Box::new(VMGlobalDefinition { storage: raw }),
+            ty,
+        });
+        Ok(Global {
+            store_id: inner.id,
+            index: inner.globals.len() as u32 - 1,
+        })
     }
 
     /// The global's type.

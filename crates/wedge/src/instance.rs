@@ -4,9 +4,12 @@
 use crate::store::{FuncKind, GlobalEntity, InstanceEntity, StoreInner, TableEntity};
 use crate::vm::memory::LinearMemory;
 use crate::vm::{VMContextBox, VMGlobalDefinition};
-use crate::{AsContext, AsContextMut, Error, ErrorKind, Extern, Func, Global, Memory, Module, Table};
+use crate::{
+    AsContext, AsContextMut, Error, ErrorKind, Extern, Func, Global, Memory, Module, Table,
+};
 use wedge_environ::{
-    ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, ExternType, ModuleInfo, TrapCode, VMOffsets,
+    ConstExpr, ConstOp, DataMode, ElemMode, EntityIndex, ExternType, ModuleInfo, TrapCode,
+    VMOffsets,
 };
 
 /// An instance of a module in a store.
@@ -18,10 +21,17 @@ pub struct Instance {
 
 impl Instance {
     /// Instantiates `module` with `imports` given in the module's import order.
-    pub fn new(mut store: impl AsContextMut, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+    pub fn new(
+        mut store: impl AsContextMut,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance, Error> {
         let store = store.as_context_mut();
         let index = instantiate(&mut store.inner, module, imports)?;
-        let instance = Instance { store_id: store.inner.id, index };
+        let instance = Instance {
+            store_id: store.inner.id,
+            index,
+        };
         if let Some(start) = module.inner().info.start {
             let f = store.inner.instances[index as usize].funcs[start as usize];
             crate::interp::invoke(store, f, &[], &mut [])?;
@@ -33,7 +43,11 @@ impl Instance {
     pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
         let inner = &store.as_context().inner;
         inner.check(self.store_id);
-        inner.instances[self.index as usize].exports.iter().find(|(n, _)| n == name).map(|(_, e)| *e)
+        inner.instances[self.index as usize]
+            .exports
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, e)| *e)
     }
 
     /// An exported function.
@@ -78,7 +92,12 @@ fn incompatible(info: &ModuleInfo, i: usize, detail: String) -> Error {
 }
 
 /// Checks an import's actual type against the declared one.
-pub(crate) fn check_import(store: &StoreInner, info: &ModuleInfo, i: usize, item: &Extern) -> Result<(), Error> {
+pub(crate) fn check_import(
+    store: &StoreInner,
+    info: &ModuleInfo,
+    i: usize,
+    item: &Extern,
+) -> Result<(), Error> {
     let expected = info.entity_type(info.imports[i].index);
     let actual = item.ty_inner(store);
     let ok = match (&expected, &actual) {
@@ -95,7 +114,11 @@ pub(crate) fn check_import(store: &StoreInner, info: &ModuleInfo, i: usize, item
     if ok {
         Ok(())
     } else {
-        Err(incompatible(info, i, format!("expected {expected:?}, found {actual:?}")))
+        Err(incompatible(
+            info,
+            i,
+            format!("expected {expected:?}, found {actual:?}"),
+        ))
     }
 }
 
@@ -199,7 +222,11 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     let vmctx_ptr = inst.vmctx.as_ptr();
     for def in 0..info.bodies.len() as u32 {
         let ty = info.func_type(info.num_imported_funcs + def).clone();
-        let kind = FuncKind::Wasm { instance: instance_index, module: module.clone(), def };
+        let kind = FuncKind::Wasm {
+            instance: instance_index,
+            module: module.clone(),
+            def,
+        };
         inst.funcs.push(store.push_func(ty, kind, vmctx_ptr));
     }
     let page_limit = store.engine.config().memory_page_limit;
@@ -208,14 +235,25 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
         store.memories.push(mem);
         inst.memories.push(store.memories.len() as u32 - 1);
     }
-    for (i, ty) in info.globals[info.num_imported_globals as usize..].iter().enumerate() {
+    for (i, ty) in info.globals[info.num_imported_globals as usize..]
+        .iter()
+        .enumerate()
+    {
         let value = eval_const(store, &inst, &info.global_inits[i]);
-        store.globals.push(GlobalEntity { def: Box::new(VMGlobalDefinition { storage: value }), ty: *ty });
+        store.globals.push(GlobalEntity {
+            def: Box::new(VMGlobalDefinition { storage: value }),
+            ty: *ty,
+        });
         inst.globals.push(store.globals.len() as u32 - 1);
     }
     let table_cap = store.engine.config().max_table_elements;
-    for (i, ty) in info.tables[info.num_imported_tables as usize..].iter().enumerate() {
-        let init = info.table_inits[i].as_ref().map_or(0, |e| eval_const(store, &inst, e) as u64);
+    for (i, ty) in info.tables[info.num_imported_tables as usize..]
+        .iter()
+        .enumerate()
+    {
+        let init = info.table_inits[i]
+            .as_ref()
+            .map_or(0, |e| eval_const(store, &inst, e) as u64);
         store.tables.push(TableEntity::new(*ty, init, table_cap)?);
         inst.tables.push(store.tables.len() as u32 - 1);
     }
@@ -242,19 +280,31 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     }
 
     for seg in &info.elems {
-        let items: Box<[u64]> = seg.items.iter().map(|e| eval_const(store, &inst, e) as u64).collect();
+        let items: Box<[u64]> = seg
+            .items
+            .iter()
+            .map(|e| eval_const(store, &inst, e) as u64)
+            .collect();
         inst.elems.push(items);
     }
     for e in &info.exports {
         let item = match e.index {
-            EntityIndex::Func(i) => Extern::Func(Func { store_id: store.id, index: inst.funcs[i as usize] }),
-            EntityIndex::Table(i) => Extern::Table(Table { store_id: store.id, index: inst.tables[i as usize] }),
-            EntityIndex::Memory(i) => {
-                Extern::Memory(Memory { store_id: store.id, index: inst.memories[i as usize] })
-            }
-            EntityIndex::Global(i) => {
-                Extern::Global(Global { store_id: store.id, index: inst.globals[i as usize] })
-            }
+            EntityIndex::Func(i) => Extern::Func(Func {
+                store_id: store.id,
+                index: inst.funcs[i as usize],
+            }),
+            EntityIndex::Table(i) => Extern::Table(Table {
+                store_id: store.id,
+                index: inst.tables[i as usize],
+            }),
+            EntityIndex::Memory(i) => Extern::Memory(Memory {
+                store_id: store.id,
+                index: inst.memories[i as usize],
+            }),
+            EntityIndex::Global(i) => Extern::Global(Global {
+                store_id: store.id,
+                index: inst.globals[i as usize],
+            }),
         };
         inst.exports.push((e.name.clone(), item));
     }
@@ -265,14 +315,20 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     result.map(|()| instance_index)
 }
 
-fn init_segments(store: &mut StoreInner, inst: &mut InstanceEntity, info: &ModuleInfo) -> Result<(), Error> {
+fn init_segments(
+    store: &mut StoreInner,
+    inst: &mut InstanceEntity,
+    info: &ModuleInfo,
+) -> Result<(), Error> {
     for (i, seg) in info.elems.iter().enumerate() {
         match &seg.mode {
             ElemMode::Active { table, offset } => {
                 let offset = eval_const(store, inst, offset) as u32 as u64;
                 let t = &mut store.tables[inst.tables[*table as usize] as usize];
                 let items = &inst.elems[i];
-                let end = offset.checked_add(items.len() as u64).filter(|&e| e <= t.elements.len() as u64);
+                let end = offset
+                    .checked_add(items.len() as u64)
+                    .filter(|&e| e <= t.elements.len() as u64);
                 let Some(end) = end else {
                     return Err(Error::trap(TrapCode::TableOutOfBounds));
                 };
@@ -286,7 +342,11 @@ fn init_segments(store: &mut StoreInner, inst: &mut InstanceEntity, info: &Modul
     for (i, seg) in info.datas.iter().enumerate() {
         if let DataMode::Active { memory, offset } = &seg.mode {
             let offset = eval_const(store, inst, offset);
-            let offset = if info.memories[*memory as usize].memory64 { offset as u64 } else { offset as u32 as u64 };
+            let offset = if info.memories[*memory as usize].memory64 {
+                offset as u64
+            } else {
+                offset as u32 as u64
+            };
             let mem = store.memories[inst.memories[*memory as usize] as usize].data_mut();
             let dst = usize::try_from(offset)
                 .ok()

@@ -15,7 +15,12 @@ pub struct Linker<T> {
 impl<T> Linker<T> {
     /// An empty linker.
     pub fn new(engine: &Engine) -> Self {
-        Linker { engine: engine.clone(), defs: HashMap::new(), allow_shadowing: false, _store: PhantomData }
+        Linker {
+            engine: engine.clone(),
+            defs: HashMap::new(),
+            allow_shadowing: false,
+            _store: PhantomData,
+        }
     }
 
     /// The engine.
@@ -30,10 +35,18 @@ impl<T> Linker<T> {
     }
 
     /// Defines `module`.`name`.
-    pub fn define(&mut self, module: &str, name: &str, item: impl Into<Extern>) -> Result<&mut Self, Error> {
+    pub fn define(
+        &mut self,
+        module: &str,
+        name: &str,
+        item: impl Into<Extern>,
+    ) -> Result<&mut Self, Error> {
         let key = (module.to_string(), name.to_string());
         if !self.allow_shadowing && self.defs.contains_key(&key) {
-            return Err(Error::new(ErrorKind::DuplicateDefinition { module: key.0, name: key.1 }));
+            return Err(Error::new(ErrorKind::DuplicateDefinition {
+                module: key.0,
+                name: key.1,
+            }));
         }
         self.defs.insert(key, item.into());
         Ok(self)
@@ -41,7 +54,12 @@ impl<T> Linker<T> {
 
     /// Defines every export of `instance` under the module name `module` (the spec tests'
     /// `register`).
-    pub fn instance(&mut self, store: impl AsContext<Data = T>, module: &str, instance: Instance) -> Result<&mut Self, Error> {
+    pub fn instance(
+        &mut self,
+        store: impl AsContext<Data = T>,
+        module: &str,
+        instance: Instance,
+    ) -> Result<&mut Self, Error> {
         for (name, item) in instance.exports(&store) {
             self.define(module, &name, item)?;
         }
@@ -50,7 +68,9 @@ impl<T> Linker<T> {
 
     /// A definition, if any.
     pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
-        self.defs.get(&(module.to_string(), name.to_string())).copied()
+        self.defs
+            .get(&(module.to_string(), name.to_string()))
+            .copied()
     }
 
     /// Resolves `module`'s imports in order.
@@ -70,7 +90,11 @@ impl<T> Linker<T> {
     }
 
     /// Resolves `module`'s imports and instantiates it.
-    pub fn instantiate(&self, mut store: impl AsContextMut<Data = T>, module: &Module) -> Result<Instance, Error> {
+    pub fn instantiate(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+    ) -> Result<Instance, Error> {
         let imports = self.resolve(module)?;
         Instance::new(&mut store, module, &imports)
     }
@@ -78,6 +102,8 @@ impl<T> Linker<T> {
 
 impl<T> std::fmt::Debug for Linker<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Linker").field("definitions", &self.defs.len()).finish_non_exhaustive()
+        f.debug_struct("Linker")
+            .field("definitions", &self.defs.len())
+            .finish_non_exhaustive()
     }
 }

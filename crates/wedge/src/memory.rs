@@ -18,7 +18,10 @@ impl Memory {
         let limit = inner.engine.config().memory_page_limit;
         let mem = LinearMemory::new(ty, limit).map_err(Error::resource)?;
         inner.memories.push(mem);
-        Ok(Memory { store_id: inner.id, index: inner.memories.len() as u32 - 1 })
+        Ok(Memory {
+            store_id: inner.id,
+            index: inner.memories.len() as u32 - 1,
+        })
     }
 
     fn mem<'a>(&self, store: &'a impl AsContext) -> &'a LinearMemory {
@@ -77,7 +80,12 @@ impl Memory {
     }
 
     /// Copies bytes into the memory; fails if the range is out of bounds.
-    pub fn write(&self, mut store: impl AsContextMut, offset: usize, buf: &[u8]) -> Result<(), Error> {
+    pub fn write(
+        &self,
+        mut store: impl AsContextMut,
+        offset: usize,
+        buf: &[u8],
+    ) -> Result<(), Error> {
         let data = self.mem_mut(&mut store).data_mut();
         let dst = offset
             .checked_add(buf.len())

@@ -9,6 +9,9 @@ use wedge_environ::{EntityIndex, ExternType, ModuleInfo, VMOffsets};
 #[derive(Clone, Debug)]
 pub struct Module(Arc<ModuleInner>);
 
+/// A function's interpreter code, or why it could not be translated.
+pub(crate) type Translated = Result<Arc<CompiledFunc>, String>;
+
 #[derive(Debug)]
 pub(crate) struct ModuleInner {
     pub(crate) engine: Engine,
@@ -17,7 +20,7 @@ pub(crate) struct ModuleInner {
     /// Engine-wide signature id of each type index.
     pub(crate) type_ids: Box<[u32]>,
     /// Interpreter code of each defined function, translated on first call.
-    pub(crate) code: Box<[OnceLock<Result<Arc<CompiledFunc>, String>>]>,
+    pub(crate) code: Box<[OnceLock<Translated>]>,
     /// The VM context layout of this module's instances.
     pub(crate) offsets: VMOffsets,
 }
@@ -28,12 +31,14 @@ impl ModuleInner {
         let slot = &self.code[def as usize];
         match slot.get_or_init(|| crate::interp::translate(self, def).map(Arc::new)) {
             Ok(f) => Ok(f),
-            Err(m) => Err(Error::new(crate::ErrorKind::Module(wedge_environ::ModuleError {
-                kind: wedge_environ::ModuleErrorKind::Unsupported,
-                offset: self.info.bodies[def as usize].range.start,
-                func_index: Some(self.info.num_imported_funcs + def),
-                message: m.clone(),
-            }))),
+            Err(m) => Err(Error::new(crate::ErrorKind::Module(
+                wedge_environ::ModuleError {
+                    kind: wedge_environ::ModuleErrorKind::Unsupported,
+                    offset: self.info.bodies[def as usize].range.start,
+                    func_index: Some(self.info.num_imported_funcs + def),
+                    message: m.clone(),
+                },
+            ))),
         }
     }
 }
@@ -106,12 +111,19 @@ impl Module {
     /// The module's exports, in order.
     pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType<'_>> + '_ {
         let info = &self.0.info;
-        info.exports.iter().map(move |e| ExportType { name: &e.name, ty: info.entity_type(e.index) })
+        info.exports.iter().map(move |e| ExportType {
+            name: &e.name,
+            ty: info.entity_type(e.index),
+        })
     }
 
     /// The type of an export, if it exists.
     pub fn get_export(&self, name: &str) -> Option<ExternType> {
-        self.0.info.export_map.get(name).map(|&i: &EntityIndex| self.0.info.entity_type(i))
+        self.0
+            .info
+            .export_map
+            .get(name)
+            .map(|&i: &EntityIndex| self.0.info.entity_type(i))
     }
 
     pub(crate) fn inner(&self) -> &ModuleInner {

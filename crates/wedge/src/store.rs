@@ -45,7 +45,11 @@ pub(crate) struct FuncEntity {
 #[derive(Clone)]
 pub(crate) enum FuncKind {
     /// Defined function `def` (index among the module's defined functions) of `instance`.
-    Wasm { instance: u32, module: Module, def: u32 },
+    Wasm {
+        instance: u32,
+        module: Module,
+        def: u32,
+    },
     /// Host function, index into `Store::hosts`.
     Host(u32),
 }
@@ -59,7 +63,11 @@ pub(crate) struct TableEntity {
 
 impl TableEntity {
     pub(crate) fn new(ty: TableType, init: u64, cap: u32) -> Result<Self, Error> {
-        let max = ty.limits.max.unwrap_or(u64::from(u32::MAX)).min(u64::from(cap));
+        let max = ty
+            .limits
+            .max
+            .unwrap_or(u64::from(u32::MAX))
+            .min(u64::from(cap));
         if ty.limits.min > max {
             return Err(Error::resource(format!(
                 "table needs {} elements but at most {max} are allowed",
@@ -71,7 +79,12 @@ impl TableEntity {
             base: elements.as_mut_ptr(),
             current_elements: elements.len() as u64,
         });
-        Ok(TableEntity { elements, def, ty, max })
+        Ok(TableEntity {
+            elements,
+            def,
+            ty,
+            max,
+        })
     }
 
     /// Grows by `delta` elements set to `init`; returns the old size.
@@ -166,15 +179,27 @@ impl StoreInner {
     /// Panics if `id` is not this store's: using a handle with a foreign store is a host bug.
     #[track_caller]
     pub(crate) fn check(&self, id: u64) {
-        assert_eq!(id, self.id, "wedge: object used with a store it does not belong to");
+        assert_eq!(
+            id, self.id,
+            "wedge: object used with a store it does not belong to"
+        );
     }
 
     /// Adds a function entity and returns its index.
-    pub(crate) fn push_func(&mut self, ty: FuncType, kind: FuncKind, vmctx: *mut crate::vm::VMContext) -> u32 {
+    pub(crate) fn push_func(
+        &mut self,
+        ty: FuncType,
+        kind: FuncKind,
+        vmctx: *mut crate::vm::VMContext,
+    ) -> u32 {
         let id = self.funcs.len() as u32;
         let type_id = self.engine.type_id(&ty);
-        let func_ref =
-            Box::new(VMFuncRef { wasm_call: std::ptr::null(), vmctx, type_id, func_id: id });
+        let func_ref = Box::new(VMFuncRef {
+            wasm_call: std::ptr::null(),
+            vmctx,
+            type_id,
+            func_id: id,
+        });
         self.funcs.push(FuncEntity { ty, kind, func_ref });
         id
     }

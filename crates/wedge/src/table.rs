@@ -26,7 +26,10 @@ impl Table {
         let cap = inner.engine.config().max_table_elements;
         let table = TableEntity::new(ty, raw, cap)?;
         inner.tables.push(table);
-        Ok(Table { store_id: inner.id, index: inner.tables.len() as u32 - 1 })
+        Ok(Table {
+            store_id: inner.id,
+            index: inner.tables.len() as u32 - 1,
+        })
     }
 
     /// The table's type, with its current size as minimum.
@@ -58,7 +61,10 @@ impl Table {
         inner.check(self.store_id);
         let ty = inner.tables[self.index as usize].ty.element;
         if val.ty() != ty {
-            return Err(Error::type_mismatch(format!("table of {ty} set to a {}", val.ty())));
+            return Err(Error::type_mismatch(format!(
+                "table of {ty} set to a {}",
+                val.ty()
+            )));
         }
         let raw = val.to_raw(inner) as u64;
         let slot = usize::try_from(index)
@@ -75,7 +81,10 @@ impl Table {
         inner.check(self.store_id);
         let ty = inner.tables[self.index as usize].ty.element;
         if init.ty() != ty {
-            return Err(Error::type_mismatch(format!("table of {ty} grown with a {}", init.ty())));
+            return Err(Error::type_mismatch(format!(
+                "table of {ty} grown with a {}",
+                init.ty()
+            )));
         }
         let raw = init.to_raw(inner) as u64;
         inner.tables[self.index as usize]

@@ -53,19 +53,35 @@ impl Val {
 
     /// The i32, if this is one.
     pub fn i32(&self) -> Option<i32> {
-        if let Val::I32(v) = self { Some(*v) } else { None }
+        if let Val::I32(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     /// The i64, if this is one.
     pub fn i64(&self) -> Option<i64> {
-        if let Val::I64(v) = self { Some(*v) } else { None }
+        if let Val::I64(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
     }
     /// The f32, if this is one.
     pub fn f32(&self) -> Option<f32> {
-        if let Val::F32(v) = self { Some(f32::from_bits(*v)) } else { None }
+        if let Val::F32(v) = self {
+            Some(f32::from_bits(*v))
+        } else {
+            None
+        }
     }
     /// The f64, if this is one.
     pub fn f64(&self) -> Option<f64> {
-        if let Val::F64(v) = self { Some(f64::from_bits(*v)) } else { None }
+        if let Val::F64(v) = self {
+            Some(f64::from_bits(*v))
+        } else {
+            None
+        }
     }
 
     /// The raw 128-bit representation used on the value stack, tables and globals.
@@ -96,13 +112,19 @@ impl Val {
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw as u64),
             ValType::V128 => Val::V128(raw),
-            ValType::FuncRef => Val::FuncRef(
-                crate::vm::func_ref_id(raw as u64).map(|index| Func { store_id: store.id, index }),
-            ),
+            ValType::FuncRef => {
+                Val::FuncRef(crate::vm::func_ref_id(raw as u64).map(|index| Func {
+                    store_id: store.id,
+                    index,
+                }))
+            }
             ValType::ExternRef => Val::ExternRef(if raw == 0 {
                 None
             } else {
-                Some(ExternRef { store_id: store.id, index: (raw - 1) as u32 })
+                Some(ExternRef {
+                    store_id: store.id,
+                    index: (raw - 1) as u32,
+                })
             }),
         }
     }
@@ -141,7 +163,10 @@ impl ExternRef {
     pub fn new(mut store: impl AsContextMut, value: impl Any + Send + Sync) -> ExternRef {
         let inner = &mut store.as_context_mut().inner;
         inner.externrefs.push(Box::new(value));
-        ExternRef { store_id: inner.id, index: inner.externrefs.len() as u32 - 1 }
+        ExternRef {
+            store_id: inner.id,
+            index: inner.externrefs.len() as u32 - 1,
+        }
     }
 
     /// The host value.

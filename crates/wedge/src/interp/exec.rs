@@ -4,7 +4,10 @@
 //! bounded by `Config::max_call_depth` and `Config::max_stack_values` and traps cleanly with
 //! "call stack exhausted".
 
-#![allow(unsafe_code, reason = "the executor reads frame cells and linear memory through raw pointers")]
+#![allow(
+    unsafe_code,
+    reason = "the executor reads frame cells and linear memory through raw pointers"
+)]
 
 use super::ir::{CompiledFunc, Instr, Reg, for_each_op};
 use super::simd;
@@ -60,13 +63,27 @@ impl<T> Store<T> {
     fn ctx(&mut self, instance: u32) -> Ctx {
         let inst = &mut self.inner.instances[instance as usize];
         let module: *const ModuleInner = inst.module.inner();
-        let mem0 = if inst.memories.is_empty() { std::ptr::null_mut() } else { inst.vmctx.memory(0) };
-        Ctx { vmctx: inst.vmctx.as_ptr().cast(), module, instance, mem0 }
+        let mem0 = if inst.memories.is_empty() {
+            std::ptr::null_mut()
+        } else {
+            inst.vmctx.memory(0)
+        };
+        Ctx {
+            vmctx: inst.vmctx.as_ptr().cast(),
+            module,
+            instance,
+            mem0,
+        }
     }
 }
 
 /// Calls store function `func` with `params`, writing `results`.
-pub(crate) fn invoke<T>(store: &mut Store<T>, func: u32, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+pub(crate) fn invoke<T>(
+    store: &mut Store<T>,
+    func: u32,
+    params: &[Val],
+    results: &mut [Val],
+) -> Result<(), Error> {
     let mut stack = match store.inner.stack.take() {
         Some(s) => s,
         None => Box::new(Stack::new(store.inner.engine.config())),
@@ -96,7 +113,11 @@ fn invoke_on<T>(
             // for the results (it holds at least 1024 cells; host signatures are validated).
             unsafe { call_host(store, h, func, None, cells)? };
         }
-        FuncKind::Wasm { instance, module, def } => {
+        FuncKind::Wasm {
+            instance,
+            module,
+            def,
+        } => {
             let code: *const CompiledFunc = &**module.inner().code(def)?;
             let ctx = store.ctx(instance);
             // SAFETY: `code` is kept alive by `module` (held by the store's function entity
@@ -115,7 +136,13 @@ fn invoke_on<T>(
 ///
 /// # Safety
 /// `args` must point to at least max(params, results) cells of a live stack.
-unsafe fn call_host<T>(store: &mut Store<T>, h: u32, func: u32, instance: Option<u32>, args: *mut u128) -> Result<(), Error> {
+unsafe fn call_host<T>(
+    store: &mut Store<T>,
+    h: u32,
+    func: u32,
+    instance: Option<u32>,
+    args: *mut u128,
+) -> Result<(), Error> {
     let ty = store.inner.funcs[func as usize].ty.clone();
     // SAFETY: the caller guarantees `args` covers the parameters.
     let params: Vec<Val> = ty
@@ -129,7 +156,10 @@ unsafe fn call_host<T>(store: &mut Store<T>, h: u32, func: u32, instance: Option
     f(Caller { store, instance }, &params, &mut results)?;
     for (k, (v, t)) in results.iter().zip(ty.results()).enumerate() {
         if v.ty() != *t {
-            return Err(Error::type_mismatch(format!("host function returned a {} for a {t} result", v.ty())));
+            return Err(Error::type_mismatch(format!(
+                "host function returned a {} for a {t} result",
+                v.ty()
+            )));
         }
         let raw = v.to_raw(&store.inner);
         // SAFETY: the caller guarantees `args` covers the results.
@@ -208,7 +238,12 @@ impl CellVal for u128 {
 /// # Safety
 /// `def` must point to a live memory definition.
 #[inline(always)]
-unsafe fn mem_at(def: *mut VMMemoryDefinition, addr: u64, offset: u32, size: usize) -> Result<*mut u8, TrapCode> {
+unsafe fn mem_at(
+    def: *mut VMMemoryDefinition,
+    addr: u64,
+    offset: u32,
+    size: usize,
+) -> Result<*mut u8, TrapCode> {
     let ea = addr + u64::from(offset);
     // SAFETY: the caller guarantees `def` is live.
     let (base, len) = unsafe { ((*def).base, (*def).current_length as u64) };
@@ -221,7 +256,12 @@ unsafe fn mem_at(def: *mut VMMemoryDefinition, addr: u64, offset: u32, size: usi
 
 /// Bounds-checks `start..start + len` against `size`.
 #[inline]
-fn range(start: u64, len: u64, size: u64, trap: TrapCode) -> Result<std::ops::Range<usize>, TrapCode> {
+fn range(
+    start: u64,
+    len: u64,
+    size: u64,
+    trap: TrapCode,
+) -> Result<std::ops::Range<usize>, TrapCode> {
     match start.checked_add(len) {
         Some(end) if end <= size => Ok(start as usize..end as usize),
         _ => Err(trap),
@@ -663,10 +703,18 @@ macro_rules! run_loop {
 /// The translator guarantees that every cell index an instruction names is below the function's
 /// `frame_size`, which is checked against the stack size before a frame is entered; validation
 /// guarantees operand types, so each cell is read as the type it was written with.
-unsafe fn run<T>(store: &mut Store<T>, stack: &mut Stack, func: *const CompiledFunc, ctx: Ctx) -> Result<(), Error> {
+unsafe fn run<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    func: *const CompiledFunc,
+    ctx: Ctx,
+) -> Result<(), Error> {
     // SAFETY: see the function's contract; each access below relies on it.
     unsafe { for_each_op!(run_loop! { store, stack, func, ctx; }) }
 }
 
-#[allow(dead_code, reason = "keeps `Reg` imported for the macro tables' documentation")]
+#[allow(
+    dead_code,
+    reason = "keeps `Reg` imported for the macro tables' documentation"
+)]
 type _Reg = Reg;

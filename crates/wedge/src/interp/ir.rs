@@ -58,10 +58,18 @@ pub(crate) fn checked<T>(v: Option<T>) -> Result<T, TrapCode> {
     v.ok_or(TrapCode::IntegerDivideByZero)
 }
 pub(crate) fn rem_s32(a: i32, b: i32) -> Result<i32, TrapCode> {
-    if b == 0 { Err(TrapCode::IntegerDivideByZero) } else { Ok(a.wrapping_rem(b)) }
+    if b == 0 {
+        Err(TrapCode::IntegerDivideByZero)
+    } else {
+        Ok(a.wrapping_rem(b))
+    }
 }
 pub(crate) fn rem_s64(a: i64, b: i64) -> Result<i64, TrapCode> {
-    if b == 0 { Err(TrapCode::IntegerDivideByZero) } else { Ok(a.wrapping_rem(b)) }
+    if b == 0 {
+        Err(TrapCode::IntegerDivideByZero)
+    } else {
+        Ok(a.wrapping_rem(b))
+    }
 }
 
 /// Calls `$m! { $($prefix)* <tables> }` with every numeric instruction:
@@ -274,8 +282,6 @@ macro_rules! for_each_op {
     };
 }
 pub(crate) use for_each_op;
-
-
 
 macro_rules! define_instr {
     (

@@ -27,6 +27,7 @@ macro_rules! operators {
     ) => {
         $(#[$meta])*
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        #[allow(clippy::enum_variant_names, reason = "variant names are wasmparser's operator names")]
         pub enum $enum {
             $(
                 #[doc = concat!("`", $text, "`")]

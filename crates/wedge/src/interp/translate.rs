@@ -211,7 +211,10 @@ impl Translator<'_> {
             }
             Opnd::Const(v) => {
                 if (v as i64) == (v as i64 as i32 as i64) {
-                    self.emit(Instr::Const32 { dst, imm: v as i64 as i32 });
+                    self.emit(Instr::Const32 {
+                        dst,
+                        imm: v as i64 as i32,
+                    });
                 } else {
                     self.emit(Instr::Const64 { dst, val: v });
                 }
@@ -302,7 +305,8 @@ impl Translator<'_> {
     }
 
     fn memarg(&self, m: wasmparser::MemArg) -> Result<(u32, u8), String> {
-        let offset = u32::try_from(m.offset).map_err(|_| "64-bit memory offsets are not supported yet")?;
+        let offset =
+            u32::try_from(m.offset).map_err(|_| "64-bit memory offsets are not supported yet")?;
         let wasmparser::MemArgTarget::Memory(mem) = m.target else {
             return Err("GC array memory access is not supported yet".into());
         };
@@ -430,13 +434,23 @@ impl Translator<'_> {
             self.emit_return();
             return;
         }
-        let (arity, height, is_loop, head) =
-            (if c.kind == CtrlKind::Loop { c.params } else { c.results }, c.height, c.kind == CtrlKind::Loop, c.head);
+        let (arity, height, is_loop, head) = (
+            if c.kind == CtrlKind::Loop {
+                c.params
+            } else {
+                c.results
+            },
+            c.height,
+            c.kind == CtrlKind::Loop,
+            c.head,
+        );
         let dst = self.home(height);
         self.move_top_to(dst, arity);
         let at = self.emit(Instr::Br { offset: 0 });
         if is_loop {
-            self.code[at] = Instr::Br { offset: head as i32 - at as i32 };
+            self.code[at] = Instr::Br {
+                offset: head as i32 - at as i32,
+            };
         } else {
             self.ctrl[target].patches.push(at);
         }
@@ -449,7 +463,11 @@ impl Translator<'_> {
         if c.kind == CtrlKind::Function {
             return false;
         }
-        let arity = if c.kind == CtrlKind::Loop { c.params } else { c.results };
+        let arity = if c.kind == CtrlKind::Loop {
+            c.params
+        } else {
+            c.results
+        };
         let base = self.stack.len() - arity;
         base == c.height && self.stack[base..].iter().all(|o| *o == Opnd::Temp)
     }
@@ -509,7 +527,11 @@ impl Translator<'_> {
             self.last_def = None;
             return at;
         }
-        if negate { self.emit(Instr::BrIfEqz { cond, offset: 0 }) } else { self.emit(Instr::BrIfNez { cond, offset: 0 }) }
+        if negate {
+            self.emit(Instr::BrIfEqz { cond, offset: 0 })
+        } else {
+            self.emit(Instr::BrIfNez { cond, offset: 0 })
+        }
     }
 
     fn call_args(&mut self, n: usize) -> Reg {
@@ -547,7 +569,9 @@ impl Translator<'_> {
         match op {
             Operator::Nop => {}
             Operator::Unreachable => {
-                self.emit(Instr::Trap { code: TrapCode::Unreachable });
+                self.emit(Instr::Trap {
+                    code: TrapCode::Unreachable,
+                });
                 self.set_unreachable();
             }
             Operator::Block { blockty } => self.push_ctrl(CtrlKind::Block, blockty),
@@ -613,7 +637,10 @@ impl Translator<'_> {
                     .chain(std::iter::once(Ok(targets.default())))
                     .collect::<Result<_, _>>()
                     .map_err(|e| e.to_string())?;
-                let start = self.emit(Instr::BrTable { index, len: depths.len() as u32 - 1 });
+                let start = self.emit(Instr::BrTable {
+                    index,
+                    len: depths.len() as u32 - 1,
+                });
                 for _ in &depths {
                     self.emit(Instr::Br { offset: 0 });
                 }
@@ -637,33 +664,58 @@ impl Translator<'_> {
                 let (p, r) = (ty.params().len(), ty.results().len());
                 let args = self.call_args(p);
                 if function_index >= self.info.num_imported_funcs {
-                    self.emit(Instr::CallInternal { def: function_index - self.info.num_imported_funcs, args });
+                    self.emit(Instr::CallInternal {
+                        def: function_index - self.info.num_imported_funcs,
+                        args,
+                    });
                 } else {
-                    self.emit(Instr::Call { func: function_index, args });
+                    self.emit(Instr::Call {
+                        func: function_index,
+                        args,
+                    });
                 }
                 self.after_call(p, r);
             }
-            Operator::CallIndirect { type_index, table_index } => {
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let ty = &self.info.types[type_index as usize];
                 let (p, r) = (ty.params().len(), ty.results().len());
                 let args = self.call_args(p + 1);
                 let type_id = self.type_ids[type_index as usize];
                 let table = u8::try_from(table_index).map_err(|_| "too many tables")?;
-                self.emit(Instr::CallIndirect { type_id, args, index: args + p as Reg, table });
+                self.emit(Instr::CallIndirect {
+                    type_id,
+                    args,
+                    index: args + p as Reg,
+                    table,
+                });
                 self.after_call(p + 1, r);
             }
             Operator::ReturnCall { function_index } => {
                 let p = self.info.func_type(function_index).params().len();
                 let args = self.call_args(p);
-                self.emit(Instr::ReturnCall { func: function_index, args });
+                self.emit(Instr::ReturnCall {
+                    func: function_index,
+                    args,
+                });
                 self.set_unreachable();
             }
-            Operator::ReturnCallIndirect { type_index, table_index } => {
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
                 let p = self.info.types[type_index as usize].params().len();
                 let args = self.call_args(p + 1);
                 let type_id = self.type_ids[type_index as usize];
                 let table = u8::try_from(table_index).map_err(|_| "too many tables")?;
-                self.emit(Instr::ReturnCallIndirect { type_id, args, index: args + p as Reg, table });
+                self.emit(Instr::ReturnCallIndirect {
+                    type_id,
+                    args,
+                    index: args + p as Reg,
+                    table,
+                });
                 self.set_unreachable();
             }
             Operator::Drop => self.pop(1),
@@ -702,12 +754,17 @@ impl Translator<'_> {
             Operator::I64Const { value } => self.push(Opnd::Const(value as u64)),
             Operator::F32Const { value } => self.push(Opnd::Const(value.bits() as u64)),
             Operator::F64Const { value } => self.push(Opnd::Const(value.bits())),
-            Operator::V128Const { value } => self.push(Opnd::V128(u128::from_le_bytes(*value.bytes()))),
+            Operator::V128Const { value } => {
+                self.push(Opnd::V128(u128::from_le_bytes(*value.bytes())))
+            }
             Operator::RefNull { .. } => self.push(Opnd::Const(0)),
             Operator::RefIsNull => self.unary(|dst, a| Instr::I64Eqz { dst, a }),
             Operator::RefFunc { function_index } => {
                 let dst = self.push_temp();
-                self.emit_def(Instr::RefFunc { dst, func: function_index });
+                self.emit_def(Instr::RefFunc {
+                    dst,
+                    func: function_index,
+                });
             }
             Operator::I32ReinterpretF32
             | Operator::I64ReinterpretF64
@@ -717,7 +774,9 @@ impl Translator<'_> {
                 let dst = self.push_temp();
                 self.emit_def(Instr::MemorySize { dst, mem });
             }
-            Operator::MemoryGrow { mem } => self.unary(|dst, delta| Instr::MemoryGrow { dst, delta, mem }),
+            Operator::MemoryGrow { mem } => {
+                self.unary(|dst, delta| Instr::MemoryGrow { dst, delta, mem })
+            }
             Operator::MemoryFill { mem } => {
                 let args = self.call_args(3);
                 self.emit(Instr::MemoryFill { args, mem });
@@ -725,18 +784,28 @@ impl Translator<'_> {
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
                 let args = self.call_args(3);
-                self.emit(Instr::MemoryCopy { args, dst_mem, src_mem });
+                self.emit(Instr::MemoryCopy {
+                    args,
+                    dst_mem,
+                    src_mem,
+                });
                 self.pop(3);
             }
             Operator::MemoryInit { data_index, mem } => {
                 let args = self.call_args(3);
-                self.emit(Instr::MemoryInit { args, data: data_index, mem });
+                self.emit(Instr::MemoryInit {
+                    args,
+                    data: data_index,
+                    mem,
+                });
                 self.pop(3);
             }
             Operator::DataDrop { data_index } => {
                 self.emit(Instr::DataDrop { data: data_index });
             }
-            Operator::TableGet { table } => self.unary(|dst, index| Instr::TableGet { dst, index, table }),
+            Operator::TableGet { table } => {
+                self.unary(|dst, index| Instr::TableGet { dst, index, table })
+            }
             Operator::TableSet { table } => {
                 let val = self.reg_at(0);
                 let index = self.reg_at(1);
@@ -758,14 +827,25 @@ impl Translator<'_> {
                 self.emit(Instr::TableFill { args, table });
                 self.pop(3);
             }
-            Operator::TableCopy { dst_table, src_table } => {
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
                 let args = self.call_args(3);
-                self.emit(Instr::TableCopy { args, dst_table, src_table });
+                self.emit(Instr::TableCopy {
+                    args,
+                    dst_table,
+                    src_table,
+                });
                 self.pop(3);
             }
             Operator::TableInit { elem_index, table } => {
                 let args = self.call_args(3);
-                self.emit(Instr::TableInit { args, elem: elem_index, table });
+                self.emit(Instr::TableInit {
+                    args,
+                    elem: elem_index,
+                    table,
+                });
                 self.pop(3);
             }
             Operator::ElemDrop { elem_index } => {
@@ -826,16 +906,28 @@ impl Translator<'_> {
                 SimdOp::Shift(op) => self.binary(|dst, a, b| Instr::SimdShift { op, dst, a, b }),
                 SimdOp::Test(op) => self.unary(|dst, a| Instr::SimdTest { op, dst, a }),
                 SimdOp::Splat(op) => self.unary(|dst, a| Instr::SimdSplat { op, dst, a }),
-                SimdOp::Extract(op, lane) => self.unary(|dst, a| Instr::SimdExtract { op, lane, dst, a }),
-                SimdOp::Replace(op, lane) => {
-                    self.binary(|dst, a, b| Instr::SimdReplace { op, lane, dst, a, b })
+                SimdOp::Extract(op, lane) => {
+                    self.unary(|dst, a| Instr::SimdExtract { op, lane, dst, a })
                 }
+                SimdOp::Replace(op, lane) => self.binary(|dst, a, b| Instr::SimdReplace {
+                    op,
+                    lane,
+                    dst,
+                    a,
+                    b,
+                }),
             }
             return Ok(());
         }
         if let Some((kind, memarg)) = simd::classify_load(&op) {
             let (offset, mem) = self.memarg(memarg)?;
-            self.unary(|dst, addr| Instr::V128Load { kind, dst, addr, offset, mem });
+            self.unary(|dst, addr| Instr::V128Load {
+                kind,
+                dst,
+                addr,
+                offset,
+                mem,
+            });
             return Ok(());
         }
         let lane_op = |bits: u8, memarg, lane| (bits, memarg, lane);
@@ -845,7 +937,12 @@ impl Translator<'_> {
                 let val = self.reg_at(0);
                 let addr = self.reg_at(1);
                 self.pop(2);
-                self.emit(Instr::V128Store { addr, val, offset, mem });
+                self.emit(Instr::V128Store {
+                    addr,
+                    val,
+                    offset,
+                    mem,
+                });
                 return Ok(());
             }
             Operator::I8x16Shuffle { lanes } => {
@@ -877,14 +974,29 @@ impl Translator<'_> {
             // Load into a scratch cell above the stack, then move to the result's home.
             let scratch = self.home(self.stack.len());
             self.grow_cells(self.stack.len() + 1);
-            self.emit(Instr::Copy { dst: scratch, src: val });
-            self.emit(Instr::V128LoadLane { lane, dst: scratch, addr, offset, mem });
+            self.emit(Instr::Copy {
+                dst: scratch,
+                src: val,
+            });
+            self.emit(Instr::V128LoadLane {
+                lane,
+                dst: scratch,
+                addr,
+                offset,
+                mem,
+            });
             self.pop(2);
             let dst = self.push_temp();
             self.emit(Instr::Copy { dst, src: scratch });
         } else {
             self.pop(2);
-            self.emit(Instr::V128StoreLane { lane, addr, val, offset, mem });
+            self.emit(Instr::V128StoreLane {
+                lane,
+                addr,
+                val,
+                offset,
+                mem,
+            });
         }
         Ok(())
     }

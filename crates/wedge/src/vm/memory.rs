@@ -36,9 +36,18 @@ impl LinearMemory {
         let reserve = max_pages as usize * WASM_PAGE_SIZE + GUARD_SIZE;
         let mut mmap = Mmap::reserve(reserve).map_err(|e| format!("cannot reserve memory: {e}"))?;
         let len = ty.limits.min as usize * WASM_PAGE_SIZE;
-        mmap.commit(len).map_err(|e| format!("cannot commit memory: {e}"))?;
-        let def = Box::new(VMMemoryDefinition { base: mmap.as_ptr(), current_length: len });
-        Ok(LinearMemory { mmap, def, ty, max_pages })
+        mmap.commit(len)
+            .map_err(|e| format!("cannot commit memory: {e}"))?;
+        let def = Box::new(VMMemoryDefinition {
+            base: mmap.as_ptr(),
+            current_length: len,
+        });
+        Ok(LinearMemory {
+            mmap,
+            def,
+            ty,
+            max_pages,
+        })
     }
 
     /// Current size in pages.

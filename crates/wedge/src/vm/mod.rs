@@ -85,7 +85,10 @@ impl VMContextBox {
     /// A zeroed context with the magic number set.
     pub fn new(offsets: VMOffsets) -> Self {
         let cells = (offsets.size() as usize).div_ceil(16);
-        let mut b = VMContextBox { buf: vec![0u128; cells].into_boxed_slice(), offsets };
+        let mut b = VMContextBox {
+            buf: vec![0u128; cells].into_boxed_slice(),
+            offsets,
+        };
         b.write::<u32>(b.offsets.magic(), VMCONTEXT_MAGIC);
         b
     }
@@ -102,16 +105,36 @@ impl VMContextBox {
 
     fn write<T: Copy>(&mut self, offset: u32, value: T) {
         let end = offset as usize + std::mem::size_of::<T>();
-        assert!(end <= self.buf.len() * 16 && offset as usize % std::mem::align_of::<T>() == 0);
+        assert!(
+            end <= self.buf.len() * 16
+                && (offset as usize).is_multiple_of(std::mem::align_of::<T>())
+        );
         // SAFETY: bounds and alignment checked above; the buffer is plain bytes we own.
-        unsafe { self.buf.as_mut_ptr().cast::<u8>().add(offset as usize).cast::<T>().write(value) }
+        unsafe {
+            self.buf
+                .as_mut_ptr()
+                .cast::<u8>()
+                .add(offset as usize)
+                .cast::<T>()
+                .write(value)
+        }
     }
 
     fn read<T: Copy>(&self, offset: u32) -> T {
         let end = offset as usize + std::mem::size_of::<T>();
-        assert!(end <= self.buf.len() * 16 && offset as usize % std::mem::align_of::<T>() == 0);
+        assert!(
+            end <= self.buf.len() * 16
+                && (offset as usize).is_multiple_of(std::mem::align_of::<T>())
+        );
         // SAFETY: bounds and alignment checked above; every field was initialized (zeroed).
-        unsafe { self.buf.as_ptr().cast::<u8>().add(offset as usize).cast::<T>().read() }
+        unsafe {
+            self.buf
+                .as_ptr()
+                .cast::<u8>()
+                .add(offset as usize)
+                .cast::<T>()
+                .read()
+        }
     }
 
     /// Sets the runtime pointer.

@@ -8,7 +8,12 @@ fn module(engine: &Engine, wat: &str) -> Module {
     Module::new(engine, wat::parse_str(wat).expect("valid wat")).expect("valid module")
 }
 
-fn call1(store: &mut Store<impl Sized>, inst: &Instance, name: &str, args: &[Val]) -> Result<Val, Error> {
+fn call1(
+    store: &mut Store<impl Sized>,
+    inst: &Instance,
+    name: &str,
+    args: &[Val],
+) -> Result<Val, Error> {
     let f = inst.get_func(&*store, name).expect("export");
     let ty = f.ty(&*store);
     let mut results = vec![Val::default_for(ty.results()[0])];
@@ -36,11 +41,19 @@ fn host_function_keeps_state_and_reads_caller_memory() {
         &mut store,
         FuncType::new([ValType::I32, ValType::I32], [ValType::I32]),
         move |mut caller: Caller<'_, Vec<String>>, params, results| {
-            let mem = caller.get_export("memory").and_then(Extern::into_memory).ok_or_else(|| Error::host("no memory"))?;
-            let (ptr, len) = (params[0].i32().unwrap_or(0) as usize, params[1].i32().unwrap_or(0) as usize);
+            let mem = caller
+                .get_export("memory")
+                .and_then(Extern::into_memory)
+                .ok_or_else(|| Error::host("no memory"))?;
+            let (ptr, len) = (
+                params[0].i32().unwrap_or(0) as usize,
+                params[1].i32().unwrap_or(0) as usize,
+            );
             let mut buf = vec![0; len];
             mem.read(&caller, ptr, &mut buf)?;
-            caller.data_mut().push(String::from_utf8_lossy(&buf).into_owned());
+            caller
+                .data_mut()
+                .push(String::from_utf8_lossy(&buf).into_owned());
             results[0] = Val::I32(counter.fetch_add(1, Ordering::SeqCst) as i32 + 1);
             Ok(())
         },
@@ -65,7 +78,12 @@ fn deep_recursion_traps_without_growing_host_memory() {
     let err = call1(&mut store, &inst, "f", &[Val::I64(100_000_000)]).unwrap_err();
     assert_eq!(err.trap_code(), Some(TrapCode::CallStackExhausted));
     // A depth within the limit still computes.
-    assert_eq!(call1(&mut store, &inst, "f", &[Val::I64(50_000)]).unwrap().i64(), Some(50_000));
+    assert_eq!(
+        call1(&mut store, &inst, "f", &[Val::I64(50_000)])
+            .unwrap()
+            .i64(),
+        Some(50_000)
+    );
 }
 
 #[test]
@@ -97,8 +115,18 @@ fn memory_page_limit_caps_growth() {
     );
     let mut store = Store::new(&engine, ());
     let inst = Instance::new(&mut store, &m, &[]).unwrap();
-    assert_eq!(call1(&mut store, &inst, "grow", &[Val::I32(3)]).unwrap().i32(), Some(1));
-    assert_eq!(call1(&mut store, &inst, "grow", &[Val::I32(1)]).unwrap().i32(), Some(-1));
+    assert_eq!(
+        call1(&mut store, &inst, "grow", &[Val::I32(3)])
+            .unwrap()
+            .i32(),
+        Some(1)
+    );
+    assert_eq!(
+        call1(&mut store, &inst, "grow", &[Val::I32(1)])
+            .unwrap()
+            .i32(),
+        Some(-1)
+    );
     // A module needing more than the cap fails to instantiate with a clear error.
     let big = module(&engine, "(module (memory 5))");
     let err = Instance::new(&mut store, &big, &[]).unwrap_err();
@@ -143,18 +171,32 @@ fn traps_are_errors_and_the_store_stays_usable() {
     let e = call1(&mut store, &inst, "div", &[Val::I32(1), Val::I32(0)]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::IntegerDivideByZero));
     assert_eq!(e.wasmedge_code(), 0x0404);
-    let e = call1(&mut store, &inst, "div", &[Val::I32(i32::MIN), Val::I32(-1)]).unwrap_err();
+    let e = call1(
+        &mut store,
+        &inst,
+        "div",
+        &[Val::I32(i32::MIN), Val::I32(-1)],
+    )
+    .unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::IntegerOverflow));
     let e = call1(&mut store, &inst, "load", &[Val::I32(65534)]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::MemoryOutOfBounds));
-    assert_eq!(call1(&mut store, &inst, "div", &[Val::I32(7), Val::I32(2)]).unwrap().i32(), Some(3));
+    assert_eq!(
+        call1(&mut store, &inst, "div", &[Val::I32(7), Val::I32(2)])
+            .unwrap()
+            .i32(),
+        Some(3)
+    );
 }
 
 #[test]
 fn malformed_and_invalid_modules_report_offsets() {
     let engine = Engine::default();
     let err = Module::new(&engine, b"\0asm\x02\0\0\0").unwrap_err();
-    assert!(matches!(err.kind(), ErrorKind::Module(e) if e.kind == ModuleErrorKind::Malformed), "{err}");
+    assert!(
+        matches!(err.kind(), ErrorKind::Module(e) if e.kind == ModuleErrorKind::Malformed),
+        "{err}"
+    );
     let bad = wat::parse_str("(module (func (result i32) (i64.const 0)))").unwrap();
     let err = Module::new(&engine, &bad).unwrap_err();
     match err.kind() {
@@ -184,7 +226,9 @@ fn one_module_runs_in_parallel_stores() {
             std::thread::spawn(move || {
                 let mut store = Store::new(&engine, ());
                 let inst = Instance::new(&mut store, &m, &[]).unwrap();
-                call1(&mut store, &inst, "fib", &[Val::I32(20)]).unwrap().i32()
+                call1(&mut store, &inst, "fib", &[Val::I32(20)])
+                    .unwrap()
+                    .i32()
             })
         })
         .collect();
@@ -197,14 +241,26 @@ fn one_module_runs_in_parallel_stores() {
 fn benchmark_programs_compute_their_checksums() {
     let expected = include_str!("../../../../benches/programs/expected.txt");
     let engine = Engine::default();
-    for line in expected.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in expected
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let f: Vec<&str> = line.split_whitespace().collect();
         let (name, small_arg, small_sum) = (f[0], f[4], f[5]);
-        let path = format!("{}/../../benches/programs/{name}.wasm", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../../benches/programs/{name}.wasm",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let m = Module::new(&engine, std::fs::read(&path).unwrap()).unwrap();
         let mut store = Store::new(&engine, ());
         let inst = Instance::new(&mut store, &m, &[]).unwrap();
-        let got = call1(&mut store, &inst, "run", &[Val::I32(small_arg.parse().unwrap())]).unwrap();
+        let got = call1(
+            &mut store,
+            &inst,
+            "run",
+            &[Val::I32(small_arg.parse().unwrap())],
+        )
+        .unwrap();
         let got = match got {
             Val::I32(v) => v.to_string(),
             Val::I64(v) => v.to_string(),
