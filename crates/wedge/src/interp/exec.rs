@@ -305,10 +305,10 @@ macro_rules! run_loop {
         }
 
         macro_rules! rd {
-            ($t:ty, $r:expr) => { <$t as CellVal>::read(fp.add($r as usize)) };
+            ($t:ty, $r:expr) => { <$t as CellVal>::read(fp.byte_add($r as usize)) };
         }
         macro_rules! wr {
-            ($r:expr, $v:expr) => { CellVal::write($v, fp.add($r as usize)) };
+            ($r:expr, $v:expr) => { CellVal::write($v, fp.byte_add($r as usize)) };
         }
         macro_rules! memdef {
             ($mem:expr) => {
@@ -329,7 +329,7 @@ macro_rules! run_loop {
                 if $stack.frames.len() >= $stack.max_depth {
                     return Err(TrapCode::CallStackExhausted.into());
                 }
-                let new_fp = fp.add($args as usize);
+                let new_fp = fp.byte_add($args as usize);
                 if new_fp.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
                     return Err(TrapCode::CallStackExhausted.into());
                 }
@@ -376,7 +376,7 @@ macro_rules! run_loop {
                     }
                     FuncKind::Host(h) => {
                         let h = *h;
-                        call_host($store, h, id, Some(ctx.instance), fp.add($args as usize))?;
+                        call_host($store, h, id, Some(ctx.instance), fp.byte_add($args as usize))?;
                     }
                 }
             }};
@@ -387,7 +387,7 @@ macro_rules! run_loop {
                 let id: u32 = $id;
                 let nparams = $store.inner.funcs[id as usize].ty.params().len();
                 for k in 0..nparams {
-                    *fp.add(k) = *fp.add($args as usize + k);
+                    *fp.add(k) = *fp.byte_add($args as usize).add(k);
                 }
                 match &$store.inner.funcs[id as usize].kind {
                     FuncKind::Wasm { instance, module, def } => {
@@ -489,13 +489,13 @@ macro_rules! run_loop {
                     std::ptr::write_unaligned(p as *mut $sm, (rd!($sc, val) as $sm).to_le());
                 } )*
 
-                Instr::Copy { dst, src } => *fp.add(dst as usize) = *fp.add(src as usize),
+                Instr::Copy { dst, src } => wr!(dst, rd!(u128, src)),
                 Instr::Const32 { dst, imm } => wr!(dst, imm as i64 as u64),
                 Instr::Const64 { dst, val } => wr!(dst, val),
-                Instr::Const128 { dst, index } => wr!(dst, *(&(*func).consts).get_unchecked(index as usize)),
+                Instr::Const128 { dst, pool } => wr!(dst, *(&(*func).consts).get_unchecked(pool as usize)),
                 Instr::Select { dst, b, cond } => {
                     if rd!(u32, cond) == 0 {
-                        *fp.add(dst as usize) = *fp.add(b as usize);
+                        wr!(dst, rd!(u128, b));
                     }
                 }
                 Instr::Br { offset } => jump!(offset),
@@ -540,11 +540,11 @@ macro_rules! run_loop {
 
                 Instr::GlobalGet { dst, vmoff } => {
                     let g = vm_ptr::<VMGlobalDefinition>(ctx.vmctx, vmoff);
-                    *fp.add(dst as usize) = (*g).storage;
+                    wr!(dst, (*g).storage);
                 }
                 Instr::GlobalSet { src, vmoff } => {
                     let g = vm_ptr::<VMGlobalDefinition>(ctx.vmctx, vmoff);
-                    (*g).storage = *fp.add(src as usize);
+                    (*g).storage = rd!(u128, src);
                 }
                 Instr::RefFunc { dst, func: f } => {
                     let r = vm_ptr::<VMFuncRef>(ctx.vmctx, (*ctx.module).offsets.funcs_begin() + 8 * f);
@@ -562,13 +562,13 @@ macro_rules! run_loop {
                     wr!(dst, r.map_or(u32::MAX, |old| old as u32));
                 }
                 Instr::MemoryFill { args, mem } => {
-                    let (d, v, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let (d, v, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
                     let def = memdef!(mem as u8);
                     let r = range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds)?;
                     std::ptr::write_bytes((*def).base.add(r.start), v as u8, r.len());
                 }
                 Instr::MemoryCopy { args, dst_mem, src_mem } => {
-                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
                     let dd = memdef!(dst_mem as u8);
                     let sd = memdef!(src_mem as u8);
                     let dr = range(d.into(), n.into(), (*dd).current_length as u64, TrapCode::MemoryOutOfBounds)?;
@@ -576,7 +576,7 @@ macro_rules! run_loop {
                     std::ptr::copy((*sd).base.add(sr.start), (*dd).base.add(dr.start), dr.len());
                 }
                 Instr::MemoryInit { args, data, mem } => {
-                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
                     let dropped = $store.inner.instances[ctx.instance as usize].data_dropped[data as usize];
                     let seg: &[u8] = if dropped { &[] } else { &(&(*ctx.module).info.datas)[data as usize].data };
                     let def = memdef!(mem as u8);
@@ -608,20 +608,20 @@ macro_rules! run_loop {
                     wr!(dst, (*t).current_elements as u32);
                 }
                 Instr::TableGrow { args, table } => {
-                    let (init, delta) = (rd!(u64, args), rd!(u32, args + 1));
+                    let (init, delta) = (rd!(u64, args), rd!(u32, args + 16));
                     let t = $store.inner.instances[ctx.instance as usize].tables[table as usize];
                     let r = $store.inner.tables[t as usize].grow(u64::from(delta), init);
                     wr!(args, r.map_or(u32::MAX, |old| old as u32));
                 }
                 Instr::TableFill { args, table } => {
-                    let (i, v, n) = (rd!(u32, args), rd!(u64, args + 1), rd!(u32, args + 2));
+                    let (i, v, n) = (rd!(u32, args), rd!(u64, args + 16), rd!(u32, args + 32));
                     let t = $store.inner.instances[ctx.instance as usize].tables[table as usize];
                     let elems = &mut $store.inner.tables[t as usize].elements;
                     let r = range(i.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds)?;
                     elems[r].fill(v);
                 }
                 Instr::TableCopy { args, dst_table, src_table } => {
-                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
                     let inst = &$store.inner.instances[ctx.instance as usize];
                     let (dt, st) = (inst.tables[dst_table as usize], inst.tables[src_table as usize]);
                     let tables = &mut $store.inner.tables;
@@ -635,7 +635,7 @@ macro_rules! run_loop {
                     }
                 }
                 Instr::TableInit { args, elem, table } => {
-                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 1), rd!(u32, args + 2));
+                    let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
                     let inst = &$store.inner.instances[ctx.instance as usize];
                     let t = inst.tables[table as usize];
                     let seg = &inst.elems[elem as usize];

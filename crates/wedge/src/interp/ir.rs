@@ -11,8 +11,12 @@
 use super::simd;
 use wedge_environ::TrapCode;
 
-/// A frame cell index.
+/// A frame cell operand. The translator works with cell indices; the finished code holds byte
+/// offsets from the frame base (index × [`CELL`]), so the executor needs no scaling.
 pub type Reg = u32;
+
+/// Size of a frame cell in bytes.
+pub const CELL: u32 = 16;
 
 /// Converts an i32 immediate to an operand type (sign-extending).
 pub trait FromImm {
@@ -315,8 +319,8 @@ macro_rules! define_instr {
             Const32 { dst: Reg, imm: i32 },
             /// `dst = val`.
             Const64 { dst: Reg, val: u64 },
-            /// `dst = consts[index]` (v128 constants).
-            Const128 { dst: Reg, index: u32 },
+            /// `dst = consts[pool]` (v128 constants).
+            Const128 { dst: Reg, pool: u32 },
             /// `if cond == 0 { dst = b }` (`dst` already holds the first operand).
             Select { dst: Reg, b: Reg, cond: Reg },
 
@@ -434,6 +438,50 @@ macro_rules! define_instr {
                     (Instr::I32Eqz { a, .. }, true) => Instr::BrIfNez { cond: a, offset },
                     _ => return None,
                 })
+            }
+
+            /// Applies `f` to every cell operand.
+            pub fn for_each_reg_mut(&mut self, mut f: impl FnMut(&mut Reg)) {
+                match self {
+                    $( Instr::$ib { dst, a, b } )|* | $( Instr::$it { dst, a, b } )|* | $( Instr::$b { dst, a, b } )|* => {
+                        f(dst); f(a); f(b);
+                    }
+                    $( Instr::$ibi { dst, a, .. } )|* | $( Instr::$iti { dst, a, .. } )|* | $( Instr::$u { dst, a } )|* | $( Instr::$ut { dst, a } )|* => {
+                        f(dst); f(a);
+                    }
+                    $( Instr::$bb { a, b, .. } )|* => { f(a); f(b); }
+                    $( Instr::$bbi { a, .. } )|* => f(a),
+                    $( Instr::$l { dst, addr, .. } )|* => { f(dst); f(addr); }
+                    $( Instr::$s { addr, val, .. } )|* => { f(addr); f(val); }
+                    Instr::Copy { dst, src } => { f(dst); f(src); }
+                    Instr::Const32 { dst, .. } | Instr::Const64 { dst, .. } | Instr::Const128 { dst, .. } => f(dst),
+                    Instr::Select { dst, b, cond } => { f(dst); f(b); f(cond); }
+                    Instr::Br { .. } | Instr::Return | Instr::Trap { .. } => {}
+                    Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => f(cond),
+                    Instr::BrTable { index, .. } => f(index),
+                    Instr::Call { args, .. } | Instr::CallInternal { args, .. } | Instr::ReturnCall { args, .. } => f(args),
+                    Instr::CallIndirect { args, index, .. } | Instr::ReturnCallIndirect { args, index, .. } => {
+                        f(args); f(index);
+                    }
+                    Instr::GlobalGet { dst, .. } | Instr::RefFunc { dst, .. } | Instr::MemorySize { dst, .. }
+                    | Instr::TableSize { dst, .. } => f(dst),
+                    Instr::GlobalSet { src, .. } => f(src),
+                    Instr::MemoryGrow { dst, delta, .. } => { f(dst); f(delta); }
+                    Instr::MemoryFill { args, .. } | Instr::MemoryCopy { args, .. } | Instr::MemoryInit { args, .. }
+                    | Instr::TableGrow { args, .. } | Instr::TableFill { args, .. } | Instr::TableCopy { args, .. }
+                    | Instr::TableInit { args, .. } => f(args),
+                    Instr::DataDrop { .. } | Instr::ElemDrop { .. } => {}
+                    Instr::TableGet { dst, index, .. } => { f(dst); f(index); }
+                    Instr::TableSet { index, val, .. } => { f(index); f(val); }
+                    Instr::V128Load { dst, addr, .. } | Instr::V128LoadLane { dst, addr, .. } => { f(dst); f(addr); }
+                    Instr::V128Store { addr, val, .. } | Instr::V128StoreLane { addr, val, .. } => { f(addr); f(val); }
+                    Instr::SimdUnary { dst, a, .. } | Instr::SimdTest { dst, a, .. } | Instr::SimdSplat { dst, a, .. }
+                    | Instr::SimdExtract { dst, a, .. } => { f(dst); f(a); }
+                    Instr::SimdBinary { dst, a, b, .. } | Instr::SimdShift { dst, a, b, .. }
+                    | Instr::SimdReplace { dst, a, b, .. } => { f(dst); f(a); f(b); }
+                    Instr::SimdTernary { dst, b, c, .. } => { f(dst); f(b); f(c); }
+                    Instr::Shuffle { dst, b, .. } => { f(dst); f(b); }
+                }
             }
 
             /// The cell this instruction writes as its only effect on cells, if it is a pure

@@ -1,5 +1,8 @@
 //! The interpreter: wasm operators are translated, lazily and function by function, into a
 //! register IR ([`ir`]), which [`exec`] runs.
+//!
+//! Setting the environment variable `WEDGE_DUMP_IR` prints each function's IR (with cell
+//! indices) to stderr as it is translated: a debugging aid for the translator.
 
 mod exec;
 pub(crate) mod float;

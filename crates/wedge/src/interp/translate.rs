@@ -7,7 +7,7 @@
 //! flow or a later `local.set` requires it. The body was validated when the module was loaded,
 //! so the translator trusts types and stack heights.
 
-use super::ir::{CompiledFunc, Instr, Reg, for_each_op};
+use super::ir::{CELL, CompiledFunc, Instr, Reg, for_each_op};
 use super::simd::{self, SimdOp};
 use crate::module::ModuleInner;
 use wasmparser::{BlockType, FunctionBody, Operator};
@@ -108,6 +108,16 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<CompiledFunc, 
     while !reader.eof() {
         let op = reader.read().map_err(|e| e.to_string())?;
         t.op(op)?;
+    }
+    if std::env::var_os("WEDGE_DUMP_IR").is_some() {
+        eprintln!("== func {func_index} locals {} cells {}", t.num_locals, t.max_cells);
+        for (i, ins) in t.code.iter().enumerate() {
+            eprintln!("{i:4} {ins:?}");
+        }
+    }
+    // Cell indices become byte offsets.
+    for instr in &mut t.code {
+        instr.for_each_reg_mut(|r| *r *= CELL);
     }
     Ok(CompiledFunc {
         code: t.code.into_boxed_slice(),
@@ -221,7 +231,7 @@ impl Translator<'_> {
             }
             Opnd::V128(v) => {
                 let index = self.const_index(v);
-                self.emit(Instr::Const128 { dst, index });
+                self.emit(Instr::Const128 { dst, pool: index });
             }
         }
     }
