@@ -112,6 +112,21 @@ impl Error {
         Error::new(ErrorKind::Host(message.into().into()))
     }
 
+    /// A host-function failure carrying a typed error, which the embedder can get back with
+    /// [`Error::downcast_host`] (WASI's `proc_exit` travels this way).
+    #[cold]
+    pub fn from_host(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Error::new(ErrorKind::Host(Box::new(error)))
+    }
+
+    /// The typed host error, if this error carries one of type `E`.
+    pub fn downcast_host<E: std::error::Error + 'static>(&self) -> Option<&E> {
+        match &*self.0 {
+            ErrorKind::Host(e) => e.downcast_ref::<E>(),
+            _ => None,
+        }
+    }
+
     #[cold]
     pub(crate) fn new(kind: ErrorKind) -> Self {
         Error(Box::new(kind))

@@ -68,6 +68,18 @@ impl Memory {
         self.mem_mut(store).data_mut()
     }
 
+    /// The memory's bytes and the store's host data, both mutable at once (what a host function
+    /// needs to move data between guest memory and its own state).
+    pub fn data_and_store_mut<'a, T: 'a>(
+        &self,
+        store: &'a mut (impl AsContextMut<Data = T> + 'a),
+    ) -> (&'a mut [u8], &'a mut T) {
+        let store = store.as_context_mut();
+        store.inner.check(self.store_id);
+        let (inner, data) = store.inner_and_data_mut();
+        (inner.memories[self.index as usize].data_mut(), data)
+    }
+
     /// Copies bytes out of the memory; fails if the range is out of bounds.
     pub fn read(&self, store: impl AsContext, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
         let data = self.mem(&store).data();

@@ -169,6 +169,10 @@ impl<T> Store<T> {
         &mut self.data
     }
 
+    pub(crate) fn inner_and_data_mut(&mut self) -> (&mut StoreInner, &mut T) {
+        (&mut self.inner, &mut self.data)
+    }
+
     /// Consumes the store, returning the host data.
     pub fn into_data(self) -> T {
         self.data
