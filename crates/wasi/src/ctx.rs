@@ -1,0 +1,65 @@
+//! The WASI context: what one guest may see and the table of its open descriptors.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Everything a guest's WASI calls work on.
+pub struct WasiCtx {
+    pub(crate) args: Vec<Vec<u8>>,
+    pub(crate) env: Vec<Vec<u8>>,
+    pub(crate) fds: BTreeMap<u32, crate::fd::Descriptor>,
+}
+
+impl std::fmt::Debug for WasiCtx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WasiCtx").field("args", &self.args.len()).field("fds", &self.fds.len()).finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`WasiCtx`].
+#[derive(Default)]
+pub struct WasiCtxBuilder {
+    args: Vec<Vec<u8>>,
+    env: Vec<Vec<u8>>,
+    preopens: Vec<(String, cap_std::fs::Dir, bool)>,
+}
+
+impl WasiCtxBuilder {
+    /// A context with no arguments, no environment and no preopened directories.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends a command-line argument (the first is the program name).
+    pub fn arg(mut self, arg: impl AsRef<[u8]>) -> Self {
+        self.args.push(arg.as_ref().to_vec());
+        self
+    }
+
+    /// Appends `NAME=VALUE` to the environment.
+    pub fn env(mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) -> Self {
+        let mut v = name.as_ref().to_vec();
+        v.push(b'=');
+        v.extend_from_slice(value.as_ref());
+        self.env.push(v);
+        self
+    }
+
+    /// Preopens host directory `host` as `guest` (read-only if `readonly`). Preopens get
+    /// descriptors 3, 4, ... in the order given.
+    pub fn preopen_dir(mut self, guest: impl Into<String>, host: impl AsRef<Path>, readonly: bool) -> std::io::Result<Self> {
+        let dir = cap_std::fs::Dir::open_ambient_dir(host, cap_std::ambient_authority())?;
+        self.preopens.push((guest.into(), dir, readonly));
+        Ok(self)
+    }
+
+    /// The context.
+    pub fn build(self) -> WasiCtx {
+        let mut fds = BTreeMap::new();
+        crate::fd::install_stdio(&mut fds);
+        for (i, (guest, dir, readonly)) in self.preopens.into_iter().enumerate() {
+            fds.insert(3 + i as u32, crate::fd::Descriptor::preopen(guest, dir, readonly));
+        }
+        WasiCtx { args: self.args, env: self.env, fds }
+    }
+}

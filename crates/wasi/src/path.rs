@@ -1,0 +1,5 @@
+//! The `path_*` functions.
+
+pub(crate) fn register<T: 'static>(_r: &mut crate::Registrar<'_, T>) -> Result<(), wedge::Error> {
+    Ok(())
+}
