@@ -8,6 +8,8 @@ pub struct WasiCtx {
     pub(crate) args: Vec<Vec<u8>>,
     pub(crate) env: Vec<Vec<u8>>,
     pub(crate) fds: BTreeMap<u32, crate::fd::Descriptor>,
+    /// Whether `sock_open` may create `AF_UNIX` sockets (WasmEdge's `--allow-af-unix`).
+    pub(crate) allow_af_unix: bool,
 }
 
 impl std::fmt::Debug for WasiCtx {
@@ -22,6 +24,7 @@ pub struct WasiCtxBuilder {
     args: Vec<Vec<u8>>,
     env: Vec<Vec<u8>>,
     preopens: Vec<(String, cap_std::fs::Dir, bool)>,
+    allow_af_unix: bool,
 }
 
 impl WasiCtxBuilder {
@@ -45,6 +48,13 @@ impl WasiCtxBuilder {
         self
     }
 
+    /// Lets the guest open `AF_UNIX` sockets with `sock_open` (off by default, as with
+    /// WasmEdge's `--allow-af-unix`). Their paths are host paths, outside any preopen.
+    pub fn allow_af_unix(mut self, allow: bool) -> Self {
+        self.allow_af_unix = allow;
+        self
+    }
+
     /// Preopens host directory `host` as `guest` (read-only if `readonly`). Preopens get
     /// descriptors 3, 4, ... in the order given.
     pub fn preopen_dir(mut self, guest: impl Into<String>, host: impl AsRef<Path>, readonly: bool) -> std::io::Result<Self> {
@@ -60,6 +70,6 @@ impl WasiCtxBuilder {
         for (i, (guest, dir, readonly)) in self.preopens.into_iter().enumerate() {
             fds.insert(3 + i as u32, crate::fd::Descriptor::preopen(guest, dir, readonly));
         }
-        WasiCtx { args: self.args, env: self.env, fds }
+        WasiCtx { args: self.args, env: self.env, fds, allow_af_unix: self.allow_af_unix }
     }
 }
