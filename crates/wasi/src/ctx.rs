@@ -12,6 +12,21 @@ pub struct WasiCtx {
     pub(crate) allow_af_unix: bool,
 }
 
+impl WasiCtx {
+    /// Installs `d` at the lowest free descriptor number and returns that number.
+    pub(crate) fn insert(&mut self, d: crate::fd::Descriptor) -> Result<u32, crate::Errno> {
+        let mut n = 0u32;
+        for &k in self.fds.keys() {
+            if k != n {
+                break;
+            }
+            n = n.checked_add(1).ok_or(crate::Errno::Mfile)?;
+        }
+        self.fds.insert(n, d);
+        Ok(n)
+    }
+}
+
 impl std::fmt::Debug for WasiCtx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WasiCtx").field("args", &self.args.len()).field("fds", &self.fds.len()).finish_non_exhaustive()
