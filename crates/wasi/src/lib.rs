@@ -43,6 +43,7 @@ mod sock;
 pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
 pub use memory::{GuestMemory, Pod};
+pub use sock::adapt_imports;
 
 use wedge::{Caller, Error, Extern, FuncType, Linker, Store, Val, ValType};
 
