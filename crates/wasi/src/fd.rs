@@ -106,7 +106,12 @@ pub(crate) mod rights {
     /// allocate and set-size. (The path rights it keeps let toolchains that ask for them open
     /// files; the descriptor's `readonly` mark refuses the writes themselves.)
     pub(crate) const READONLY_INHERITING: u64 = PREOPEN_INHERITING
-        & !(FD_WRITE | FD_ALLOCATE | FD_FILESTAT_SET_SIZE | PATH_FILESTAT_SET_SIZE | SOCK_SHUTDOWN);
+        & !(FD_WRITE
+            | FD_ALLOCATE
+            | FD_FILESTAT_SET_SIZE
+            | PATH_FILESTAT_SET_SIZE
+            | PATH_FILESTAT_SET_TIMES
+            | SOCK_SHUTDOWN);
     /// Standard input.
     pub(crate) const STDIN: u64 = FD_ADVISE | FD_FILESTAT_GET | FD_READ | POLL_FD_READWRITE;
     /// Standard output and error.

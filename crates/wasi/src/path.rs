@@ -196,9 +196,13 @@ fn path_open(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Resu
     d.rights.check(required, required_inheriting)?;
     let append = fdflags & fdflags::APPEND != 0;
     let truncate = oflags & oflags::TRUNC != 0;
-    if write || append || truncate || oflags & oflags::CREAT != 0 {
+    if append || truncate || oflags & oflags::CREAT != 0 {
         d.writable()?;
     }
+    // Under a read-only preopen the host file is opened read-only whatever the rights say
+    // (a guest asking for `fd_datasync` alone, as wasi-libc does for `O_RDWR` there, still
+    // opens, as in WasmEdge, and its writes are refused).
+    let write = write && !d.readonly;
     let p = path(mem, a.u32(2), a.u32(3))?;
     let follow = if dirflags & SYMLINK_FOLLOW != 0 {
         FollowSymlinks::Yes
