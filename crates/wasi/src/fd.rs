@@ -860,14 +860,20 @@ fn fd_tell(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result
     mem.write(a.u32(1), at)
 }
 
+/// The guest name of preopen `fd`: `Badf` if there is no such descriptor, `Inval` (as in
+/// WasmEdge) if it is not a preopen.
+fn preopen_name(ctx: &WasiCtx, fd: u32) -> Result<&str, Errno> {
+    match get(ctx, fd)? {
+        Descriptor::Dir(Dir {
+            preopen: Some(name),
+            ..
+        }) => Ok(name),
+        _ => Err(Errno::Inval),
+    }
+}
+
 fn fd_prestat_get(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
-    let Descriptor::Dir(Dir {
-        preopen: Some(name),
-        ..
-    }) = get(ctx, a.u32(0))?
-    else {
-        return Err(Errno::Badf);
-    };
+    let name = preopen_name(ctx, a.u32(0))?;
     let len = u32::try_from(name.len()).map_err(|_| Errno::Nametoolong)?;
     let out = mem.slice_mut(a.u32(1), 8)?;
     out.fill(0);
@@ -880,13 +886,7 @@ fn fd_prestat_dir_name(
     mem: &mut GuestMemory<'_>,
     a: &Args<'_>,
 ) -> Result<(), Errno> {
-    let Descriptor::Dir(Dir {
-        preopen: Some(name),
-        ..
-    }) = get(ctx, a.u32(0))?
-    else {
-        return Err(Errno::Badf);
-    };
+    let name = preopen_name(ctx, a.u32(0))?;
     let len = u32::try_from(name.len()).map_err(|_| Errno::Nametoolong)?;
     if a.u32(2) < len {
         return Err(Errno::Nametoolong);

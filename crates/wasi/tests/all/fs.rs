@@ -668,7 +668,7 @@ fn prestat_names_the_preopens_and_ends_with_badf() {
     );
     assert_eq!(
         g.call("fd_prestat_get", &[Val::I32(1), Val::I32(OUT as i32)]),
-        BADF
+        INVAL
     );
 }
 
