@@ -119,7 +119,7 @@ pub(crate) mod rights {
         FD_ADVISE | FD_DATASYNC | FD_FILESTAT_GET | FD_SYNC | FD_WRITE | POLL_FD_READWRITE;
     /// A socket (what WasmEdge gives one from `sock_open`).
     pub(crate) const SOCKET: u64 =
-        FD_READ | FD_WRITE | FD_FDSTAT_SET_FLAGS | POLL_FD_READWRITE | SOCK_SHUTDOWN;
+        FD_READ | FD_WRITE | FD_FDSTAT_SET_FLAGS | POLL_FD_READWRITE | SOCK_SHUTDOWN | SOCK_ACCEPT;
 }
 
 /// WASI `fdflags` bits.
