@@ -8,10 +8,18 @@ use crate::{Errno, GuestMemory, Registrar};
 use wedge::ValType::I32;
 
 pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), wedge::Error> {
-    r.func("args_get", &[I32, I32], |ctx, mem, a| write_strings(mem, &ctx.args, a.u32(0), a.u32(1)))?;
-    r.func("args_sizes_get", &[I32, I32], |ctx, mem, a| write_sizes(mem, &ctx.args, a.u32(0), a.u32(1)))?;
-    r.func("environ_get", &[I32, I32], |ctx, mem, a| write_strings(mem, &ctx.env, a.u32(0), a.u32(1)))?;
-    r.func("environ_sizes_get", &[I32, I32], |ctx, mem, a| write_sizes(mem, &ctx.env, a.u32(0), a.u32(1)))?;
+    r.func("args_get", &[I32, I32], |ctx, mem, a| {
+        write_strings(mem, &ctx.args, a.u32(0), a.u32(1))
+    })?;
+    r.func("args_sizes_get", &[I32, I32], |ctx, mem, a| {
+        write_sizes(mem, &ctx.args, a.u32(0), a.u32(1))
+    })?;
+    r.func("environ_get", &[I32, I32], |ctx, mem, a| {
+        write_strings(mem, &ctx.env, a.u32(0), a.u32(1))
+    })?;
+    r.func("environ_sizes_get", &[I32, I32], |ctx, mem, a| {
+        write_sizes(mem, &ctx.env, a.u32(0), a.u32(1))
+    })?;
     Ok(())
 }
 
@@ -27,7 +35,12 @@ fn buffer_size(strings: &[Vec<u8>]) -> Result<u32, Errno> {
 }
 
 /// Writes the count of `strings` at `count_ptr` and their total size at `size_ptr`.
-fn write_sizes(mem: &mut GuestMemory<'_>, strings: &[Vec<u8>], count_ptr: u32, size_ptr: u32) -> Result<(), Errno> {
+fn write_sizes(
+    mem: &mut GuestMemory<'_>,
+    strings: &[Vec<u8>],
+    count_ptr: u32,
+    size_ptr: u32,
+) -> Result<(), Errno> {
     let count = u32::try_from(strings.len()).map_err(|_| Errno::Overflow)?;
     let size = buffer_size(strings)?;
     mem.write(count_ptr, count)?;
@@ -36,7 +49,12 @@ fn write_sizes(mem: &mut GuestMemory<'_>, strings: &[Vec<u8>], count_ptr: u32, s
 
 /// Copies `strings`, each NUL-terminated, to `buf` and a pointer to each into the array at
 /// `ptrs`. Everything is bounds-checked before the first byte is written.
-fn write_strings(mem: &mut GuestMemory<'_>, strings: &[Vec<u8>], ptrs: u32, buf: u32) -> Result<(), Errno> {
+fn write_strings(
+    mem: &mut GuestMemory<'_>,
+    strings: &[Vec<u8>],
+    ptrs: u32,
+    buf: u32,
+) -> Result<(), Errno> {
     let count = u32::try_from(strings.len()).map_err(|_| Errno::Overflow)?;
     let size = buffer_size(strings)?;
     mem.slice_mut(ptrs, count.checked_mul(4).ok_or(Errno::Fault)?)?;

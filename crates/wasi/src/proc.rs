@@ -21,20 +21,28 @@ pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), Error
     // (`lib/host/wasi/environ-linux.cpp`), which would let a guest stop or kill its host. Wedge
     // checks the number as WasmEdge does (above 30 is `inval`), accepts signal 0 (`none`,
     // which raises nothing), and answers `nosys` for every real signal.
-    r.raw("proc_raise", FuncType::new([I32], [I32]), |_, _, args, results| {
-        let errno = match args.first().and_then(Val::i32).unwrap_or(0) {
-            0 => Errno::Success,
-            s if (1..=SIGNAL_MAX).contains(&s) => Errno::Nosys,
-            _ => Errno::Inval,
-        };
-        results[0] = Val::I32(errno as i32);
-        Ok(())
-    })?;
+    r.raw(
+        "proc_raise",
+        FuncType::new([I32], [I32]),
+        |_, _, args, results| {
+            let errno = match args.first().and_then(Val::i32).unwrap_or(0) {
+                0 => Errno::Success,
+                s if (1..=SIGNAL_MAX).contains(&s) => Errno::Nosys,
+                _ => Errno::Inval,
+            };
+            results[0] = Val::I32(errno as i32);
+            Ok(())
+        },
+    )?;
     // sched_yield()
-    r.raw("sched_yield", FuncType::new([], [I32]), |_, _, _, results| {
-        std::thread::yield_now();
-        results[0] = Val::I32(Errno::Success as i32);
-        Ok(())
-    })?;
+    r.raw(
+        "sched_yield",
+        FuncType::new([], [I32]),
+        |_, _, _, results| {
+            std::thread::yield_now();
+            results[0] = Val::I32(Errno::Success as i32);
+            Ok(())
+        },
+    )?;
     Ok(())
 }

@@ -6,7 +6,9 @@ use wedge::ValType::I32;
 
 pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), wedge::Error> {
     // random_get(buf, buf_len)
-    r.func("random_get", &[I32, I32], |_, mem, a| fill(mem.slice_mut(a.u32(0), a.u32(1))?))?;
+    r.func("random_get", &[I32, I32], |_, mem, a| {
+        fill(mem.slice_mut(a.u32(0), a.u32(1))?)
+    })?;
     Ok(())
 }
 

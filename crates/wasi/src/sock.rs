@@ -35,8 +35,8 @@ use crate::{Args, Errno, MODULE, Registrar, WasiCtx};
 use rustix::io::{IoSlice, IoSliceMut};
 use rustix::net::sockopt::{self, Timeout};
 use rustix::net::{
-    AddressFamily, RecvAncillaryBuffer, RecvFlags, ReturnFlags, SendAncillaryBuffer, SendFlags, Shutdown,
-    SocketAddrAny, SocketAddrUnix, SocketFlags, SocketType,
+    AddressFamily, RecvAncillaryBuffer, RecvFlags, ReturnFlags, SendAncillaryBuffer, SendFlags,
+    Shutdown, SocketAddrAny, SocketAddrUnix, SocketFlags, SocketType,
 };
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6, ToSocketAddrs};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
@@ -247,8 +247,19 @@ fn recv(
         rustix::net::recvmsg(sock, &mut [IoSliceMut::new(dst)], &mut control, flags).map_err(os)?
     } else {
         let total: u64 = non_empty.iter().map(|&(_, len)| u64::from(len)).sum();
-        let mut bounce = vec![0u8; usize::try_from(total).unwrap_or(usize::MAX).min(RECV_BOUNCE_MAX)];
-        let msg = rustix::net::recvmsg(sock, &mut [IoSliceMut::new(&mut bounce)], &mut control, flags).map_err(os)?;
+        let mut bounce = vec![
+            0u8;
+            usize::try_from(total)
+                .unwrap_or(usize::MAX)
+                .min(RECV_BOUNCE_MAX)
+        ];
+        let msg = rustix::net::recvmsg(
+            sock,
+            &mut [IoSliceMut::new(&mut bounce)],
+            &mut control,
+            flags,
+        )
+        .map_err(os)?;
         let mut data = &bounce[..msg.bytes.min(bounce.len())];
         for (buf, len) in non_empty {
             if data.is_empty() {
@@ -260,7 +271,11 @@ fn recv(
         }
         msg
     };
-    let roflags = if msg.flags.contains(ReturnFlags::TRUNC) { ROFLAGS_TRUNCATED } else { 0 };
+    let roflags = if msg.flags.contains(ReturnFlags::TRUNC) {
+        ROFLAGS_TRUNCATED
+    } else {
+        0
+    };
     Ok((msg.bytes as u32, roflags, msg.address))
 }
 
@@ -286,7 +301,9 @@ fn send(
     let mut control = SendAncillaryBuffer::default();
     let n = match to {
         None => rustix::net::sendmsg(sock, &slices, &mut control, SendFlags::NOSIGNAL),
-        Some(to) => rustix::net::sendmsg_addr(sock, &to, &slices, &mut control, SendFlags::NOSIGNAL),
+        Some(to) => {
+            rustix::net::sendmsg_addr(sock, &to, &slices, &mut control, SendFlags::NOSIGNAL)
+        }
     }
     .map_err(os)?;
     Ok(u32::try_from(n).unwrap_or(u32::MAX))
@@ -326,12 +343,22 @@ fn sock_open(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Resu
     mem.write(out, new)
 }
 
-fn sock_bind(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, abi: Abi) -> Result<(), Errno> {
+fn sock_bind(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    abi: Abi,
+) -> Result<(), Errno> {
     let addr = target(mem, a.u32(1), a.u32(2), abi)?;
     rustix::net::bind(socket(ctx, a.u32(0))?, &addr).map_err(os)
 }
 
-fn sock_connect(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, abi: Abi) -> Result<(), Errno> {
+fn sock_connect(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    abi: Abi,
+) -> Result<(), Errno> {
     let addr = target(mem, a.u32(1), a.u32(2), abi)?;
     rustix::net::connect(socket(ctx, a.u32(0))?, &addr).map_err(os)
 }
@@ -342,7 +369,13 @@ fn sock_listen(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args<'_>) -> Resu
 
 /// `sock_accept(fd, *fd)` (V1) and `sock_accept_v2(fd, fdflags, *fd)`, which is also
 /// preview1's `sock_accept`.
-fn sock_accept(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, fdflags: u32, out: u32) -> Result<(), Errno> {
+fn sock_accept(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    fd: u32,
+    fdflags: u32,
+    out: u32,
+) -> Result<(), Errno> {
     mem.slice(out, 4)?;
     if fdflags & !FDFLAGS_ALL != 0 {
         return Err(Errno::Inval);
@@ -354,7 +387,11 @@ fn sock_accept(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, fd: u32, fdflags: u
     }
     let conn = rustix::net::accept_with(listener, flags).map_err(os)?;
     let (family, kind) = (listener.family, listener.kind);
-    let new = ctx.insert(Descriptor::Socket(Socket { fd: conn, family, kind }))?;
+    let new = ctx.insert(Descriptor::Socket(Socket {
+        fd: conn,
+        family,
+        kind,
+    }))?;
     mem.write(out, new)
 }
 
@@ -371,7 +408,12 @@ fn sock_recv(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Resu
 /// `sock_recv_from(fd, ri_data, ri_data_len, *addr, ri_flags, *ro_datalen, *ro_flags)` (V1)
 /// and `sock_recv_from_v2(fd, ri_data, ri_data_len, *addr, ri_flags, *port, *ro_datalen,
 /// *ro_flags)`.
-fn sock_recv_from(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, abi: Abi) -> Result<(), Errno> {
+fn sock_recv_from(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    abi: Abi,
+) -> Result<(), Errno> {
     let (port_out, len_out, flags_out) = match abi {
         Abi::V1 => (None, a.u32(5), a.u32(6)),
         Abi::V2 => (Some(a.u32(5)), a.u32(6), a.u32(7)),
@@ -389,13 +431,18 @@ fn sock_recv_from(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, ab
     mem.slice(len_out, 4)?;
     mem.slice(flags_out, 2)?;
     let (n, roflags, from) = recv(ctx, mem, a.u32(0), a.u32(1), a.u32(2), a.u32(4))?;
-    let (addr_at, room) = if storage { (buf + 2, buf_len - 2) } else { (buf, buf_len) };
+    let (addr_at, room) = if storage {
+        (buf + 2, buf_len - 2)
+    } else {
+        (buf, buf_len)
+    };
     let mut family = 0u16;
     if let Some(from) = from.filter(|f| f.address_family() != AddressFamily::UNSPEC) {
         let (fam, bytes, port) = split(&from)?;
         family = fam as u16;
         if bytes.len() as u32 <= room {
-            mem.slice_mut(addr_at, bytes.len() as u32)?.copy_from_slice(&bytes);
+            mem.slice_mut(addr_at, bytes.len() as u32)?
+                .copy_from_slice(&bytes);
         } else if fam == Family::Unix {
             return Err(Errno::Inval);
         }
@@ -422,7 +469,12 @@ fn sock_send(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Resu
 }
 
 /// `sock_send_to(fd, si_data, si_data_len, *addr, port, si_flags, *so_datalen)`, both ABIs.
-fn sock_send_to(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, abi: Abi) -> Result<(), Errno> {
+fn sock_send_to(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    abi: Abi,
+) -> Result<(), Errno> {
     let to = target(mem, a.u32(3), a.u32(4), abi)?;
     let out = a.u32(6);
     mem.slice(out, 4)?;
@@ -443,7 +495,13 @@ fn sock_shutdown(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args<'_>) -> Re
 
 /// `sock_getlocaladdr`/`sock_getpeeraddr`: V1 `(fd, *addr, *addr_type, *port)`, V2
 /// `(fd, *addr, *port)`.
-fn sock_addr(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, abi: Abi, peer: bool) -> Result<(), Errno> {
+fn sock_addr(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    abi: Abi,
+    peer: bool,
+) -> Result<(), Errno> {
     let (buf, len) = address_buf(mem, a.u32(1))?;
     let (type_out, port_out) = match abi {
         Abi::V1 => (Some(a.u32(2)), a.u32(3)),
@@ -460,7 +518,9 @@ fn sock_addr(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, abi: Ab
     mem.slice(port_out, 4)?;
     let sock = socket(ctx, a.u32(0))?;
     let addr = if peer {
-        rustix::net::getpeername(sock).map_err(os)?.ok_or(Errno::Nosys)?
+        rustix::net::getpeername(sock)
+            .map_err(os)?
+            .ok_or(Errno::Nosys)?
     } else {
         rustix::net::getsockname(sock).map_err(os)?
     };
@@ -472,7 +532,8 @@ fn sock_addr(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>, abi: Ab
     if bytes.len() as u32 > room {
         return Err(Errno::Nomem);
     }
-    mem.slice_mut(addr_at, bytes.len() as u32)?.copy_from_slice(&bytes);
+    mem.slice_mut(addr_at, bytes.len() as u32)?
+        .copy_from_slice(&bytes);
     match type_out {
         // V1 reports the family as 4 or 6, not as a WASI `address_family` (WasmEdge keeps this
         // for old guests).
@@ -538,12 +599,19 @@ impl SockOpt {
 fn get_opt(fd: BorrowedFd<'_>, opt: SockOpt) -> Result<Vec<u8>, Errno> {
     let int = |v: i32| v.to_le_bytes().to_vec();
     let flag = |r: rustix::io::Result<bool>| r.map(|b| int(i32::from(b))).map_err(os);
-    let size = |r: rustix::io::Result<usize>| r.map(|n| int(i32::try_from(n).unwrap_or(i32::MAX))).map_err(os);
+    let size = |r: rustix::io::Result<usize>| {
+        r.map(|n| int(i32::try_from(n).unwrap_or(i32::MAX)))
+            .map_err(os)
+    };
     let timeval = |r: rustix::io::Result<Option<Duration>>| {
         r.map(|d| {
             let d = d.unwrap_or_default();
             let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
-            [secs.to_le_bytes(), i64::from(d.subsec_micros()).to_le_bytes()].concat()
+            [
+                secs.to_le_bytes(),
+                i64::from(d.subsec_micros()).to_le_bytes(),
+            ]
+            .concat()
         })
         .map_err(os)
     };
@@ -590,7 +658,13 @@ fn get_opt(fd: BorrowedFd<'_>, opt: SockOpt) -> Result<Vec<u8>, Errno> {
 /// `inval`, as the host kernel answers.
 fn set_opt(fd: BorrowedFd<'_>, opt: SockOpt, value: &[u8]) -> Result<(), Errno> {
     let int = || -> Result<i32, Errno> {
-        Ok(i32::from_le_bytes(value.get(..4).ok_or(Errno::Inval)?.try_into().map_err(|_| Errno::Inval)?))
+        Ok(i32::from_le_bytes(
+            value
+                .get(..4)
+                .ok_or(Errno::Inval)?
+                .try_into()
+                .map_err(|_| Errno::Inval)?,
+        ))
     };
     let i64_at = |i: usize| -> Result<i64, Errno> {
         let b = value.get(i..i + 8).ok_or(Errno::Inval)?;
@@ -601,7 +675,8 @@ fn set_opt(fd: BorrowedFd<'_>, opt: SockOpt, value: &[u8]) -> Result<(), Errno> 
         if !(0..1_000_000).contains(&usecs) {
             return Err(Errno::Dom);
         }
-        let d = Duration::from_secs(u64::try_from(secs).unwrap_or(0)) + Duration::from_micros(usecs as u64);
+        let d = Duration::from_secs(u64::try_from(secs).unwrap_or(0))
+            + Duration::from_micros(usecs as u64);
         Ok(if d.is_zero() { None } else { Some(d) })
     };
     let buffer = || -> Result<usize, Errno> { Ok(usize::try_from(int()?).unwrap_or(0)) };
@@ -616,12 +691,20 @@ fn set_opt(fd: BorrowedFd<'_>, opt: SockOpt, value: &[u8]) -> Result<(), Errno> 
         SockOpt::SndTimeo => sockopt::set_socket_timeout(fd, Timeout::Send, timeout()?),
         SockOpt::Linger => {
             let on = int()?;
-            let secs = i32::from_le_bytes(value.get(4..8).ok_or(Errno::Inval)?.try_into().map_err(|_| Errno::Inval)?);
+            let secs = i32::from_le_bytes(
+                value
+                    .get(4..8)
+                    .ok_or(Errno::Inval)?
+                    .try_into()
+                    .map_err(|_| Errno::Inval)?,
+            );
             let linger = (on != 0).then(|| Duration::from_secs(u64::try_from(secs).unwrap_or(0)));
             sockopt::set_socket_linger(fd, linger)
         }
         SockOpt::Type | SockOpt::Error | SockOpt::AcceptConn => return Err(Errno::Noprotoopt),
-        SockOpt::DontRoute | SockOpt::RcvLowat | SockOpt::BindToDevice => return Err(Errno::Notsup),
+        SockOpt::DontRoute | SockOpt::RcvLowat | SockOpt::BindToDevice => {
+            return Err(Errno::Notsup);
+        }
     }
     .map_err(os)
 }
@@ -629,19 +712,28 @@ fn set_opt(fd: BorrowedFd<'_>, opt: SockOpt, value: &[u8]) -> Result<(), Errno> 
 /// `sock_getsockopt(fd, level, name, *value, *value_len)`: `value_len` holds the room at
 /// `value` and receives the size written (the value is cut to the room, as `getsockopt(2)`
 /// does).
-fn sock_getsockopt(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
+fn sock_getsockopt(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+) -> Result<(), Errno> {
     let opt = SockOpt::from_raw(a.u32(1), a.u32(2))?;
     let (value_ptr, size_ptr) = (a.u32(3), a.u32(4));
     let room = mem.read::<u32>(size_ptr)?;
     mem.slice(value_ptr, room)?;
     let value = get_opt(socket(ctx, a.u32(0))?.as_fd(), opt)?;
     let n = value.len().min(room as usize);
-    mem.slice_mut(value_ptr, n as u32)?.copy_from_slice(&value[..n]);
+    mem.slice_mut(value_ptr, n as u32)?
+        .copy_from_slice(&value[..n]);
     mem.write(size_ptr, n as u32)
 }
 
 /// `sock_setsockopt(fd, level, name, *value, value_len)`.
-fn sock_setsockopt(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
+fn sock_setsockopt(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+) -> Result<(), Errno> {
     let opt = SockOpt::from_raw(a.u32(1), a.u32(2))?;
     let value = mem.slice(a.u32(3), a.u32(4))?;
     set_opt(socket(ctx, a.u32(0))?.as_fd(), opt, value)
@@ -742,7 +834,10 @@ fn sock_getaddrinfo(mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), u16> 
     let mut slots = Vec::new();
     let mut entry = first;
     for _ in 0..max {
-        let field = |off: u32| -> Result<u32, u16> { mem.read::<u32>(at(entry, off).map_err(fault)?).map_err(fault) };
+        let field = |off: u32| -> Result<u32, u16> {
+            mem.read::<u32>(at(entry, off).map_err(fault)?)
+                .map_err(fault)
+        };
         mem.slice(entry, 28).map_err(fault)?;
         let sockaddr = field(12)?;
         let (canonname, canonname_len) = (field(16)?, field(20)?);
@@ -751,7 +846,13 @@ fn sock_getaddrinfo(mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), u16> 
         let sa_data_len = mem.read::<u32>(sockaddr + 4).map_err(fault)?;
         mem.slice(sa_data, sa_data_len).map_err(fault)?;
         mem.slice(canonname, canonname_len).map_err(fault)?;
-        slots.push(AddrinfoSlot { at: entry, sockaddr, sa_data, canonname, canonname_len });
+        slots.push(AddrinfoSlot {
+            at: entry,
+            sockaddr,
+            sa_data,
+            canonname,
+            canonname_len,
+        });
         entry = field(24)?;
     }
 
@@ -764,7 +865,11 @@ fn sock_getaddrinfo(mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), u16> 
     } else if flags & AI_NUMERICSERV != 0 {
         return Err(eai::NONAME);
     } else {
-        SERVICES.iter().find(|(name, _)| *name == service).map(|&(_, p)| p).ok_or(eai::SERVICE)?
+        SERVICES
+            .iter()
+            .find(|(name, _)| *name == service)
+            .map(|&(_, p)| p)
+            .ok_or(eai::SERVICE)?
     };
     let mut ips: Vec<IpAddr> = if node.is_empty() {
         if flags & AI_PASSIVE != 0 {
@@ -795,16 +900,23 @@ fn sock_getaddrinfo(mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), u16> 
         return Err(eai::NONAME);
     }
     let kinds: &[(u8, u8)] = match (socktype, protocol) {
-        (0, 0) => &[(Kind::Stream as u8, PROTO_TCP), (Kind::Dgram as u8, PROTO_UDP)],
+        (0, 0) => &[
+            (Kind::Stream as u8, PROTO_TCP),
+            (Kind::Dgram as u8, PROTO_UDP),
+        ],
         (0, PROTO_TCP) | (2, 0 | PROTO_TCP) => &[(Kind::Stream as u8, PROTO_TCP)],
         (0, PROTO_UDP) | (1, 0 | PROTO_UDP) => &[(Kind::Dgram as u8, PROTO_UDP)],
         _ => return Err(eai::SOCKTYPE),
     };
-    let results = ips.iter().flat_map(|ip| kinds.iter().map(move |&k| (*ip, k)));
+    let results = ips
+        .iter()
+        .flat_map(|ip| kinds.iter().map(move |&k| (*ip, k)));
     let mut written = 0u32;
     for (slot, (ip, (socktype, protocol))) in slots.iter().zip(results) {
         let w = |mem: &mut GuestMemory<'_>, off: u32, bytes: &[u8]| -> Result<(), u16> {
-            mem.slice_mut(at(slot.at, off).map_err(fault)?, bytes.len() as u32).map_err(fault)?.copy_from_slice(bytes);
+            mem.slice_mut(at(slot.at, off).map_err(fault)?, bytes.len() as u32)
+                .map_err(fault)?
+                .copy_from_slice(bytes);
             Ok(())
         };
         let (fam, addrlen, sa_data) = match SocketAddr::new(ip, port) {
@@ -827,19 +939,29 @@ fn sock_getaddrinfo(mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), u16> 
         w(mem, 2, &[fam as u8, socktype, protocol])?;
         w(mem, 8, &addrlen.to_le_bytes())?;
         // The canonical name, only on the first entry and only where it fits with its NUL.
-        let canon = (written == 0 && flags & AI_CANONNAME != 0 && node.len() < slot.canonname_len as usize)
-            .then_some(node.as_bytes());
+        let canon =
+            (written == 0 && flags & AI_CANONNAME != 0 && node.len() < slot.canonname_len as usize)
+                .then_some(node.as_bytes());
         if let Some(name) = canon {
-            let dst = mem.slice_mut(slot.canonname, name.len() as u32 + 1).map_err(fault)?;
+            let dst = mem
+                .slice_mut(slot.canonname, name.len() as u32 + 1)
+                .map_err(fault)?;
             dst[..name.len()].copy_from_slice(name);
             dst[name.len()] = 0;
         }
-        w(mem, 20, &(canon.map_or(0, <[u8]>::len) as u32).to_le_bytes())?;
+        w(
+            mem,
+            20,
+            &(canon.map_or(0, <[u8]>::len) as u32).to_le_bytes(),
+        )?;
         // The sockaddr: as WasmEdge, the whole `sa_data` is written (26 bytes for IPv6) even
         // where the guest declared less room; it is bounds-checked against guest memory.
         mem.write(slot.sockaddr, fam as u8).map_err(fault)?;
-        mem.write(slot.sockaddr + 4, sa_data.len() as u32).map_err(fault)?;
-        mem.slice_mut(slot.sa_data, sa_data.len() as u32).map_err(fault)?.copy_from_slice(&sa_data);
+        mem.write(slot.sockaddr + 4, sa_data.len() as u32)
+            .map_err(fault)?;
+        mem.slice_mut(slot.sa_data, sa_data.len() as u32)
+            .map_err(fault)?
+            .copy_from_slice(&sa_data);
         written += 1;
     }
     mem.write(len_out, written).map_err(fault)
@@ -883,8 +1005,12 @@ pub fn adapt_imports<T>(linker: &mut Linker<T>, module: &Module) -> Result<(), E
         if import.module != MODULE {
             continue;
         }
-        let ExternType::Func(ty) = &import.ty else { continue };
-        let Some(&(name, v1, v2)) = DUAL.iter().find(|(name, _, _)| *name == import.name) else { continue };
+        let ExternType::Func(ty) = &import.ty else {
+            continue;
+        };
+        let Some(&(name, v1, v2)) = DUAL.iter().find(|(name, _, _)| *name == import.name) else {
+            continue;
+        };
         let source = if *ty == errno_type(v1) {
             linker.get(V1_MODULE, name)
         } else if *ty == errno_type(v2) {
@@ -903,7 +1029,12 @@ pub fn adapt_imports<T>(linker: &mut Linker<T>, module: &Module) -> Result<(), E
 }
 
 /// Defines `name` as `f`, an errno function of `params` `i32`s, and returns the definition.
-fn define<T: 'static>(r: &mut Registrar<'_, T>, name: &str, params: usize, f: crate::ErrnoFn) -> Result<(), Error> {
+fn define<T: 'static>(
+    r: &mut Registrar<'_, T>,
+    name: &str,
+    params: usize,
+    f: crate::ErrnoFn,
+) -> Result<(), Error> {
     r.func(name, &vec![I32; params], f)
 }
 
@@ -911,42 +1042,72 @@ pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), Error
     // V1 under the plain names.
     define(r, "sock_open", 3, sock_open)?;
     define(r, "sock_bind", 3, |c, m, a| sock_bind(c, m, a, Abi::V1))?;
-    define(r, "sock_connect", 3, |c, m, a| sock_connect(c, m, a, Abi::V1))?;
+    define(r, "sock_connect", 3, |c, m, a| {
+        sock_connect(c, m, a, Abi::V1)
+    })?;
     define(r, "sock_listen", 2, sock_listen)?;
-    define(r, "sock_accept", 2, |c, m, a| sock_accept(c, m, a.u32(0), 0, a.u32(1)))?;
+    define(r, "sock_accept", 2, |c, m, a| {
+        sock_accept(c, m, a.u32(0), 0, a.u32(1))
+    })?;
     define(r, "sock_recv", 6, sock_recv)?;
-    define(r, "sock_recv_from", 7, |c, m, a| sock_recv_from(c, m, a, Abi::V1))?;
+    define(r, "sock_recv_from", 7, |c, m, a| {
+        sock_recv_from(c, m, a, Abi::V1)
+    })?;
     define(r, "sock_send", 5, sock_send)?;
-    define(r, "sock_send_to", 7, |c, m, a| sock_send_to(c, m, a, Abi::V1))?;
-    define(r, "sock_getlocaladdr", 4, |c, m, a| sock_addr(c, m, a, Abi::V1, false))?;
-    define(r, "sock_getpeeraddr", 4, |c, m, a| sock_addr(c, m, a, Abi::V1, true))?;
+    define(r, "sock_send_to", 7, |c, m, a| {
+        sock_send_to(c, m, a, Abi::V1)
+    })?;
+    define(r, "sock_getlocaladdr", 4, |c, m, a| {
+        sock_addr(c, m, a, Abi::V1, false)
+    })?;
+    define(r, "sock_getpeeraddr", 4, |c, m, a| {
+        sock_addr(c, m, a, Abi::V1, true)
+    })?;
     // V2.
     define(r, "sock_open_v2", 3, sock_open)?;
     define(r, "sock_bind_v2", 3, |c, m, a| sock_bind(c, m, a, Abi::V2))?;
-    define(r, "sock_connect_v2", 3, |c, m, a| sock_connect(c, m, a, Abi::V2))?;
+    define(r, "sock_connect_v2", 3, |c, m, a| {
+        sock_connect(c, m, a, Abi::V2)
+    })?;
     define(r, "sock_listen_v2", 2, sock_listen)?;
-    define(r, "sock_accept_v2", 3, |c, m, a| sock_accept(c, m, a.u32(0), a.u32(1), a.u32(2)))?;
+    define(r, "sock_accept_v2", 3, |c, m, a| {
+        sock_accept(c, m, a.u32(0), a.u32(1), a.u32(2))
+    })?;
     define(r, "sock_recv_v2", 6, sock_recv)?;
-    define(r, "sock_recv_from_v2", 8, |c, m, a| sock_recv_from(c, m, a, Abi::V2))?;
+    define(r, "sock_recv_from_v2", 8, |c, m, a| {
+        sock_recv_from(c, m, a, Abi::V2)
+    })?;
     define(r, "sock_send_v2", 5, sock_send)?;
-    define(r, "sock_send_to_v2", 7, |c, m, a| sock_send_to(c, m, a, Abi::V2))?;
-    define(r, "sock_getlocaladdr_v2", 3, |c, m, a| sock_addr(c, m, a, Abi::V2, false))?;
-    define(r, "sock_getpeeraddr_v2", 3, |c, m, a| sock_addr(c, m, a, Abi::V2, true))?;
+    define(r, "sock_send_to_v2", 7, |c, m, a| {
+        sock_send_to(c, m, a, Abi::V2)
+    })?;
+    define(r, "sock_getlocaladdr_v2", 3, |c, m, a| {
+        sock_addr(c, m, a, Abi::V2, false)
+    })?;
+    define(r, "sock_getpeeraddr_v2", 3, |c, m, a| {
+        sock_addr(c, m, a, Abi::V2, true)
+    })?;
     // One ABI only.
     define(r, "sock_shutdown", 2, sock_shutdown)?;
     define(r, "sock_getsockopt", 5, sock_getsockopt)?;
     define(r, "sock_setsockopt", 5, sock_setsockopt)?;
-    r.raw("sock_getaddrinfo", errno_type(8), |mut caller, _, args, results| {
-        let code = match caller.get_export("memory").and_then(Extern::into_memory) {
-            None => Errno::Fault as u16,
-            Some(memory) => {
-                let (bytes, _) = memory.data_and_store_mut(&mut caller);
-                sock_getaddrinfo(&mut GuestMemory::new(bytes), &Args(args)).err().unwrap_or(0)
-            }
-        };
-        results[0] = Val::I32(i32::from(code));
-        Ok(())
-    })?;
+    r.raw(
+        "sock_getaddrinfo",
+        errno_type(8),
+        |mut caller, _, args, results| {
+            let code = match caller.get_export("memory").and_then(Extern::into_memory) {
+                None => Errno::Fault as u16,
+                Some(memory) => {
+                    let (bytes, _) = memory.data_and_store_mut(&mut caller);
+                    sock_getaddrinfo(&mut GuestMemory::new(bytes), &Args(args))
+                        .err()
+                        .unwrap_or(0)
+                }
+            };
+            results[0] = Val::I32(i32::from(code));
+            Ok(())
+        },
+    )?;
     // The V1 functions again under a private module name, for `adapt_imports`.
     for (name, _, _) in DUAL {
         if let Some(func) = r.linker.get(MODULE, name) {

@@ -4,6 +4,7 @@
 
 mod fs;
 mod sandbox;
+mod sys;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
