@@ -1028,7 +1028,7 @@ pub fn adapt_imports<T>(linker: &mut Linker<T>, module: &Module) -> Result<(), E
     Ok(())
 }
 
-/// Defines `name` as `f`, an errno function of `params` `i32`s, and returns the definition.
+/// Defines `name` as `f`, an errno function of `params` `i32`s.
 fn define<T: 'static>(
     r: &mut Registrar<'_, T>,
     name: &str,
