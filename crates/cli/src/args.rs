@@ -158,6 +158,12 @@ pub struct Args {
     pub memory_page_limit: Option<u32>,
     /// `--module NAME:PATH`, in order.
     pub modules: Vec<String>,
+    /// `--dir GUEST:HOST[:readonly]`, as given.
+    pub dirs: Vec<String>,
+    /// `--env NAME=VALUE`, in order.
+    pub envs: Vec<String>,
+    /// `--allow-af-unix`: the guest may open Unix-domain sockets.
+    pub allow_af_unix: bool,
     /// `--log-level LEVEL` (the last one wins).
     pub log_level: Option<String>,
     /// `--forbidden-plugin NAME`; Wedge loads no plug-ins yet, so these have nothing to forbid.
@@ -186,6 +192,9 @@ impl Args {
             proposals: ProposalFlags::default(),
             memory_page_limit: None,
             modules: Vec::new(),
+            dirs: Vec::new(),
+            envs: Vec::new(),
+            allow_af_unix: false,
             log_level: None,
             forbidden_plugins: Vec::new(),
             run_mode: None,
@@ -220,6 +229,9 @@ enum Opt {
     EnableAll,
     MemoryPageLimit,
     Module,
+    Dir,
+    Env,
+    AllowAfUnix,
     LogLevel,
     ForbiddenPlugin,
     RunMode,
@@ -236,6 +248,8 @@ impl Opt {
         match self {
             Opt::MemoryPageLimit
             | Opt::Module
+            | Opt::Dir
+            | Opt::Env
             | Opt::LogLevel
             | Opt::ForbiddenPlugin
             | Opt::RunMode => true,
@@ -245,7 +259,6 @@ impl Opt {
     }
 }
 
-const WASI: &str = "WASI is not implemented in Wedge yet";
 const STATISTICS: &str = "statistics and metering are not implemented in Wedge yet";
 
 /// The option `name` (without dashes) as `command` understands it, if it does.
@@ -270,10 +283,8 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
         "forbidden-plugin" if parser => Opt::ForbiddenPlugin,
         "memory-page-limit" if linker || command == Wast => Opt::MemoryPageLimit,
         "module" if linker => Opt::Module,
-        "dir" | "env" if linker => Opt::Unsupported {
-            takes_value: true,
-            reason: WASI,
-        },
+        "dir" if linker => Opt::Dir,
+        "env" if linker => Opt::Env,
         "run-mode" if run => Opt::RunMode,
         "enable-jit" if run => Opt::EnableJit,
         "force-interpreter" if run => Opt::ForceInterpreter,
@@ -300,10 +311,7 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
             takes_value: false,
             reason: "core dumps are not implemented in Wedge yet",
         },
-        "allow-af-unix" if run => Opt::Unsupported {
-            takes_value: false,
-            reason: WASI,
-        },
+        "allow-af-unix" if run => Opt::AllowAfUnix,
         _ if parser => {
             if let Some(p) = name
                 .strip_prefix("enable-")
@@ -344,6 +352,9 @@ fn apply(args: &mut Args, name: &str, opt: Opt, value: Option<String>) -> Result
             args.memory_page_limit = Some(n as u32);
         }
         Opt::Module => args.modules.push(value_or_empty()),
+        Opt::Dir => args.dirs.push(value_or_empty()),
+        Opt::Env => args.envs.push(value_or_empty()),
+        Opt::AllowAfUnix => args.allow_af_unix = true,
         Opt::LogLevel => args.log_level = Some(value_or_empty()),
         Opt::ForbiddenPlugin => args.forbidden_plugins.push(value_or_empty()),
         Opt::RunMode => args.run_mode = Some(value_or_empty()),
@@ -510,10 +521,25 @@ mod tests {
 
     #[test]
     fn unsupported_options_are_recorded_not_ignored() {
-        let a = p("--dir .:. --gas-limit 10 x.wasm").unwrap();
+        let a = p("--enable-coredump --gas-limit 10 x.wasm").unwrap();
         let names: Vec<_> = a.unsupported.iter().map(|u| u.option.as_str()).collect();
-        assert_eq!(names, ["dir", "gas-limit"]);
+        assert_eq!(names, ["enable-coredump", "gas-limit"]);
         assert_eq!(a.file.as_deref(), Some("x.wasm"));
+    }
+
+    #[test]
+    fn wasi_options_repeat_and_stop_at_the_file() {
+        let a =
+            p("--dir /a --env X=1 --dir=b:c:readonly --env=Y= --allow-af-unix x.wasm --env Z=2")
+                .unwrap();
+        assert_eq!(a.dirs, ["/a", "b:c:readonly"]);
+        assert_eq!(a.envs, ["X=1", "Y="]);
+        assert!(a.allow_af_unix);
+        assert_eq!(a.rest, ["--env", "Z=2"]);
+        let a = p("instantiate --dir /a --env X=1 x.wasm").unwrap();
+        assert_eq!((a.dirs.len(), a.envs.len()), (1, 1));
+        assert!(p("validate --dir /a x.wasm").is_err());
+        assert!(p("instantiate --allow-af-unix x.wasm").is_err());
     }
 
     #[test]

@@ -166,10 +166,14 @@ pub fn log_error(err: &Error) {
             log::error(format_args!(
                 "    When linking module: \"{module}\" , {kind} name: \"{name}\""
             ));
-            if is_wasi_module(module) {
+            if module == "wasi_snapshot_preview1" {
                 log::error(format_args!(
-                    "    Wedge does not implement WASI yet, so modules importing \"{module}\" cannot \
-                     be instantiated."
+                    "    \"{name}\" is not a function of WASI preview 1 or WasmEdge's socket \
+                     extension."
+                ));
+            } else if is_wasi_module(module) {
+                log::error(format_args!(
+                    "    Wedge does not provide \"{module}\": plug-ins are not implemented yet."
                 ));
             }
         }

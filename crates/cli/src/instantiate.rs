@@ -1,9 +1,10 @@
 //! `wedge instantiate FILE`: decode, validate, link and instantiate a module (running its
-//! start function, if it has one), then stop.
+//! start function, if it has one), then stop. WASI is registered as for `run`, with the
+//! `--dir` and `--env` flags.
 
 use crate::args::Args;
-use crate::{FAILURE, SUCCESS, errcode, load, log};
-use wedge::{Engine, Linker, Store};
+use crate::{FAILURE, SUCCESS, errcode, load, log, wasi};
+use wedge::Engine;
 
 /// Runs `wedge instantiate`; returns the exit status.
 pub fn instantiate(args: &Args) -> u8 {
@@ -11,22 +12,29 @@ pub fn instantiate(args: &Args) -> u8 {
         return FAILURE;
     };
     let engine = Engine::new(&load::config(args));
-    let mut store = Store::new(&engine, ());
-    let mut linker = Linker::new(&engine);
+    let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &[]) else {
+        return FAILURE;
+    };
     if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
         return FAILURE;
     }
     let Some(module) = load::module(&engine, file) else {
         return FAILURE;
     };
+    if !wasi::adapt(&mut linker, &module) {
+        return FAILURE;
+    }
     match linker.instantiate(&mut store, &module) {
         Ok(_) => {
             log::info("Instantiation succeeded.");
             SUCCESS
         }
-        Err(e) => {
-            errcode::log_error(&e);
-            FAILURE
-        }
+        Err(e) => match wasi::exit_status(&e) {
+            Some(status) => status,
+            None => {
+                errcode::log_error(&e);
+                FAILURE
+            }
+        },
     }
 }

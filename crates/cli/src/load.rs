@@ -83,11 +83,11 @@ pub fn log_module_error(err: &wedge::Error, bytes: &[u8], path: &str) {
 }
 
 /// Instantiates each `--module NAME:PATH` and registers its exports under NAME.
-pub fn register_modules(
+pub fn register_modules<T: 'static>(
     specs: &[String],
     engine: &Engine,
-    store: &mut Store<()>,
-    linker: &mut Linker<()>,
+    store: &mut Store<T>,
+    linker: &mut Linker<T>,
 ) -> bool {
     for spec in specs {
         let Some((name, path)) = spec.split_once(':') else {
@@ -97,6 +97,9 @@ pub fn register_modules(
             return false;
         };
         let registered = module(engine, path).is_some_and(|m| {
+            if !crate::wasi::adapt(linker, &m) {
+                return false;
+            }
             let result = linker.instantiate(&mut *store, &m).and_then(|instance| {
                 linker.instance(&*store, name, instance)?;
                 Ok(())

@@ -9,9 +9,11 @@
 //! ```
 //!
 //! Exit status: 0 on success, 1 for bad flags or a module that cannot be loaded, validated,
-//! instantiated or called as asked, 134 when the guest's execution fails (a trap).
-//! One file per subcommand; `args` parses, `load` reads modules, `values` reads arguments and
-//! prints results, `errcode` and `log` report errors in WasmEdge's words.
+//! instantiated or called as asked, the guest's `proc_exit` code, 134 when the guest's
+//! execution fails (a trap).
+//! One file per subcommand; `args` parses, `load` reads modules, `wasi` builds the guest's
+//! WASI environment, `values` reads arguments and prints results, `errcode` and `log` report
+//! errors in WasmEdge's words.
 
 mod args;
 mod errcode;
@@ -21,6 +23,7 @@ mod log;
 mod run;
 mod validate;
 mod values;
+mod wasi;
 mod wast;
 
 use args::{Args, Command};
@@ -129,6 +132,13 @@ PROPOSAL OPTIONS (order does not matter)
   --enable-all                     WebAssembly 3.0 plus threads
 ";
 
+const WASI_HELP: &str = "\
+--dir GUEST:HOST[:readonly]      let the guest use directory HOST under the name GUEST
+                                   (PATH alone: the same name); repeatable
+  --env NAME=VALUE                 set a guest environment variable (the host's are not
+                                   passed on); repeatable
+";
+
 const COMMON_HELP: &str = "\
 OTHER OPTIONS
   --log-level LEVEL                off, trace, debug, info, warning, error, fatal
@@ -142,18 +152,21 @@ fn help(program: &str, command: Command) -> String {
         Command::Run => format!(
             "USAGE\n  {program} [run] [OPTIONS] [--] FILE [ARGS...]\n\n\
              Runs FILE's `_start` export, or with --reactor calls the export named by the first\n\
-             ARG with the remaining ARGS and prints its results, one per line. Exit status: 0,\n\
-             1 when the module cannot be loaded, instantiated or called as asked, 134 when the\n\
-             guest traps.\n\n\
+             ARG with the remaining ARGS and prints its results, one per line. WASI is always\n\
+             available: the guest's argv is FILE's name (as NAME.wasm) and ARGS. Exit status: 0,\n\
+             1 when the module cannot be loaded, instantiated or called as asked, the guest's\n\
+             proc_exit code, 134 when the guest traps.\n\n\
              SUBCOMMANDS\n  run (default), validate, instantiate, wast, compile (not yet), parse (not yet)\n\n\
              RUN OPTIONS\n  \
              --reactor                        call ARGS[0] instead of `_start`; `_initialize` runs first\n  \
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
              --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n  \
              --run-mode MODE                  interpreter (the only mode so far)\n  \
-             not yet: --dir, --env, --gas-limit, --time-limit, --enable-*-statistics,\n  \
+             {WASI_HELP}  \
+             --allow-af-unix                  let the guest open Unix-domain sockets\n  \
+             not yet: --gas-limit, --time-limit, --enable-*-statistics,\n  \
              --enable-instruction-count, --enable-gas-measuring, --enable-time-measuring,\n  \
-             --enable-coredump, --coredump-for-wasmgdb, --allow-af-unix, --enable-component\n\n"
+             --enable-coredump, --coredump-for-wasmgdb, --enable-component\n\n"
         ),
         Command::Validate => format!(
             "USAGE\n  {program} validate [OPTIONS] FILE\n\n\
@@ -164,7 +177,8 @@ fn help(program: &str, command: Command) -> String {
              Decodes, validates, links and instantiates FILE (running its start function).\n\n\
              INSTANTIATE OPTIONS\n  \
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
-             --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n\n"
+             --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n  \
+             {WASI_HELP}\n"
         ),
         Command::Wast => format!(
             "USAGE\n  {program} wast [OPTIONS] FILE...\n\n\

@@ -6,14 +6,17 @@
 //! * a `_start` of any other type is called as a reactor function instead;
 //! * in reactor mode `_initialize` is called first when exported (unless it is the function
 //!   asked for), arguments are read by parameter type, results are printed one per line;
+//! * WASI is always there (see [`crate::wasi`]); the guest's `proc_exit(n)` ends the run with
+//!   status `n`, in either mode;
 //! * exit status 1 for anything wrong before the guest runs, 134 (128 + SIGABRT) when the
 //!   guest's execution fails.
 
 use crate::args::Args;
 use crate::values::{ArgError, format_val, parse_arg};
-use crate::{FAILURE, SUCCESS, TRAPPED, errcode, load, log};
+use crate::{FAILURE, SUCCESS, TRAPPED, errcode, load, log, wasi};
 use std::io::Write;
-use wedge::{Engine, Func, Instance, Linker, Store, Val, ValType};
+use wedge::{Engine, Func, Instance, Store, Val, ValType};
+use wedge_wasi::WasiCtx;
 
 /// Runs `wedge run`; returns the exit status.
 pub fn run(args: &Args) -> u8 {
@@ -22,17 +25,25 @@ pub fn run(args: &Args) -> u8 {
     };
     warn_about_run_mode(args);
     let engine = Engine::new(&load::config(args));
-    let mut store = Store::new(&engine, ());
-    let mut linker = Linker::new(&engine);
+    let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &args.rest) else {
+        return FAILURE;
+    };
     if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
         return FAILURE;
     }
     let Some(module) = load::module(&engine, file) else {
         return FAILURE;
     };
+    if !wasi::adapt(&mut linker, &module) {
+        return FAILURE;
+    }
     let instance = match linker.instantiate(&mut store, &module) {
         Ok(i) => i,
         Err(e) => {
+            // A start function may end the program with `proc_exit`.
+            if let Some(status) = wasi::exit_status(&e) {
+                return status;
+            }
             errcode::log_error(&e);
             return FAILURE;
         }
@@ -52,19 +63,27 @@ pub fn run(args: &Args) -> u8 {
     reactor(&mut store, instance, &guest)
 }
 
-/// Command mode: runs `_start`. Without WASI there is no `proc_exit`, so success is 0.
-fn command(store: &mut Store<()>, start: Func) -> u8 {
+/// Command mode: runs `_start`; the status is the guest's `proc_exit` code, or 0 when
+/// `_start` returns.
+fn command(store: &mut Store<WasiCtx>, start: Func) -> u8 {
     match start.call(&mut *store, &[], &mut []) {
         Ok(()) => SUCCESS,
-        Err(e) => {
-            log_call_error(&e, "_start");
-            TRAPPED
-        }
+        Err(e) => failed_call(&e, "_start"),
     }
 }
 
+/// The status for a call that did not return: the guest's `proc_exit` code, or 134 after
+/// logging the trap.
+fn failed_call(e: &wedge::Error, func: &str) -> u8 {
+    if let Some(status) = wasi::exit_status(e) {
+        return status;
+    }
+    log_call_error(e, func);
+    TRAPPED
+}
+
 /// Reactor mode: `guest[0]` is the function, the rest its arguments.
-fn reactor(store: &mut Store<()>, instance: Instance, guest: &[String]) -> u8 {
+fn reactor(store: &mut Store<WasiCtx>, instance: Instance, guest: &[String]) -> u8 {
     let Some(name) = guest.first() else {
         eprintln!("A function name is required when reactor mode is enabled.");
         return FAILURE;
@@ -77,8 +96,7 @@ fn reactor(store: &mut Store<()>, instance: Instance, guest: &[String]) -> u8 {
         && let Some(init) = instance.get_func(&*store, "_initialize")
         && let Err(e) = init.call(&mut *store, &[], &mut [])
     {
-        log_call_error(&e, "_initialize");
-        return TRAPPED;
+        return failed_call(&e, "_initialize");
     }
 
     let ty = func.ty(&*store);
@@ -121,8 +139,7 @@ fn reactor(store: &mut Store<()>, instance: Instance, guest: &[String]) -> u8 {
 
     let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
     if let Err(e) = func.call(&mut *store, &values, &mut results) {
-        log_call_error(&e, name);
-        return TRAPPED;
+        return failed_call(&e, name);
     }
     let mut out = String::new();
     for r in &results {

@@ -1,6 +1,11 @@
 //! Runs the `wedge` binary on the modules and scripts in `tests/fixtures/` and checks its
 //! stdout, stderr and exit status. Text modules (`.wat`) are assembled with the `wat` crate
-//! at test time.
+//! at test time. The WASI tests (`wasi`, `escape`, `sockets`) run the C programs of
+//! `tests/programs/wasi/` at the repository root.
+
+mod escape;
+mod sockets;
+mod wasi;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -50,10 +55,16 @@ fn wedge<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
         .args(args)
         .output()
         .expect("the wedge binary runs");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    Run::from(out)
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 }
 
@@ -347,12 +358,19 @@ fn invalid_module_exits_1() {
 }
 
 #[test]
-fn wasi_imports_fail_to_link_with_a_clear_message() {
+fn wasi_is_always_registered() {
     wedge(&[wasm("wasi")])
+        .assert_code(7)
+        .assert_stdout("hello from wat\n");
+}
+
+#[test]
+fn an_import_that_wasi_lacks_fails_to_link_with_a_clear_message() {
+    wedge(&[wasm("wasi_unknown")])
         .assert_code(1)
         .assert_stderr_has("instantiation failed: unknown import, Code: 0x302")
-        .assert_stderr_has("\"wasi_snapshot_preview1\" , function name: \"fd_write\"")
-        .assert_stderr_has("does not implement WASI yet");
+        .assert_stderr_has("\"wasi_snapshot_preview1\" , function name: \"no_such_function\"")
+        .assert_stderr_has("is not a function of WASI preview 1");
 }
 
 #[test]
@@ -431,7 +449,7 @@ fn instantiate_links_and_reports() {
     wedge(&["instantiate", &wasm("start")])
         .assert_code(0)
         .assert_stdout_has("Instantiation succeeded.");
-    wedge(&["instantiate", &wasm("wasi")])
+    wedge(&["instantiate", &wasm("wasi_unknown")])
         .assert_code(1)
         .assert_stderr_has("unknown import");
 }
@@ -465,9 +483,7 @@ fn bad_option_value_exits_1() {
 fn options_not_implemented_yet_are_refused_not_ignored() {
     let path = wasm("start");
     for flags in [
-        &["--dir", ".:."][..],
-        &["--env", "A=B"],
-        &["--gas-limit", "10"],
+        &["--gas-limit", "10"][..],
         &["--time-limit", "10"],
         &["--enable-all-statistics"],
         &["--enable-component"],

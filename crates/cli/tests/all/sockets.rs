@@ -1,0 +1,1 @@
+//! TCP echo between two guests (filled in with the socket programs).
