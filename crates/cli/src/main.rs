@@ -20,6 +20,7 @@ mod errcode;
 mod instantiate;
 mod load;
 mod log;
+mod parse;
 mod run;
 mod validate;
 mod values;
@@ -95,10 +96,7 @@ fn real_main() -> u8 {
             eprintln!("Compilation is not supported! Wedge has no compiler tier yet.");
             FAILURE
         }
-        Command::Parse => {
-            eprintln!("The `parse` subcommand is not supported yet.");
-            FAILURE
-        }
+        Command::Parse => parse::parse(&args),
     }
 }
 
@@ -156,7 +154,7 @@ fn help(program: &str, command: Command) -> String {
              available: the guest's argv is FILE's name (as NAME.wasm) and ARGS. Exit status: 0,\n\
              1 when the module cannot be loaded, instantiated or called as asked, the guest's\n\
              proc_exit code, 134 when the guest traps.\n\n\
-             SUBCOMMANDS\n  run (default), validate, instantiate, wast, compile (not yet), parse (not yet)\n\n\
+             SUBCOMMANDS\n  run (default), validate, instantiate, wast, parse, compile (not yet)\n\n\
              RUN OPTIONS\n  \
              --reactor                        call ARGS[0] instead of `_start`; `_initialize` runs first\n  \
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
@@ -195,7 +193,7 @@ fn help(program: &str, command: Command) -> String {
         }
         Command::Parse => format!(
             "USAGE\n  {program} parse [OPTIONS] FILE\n\n\
-             Printing a module's sections is not implemented in Wedge yet.\n\n"
+             Decodes FILE and prints the details of every section.\n\n"
         ),
     };
     format!("{usage}{PROPOSAL_HELP}\n{COMMON_HELP}")

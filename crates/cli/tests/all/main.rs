@@ -537,9 +537,27 @@ fn unimplemented_subcommands_say_so() {
     wedge(&["compile", "a.wasm", "b.wasm"])
         .assert_code(1)
         .assert_stderr_has("not supported");
-    wedge(&["parse", &wasm("start")])
+}
+
+#[test]
+fn parse_prints_every_section_with_names() {
+    let run = wedge(&["parse", &wasm("memory")]);
+    run.assert_code(0).assert_stdout_has("Section Details:");
+    for section in ["Type[", "Function[", "Memory[", "Export[", "Code["] {
+        run.assert_stdout_has(section);
+    }
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/fib.wasm");
+    wedge(&["parse", &example.to_string_lossy()])
+        .assert_code(0)
+        .assert_stdout_has(" - func[0] sig=0 <fib>")
+        .assert_stdout_has(" - func[0] <fib> -> \"fib\"");
+}
+
+#[test]
+fn parse_of_a_malformed_module_exits_1() {
+    wedge(&["parse", &fixture("garbage.wasm")])
         .assert_code(1)
-        .assert_stderr_has("not supported yet");
+        .assert_stderr_has("loading failed");
 }
 
 // ---- wast ----
