@@ -1,5 +1,6 @@
 //! Engine configuration: the WebAssembly feature set and resource limits.
 
+use crate::metering::MeterConfig;
 use wasmparser::WasmFeatures;
 
 /// A WebAssembly proposal that can be switched on or off, named as WasmEdge's flags name it.
@@ -232,6 +233,7 @@ pub struct Config {
     pub(crate) max_stack_values: usize,
     pub(crate) memory_page_limit: u32,
     pub(crate) max_table_elements: u32,
+    pub(crate) metering: MeterConfig,
 }
 
 impl Default for Config {
@@ -242,6 +244,7 @@ impl Default for Config {
             max_stack_values: 16 << 20,
             memory_page_limit: 65536,
             max_table_elements: 10_000_000,
+            metering: MeterConfig::default(),
         }
     }
 }
@@ -289,6 +292,50 @@ impl Config {
     /// The most elements any table may have (default 10 million).
     pub fn max_table_elements(&mut self, n: u32) -> &mut Self {
         self.max_table_elements = n;
+        self
+    }
+
+    /// Counts executed wasm instructions, as WasmEdge's instruction counting does (default off);
+    /// read the count with [`Store::statistics`](crate::Store::statistics).
+    pub fn count_instructions(&mut self, on: bool) -> &mut Self {
+        self.metering.count = on;
+        self
+    }
+
+    /// Charges each executed operator its cost from the [cost table](Config::cost_table) and
+    /// stops the guest with [`TrapCode::CostLimitExceeded`](crate::TrapCode::CostLimitExceeded)
+    /// when the store's cost limit would be passed (default off).
+    pub fn measure_cost(&mut self, on: bool) -> &mut Self {
+        self.metering.cost = on;
+        self
+    }
+
+    /// Measures time spent in wasm code and in host functions (default off).
+    pub fn measure_time(&mut self, on: bool) -> &mut Self {
+        self.metering.time = on;
+        self
+    }
+
+    /// Sets the cost of each operator, indexed by WasmEdge's opcode ordinal
+    /// ([`metering::OPCODES`](crate::metering::OPCODES)); operators past the end of `costs`
+    /// cost 0, as with WasmEdge's `StatisticsSetCostTable`. The default charges 1 each.
+    pub fn cost_table(&mut self, costs: &[u64]) -> &mut Self {
+        self.metering.costs = costs.into();
+        self
+    }
+
+    /// The cost limit each new store starts with (default `u64::MAX`, no limit); see
+    /// [`Store::set_cost_limit`](crate::Store::set_cost_limit).
+    pub fn cost_limit(&mut self, limit: u64) -> &mut Self {
+        self.metering.cost_limit = limit;
+        self
+    }
+
+    /// Makes guest code check for interrupts at function entries and loop heads, so that an
+    /// [`InterruptHandle`](crate::InterruptHandle) or a [deadline](crate::Store::set_deadline)
+    /// can stop it (default off: without it, a running guest cannot be stopped).
+    pub fn interruptible(&mut self, on: bool) -> &mut Self {
+        self.metering.interruptible = on;
         self
     }
 }

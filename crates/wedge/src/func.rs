@@ -32,6 +32,19 @@ impl Func {
         }
     }
 
+    /// A host function that charges `cost` each time wasm calls it, before it runs (with
+    /// [`Config::measure_cost`](crate::Config::measure_cost); WasmEdge's host-function cost).
+    pub fn new_with_cost<T>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: FuncType,
+        cost: u64,
+        func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
+    ) -> Func {
+        let f = Func::new(&mut store, ty, func);
+        store.as_context_mut().inner.funcs[f.index as usize].cost = cost;
+        f
+    }
+
     /// The function's signature.
     pub fn ty(&self, store: impl AsContext) -> FuncType {
         let inner = &store.as_context().inner;

@@ -198,6 +198,8 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
     for (i, item) in imports.iter().enumerate() {
         check_import(store, info, i, item)?;
     }
+    let metering = &store.engine.config().metering;
+    store.meter.charge_instantiation(metering, info)?;
 
     let instance_index = store.instances.len() as u32;
     let mut inst = InstanceEntity {

@@ -1,6 +1,7 @@
 //! Stores own every runtime entity; handles (`Func`, `Memory`, ...) are indices into a store.
 
 use crate::interp::Stack;
+use crate::metering::{InterruptHandle, Meter, Statistics};
 use crate::vm::memory::LinearMemory;
 use crate::vm::{VMContextBox, VMFuncRef, VMGlobalDefinition, VMTableDefinition};
 use crate::{Caller, Engine, Error, Extern, Module, Val};
@@ -34,12 +35,16 @@ pub(crate) struct StoreInner {
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
     /// A value stack kept between calls so calls don't allocate.
     pub(crate) stack: Option<Box<Stack>>,
+    /// Instruction count, cost, time and interrupts.
+    pub(crate) meter: Meter,
 }
 
 pub(crate) struct FuncEntity {
     pub(crate) ty: FuncType,
     pub(crate) kind: FuncKind,
     pub(crate) func_ref: Box<VMFuncRef>,
+    /// What a call charges before the function runs (host functions; see `Func::new_with_cost`).
+    pub(crate) cost: u64,
 }
 
 #[derive(Clone)]
@@ -148,6 +153,7 @@ impl<T> Store<T> {
                 instances: Vec::new(),
                 externrefs: Vec::new(),
                 stack: None,
+                meter: Meter::new(&engine.config().metering),
             },
             hosts: Vec::new(),
             data,
@@ -177,6 +183,50 @@ impl<T> Store<T> {
     pub fn into_data(self) -> T {
         self.data
     }
+
+    /// What metering has measured so far (see [`Config::count_instructions`],
+    /// [`Config::measure_cost`] and [`Config::measure_time`]); it adds up over calls until
+    /// [`Store::reset_statistics`].
+    ///
+    /// [`Config::count_instructions`]: crate::Config::count_instructions
+    /// [`Config::measure_cost`]: crate::Config::measure_cost
+    /// [`Config::measure_time`]: crate::Config::measure_time
+    pub fn statistics(&self) -> Statistics {
+        self.inner.meter.statistics()
+    }
+
+    /// Sets the instruction count, cost and times back to zero (WasmEdge's `StatisticsClear`);
+    /// the cost limit stays.
+    pub fn reset_statistics(&mut self) {
+        self.inner.meter.reset();
+    }
+
+    /// The cost limit: a call that would charge more in total fails with
+    /// [`TrapCode::CostLimitExceeded`](crate::TrapCode::CostLimitExceeded). It starts at
+    /// [`Config::cost_limit`](crate::Config::cost_limit) and applies with
+    /// [`Config::measure_cost`](crate::Config::measure_cost).
+    pub fn set_cost_limit(&mut self, limit: u64) {
+        self.inner.meter.cost_limit = limit;
+    }
+
+    /// The cost limit.
+    pub fn cost_limit(&self) -> u64 {
+        self.inner.meter.cost_limit
+    }
+
+    /// A handle that stops this store's running guest from another thread (needs
+    /// [`Config::interruptible`](crate::Config::interruptible)).
+    pub fn interrupt_handle(&self) -> InterruptHandle {
+        self.inner.meter.interrupt_handle()
+    }
+
+    /// Stops every call made from the host after `deadline` with
+    /// [`TrapCode::Interrupted`](crate::TrapCode::Interrupted), within a few milliseconds of
+    /// it (needs [`Config::interruptible`](crate::Config::interruptible)); `None` removes it.
+    /// WasmEdge's `--time-limit` is a deadline for the whole run.
+    pub fn set_deadline(&mut self, deadline: Option<std::time::Instant>) {
+        self.inner.meter.set_deadline(deadline);
+    }
 }
 
 impl StoreInner {
@@ -204,7 +254,12 @@ impl StoreInner {
             type_id,
             func_id: id,
         });
-        self.funcs.push(FuncEntity { ty, kind, func_ref });
+        self.funcs.push(FuncEntity {
+            ty,
+            kind,
+            func_ref,
+            cost: 0,
+        });
         id
     }
 

@@ -11,10 +11,12 @@
 
 use super::ir::{CompiledFunc, Instr, Reg, for_each_op};
 use super::simd;
+use crate::metering::interrupt::InterruptFlag;
 use crate::module::ModuleInner;
 use crate::store::FuncKind;
 use crate::vm::{VMFuncRef, VMGlobalDefinition, VMMemoryDefinition, VMTableDefinition};
 use crate::{Caller, Error, Store, Val};
+use std::sync::Arc;
 use wedge_environ::TrapCode;
 
 /// The value stack and call frames of one invocation; reused between calls.
@@ -23,6 +25,18 @@ pub(crate) struct Stack {
     cells: Box<[u128]>,
     frames: Vec<Frame>,
     max_depth: usize,
+    /// Where the instructions of a region cut short by the cost limit run.
+    trampoline: Trampoline,
+}
+
+/// The instructions a cost-limited region still runs, ending in the cost-limit trap.
+#[derive(Default)]
+struct Trampoline {
+    code: Vec<Instr>,
+    /// The operator (index in the function's region map) of each instruction but the trap.
+    ops: Vec<u32>,
+    /// The operator that did not fit.
+    failed_op: u32,
 }
 
 // SAFETY: `frames` holds raw pointers only while an invocation runs (it is cleared after each),
@@ -36,6 +50,7 @@ impl Stack {
             cells: vec![0u128; config.max_stack_values].into_boxed_slice(),
             frames: Vec::new(),
             max_depth: config.max_call_depth,
+            trampoline: Trampoline::default(),
         }
     }
 }
@@ -77,6 +92,13 @@ impl<T> Store<T> {
     }
 }
 
+/// The dispatch loop for code without metering.
+const PLAIN: u8 = 0;
+/// The dispatch loop for interruptible code without metering instructions.
+const INTERRUPTIBLE: u8 = 1;
+/// The dispatch loop for code with metering instructions.
+const METERED: u8 = 2;
+
 /// Calls store function `func` with `params`, writing `results`.
 pub(crate) fn invoke<T>(
     store: &mut Store<T>,
@@ -88,7 +110,9 @@ pub(crate) fn invoke<T>(
         Some(s) => s,
         None => Box::new(Stack::new(store.inner.engine.config())),
     };
+    let top = store.inner.meter.enter();
     let r = invoke_on(store, &mut stack, func, params, results);
+    store.inner.meter.leave(top);
     stack.frames.clear();
     store.inner.stack = Some(stack);
     r
@@ -120,9 +144,18 @@ fn invoke_on<T>(
         } => {
             let code: *const CompiledFunc = &**module.inner().code(def)?;
             let ctx = store.ctx(instance);
-            // SAFETY: `code` is kept alive by `module` (held by the store's function entity
-            // for as long as the store lives), and `ctx` was built from a live instance.
-            unsafe { run(store, stack, code, ctx)? };
+            let metering = &store.inner.engine.config().metering;
+            if metering.charges() {
+                // SAFETY: `code` is kept alive by `module` (held by the store's function entity
+                // for as long as the store lives), and `ctx` was built from a live instance.
+                unsafe { run::<T, METERED>(store, stack, code, ctx)? };
+            } else if metering.interruptible {
+                // SAFETY: as above.
+                unsafe { run::<T, INTERRUPTIBLE>(store, stack, code, ctx)? };
+            } else {
+                // SAFETY: as above.
+                unsafe { run::<T, PLAIN>(store, stack, code, ctx)? };
+            }
         }
     }
     for (k, ty) in result_types.iter().enumerate() {
@@ -153,7 +186,12 @@ unsafe fn call_host<T>(
         .collect();
     let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
     let f = store.hosts[h as usize].clone();
-    f(Caller { store, instance }, &params, &mut results)?;
+    let cost = store.inner.funcs[func as usize].cost;
+    store.inner.meter.charge_host(cost)?;
+    let started = store.inner.meter.host_start();
+    let r = f(Caller { store, instance }, &params, &mut results);
+    store.inner.meter.host_end(started);
+    r?;
     for (k, (v, t)) in results.iter().zip(ty.results()).enumerate() {
         if v.ty() != *t {
             return Err(Error::type_mismatch(format!(
@@ -300,10 +338,52 @@ macro_rules! run_loop {
         if (*func).frame_size as usize > ncells {
             return Err(TrapCode::CallStackExhausted.into());
         }
+        // The store's interrupt flag (the store keeps it alive): `INTERRUPTIBLE` code polls it
+        // at function entries and branches back, `METERED` code in `Check*` instructions.
+        let interrupt: *const InterruptFlag = Arc::as_ptr(&$store.inner.meter.interrupt);
+        if MODE == INTERRUPTIBLE && (*interrupt).take() {
+            return Err(TrapCode::Interrupted.into());
+        }
         for c in (*func).num_params..(*func).num_locals {
             *fp.add(c as usize) = 0;
         }
 
+        // Fails with error `e`, taking back first what metered code charged ahead for the
+        // rest of the region.
+        macro_rules! fail {
+            ($e:expr) => {{
+                let e: Error = $e.into();
+                if MODE == METERED {
+                    unrun_after_trap($store, $stack, &*func, code, ip.wrapping_sub(1));
+                }
+                return Err(e);
+            }};
+        }
+        // Adds `count` instructions and charges `cost`, or runs out of cost.
+        macro_rules! charge {
+            ($count:expr, $cost:expr) => {{
+                let m = &mut $store.inner.meter;
+                match m.total_cost.checked_add($cost) {
+                    Some(sum) if sum <= m.cost_limit => {
+                        m.total_cost = sum;
+                        m.instr_count += u64::from($count);
+                    }
+                    _ => {
+                        let at = ip.offset_from(code) as usize - 1;
+                        ip = tri!(cost_exhausted($store, $stack, &*func, at));
+                    }
+                }
+            }};
+        }
+        // `expr?` for the dispatch loop.
+        macro_rules! tri {
+            ($e:expr) => {
+                match $e {
+                    Ok(v) => v,
+                    Err(e) => fail!(e),
+                }
+            };
+        }
         macro_rules! rd {
             ($t:ty, $r:expr) => { <$t as CellVal>::read(fp.byte_add($r as usize)) };
         }
@@ -320,18 +400,27 @@ macro_rules! run_loop {
             };
         }
         macro_rules! jump {
-            ($offset:expr) => { ip = ip.offset($offset as isize - 1) };
+            ($offset:expr) => {{
+                // A branch back (to a loop head, maybe itself) is where a stop request is seen.
+                if MODE == INTERRUPTIBLE && $offset <= 0 && (*interrupt).take() {
+                    fail!(TrapCode::Interrupted);
+                }
+                ip = ip.offset($offset as isize - 1)
+            }};
         }
         // Enters `callee` with its frame at cell `args` of the current frame.
         macro_rules! enter {
             ($callee:expr, $args:expr, $new_ctx:expr) => {{
                 let callee: *const CompiledFunc = $callee;
+                if MODE == INTERRUPTIBLE && (*interrupt).take() {
+                    fail!(TrapCode::Interrupted);
+                }
                 if $stack.frames.len() >= $stack.max_depth {
-                    return Err(TrapCode::CallStackExhausted.into());
+                    fail!(TrapCode::CallStackExhausted);
                 }
                 let new_fp = fp.byte_add($args as usize);
                 if new_fp.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
-                    return Err(TrapCode::CallStackExhausted.into());
+                    fail!(TrapCode::CallStackExhausted);
                 }
                 $stack.frames.push(Frame {
                     func,
@@ -370,13 +459,13 @@ macro_rules! run_loop {
                 match &$store.inner.funcs[id as usize].kind {
                     FuncKind::Wasm { instance, module, def } => {
                         let (instance, def) = (*instance, *def);
-                        let callee: *const CompiledFunc = &**module.inner().code(def)?;
+                        let callee: *const CompiledFunc = &**tri!(module.inner().code(def));
                         let new_ctx = if instance == ctx.instance { ctx } else { $store.ctx(instance) };
                         enter!(callee, $args, new_ctx);
                     }
                     FuncKind::Host(h) => {
                         let h = *h;
-                        call_host($store, h, id, Some(ctx.instance), fp.byte_add($args as usize))?;
+                        tri!(call_host($store, h, id, Some(ctx.instance), fp.byte_add($args as usize)));
                     }
                 }
             }};
@@ -392,9 +481,12 @@ macro_rules! run_loop {
                 match &$store.inner.funcs[id as usize].kind {
                     FuncKind::Wasm { instance, module, def } => {
                         let (instance, def) = (*instance, *def);
-                        let callee: *const CompiledFunc = &**module.inner().code(def)?;
+                        let callee: *const CompiledFunc = &**tri!(module.inner().code(def));
+                        if MODE == INTERRUPTIBLE && (*interrupt).take() {
+                            fail!(TrapCode::Interrupted);
+                        }
                         if fp.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
-                            return Err(TrapCode::CallStackExhausted.into());
+                            fail!(TrapCode::CallStackExhausted);
                         }
                         for c in (*callee).num_params..(*callee).num_locals {
                             *fp.add(c as usize) = 0;
@@ -408,7 +500,7 @@ macro_rules! run_loop {
                     }
                     FuncKind::Host(h) => {
                         let h = *h;
-                        call_host($store, h, id, Some(ctx.instance), fp)?;
+                        tri!(call_host($store, h, id, Some(ctx.instance), fp));
                         do_return!();
                     }
                 }
@@ -420,15 +512,15 @@ macro_rules! run_loop {
                 let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.tables_begin() + 8 * u32::from($table));
                 let i = rd!(u32, $index) as u64;
                 if i >= (*t).current_elements {
-                    return Err(TrapCode::UndefinedElement.into());
+                    fail!(TrapCode::UndefinedElement);
                 }
                 let raw = *(*t).base.add(i as usize);
                 if raw == 0 {
-                    return Err(TrapCode::UninitializedElement.into());
+                    fail!(TrapCode::UninitializedElement);
                 }
                 let r = raw as usize as *const VMFuncRef;
                 if (*r).type_id != $type_id {
-                    return Err(TrapCode::IndirectCallTypeMismatch.into());
+                    fail!(TrapCode::IndirectCallTypeMismatch);
                 }
                 (*r).func_id
             }};
@@ -448,11 +540,11 @@ macro_rules! run_loop {
                 } )*
                 $( Instr::$it { dst, a, b } => {
                     let f = $itf;
-                    wr!(dst, f(rd!($ita, a), rd!($ita, b))? as $itr);
+                    wr!(dst, tri!(f(rd!($ita, a), rd!($ita, b))) as $itr);
                 } )*
                 $( Instr::$iti { dst, a, imm } => {
                     let f = $itf;
-                    wr!(dst, f(rd!($ita, a), <$ita as super::ir::FromImm>::from_imm(imm))? as $itr);
+                    wr!(dst, tri!(f(rd!($ita, a), <$ita as super::ir::FromImm>::from_imm(imm))) as $itr);
                 } )*
                 $( Instr::$b { dst, a, b } => {
                     let f = $bf;
@@ -464,7 +556,7 @@ macro_rules! run_loop {
                 } )*
                 $( Instr::$ut { dst, a } => {
                     let f = $utf;
-                    wr!(dst, f(rd!($uta, a))? as $utr);
+                    wr!(dst, tri!(f(rd!($uta, a))) as $utr);
                 } )*
                 $( Instr::$bb { a, b, offset } => {
                     let f = $bcf;
@@ -479,13 +571,13 @@ macro_rules! run_loop {
                     }
                 } )*
                 $( Instr::$l { dst, addr, offset, mem } => {
-                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, std::mem::size_of::<$lm>())?;
+                    let p = tri!(mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, std::mem::size_of::<$lm>()));
                     let x = <$lm>::from_le(std::ptr::read_unaligned(p as *const $lm));
                     let f = $lf;
                     wr!(dst, f(x) as $lc);
                 } )*
                 $( Instr::$s { addr, val, offset, mem } => {
-                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, std::mem::size_of::<$sm>())?;
+                    let p = tri!(mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, std::mem::size_of::<$sm>()));
                     std::ptr::write_unaligned(p as *mut $sm, (rd!($sc, val) as $sm).to_le());
                 } )*
 
@@ -515,10 +607,29 @@ macro_rules! run_loop {
                     ip = ip.add(i as usize);
                 }
                 Instr::Return => do_return!(),
-                Instr::Trap { code: c } => return Err(c.into()),
+                Instr::Trap { code: c } => fail!(c),
+
+                // Metering instructions exist only in code translated for a metering engine,
+                // which runs in the `METERED` loop.
+                Instr::Charge { .. } | Instr::Count { .. } | Instr::CheckCharge { .. }
+                | Instr::CheckCount { .. } if MODE != METERED => {}
+                Instr::Charge { count, cost } => charge!(count, cost),
+                Instr::Count { count } => $store.inner.meter.instr_count += u64::from(count),
+                Instr::CheckCharge { count, cost } => {
+                    if $store.inner.meter.interrupt.take() {
+                        fail!(TrapCode::Interrupted);
+                    }
+                    charge!(count, cost);
+                }
+                Instr::CheckCount { count } => {
+                    if $store.inner.meter.interrupt.take() {
+                        fail!(TrapCode::Interrupted);
+                    }
+                    $store.inner.meter.instr_count += u64::from(count);
+                }
 
                 Instr::CallInternal { def, args } => {
-                    let callee: *const CompiledFunc = &**(*ctx.module).code(def)?;
+                    let callee: *const CompiledFunc = &**tri!((*ctx.module).code(def));
                     enter!(callee, args, ctx);
                 }
                 Instr::Call { func: f, args } => {
@@ -564,15 +675,15 @@ macro_rules! run_loop {
                 Instr::MemoryFill { args, mem } => {
                     let (d, v, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
                     let def = memdef!(mem as u8);
-                    let r = range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds)?;
+                    let r = tri!(range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds));
                     std::ptr::write_bytes((*def).base.add(r.start), v as u8, r.len());
                 }
                 Instr::MemoryCopy { args, dst_mem, src_mem } => {
                     let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
                     let dd = memdef!(dst_mem as u8);
                     let sd = memdef!(src_mem as u8);
-                    let dr = range(d.into(), n.into(), (*dd).current_length as u64, TrapCode::MemoryOutOfBounds)?;
-                    let sr = range(s.into(), n.into(), (*sd).current_length as u64, TrapCode::MemoryOutOfBounds)?;
+                    let dr = tri!(range(d.into(), n.into(), (*dd).current_length as u64, TrapCode::MemoryOutOfBounds));
+                    let sr = tri!(range(s.into(), n.into(), (*sd).current_length as u64, TrapCode::MemoryOutOfBounds));
                     std::ptr::copy((*sd).base.add(sr.start), (*dd).base.add(dr.start), dr.len());
                 }
                 Instr::MemoryInit { args, data, mem } => {
@@ -580,8 +691,8 @@ macro_rules! run_loop {
                     let dropped = $store.inner.instances[ctx.instance as usize].data_dropped[data as usize];
                     let seg: &[u8] = if dropped { &[] } else { &(&(*ctx.module).info.datas)[data as usize].data };
                     let def = memdef!(mem as u8);
-                    let sr = range(s.into(), n.into(), seg.len() as u64, TrapCode::MemoryOutOfBounds)?;
-                    let dr = range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds)?;
+                    let sr = tri!(range(s.into(), n.into(), seg.len() as u64, TrapCode::MemoryOutOfBounds));
+                    let dr = tri!(range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds));
                     std::ptr::copy_nonoverlapping(seg.as_ptr().add(sr.start), (*def).base.add(dr.start), dr.len());
                 }
                 Instr::DataDrop { data } => {
@@ -591,7 +702,7 @@ macro_rules! run_loop {
                     let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.table(table));
                     let i = rd!(u32, index) as u64;
                     if i >= (*t).current_elements {
-                        return Err(TrapCode::TableOutOfBounds.into());
+                        fail!(TrapCode::TableOutOfBounds);
                     }
                     wr!(dst, *(*t).base.add(i as usize));
                 }
@@ -599,7 +710,7 @@ macro_rules! run_loop {
                     let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.table(table));
                     let i = rd!(u32, index) as u64;
                     if i >= (*t).current_elements {
-                        return Err(TrapCode::TableOutOfBounds.into());
+                        fail!(TrapCode::TableOutOfBounds);
                     }
                     *(*t).base.add(i as usize) = rd!(u64, val);
                 }
@@ -617,7 +728,7 @@ macro_rules! run_loop {
                     let (i, v, n) = (rd!(u32, args), rd!(u64, args + 16), rd!(u32, args + 32));
                     let t = $store.inner.instances[ctx.instance as usize].tables[table as usize];
                     let elems = &mut $store.inner.tables[t as usize].elements;
-                    let r = range(i.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds)?;
+                    let r = tri!(range(i.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds));
                     elems[r].fill(v);
                 }
                 Instr::TableCopy { args, dst_table, src_table } => {
@@ -625,8 +736,8 @@ macro_rules! run_loop {
                     let inst = &$store.inner.instances[ctx.instance as usize];
                     let (dt, st) = (inst.tables[dst_table as usize], inst.tables[src_table as usize]);
                     let tables = &mut $store.inner.tables;
-                    let dr = range(d.into(), n.into(), tables[dt as usize].elements.len() as u64, TrapCode::TableOutOfBounds)?;
-                    let sr = range(s.into(), n.into(), tables[st as usize].elements.len() as u64, TrapCode::TableOutOfBounds)?;
+                    let dr = tri!(range(d.into(), n.into(), tables[dt as usize].elements.len() as u64, TrapCode::TableOutOfBounds));
+                    let sr = tri!(range(s.into(), n.into(), tables[st as usize].elements.len() as u64, TrapCode::TableOutOfBounds));
                     if dt == st {
                         tables[dt as usize].elements.copy_within(sr, dr.start);
                     } else {
@@ -639,10 +750,10 @@ macro_rules! run_loop {
                     let inst = &$store.inner.instances[ctx.instance as usize];
                     let t = inst.tables[table as usize];
                     let seg = &inst.elems[elem as usize];
-                    let sr = range(s.into(), n.into(), seg.len() as u64, TrapCode::TableOutOfBounds)?;
+                    let sr = tri!(range(s.into(), n.into(), seg.len() as u64, TrapCode::TableOutOfBounds));
                     let src: Vec<u64> = seg[sr].to_vec();
                     let elems = &mut $store.inner.tables[t as usize].elements;
-                    let dr = range(d.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds)?;
+                    let dr = tri!(range(d.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds));
                     elems[dr].copy_from_slice(&src);
                 }
                 Instr::ElemDrop { elem } => {
@@ -651,18 +762,18 @@ macro_rules! run_loop {
 
                 Instr::V128Load { kind, dst, addr, offset, mem } => {
                     let width = simd::load_width(kind);
-                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
+                    let p = tri!(mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width));
                     let bytes = std::slice::from_raw_parts(p, width);
                     wr!(dst, simd::load_finish(kind, bytes));
                 }
                 Instr::V128Store { addr, val, offset, mem } => {
-                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, 16)?;
+                    let p = tri!(mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, 16));
                     let bytes = rd!(u128, val).to_le_bytes();
                     std::ptr::copy_nonoverlapping(bytes.as_ptr(), p, 16);
                 }
                 Instr::V128LoadLane { lane, dst, addr, offset, mem } => {
                     let (width, bits, lane) = (1usize << (lane >> 4), 8u8 << (lane >> 4), lane & 15);
-                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
+                    let p = tri!(mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width));
                     let mut buf = [0u8; 8];
                     std::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), width);
                     let x = u64::from_le_bytes(buf);
@@ -670,7 +781,7 @@ macro_rules! run_loop {
                 }
                 Instr::V128StoreLane { lane, addr, val, offset, mem } => {
                     let (width, bits, lane) = (1usize << (lane >> 4), 8u8 << (lane >> 4), lane & 15);
-                    let p = mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width)?;
+                    let p = tri!(mem_at(memdef!(mem), rd!(u32, addr) as u64, offset, width));
                     let x = simd::lane_bytes(u32::from(bits), lane, rd!(u128, val)).to_le_bytes();
                     std::ptr::copy_nonoverlapping(x.as_ptr(), p, width);
                 }
@@ -695,6 +806,94 @@ macro_rules! run_loop {
     }};
 }
 
+/// The cold path of `Charge`: the region charged at instruction `at` of `func` does not fit in
+/// the cost limit. Charges the operators that fit and returns where to run their instructions
+/// (a copy ending in a cost-limit trap), or the trap if none fit.
+#[cold]
+#[inline(never)]
+fn cost_exhausted<T>(
+    store: &mut Store<T>,
+    stack: &mut Stack,
+    func: &CompiledFunc,
+    at: usize,
+) -> Result<*const Instr, Error> {
+    let m = &mut store.inner.meter;
+    let Some(ex) = func
+        .regions
+        .as_ref()
+        .and_then(|r| r.exhaust(at, m.total_cost, m.cost_limit))
+    else {
+        return Err(TrapCode::CostLimitExceeded.into());
+    };
+    m.instr_count += ex.count;
+    m.total_cost += ex.cost;
+    if ex.prefix.is_empty() {
+        return Err(TrapCode::CostLimitExceeded.into());
+    }
+    let t = &mut stack.trampoline;
+    t.code.clear();
+    t.ops.clear();
+    for i in ex.prefix {
+        debug_assert!(func.code[i].is_straight_line(), "{:?}", func.code[i]);
+        t.code.push(func.code[i]);
+        t.ops.push(func.regions.as_ref().map_or(0, |r| r.op_of(i)));
+    }
+    t.code.push(Instr::Trap {
+        code: TrapCode::CostLimitExceeded,
+    });
+    t.failed_op = ex.failed_op;
+    Ok(t.code.as_ptr())
+}
+
+/// After a trap at instruction `trapped` of metered `func` (or of the cost-limit trampoline),
+/// takes back what its region charged in advance for the operators that did not run.
+#[cold]
+#[inline(never)]
+fn unrun_after_trap<T>(
+    store: &mut Store<T>,
+    stack: &Stack,
+    func: &CompiledFunc,
+    code: *const Instr,
+    trapped: *const Instr,
+) {
+    let Some(map) = func.regions.as_ref() else {
+        return;
+    };
+    let (count, cost) = if let Some(i) = index_in(code, func.code.len(), trapped) {
+        if matches!(
+            func.code[i],
+            Instr::Charge { .. }
+                | Instr::Count { .. }
+                | Instr::CheckCharge { .. }
+                | Instr::CheckCount { .. }
+        ) {
+            // Where the cost limit ran out: charged exactly already.
+            return;
+        }
+        map.unrun(i, map.op_of(i))
+    } else if let Some(i) = index_in(
+        stack.trampoline.code.as_ptr(),
+        stack.trampoline.ops.len(),
+        trapped,
+    ) {
+        // An instruction before the failing operator trapped first.
+        let op = stack.trampoline.ops[i] as usize;
+        let failed = stack.trampoline.failed_op as usize;
+        (map.sum(op + 1..failed + 1).0, map.sum(op + 1..failed).1)
+    } else {
+        return;
+    };
+    let m = &mut store.inner.meter;
+    m.instr_count -= count;
+    m.total_cost -= cost;
+}
+
+/// The index of `p` in the `len` instructions at `base`, if it points there.
+fn index_in(base: *const Instr, len: usize, p: *const Instr) -> Option<usize> {
+    let offset = (p as usize).checked_sub(base as usize)? / std::mem::size_of::<Instr>();
+    (offset < len).then_some(offset)
+}
+
 /// Runs `func` in instance context `ctx` with its frame at cell 0 until it returns.
 ///
 /// # Safety
@@ -703,7 +902,12 @@ macro_rules! run_loop {
 /// The translator guarantees that every cell index an instruction names is below the function's
 /// `frame_size`, which is checked against the stack size before a frame is entered; validation
 /// guarantees operand types, so each cell is read as the type it was written with.
-unsafe fn run<T>(
+///
+/// `MODE` says what the engine's code needs: nothing ([`PLAIN`]), interrupt checks at function
+/// entries and branches back ([`INTERRUPTIBLE`]), or metering instructions, which also check
+/// for interrupts when the engine is interruptible ([`METERED`]). The plain loop has nothing
+/// of metering in it.
+unsafe fn run<T, const MODE: u8>(
     store: &mut Store<T>,
     stack: &mut Stack,
     func: *const CompiledFunc,

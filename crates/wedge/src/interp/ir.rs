@@ -338,6 +338,17 @@ macro_rules! define_instr {
             /// Traps.
             Trap { code: TrapCode },
 
+            /// Metering: adds `count` executed instructions and charges `cost`, trapping if the
+            /// cost limit would be passed (then only the operators that fit run).
+            Charge { count: u32, cost: u64 },
+            /// Metering without a cost: adds `count` executed instructions.
+            Count { count: u32 },
+            /// `Charge` in interruptible code: first traps with `Interrupted` if the store's
+            /// interrupt flag is set.
+            CheckCharge { count: u32, cost: u64 },
+            /// `Count` in interruptible code.
+            CheckCount { count: u32 },
+
             /// Calls function `func` of the current instance; arguments and results at `args..`.
             Call { func: u32, args: Reg },
             /// Calls defined function `def` of the current module.
@@ -457,6 +468,8 @@ macro_rules! define_instr {
                     Instr::Const32 { dst, .. } | Instr::Const64 { dst, .. } | Instr::Const128 { dst, .. } => f(dst),
                     Instr::Select { dst, b, cond } => { f(dst); f(b); f(cond); }
                     Instr::Br { .. } | Instr::Return | Instr::Trap { .. } => {}
+                    Instr::Charge { .. } | Instr::Count { .. } | Instr::CheckCharge { .. }
+                    | Instr::CheckCount { .. } => {}
                     Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => f(cond),
                     Instr::BrTable { index, .. } => f(index),
                     Instr::Call { args, .. } | Instr::CallInternal { args, .. } | Instr::ReturnCall { args, .. } => f(args),
@@ -522,6 +535,30 @@ for_each_op!(define_instr! {});
 
 const _: () = assert!(std::mem::size_of::<Instr>() == 16);
 
+impl Instr {
+    /// Whether this instruction always goes on to the next one: no branch, call, return,
+    /// trap or metering.
+    pub fn is_straight_line(&self) -> bool {
+        let mut copy = *self;
+        copy.offset_mut().is_none()
+            && !matches!(
+                self,
+                Instr::BrTable { .. }
+                    | Instr::Return
+                    | Instr::Trap { .. }
+                    | Instr::Call { .. }
+                    | Instr::CallInternal { .. }
+                    | Instr::CallIndirect { .. }
+                    | Instr::ReturnCall { .. }
+                    | Instr::ReturnCallIndirect { .. }
+                    | Instr::Charge { .. }
+                    | Instr::Count { .. }
+                    | Instr::CheckCharge { .. }
+                    | Instr::CheckCount { .. }
+            )
+    }
+}
+
 /// A function translated for the interpreter.
 #[derive(Debug)]
 pub struct CompiledFunc {
@@ -535,4 +572,6 @@ pub struct CompiledFunc {
     pub num_locals: u32,
     /// Total cells the frame needs.
     pub frame_size: u32,
+    /// Where metered code charges what (only when the engine meters).
+    pub regions: Option<Box<crate::metering::regions::RegionMap>>,
 }

@@ -9,6 +9,9 @@
 
 use super::ir::{CELL, CompiledFunc, Instr, Reg, for_each_op};
 use super::simd::{self, SimdOp};
+use crate::metering::named::END;
+use crate::metering::regions::RegionBuilder;
+use crate::metering::{OPCODES, ordinal_at};
 use crate::module::ModuleInner;
 use wasmparser::{BlockType, FunctionBody, Operator};
 use wedge_environ::{ModuleInfo, TrapCode, VMOffsets};
@@ -65,6 +68,10 @@ struct Translator<'a> {
     dead_depth: u32,
     /// The last instruction, if it wrote only the top temp and may be retargeted.
     last_def: Option<usize>,
+    /// Metering: the regions being charged, when the engine counts or measures cost.
+    meter: Option<RegionBuilder<'a>>,
+    /// The WasmEdge ordinal of the operator being translated (when metering).
+    ordinal: u16,
 }
 
 /// Translates defined function `def` of `module`.
@@ -75,6 +82,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<CompiledFunc, 
     let body = FunctionBody::new(wasmparser::BinaryReader::new(bytes, range.start));
     let func_index = info.num_imported_funcs + def;
     let ty = info.func_type(func_index);
+    let metering = &module.engine.config().metering;
     let mut num_locals = ty.params().len() as u32;
     for local in body.get_locals_reader().map_err(|e| e.to_string())? {
         let (count, _) = local.map_err(|e| e.to_string())?;
@@ -94,6 +102,10 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<CompiledFunc, 
         reachable: true,
         dead_depth: 0,
         last_def: None,
+        meter: metering
+            .charges()
+            .then(|| RegionBuilder::new(&metering.costs, metering.count, metering.cost)),
+        ordinal: 0,
     };
     t.ctrl.push(Ctrl {
         kind: CtrlKind::Function,
@@ -106,11 +118,35 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<CompiledFunc, 
     });
     let mut reader = body.get_operators_reader().map_err(|e| e.to_string())?;
     while !reader.eof() {
-        let op = reader.read().map_err(|e| e.to_string())?;
+        let (op, offset) = reader.read_with_offset().map_err(|e| e.to_string())?;
+        if t.meter.is_some() {
+            let at = usize::try_from(offset)
+                .ok()
+                .and_then(|o| module.bytes.get(o..))
+                .unwrap_or_default();
+            // An encoding WasmEdge does not number still counts, at no cost.
+            t.ordinal = ordinal_at(at).unwrap_or(OPCODES.len() as u16);
+        }
         t.op(op)?;
     }
+    let regions = t.meter.take().map(|m| {
+        let (map, charges) = m.finish();
+        let check = metering.interruptible;
+        for (at, count, cost) in charges {
+            t.code[at] = match (t.code[at] == (Instr::Count { count: 0 }), check) {
+                (true, false) => Instr::Count { count },
+                (true, true) => Instr::CheckCount { count },
+                (false, false) => Instr::Charge { count, cost },
+                (false, true) => Instr::CheckCharge { count, cost },
+            };
+        }
+        Box::new(map)
+    });
     if std::env::var_os("WEDGE_DUMP_IR").is_some() {
-        eprintln!("== func {func_index} locals {} cells {}", t.num_locals, t.max_cells);
+        eprintln!(
+            "== func {func_index} locals {} cells {}",
+            t.num_locals, t.max_cells
+        );
         for (i, ins) in t.code.iter().enumerate() {
             eprintln!("{i:4} {ins:?}");
         }
@@ -125,6 +161,7 @@ pub(crate) fn translate(module: &ModuleInner, def: u32) -> Result<CompiledFunc, 
         num_params: t.num_params,
         num_locals: t.num_locals,
         frame_size: t.max_cells,
+        regions,
     })
 }
 
@@ -178,6 +215,9 @@ impl Translator<'_> {
     fn emit(&mut self, i: Instr) -> usize {
         self.code.push(i);
         self.last_def = None;
+        if let Some(m) = &mut self.meter {
+            m.emitted(self.code.len() - 1);
+        }
         self.code.len() - 1
     }
 
@@ -185,6 +225,48 @@ impl Translator<'_> {
     fn emit_def(&mut self, i: Instr) {
         self.code.push(i);
         self.last_def = Some(self.code.len() - 1);
+        if let Some(m) = &mut self.meter {
+            m.emitted(self.code.len() - 1);
+        }
+    }
+
+    /// Metering: charges operator `ordinal` to the open region, opening one here if none is.
+    fn charge(&mut self, ordinal: u16) {
+        if let Some(m) = &self.meter
+            && !m.is_open()
+        {
+            self.open_region();
+        }
+        if let Some(m) = &mut self.meter {
+            m.charge(ordinal);
+        }
+    }
+
+    /// Metering: charges the operator being translated.
+    fn charge_op(&mut self) {
+        self.charge(self.ordinal);
+    }
+
+    /// Metering: starts a region here (a branch target, or where a branch or call leaves off).
+    fn open_region(&mut self) {
+        let Some(m) = &self.meter else { return };
+        // A placeholder, set when the function is finished.
+        let placeholder = if m.measures_cost() {
+            Instr::Charge { count: 0, cost: 0 }
+        } else {
+            Instr::Count { count: 0 }
+        };
+        let at = self.emit(placeholder);
+        if let Some(m) = &mut self.meter {
+            m.open(at);
+        }
+    }
+
+    /// Metering: ends the open region after a branch or call; what follows opens a new one.
+    fn close_region(&mut self) {
+        if let Some(m) = &mut self.meter {
+            m.close();
+        }
     }
 
     fn grow_cells(&mut self, cells: usize) {
@@ -366,6 +448,12 @@ impl Translator<'_> {
         let height = self.ctrl.last().map_or(0, |c| c.height);
         self.stack.truncate(height);
         self.last_def = None;
+        self.close_region();
+    }
+
+    /// Whether label `depth` is the function's (a branch there returns).
+    fn targets_function(&self, depth: u32) -> bool {
+        self.ctrl.len() - 1 == depth as usize
     }
 
     fn patch_to_here(&mut self, at: usize) {
@@ -500,6 +588,7 @@ impl Translator<'_> {
     fn end_block(&mut self) -> Result<(), String> {
         if self.ctrl.len() == 1 {
             if self.reachable {
+                self.charge_op();
                 self.emit_return();
             }
             self.ctrl.pop();
@@ -512,9 +601,16 @@ impl Translator<'_> {
         for at in &c.patches {
             self.patch_to_here(*at);
         }
+        let is_target = !c.patches.is_empty() || c.else_patch.is_some();
         if let Some(at) = c.else_patch {
             self.patch_to_here(at);
         }
+        if is_target && self.meter.is_some() {
+            // Branches land here and count this `end`.
+            self.close_region();
+            self.open_region();
+        }
+        self.charge_op();
         self.stack.truncate(c.height);
         for _ in 0..c.results {
             self.push_temp();
@@ -535,6 +631,9 @@ impl Translator<'_> {
         {
             self.code[at] = fused;
             self.last_def = None;
+            if let Some(m) = &mut self.meter {
+                m.retag(at);
+            }
             return at;
         }
         if negate {
@@ -573,6 +672,11 @@ impl Translator<'_> {
                 _ => return Ok(()),
             }
         }
+        if self.meter.is_some()
+            && !matches!(op, Operator::Loop { .. } | Operator::Else | Operator::End)
+        {
+            self.charge_op();
+        }
         if self.numeric(&op)? {
             return Ok(());
         }
@@ -585,7 +689,15 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Operator::Block { blockty } => self.push_ctrl(CtrlKind::Block, blockty),
-            Operator::Loop { blockty } => self.push_ctrl(CtrlKind::Loop, blockty),
+            Operator::Loop { blockty } => {
+                self.push_ctrl(CtrlKind::Loop, blockty);
+                // The loop's head: branches back land here and count the `loop` again.
+                if self.meter.is_some() {
+                    self.close_region();
+                    self.open_region();
+                    self.charge_op();
+                }
+            }
             Operator::If { blockty } => {
                 let cond = self.reg_at(0);
                 self.pop(1);
@@ -598,9 +710,12 @@ impl Translator<'_> {
                 if let Some(c) = self.ctrl.last_mut() {
                     c.else_patch = Some(at);
                 }
+                self.close_region();
             }
             Operator::Else => {
                 if self.reachable {
+                    // The then-branch runs into `else`, which WasmEdge charges as an `end`.
+                    self.charge(END);
                     let results = self.ctrl.last().map_or(0, |c| c.results);
                     self.materialize_top(results);
                     let at = self.emit(Instr::Br { offset: 0 });
@@ -614,6 +729,12 @@ impl Translator<'_> {
                 if let Some(at) = else_patch {
                     self.patch_to_here(at);
                 }
+                if self.meter.is_some() {
+                    // A false condition lands here and counts the `else`.
+                    self.close_region();
+                    self.open_region();
+                    self.charge_op();
+                }
                 self.stack.truncate(height);
                 for _ in 0..params {
                     self.push_temp();
@@ -623,6 +744,10 @@ impl Translator<'_> {
             }
             Operator::End => self.end_block()?,
             Operator::Br { relative_depth } => {
+                if self.targets_function(relative_depth) {
+                    // Leaving the function by a branch runs its `end`.
+                    self.charge(END);
+                }
                 self.branch(relative_depth);
                 self.set_unreachable();
             }
@@ -634,9 +759,15 @@ impl Translator<'_> {
                     self.link_branch(relative_depth, at);
                 } else {
                     let skip = self.emit_cond_branch(cond, true);
+                    if self.targets_function(relative_depth) && self.meter.is_some() {
+                        self.close_region();
+                        self.open_region();
+                        self.charge(END);
+                    }
                     self.branch(relative_depth);
                     self.patch_to_here(skip);
                 }
+                self.close_region();
                 self.last_def = None;
             }
             Operator::BrTable { targets } => {
@@ -660,6 +791,11 @@ impl Translator<'_> {
                         self.link_branch(d, at);
                     } else {
                         self.patch_to_here(at);
+                        if self.targets_function(d) && self.meter.is_some() {
+                            self.close_region();
+                            self.open_region();
+                            self.charge(END);
+                        }
                         self.branch(d);
                     }
                 }
@@ -685,6 +821,7 @@ impl Translator<'_> {
                     });
                 }
                 self.after_call(p, r);
+                self.close_region();
             }
             Operator::CallIndirect {
                 type_index,
@@ -702,6 +839,7 @@ impl Translator<'_> {
                     table,
                 });
                 self.after_call(p + 1, r);
+                self.close_region();
             }
             Operator::ReturnCall { function_index } => {
                 let p = self.info.func_type(function_index).params().len();
