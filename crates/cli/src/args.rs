@@ -174,6 +174,8 @@ pub struct Args {
     pub enable_jit: bool,
     /// `--force-interpreter` (deprecated in WasmEdge).
     pub force_interpreter: bool,
+    /// The metering flags: `--gas-limit`, `--time-limit`, `--enable-*` statistics.
+    pub metering: crate::stats::Metering,
     /// Options recognized but not implemented yet.
     pub unsupported: Vec<Unsupported>,
     /// The input file: the first positional word.
@@ -200,6 +202,7 @@ impl Args {
             run_mode: None,
             enable_jit: false,
             force_interpreter: false,
+            metering: crate::stats::Metering::default(),
             unsupported: Vec::new(),
             file: None,
             rest: Vec::new(),
@@ -237,6 +240,7 @@ enum Opt {
     RunMode,
     EnableJit,
     ForceInterpreter,
+    Metering(crate::stats::Flag),
     Unsupported {
         takes_value: bool,
         reason: &'static str,
@@ -253,13 +257,12 @@ impl Opt {
             | Opt::LogLevel
             | Opt::ForbiddenPlugin
             | Opt::RunMode => true,
+            Opt::Metering(flag) => flag.takes_value(),
             Opt::Unsupported { takes_value, .. } => *takes_value,
             _ => false,
         }
     }
 }
-
-const STATISTICS: &str = "statistics and metering are not implemented in Wedge yet";
 
 /// The option `name` (without dashes) as `command` understands it, if it does.
 fn lookup(command: Command, name: &str) -> Option<Opt> {
@@ -288,24 +291,15 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
         "run-mode" if run => Opt::RunMode,
         "enable-jit" if run => Opt::EnableJit,
         "force-interpreter" if run => Opt::ForceInterpreter,
-        "gas-limit" if run => Opt::Unsupported {
-            takes_value: true,
-            reason: STATISTICS,
-        },
-        "time-limit" if run => Opt::Unsupported {
-            takes_value: true,
-            reason: "time limits are not implemented in Wedge yet",
-        },
-        "enable-instruction-count"
+        "gas-limit"
+        | "time-limit"
+        | "enable-instruction-count"
         | "enable-gas-measuring"
         | "enable-time-measuring"
         | "enable-all-statistics"
             if run =>
         {
-            Opt::Unsupported {
-                takes_value: false,
-                reason: STATISTICS,
-            }
+            Opt::Metering(crate::stats::Flag::from_name(name)?)
         }
         "enable-coredump" | "coredump-for-wasmgdb" if run => Opt::Unsupported {
             takes_value: false,
@@ -360,6 +354,7 @@ fn apply(args: &mut Args, name: &str, opt: Opt, value: Option<String>) -> Result
         Opt::RunMode => args.run_mode = Some(value_or_empty()),
         Opt::EnableJit => args.enable_jit = true,
         Opt::ForceInterpreter => args.force_interpreter = true,
+        Opt::Metering(flag) => args.metering.apply(flag, value.as_deref())?,
         Opt::Unsupported { reason, .. } => args.unsupported.push(Unsupported {
             option: name.to_string(),
             reason,
@@ -521,9 +516,9 @@ mod tests {
 
     #[test]
     fn unsupported_options_are_recorded_not_ignored() {
-        let a = p("--enable-coredump --gas-limit 10 x.wasm").unwrap();
+        let a = p("--enable-coredump --enable-component x.wasm").unwrap();
         let names: Vec<_> = a.unsupported.iter().map(|u| u.option.as_str()).collect();
-        assert_eq!(names, ["enable-coredump", "gas-limit"]);
+        assert_eq!(names, ["enable-coredump", "enable-component"]);
         assert_eq!(a.file.as_deref(), Some("x.wasm"));
     }
 

@@ -63,6 +63,16 @@ pub fn set_level(name: &str) -> bool {
 
 /// Writes one log line at `level`, if the threshold lets it through.
 pub fn log(level: Level, message: impl Display) {
+    log_to(level, message, level >= Level::Warning);
+}
+
+/// Logs at info level on stderr: for reports that must not mix with a guest's output
+/// (the statistics summary).
+pub fn info_to_stderr(message: impl Display) {
+    log_to(Level::Info, message, true);
+}
+
+fn log_to(level: Level, message: impl Display, stderr: bool) {
     if (level as u8) < THRESHOLD.load(Ordering::Relaxed) {
         return;
     }
@@ -72,7 +82,7 @@ pub fn log(level: Level, message: impl Display) {
         level.name()
     );
     // A closed stream leaves nowhere to report to.
-    let _ = if level < Level::Warning {
+    let _ = if !stderr {
         std::io::stdout().lock().write_all(line.as_bytes())
     } else {
         std::io::stderr().lock().write_all(line.as_bytes())

@@ -22,6 +22,7 @@ mod load;
 mod log;
 mod parse;
 mod run;
+mod stats;
 mod validate;
 mod values;
 mod wasi;
@@ -162,9 +163,13 @@ fn help(program: &str, command: Command) -> String {
              --run-mode MODE                  interpreter (the only mode so far)\n  \
              {WASI_HELP}  \
              --allow-af-unix                  let the guest open Unix-domain sockets\n  \
-             not yet: --gas-limit, --time-limit, --enable-*-statistics,\n  \
-             --enable-instruction-count, --enable-gas-measuring, --enable-time-measuring,\n  \
-             --enable-coredump, --coredump-for-wasmgdb, --enable-component\n\n"
+             --gas-limit N                    stop the guest after N gas (1 per instruction); 134\n  \
+             --time-limit MS                  stop the guest MS milliseconds after the start; 134\n  \
+             --enable-instruction-count       log the executed instruction count after each call\n  \
+             --enable-gas-measuring           log the gas used after each call\n  \
+             --enable-time-measuring          log wasm and host time after each call\n  \
+             --enable-all-statistics          all three\n  \
+             not yet: --enable-coredump, --coredump-for-wasmgdb, --enable-component\n\n"
         ),
         Command::Validate => format!(
             "USAGE\n  {program} validate [OPTIONS] FILE\n\n\

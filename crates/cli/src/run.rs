@@ -9,9 +9,11 @@
 //! * WASI is always there (see [`crate::wasi`]); the guest's `proc_exit(n)` ends the run with
 //!   status `n`, in either mode;
 //! * exit status 1 for anything wrong before the guest runs, 134 (128 + SIGABRT) when the
-//!   guest's execution fails.
+//!   guest's execution fails (a trap, or the gas or time limit);
+//! * with statistics on, a summary follows each call (see [`crate::stats`]).
 
 use crate::args::Args;
+use crate::stats::{self, Metering};
 use crate::values::{ArgError, format_val, parse_arg};
 use crate::{FAILURE, SUCCESS, TRAPPED, errcode, load, log, wasi};
 use std::io::Write;
@@ -24,7 +26,10 @@ pub fn run(args: &Args) -> u8 {
         return FAILURE;
     };
     warn_about_run_mode(args);
-    let engine = Engine::new(&load::config(args));
+    let deadline = args.metering.deadline();
+    let mut config = load::config(args);
+    args.metering.configure(&mut config);
+    let engine = Engine::new(&config);
     let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &args.rest) else {
         return FAILURE;
     };
@@ -49,41 +54,58 @@ pub fn run(args: &Args) -> u8 {
         }
     };
 
+    // The time limit applies to the calls the run makes, as in WasmEdge.
+    store.set_deadline(deadline);
+    let metering = &args.metering;
     let mut guest = args.rest.clone();
     if !args.reactor
         && let Some(start) = instance.get_func(&store, "_start")
     {
         let ty = start.ty(&store);
         if ty.params().is_empty() && ty.results().is_empty() {
-            return command(&mut store, start);
+            return command(&mut store, start, metering);
         }
         // A `_start` that is not `[] -> []` is called as a reactor function.
         guest.insert(0, "_start".to_string());
     }
-    reactor(&mut store, instance, &guest)
+    reactor(&mut store, instance, &guest, metering)
 }
 
 /// Command mode: runs `_start`; the status is the guest's `proc_exit` code, or 0 when
 /// `_start` returns.
-fn command(store: &mut Store<WasiCtx>, start: Func) -> u8 {
-    match start.call(&mut *store, &[], &mut []) {
-        Ok(()) => SUCCESS,
-        Err(e) => failed_call(&e, "_start"),
+fn command(store: &mut Store<WasiCtx>, start: Func, metering: &Metering) -> u8 {
+    let r = start.call(&mut *store, &[], &mut []);
+    match r {
+        Ok(()) => {
+            metering.report(store);
+            SUCCESS
+        }
+        Err(e) => failed_call(&e, "_start", store, metering),
     }
 }
 
 /// The status for a call that did not return: the guest's `proc_exit` code, or 134 after
-/// logging the trap.
-fn failed_call(e: &wedge::Error, func: &str) -> u8 {
+/// logging the trap. The statistics come between the error and the function's name, where
+/// WasmEdge logs them.
+fn failed_call(e: &wedge::Error, func: &str, store: &Store<WasiCtx>, metering: &Metering) -> u8 {
     if let Some(status) = wasi::exit_status(e) {
+        metering.report(store);
         return status;
     }
-    log_call_error(e, func);
+    stats::log_limit(e);
+    errcode::log_error(e);
+    metering.report(store);
+    log::error(format_args!("    When executing function name: \"{func}\""));
     TRAPPED
 }
 
 /// Reactor mode: `guest[0]` is the function, the rest its arguments.
-fn reactor(store: &mut Store<WasiCtx>, instance: Instance, guest: &[String]) -> u8 {
+fn reactor(
+    store: &mut Store<WasiCtx>,
+    instance: Instance,
+    guest: &[String],
+    metering: &Metering,
+) -> u8 {
     let Some(name) = guest.first() else {
         eprintln!("A function name is required when reactor mode is enabled.");
         return FAILURE;
@@ -94,9 +116,11 @@ fn reactor(store: &mut Store<WasiCtx>, instance: Instance, guest: &[String]) -> 
     };
     if name != "_initialize"
         && let Some(init) = instance.get_func(&*store, "_initialize")
-        && let Err(e) = init.call(&mut *store, &[], &mut [])
     {
-        return failed_call(&e, "_initialize");
+        if let Err(e) = init.call(&mut *store, &[], &mut []) {
+            return failed_call(&e, "_initialize", store, metering);
+        }
+        metering.report(store);
     }
 
     let ty = func.ty(&*store);
@@ -139,8 +163,9 @@ fn reactor(store: &mut Store<WasiCtx>, instance: Instance, guest: &[String]) -> 
 
     let mut results: Vec<Val> = ty.results().iter().map(|&t| Val::default_for(t)).collect();
     if let Err(e) = func.call(&mut *store, &values, &mut results) {
-        return failed_call(&e, name);
+        return failed_call(&e, name, store, metering);
     }
+    metering.report(store);
     let mut out = String::new();
     for r in &results {
         out.push_str(&format_val(r));
@@ -164,11 +189,6 @@ fn log_bad_argument(text: &str, position: usize, ty: ValType, e: &ArgError) {
              on the command line"
         )),
     }
-}
-
-fn log_call_error(e: &wedge::Error, func: &str) {
-    errcode::log_error(e);
-    log::error(format_args!("    When executing function name: \"{func}\""));
 }
 
 /// Wedge has only the interpreter; say so when a flag asks for something else.
