@@ -29,7 +29,10 @@ impl WasiCtx {
 
 impl std::fmt::Debug for WasiCtx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WasiCtx").field("args", &self.args.len()).field("fds", &self.fds.len()).finish_non_exhaustive()
+        f.debug_struct("WasiCtx")
+            .field("args", &self.args.len())
+            .field("fds", &self.fds.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -72,7 +75,12 @@ impl WasiCtxBuilder {
 
     /// Preopens host directory `host` as `guest` (read-only if `readonly`). Preopens get
     /// descriptors 3, 4, ... in the order given.
-    pub fn preopen_dir(mut self, guest: impl Into<String>, host: impl AsRef<Path>, readonly: bool) -> std::io::Result<Self> {
+    pub fn preopen_dir(
+        mut self,
+        guest: impl Into<String>,
+        host: impl AsRef<Path>,
+        readonly: bool,
+    ) -> std::io::Result<Self> {
         let dir = cap_std::fs::Dir::open_ambient_dir(host, cap_std::ambient_authority())?;
         self.preopens.push((guest.into(), dir, readonly));
         Ok(self)
@@ -83,8 +91,16 @@ impl WasiCtxBuilder {
         let mut fds = BTreeMap::new();
         crate::fd::install_stdio(&mut fds);
         for (i, (guest, dir, readonly)) in self.preopens.into_iter().enumerate() {
-            fds.insert(3 + i as u32, crate::fd::Descriptor::preopen(guest, dir, readonly));
+            fds.insert(
+                3 + i as u32,
+                crate::fd::Descriptor::preopen(guest, dir, readonly),
+            );
         }
-        WasiCtx { args: self.args, env: self.env, fds, allow_af_unix: self.allow_af_unix }
+        WasiCtx {
+            args: self.args,
+            env: self.env,
+            fds,
+            allow_af_unix: self.allow_af_unix,
+        }
     }
 }

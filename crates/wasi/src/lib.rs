@@ -106,20 +106,24 @@ impl<T: 'static> Registrar<'_, T> {
     pub(crate) fn func(&mut self, name: &str, params: &[ValType], f: ErrnoFn) -> Result<(), Error> {
         let get = self.get;
         let ty = FuncType::new(params.iter().copied(), [ValType::I32]);
-        let func = wedge::Func::new(&mut *self.store, ty, move |mut caller: Caller<'_, T>, args, results| {
-            let errno = match caller.get_export("memory").and_then(Extern::into_memory) {
-                None => Errno::Fault,
-                Some(mem) => {
-                    let (bytes, data) = mem.data_and_store_mut(&mut caller);
-                    match f(get(data), &mut GuestMemory::new(bytes), &Args(args)) {
-                        Ok(()) => Errno::Success,
-                        Err(e) => e,
+        let func = wedge::Func::new(
+            &mut *self.store,
+            ty,
+            move |mut caller: Caller<'_, T>, args, results| {
+                let errno = match caller.get_export("memory").and_then(Extern::into_memory) {
+                    None => Errno::Fault,
+                    Some(mem) => {
+                        let (bytes, data) = mem.data_and_store_mut(&mut caller);
+                        match f(get(data), &mut GuestMemory::new(bytes), &Args(args)) {
+                            Ok(()) => Errno::Success,
+                            Err(e) => e,
+                        }
                     }
-                }
-            };
-            results[0] = Val::I32(errno as i32);
-            Ok(())
-        });
+                };
+                results[0] = Val::I32(errno as i32);
+                Ok(())
+            },
+        );
         self.linker.define(MODULE, name, func)?;
         Ok(())
     }
@@ -129,10 +133,15 @@ impl<T: 'static> Registrar<'_, T> {
         &mut self,
         name: &str,
         ty: FuncType,
-        f: impl Fn(Caller<'_, T>, Accessor<T>, &[Val], &mut [Val]) -> Result<(), Error> + Send + Sync + 'static,
+        f: impl Fn(Caller<'_, T>, Accessor<T>, &[Val], &mut [Val]) -> Result<(), Error>
+        + Send
+        + Sync
+        + 'static,
     ) -> Result<(), Error> {
         let get = self.get;
-        let func = wedge::Func::new(&mut *self.store, ty, move |caller, args, results| f(caller, get, args, results));
+        let func = wedge::Func::new(&mut *self.store, ty, move |caller, args, results| {
+            f(caller, get, args, results)
+        });
         self.linker.define(MODULE, name, func)?;
         Ok(())
     }
@@ -140,7 +149,11 @@ impl<T: 'static> Registrar<'_, T> {
 
 /// Defines every WASI preview1 function and WasmEdge's socket extension in `linker`, under
 /// `wasi_snapshot_preview1`, as host functions of `store` that find their context with `get`.
-pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, get: Accessor<T>) -> Result<(), Error> {
+pub fn add_to_linker<T: 'static>(
+    linker: &mut Linker<T>,
+    store: &mut Store<T>,
+    get: Accessor<T>,
+) -> Result<(), Error> {
     let mut r = Registrar { linker, store, get };
     args::register(&mut r)?;
     clock::register(&mut r)?;

@@ -48,8 +48,13 @@ impl<'a> GuestMemory<'a> {
     pub fn iovecs(&self, ptr: u32, count: u32) -> Result<Vec<(u32, u32)>, Errno> {
         (0..count)
             .map(|i| {
-                let at = ptr.checked_add(i.checked_mul(8).ok_or(Errno::Fault)?).ok_or(Errno::Fault)?;
-                Ok((self.read::<u32>(at)?, self.read::<u32>(at.checked_add(4).ok_or(Errno::Fault)?)?))
+                let at = ptr
+                    .checked_add(i.checked_mul(8).ok_or(Errno::Fault)?)
+                    .ok_or(Errno::Fault)?;
+                Ok((
+                    self.read::<u32>(at)?,
+                    self.read::<u32>(at.checked_add(4).ok_or(Errno::Fault)?)?,
+                ))
             })
             .collect()
     }
