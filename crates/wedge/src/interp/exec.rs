@@ -111,8 +111,13 @@ pub(crate) fn invoke<T>(
         None => Box::new(Stack::new(store.inner.engine.config())),
     };
     let top = store.inner.meter.enter();
-    let r = invoke_on(store, &mut stack, func, params, results);
+    // A host function that panics unwinds through here: leave the call first, so the store's
+    // metering stays consistent.
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        invoke_on(store, &mut stack, func, params, results)
+    }));
     store.inner.meter.leave(top);
+    let r = r.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     stack.frames.clear();
     store.inner.stack = Some(stack);
     r

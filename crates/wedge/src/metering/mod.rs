@@ -222,6 +222,9 @@ impl Meter {
     #[inline]
     pub(crate) fn leave(&mut self, top: Option<TopCall>) {
         self.depth -= 1;
+        if self.depth == 0 {
+            self.in_host = false;
+        }
         if let Some(top) = top {
             self.leave_top(top);
         }

@@ -863,3 +863,33 @@ fn counting_ignores_interrupt_checks() {
         assert_eq!(stats.instr_count, flat.count, "{name}{args:?}");
     }
 }
+
+#[test]
+fn a_panicking_host_function_leaves_metering_consistent() {
+    let mut config = Config::new();
+    config.interruptible(true).measure_time(true);
+    let engine = Engine::new(&config);
+    let m = module(
+        &engine,
+        r#"(module (import "env" "boom" (func $boom))
+            (func (export "boom") (call $boom))
+            (func (export "spin") (loop (br 0))))"#,
+    );
+    let mut store = Store::new(&engine, ());
+    let boom = Func::new(&mut store, FuncType::new([], []), |_, _, _| {
+        panic!("host bug")
+    });
+    let inst = Instance::new(&mut store, &m, &[boom.into()]).unwrap();
+    let f = inst.get_func(&store, "boom").unwrap();
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = f.call(&mut store, &[], &mut []);
+    }));
+    assert!(panicked.is_err());
+    // The next call is an outermost call again: its deadline applies and it is timed.
+    let before = store.statistics().wasm_time;
+    store.set_deadline(Some(Instant::now() + Duration::from_millis(20)));
+    let spin = inst.get_func(&store, "spin").unwrap();
+    let e = spin.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::Interrupted));
+    assert!(store.statistics().wasm_time >= before + Duration::from_millis(10));
+}
