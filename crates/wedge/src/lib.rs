@@ -63,5 +63,6 @@ mod tests {
         assert_send_sync::<crate::Engine>();
         assert_send_sync::<crate::Module>();
         assert_send::<crate::Store<()>>();
+        assert_send_sync::<crate::InterruptHandle>();
     }
 }
