@@ -1,5 +1,6 @@
 //! `Extern`: any importable or exportable entity.
 
+use crate::store::StoreInner;
 use crate::{AsContext, Func, Global, Memory, Table};
 use wedge_environ::ExternType;
 
@@ -52,11 +53,28 @@ impl Extern {
 
     /// The entity's type.
     pub fn ty(&self, store: impl AsContext) -> ExternType {
+        self.ty_inner(&store.as_context().inner)
+    }
+
+    /// The entity's type, read from a store's untyped part (used while instantiating).
+    pub(crate) fn ty_inner(&self, s: &StoreInner) -> ExternType {
         match self {
-            Extern::Func(f) => ExternType::Func(f.ty(&store)),
-            Extern::Table(t) => ExternType::Table(t.ty(&store)),
-            Extern::Memory(m) => ExternType::Memory(m.ty(&store)),
-            Extern::Global(g) => ExternType::Global(g.ty(&store)),
+            Extern::Func(f) => {
+                s.check(f.store_id);
+                ExternType::Func(s.funcs[f.index as usize].ty.clone())
+            }
+            Extern::Table(t) => {
+                s.check(t.store_id);
+                ExternType::Table(s.tables[t.index as usize].ty())
+            }
+            Extern::Memory(m) => {
+                s.check(m.store_id);
+                ExternType::Memory(s.memories[m.index as usize].ty())
+            }
+            Extern::Global(g) => {
+                s.check(g.store_id);
+                ExternType::Global(s.globals[g.index as usize].ty)
+            }
         }
     }
 }

@@ -122,29 +122,6 @@ pub(crate) fn check_import(
     }
 }
 
-impl Extern {
-    pub(crate) fn ty_inner(&self, s: &StoreInner) -> ExternType {
-        match self {
-            Extern::Func(f) => {
-                s.check(f.store_id);
-                ExternType::Func(s.funcs[f.index as usize].ty.clone())
-            }
-            Extern::Table(t) => {
-                s.check(t.store_id);
-                ExternType::Table(s.tables[t.index as usize].ty())
-            }
-            Extern::Memory(m) => {
-                s.check(m.store_id);
-                ExternType::Memory(s.memories[m.index as usize].ty())
-            }
-            Extern::Global(g) => {
-                s.check(g.store_id);
-                ExternType::Global(s.globals[g.index as usize].ty)
-            }
-        }
-    }
-}
-
 /// Evaluates a constant expression to a raw value.
 pub(crate) fn eval_const(store: &StoreInner, inst: &InstanceEntity, expr: &ConstExpr) -> u128 {
     let mut stack: Vec<u128> = Vec::with_capacity(2);

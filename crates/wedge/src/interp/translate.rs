@@ -500,6 +500,21 @@ impl Translator<'_> {
         }
     }
 
+    /// Moves the temp `src` to `dst`: retargets the instruction that just computed it when there
+    /// is one (so `i32.add; local.set` is one instruction), else copies.
+    fn move_temp(&mut self, src: Reg, dst: Reg) {
+        // `last_def` is only ever the last instruction emitted (`emit` clears it).
+        if let Some(at) = self.last_def
+            && let Some(d) = self.code[at].dst_mut()
+            && *d == src
+        {
+            *d = dst;
+            self.last_def = None;
+        } else {
+            self.emit(Instr::Copy { dst, src });
+        }
+    }
+
     fn emit_return(&mut self) {
         let n = self.ctrl[0].results;
         if n == 1
@@ -507,16 +522,7 @@ impl Translator<'_> {
         {
             let src = self.home(self.stack.len() - 1);
             if src != 0 {
-                // Retarget the producer instead of copying, when possible.
-                if let Some(at) = self.last_def
-                    && self.code[at].dst_mut().is_some_and(|d| *d == src)
-                {
-                    if let Some(d) = self.code[at].dst_mut() {
-                        *d = 0;
-                    }
-                } else {
-                    self.emit(Instr::Copy { dst: 0, src });
-                }
+                self.move_temp(src, 0);
             }
         } else {
             self.move_top_to(0, n);
@@ -1014,17 +1020,7 @@ impl Translator<'_> {
         match self.stack[top] {
             Opnd::Temp => {
                 let src = self.home(top);
-                if let Some(at) = self.last_def
-                    && at == self.code.len() - 1
-                    && self.code[at].dst_mut().is_some_and(|d| *d == src)
-                {
-                    if let Some(d) = self.code[at].dst_mut() {
-                        *d = local;
-                    }
-                    self.last_def = None;
-                } else {
-                    self.emit(Instr::Copy { dst: local, src });
-                }
+                self.move_temp(src, local);
             }
             o => self.emit_move(local, o),
         }
