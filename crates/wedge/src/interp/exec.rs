@@ -413,6 +413,20 @@ macro_rules! run_loop {
                 ip = ip.offset($offset as isize - 1)
             }};
         }
+        // Checks that `callee`'s frame starting at cell pointer `at` fits in the stack, and
+        // zeroes its locals that are not parameters.
+        macro_rules! open_frame {
+            ($at:expr, $callee:expr) => {{
+                let at: *mut u128 = $at;
+                let callee: *const CompiledFunc = $callee;
+                if at.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
+                    fail!(TrapCode::CallStackExhausted);
+                }
+                for c in (*callee).num_params..(*callee).num_locals {
+                    *at.add(c as usize) = 0;
+                }
+            }};
+        }
         // Enters `callee` with its frame at cell `args` of the current frame.
         macro_rules! enter {
             ($callee:expr, $args:expr, $new_ctx:expr) => {{
@@ -424,18 +438,13 @@ macro_rules! run_loop {
                     fail!(TrapCode::CallStackExhausted);
                 }
                 let new_fp = fp.byte_add($args as usize);
-                if new_fp.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
-                    fail!(TrapCode::CallStackExhausted);
-                }
+                open_frame!(new_fp, callee);
                 $stack.frames.push(Frame {
                     func,
                     ip: ip.offset_from(code) as usize,
                     fp: fp.offset_from(cells) as usize,
                     ctx,
                 });
-                for c in (*callee).num_params..(*callee).num_locals {
-                    *new_fp.add(c as usize) = 0;
-                }
                 fp = new_fp;
                 func = callee;
                 code = (*func).code.as_ptr();
@@ -490,12 +499,7 @@ macro_rules! run_loop {
                         if MODE == INTERRUPTIBLE && (*interrupt).take() {
                             fail!(TrapCode::Interrupted);
                         }
-                        if fp.offset_from(cells) as usize + (*callee).frame_size as usize > ncells {
-                            fail!(TrapCode::CallStackExhausted);
-                        }
-                        for c in (*callee).num_params..(*callee).num_locals {
-                            *fp.add(c as usize) = 0;
-                        }
+                        open_frame!(fp, callee);
                         if instance != ctx.instance {
                             ctx = $store.ctx(instance);
                         }
