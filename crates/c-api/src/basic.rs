@@ -1,0 +1,1 @@
+//! Version, logging, strings, bytes and results (`wasmedge_basic.h`).

@@ -1,0 +1,139 @@
+//! What every exported function leans on: catching panics at the C boundary, reading C strings
+//! and turning Wedge errors into `WasmEdge_Result` codes.
+
+use crate::abi::{self, WasmEdge_Result, WasmEdge_String, code};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+/// Runs `f`, turning a panic into `fallback`: a panic never unwinds into C.
+pub(crate) fn guard<R>(fallback: R, f: impl FnOnce() -> R) -> R {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            eprintln!("wedge: internal error in the C API (caught): {msg}");
+            fallback
+        }
+    }
+}
+
+/// [`guard`] for functions returning a `WasmEdge_Result`: a panic becomes a runtime error.
+pub(crate) fn guard_result(f: impl FnOnce() -> WasmEdge_Result) -> WasmEdge_Result {
+    guard(abi::result(code::RUNTIME_ERROR), f)
+}
+
+/// The bytes of a `WasmEdge_String` (empty for a NULL buffer).
+///
+/// # Safety
+/// `s.Buf` must be NULL or point to `s.Length` readable bytes that outlive the returned slice.
+pub(crate) unsafe fn string_bytes<'a>(s: WasmEdge_String) -> &'a [u8] {
+    if s.Buf.is_null() || s.Length == 0 {
+        return &[];
+    }
+    // SAFETY: the caller guarantees `Buf` points to `Length` readable bytes.
+    unsafe { std::slice::from_raw_parts(s.Buf.cast::<u8>(), s.Length as usize) }
+}
+
+/// A `WasmEdge_String` read as UTF-8 (invalid sequences replaced).
+///
+/// # Safety
+/// As for [`string_bytes`].
+pub(crate) unsafe fn string_lossy(s: WasmEdge_String) -> String {
+    // SAFETY: forwarded to the caller.
+    String::from_utf8_lossy(unsafe { string_bytes(s) }).into_owned()
+}
+
+/// A NUL-terminated C string as a Rust string (None for NULL).
+///
+/// # Safety
+/// `p` must be NULL or point to a NUL-terminated string.
+pub(crate) unsafe fn cstr_lossy(p: *const core::ffi::c_char) -> Option<String> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: the caller guarantees a NUL-terminated string.
+    Some(unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned())
+}
+
+/// An owned `WasmEdge_String` holding a copy of `bytes` (`{0, NULL}` when empty), freed by
+/// `WasmEdge_StringDelete` through [`free_string`].
+pub(crate) fn new_string(bytes: &[u8]) -> WasmEdge_String {
+    if bytes.is_empty() {
+        return WasmEdge_String {
+            Length: 0,
+            Buf: std::ptr::null(),
+        };
+    }
+    let boxed: Box<[u8]> = bytes.into();
+    let len = boxed.len() as u32;
+    WasmEdge_String {
+        Length: len,
+        Buf: Box::into_raw(boxed).cast::<core::ffi::c_char>(),
+    }
+}
+
+/// Frees a string made by [`new_string`].
+///
+/// # Safety
+/// `s` must come from [`new_string`] and not have been freed.
+pub(crate) unsafe fn free_string(s: WasmEdge_String) {
+    if s.Buf.is_null() || s.Length == 0 {
+        return;
+    }
+    let slice = std::ptr::slice_from_raw_parts_mut(s.Buf.cast_mut().cast::<u8>(), s.Length as usize);
+    // SAFETY: `new_string` made this pointer with `Box::<[u8]>::into_raw` and this length.
+    drop(unsafe { Box::from_raw(slice) });
+}
+
+/// A borrowed `WasmEdge_String` over `s` (valid while `s` lives).
+pub(crate) fn borrow_string(s: &str) -> WasmEdge_String {
+    WasmEdge_String {
+        Length: s.len() as u32,
+        Buf: if s.is_empty() {
+            std::ptr::null()
+        } else {
+            s.as_ptr().cast()
+        },
+    }
+}
+
+/// The error a C host function returned, carried through wasm execution unchanged.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CResultError(pub(crate) WasmEdge_Result);
+
+impl std::fmt::Display for CResultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let category = self.0.Code >> 24;
+        let code = self.0.Code & 0x00FF_FFFF;
+        if category == abi::CATEGORY_WASM {
+            write!(f, "host function failed with error code {code:#x}")
+        } else {
+            write!(f, "host function failed with user error {code:#x} (category {category})")
+        }
+    }
+}
+
+impl std::error::Error for CResultError {}
+
+/// The `WasmEdge_Result` for a Wedge error: a C host function's own result passes through; a
+/// WASI `proc_exit` is `Terminated`; everything else carries WasmEdge's error code.
+pub(crate) fn error_result(err: &wedge::Error) -> WasmEdge_Result {
+    if let Some(c) = err.downcast_host::<CResultError>() {
+        return c.0;
+    }
+    if err.downcast_host::<wedge_wasi::Exit>().is_some() {
+        return abi::result(code::TERMINATED);
+    }
+    abi::result(err.wasmedge_code())
+}
+
+/// `Ok` → success, `Err` → its code.
+pub(crate) fn to_result(r: Result<(), wedge::Error>) -> WasmEdge_Result {
+    match r {
+        Ok(()) => abi::OK,
+        Err(e) => error_result(&e),
+    }
+}

@@ -1,0 +1,27 @@
+//! The WasmEdge 0.17.1 C API, implemented over Wedge and built as `libwasmedge.so.0`.
+//!
+//! A program or plug-in written against WasmEdge's headers works with this library unchanged:
+//! same function names, struct layouts, enum values and error codes (the headers we ship are in
+//! `include/wasmedge/`). The same code is linked into the `wedge` binary, which exports these
+//! symbols, so a plug-in finds one runtime whether it is loaded by `wedge`, by a C host linked
+//! with `libwasmedge.so.0`, or by a Rust host that exports them too (see [`embed`]).
+//!
+//! Every exported function catches panics, checks its pointers for NULL as WasmEdge does, and
+//! reports failures as `WasmEdge_Result` codes.
+
+#![allow(
+    unsafe_code,
+    reason = "the C API takes raw pointers from C callers; each block states its invariant"
+)]
+#![allow(
+    non_snake_case,
+    non_camel_case_types,
+    reason = "C names are WasmEdge's exactly"
+)]
+
+pub mod abi;
+pub mod ast;
+pub mod basic;
+pub mod types;
+pub mod value;
+pub(crate) mod ffi;

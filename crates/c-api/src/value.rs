@@ -1,0 +1,1 @@
+//! Value types and values (`wasmedge_value.h`).
