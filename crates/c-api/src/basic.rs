@@ -1,1 +1,860 @@
 //! Version, logging, strings, bytes and results (`wasmedge_basic.h`).
+//!
+//! The log level and callback live here for the whole process; other modules report through
+//! [`log`].
+
+use crate::abi::{self, WasmEdge_Bytes, WasmEdge_Result, WasmEdge_String, code};
+use crate::ffi::{self, guard};
+use core::ffi::{CStr, c_char};
+use std::io::Write;
+use std::sync::RwLock;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+
+// >>>>>>>> Version >>>>>>>>
+
+/// The WasmEdge version this library stands in for.
+const VERSION: &CStr = c"0.17.1";
+const VERSION_MAJOR: u32 = 0;
+const VERSION_MINOR: u32 = 17;
+const VERSION_PATCH: u32 = 1;
+
+/// `WasmEdge_VersionGet`: the version as a static NUL-terminated string (never freed).
+///
+/// # Safety
+/// Always safe to call; the returned string must not be freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_VersionGet() -> *const c_char {
+    VERSION.as_ptr()
+}
+
+/// `WasmEdge_VersionGetMajor`.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_VersionGetMajor() -> u32 {
+    VERSION_MAJOR
+}
+
+/// `WasmEdge_VersionGetMinor`.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_VersionGetMinor() -> u32 {
+    VERSION_MINOR
+}
+
+/// `WasmEdge_VersionGetPatch`.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_VersionGetPatch() -> u32 {
+    VERSION_PATCH
+}
+
+// >>>>>>>> Logging >>>>>>>>
+
+/// `enum WasmEdge_LogLevel` as C passes it.
+pub type WasmEdge_LogLevel = u32;
+
+/// A log message's severity, in WasmEdge's (spdlog's) order and numbering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum LogLevel {
+    /// `WasmEdge_LogLevel_Trace`.
+    Trace = 0,
+    /// `WasmEdge_LogLevel_Debug`.
+    Debug = 1,
+    /// `WasmEdge_LogLevel_Info`.
+    Info = 2,
+    /// `WasmEdge_LogLevel_Warn`.
+    Warn = 3,
+    /// `WasmEdge_LogLevel_Error`.
+    Error = 4,
+    /// `WasmEdge_LogLevel_Critical`.
+    Critical = 5,
+}
+
+impl LogLevel {
+    /// The level a C `WasmEdge_LogLevel` names, or None for a value outside the enum.
+    pub fn from_c(level: WasmEdge_LogLevel) -> Option<LogLevel> {
+        Some(match level {
+            0 => LogLevel::Trace,
+            1 => LogLevel::Debug,
+            2 => LogLevel::Info,
+            3 => LogLevel::Warn,
+            4 => LogLevel::Error,
+            5 => LogLevel::Critical,
+            _ => return None,
+        })
+    }
+
+    /// spdlog's name for the level, as WasmEdge prints it.
+    fn name(self) -> &'static str {
+        match self {
+            LogLevel::Trace => "trace",
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warning",
+            LogLevel::Error => "error",
+            LogLevel::Critical => "critical",
+        }
+    }
+}
+
+/// `WasmEdge_LogMessage` (56 bytes), lent to the log callback for the duration of the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct WasmEdge_LogMessage {
+    /// The message text (not NUL-terminated).
+    pub Message: WasmEdge_String,
+    /// The logger's name ("WasmEdge").
+    pub LoggerName: WasmEdge_String,
+    /// A `WasmEdge_LogLevel`.
+    pub Level: WasmEdge_LogLevel,
+    /// Seconds since the Unix epoch (`time_t`).
+    pub Time: i64,
+    /// The logging thread's number.
+    pub ThreadId: u64,
+}
+
+const _: () = {
+    assert!(size_of::<WasmEdge_LogMessage>() == 56);
+    assert!(core::mem::offset_of!(WasmEdge_LogMessage, Level) == 32);
+    assert!(core::mem::offset_of!(WasmEdge_LogMessage, Time) == 40);
+    assert!(core::mem::offset_of!(WasmEdge_LogMessage, ThreadId) == 48);
+};
+
+/// `WasmEdge_LogCallback_t`: NULL restores logging to stderr.
+pub type WasmEdge_LogCallback_t = Option<unsafe extern "C" fn(*const WasmEdge_LogMessage)>;
+
+/// The lowest level logged; [`LOG_OFF`] logs nothing.
+static LOG_THRESHOLD: AtomicU8 = AtomicU8::new(LogLevel::Warn as u8);
+/// The threshold meaning "off" (above every level).
+const LOG_OFF: u8 = 6;
+/// Where messages go instead of stderr, when set.
+static LOG_CALLBACK: RwLock<WasmEdge_LogCallback_t> = RwLock::new(None);
+
+fn set_threshold(threshold: u8) {
+    LOG_THRESHOLD.store(threshold, Ordering::Relaxed);
+}
+
+/// Whether a message at `level` would be logged now.
+pub fn log_enabled(level: LogLevel) -> bool {
+    level as u8 >= LOG_THRESHOLD.load(Ordering::Relaxed)
+}
+
+/// Logs `msg` at `level`: to the callback set with `WasmEdge_LogSetCallback`, else to stderr
+/// as `[level] msg`. Messages below the current level (warn unless set) are dropped.
+pub fn log(level: LogLevel, msg: &str) {
+    if !log_enabled(level) {
+        return;
+    }
+    // Copy the callback out so that a callback which sets another one does not deadlock.
+    let callback = *LOG_CALLBACK.read().unwrap_or_else(|e| e.into_inner());
+    match callback {
+        Some(cb) => {
+            let message = WasmEdge_LogMessage {
+                Message: ffi::borrow_string(msg),
+                LoggerName: ffi::borrow_string("WasmEdge"),
+                Level: level as u32,
+                Time: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64),
+                ThreadId: thread_number(),
+            };
+            // SAFETY: the callback was registered by the C host for exactly this call; the
+            // message and the strings it borrows live until it returns.
+            unsafe { cb(&message) };
+        }
+        None => {
+            // A closed stderr leaves nowhere to report to.
+            let _ = writeln!(std::io::stderr().lock(), "[{}] {msg}", level.name());
+        }
+    }
+}
+
+/// A small number identifying the calling thread, stable for its life.
+fn thread_number() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local! {
+        static NUMBER: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    NUMBER.with(|n| *n)
+}
+
+/// `WasmEdge_LogSetErrorLevel`: log errors and above.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_LogSetErrorLevel() {
+    set_threshold(LogLevel::Error as u8);
+}
+
+/// `WasmEdge_LogSetDebugLevel`: log debug messages and above.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_LogSetDebugLevel() {
+    set_threshold(LogLevel::Debug as u8);
+}
+
+/// `WasmEdge_LogOff`: log nothing.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_LogOff() {
+    set_threshold(LOG_OFF);
+}
+
+/// `WasmEdge_LogSetLevel`: log `Level` and above; a value outside the enum is ignored.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_LogSetLevel(Level: WasmEdge_LogLevel) {
+    if let Some(level) = LogLevel::from_c(Level) {
+        set_threshold(level as u8);
+    }
+}
+
+/// `WasmEdge_LogSetCallback`: send log messages to `Callback` instead of stderr (NULL restores
+/// stderr).
+///
+/// # Safety
+/// `Callback` must be NULL or a function that stays callable, from any thread, until it is
+/// replaced.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_LogSetCallback(Callback: WasmEdge_LogCallback_t) {
+    guard((), || {
+        *LOG_CALLBACK.write().unwrap_or_else(|e| e.into_inner()) = Callback;
+    })
+}
+
+// >>>>>>>> Strings >>>>>>>>
+
+const EMPTY_STRING: WasmEdge_String = WasmEdge_String {
+    Length: 0,
+    Buf: std::ptr::null(),
+};
+
+/// `WasmEdge_StringCreateByCString`: an owned copy of a NUL-terminated string (`{0, NULL}` for
+/// NULL or ""). Free it with `WasmEdge_StringDelete`.
+///
+/// # Safety
+/// `Str` must be NULL or point to a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_StringCreateByCString(Str: *const c_char) -> WasmEdge_String {
+    guard(EMPTY_STRING, || {
+        if Str.is_null() {
+            return EMPTY_STRING;
+        }
+        // SAFETY: the caller guarantees a NUL-terminated string.
+        let bytes = unsafe { CStr::from_ptr(Str) }.to_bytes();
+        match u32::try_from(bytes.len()) {
+            Ok(_) => ffi::new_string(bytes),
+            Err(_) => EMPTY_STRING,
+        }
+    })
+}
+
+/// `WasmEdge_StringCreateByBuffer`: an owned copy of `Len` bytes (`{0, NULL}` for NULL or 0).
+/// Free it with `WasmEdge_StringDelete`.
+///
+/// # Safety
+/// `Buf` must be NULL or point to `Len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_StringCreateByBuffer(
+    Buf: *const c_char,
+    Len: u32,
+) -> WasmEdge_String {
+    guard(EMPTY_STRING, || {
+        // SAFETY: the caller guarantees `Buf` is NULL or has `Len` readable bytes.
+        let bytes = unsafe { ffi::string_bytes(WasmEdge_StringWrap(Buf, Len)) };
+        ffi::new_string(bytes)
+    })
+}
+
+/// `WasmEdge_StringWrap`: a string borrowing `Buf` (never pass it to `WasmEdge_StringDelete`).
+///
+/// # Safety
+/// Always safe to call; the result is valid while `Buf` is.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_StringWrap(Buf: *const c_char, Len: u32) -> WasmEdge_String {
+    WasmEdge_String { Length: Len, Buf }
+}
+
+/// `WasmEdge_StringIsEqual`: whether the two strings hold the same bytes.
+///
+/// # Safety
+/// Each string's `Buf` must be NULL or point to `Length` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_StringIsEqual(
+    Str1: WasmEdge_String,
+    Str2: WasmEdge_String,
+) -> bool {
+    guard(false, || {
+        if Str1.Length != Str2.Length {
+            return false;
+        }
+        // SAFETY: the caller guarantees both buffers hold `Length` readable bytes.
+        unsafe { ffi::string_bytes(Str1) == ffi::string_bytes(Str2) }
+    })
+}
+
+/// `WasmEdge_StringCopy`: zero-fills `Buf[..Len]`, copies at most `Len` bytes of `Str` into it
+/// (not NUL-terminated when the string fills it) and returns the number copied.
+///
+/// # Safety
+/// `Str.Buf` must be NULL or point to `Str.Length` readable bytes; `Buf` must be NULL or
+/// point to `Len` writable bytes that do not overlap the string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_StringCopy(
+    Str: WasmEdge_String,
+    Buf: *mut c_char,
+    Len: u32,
+) -> u32 {
+    guard(0, || {
+        // SAFETY: the caller guarantees the string's bytes are readable.
+        let src = unsafe { ffi::string_bytes(Str) };
+        let n = src.len().min(Len as usize);
+        if !Buf.is_null() {
+            // SAFETY: the caller guarantees `Len` writable bytes at `Buf`.
+            let dst = unsafe { std::slice::from_raw_parts_mut(Buf.cast::<u8>(), Len as usize) };
+            dst.fill(0);
+            dst[..n].copy_from_slice(&src[..n]);
+        }
+        n as u32
+    })
+}
+
+/// `WasmEdge_StringDelete`: frees a string made by a `WasmEdge_StringCreate*` function (or
+/// returned as owned by another API function). `{0, NULL}` is a no-op.
+///
+/// # Safety
+/// `Str` must be empty or come from this library as an owned string, and not be freed twice.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_StringDelete(Str: WasmEdge_String) {
+    // SAFETY: the caller guarantees the string is owned and was made by `ffi::new_string`.
+    guard((), || unsafe { ffi::free_string(Str) })
+}
+
+// >>>>>>>> Bytes >>>>>>>>
+
+const EMPTY_BYTES: WasmEdge_Bytes = WasmEdge_Bytes {
+    Length: 0,
+    Buf: std::ptr::null(),
+};
+
+/// `WasmEdge_BytesCreate`: an owned copy of `Len` bytes (`{0, NULL}` for NULL or 0). Free it
+/// with `WasmEdge_BytesDelete`.
+///
+/// # Safety
+/// `Buf` must be NULL or point to `Len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_BytesCreate(Buf: *const u8, Len: u32) -> WasmEdge_Bytes {
+    guard(EMPTY_BYTES, || {
+        // SAFETY: the caller guarantees `Buf` is NULL or has `Len` readable bytes.
+        let s = unsafe { WasmEdge_StringCreateByBuffer(Buf.cast(), Len) };
+        WasmEdge_Bytes {
+            Length: s.Length,
+            Buf: s.Buf.cast(),
+        }
+    })
+}
+
+/// `WasmEdge_BytesWrap`: bytes borrowing `Buf` (never pass them to `WasmEdge_BytesDelete`).
+///
+/// # Safety
+/// Always safe to call; the result is valid while `Buf` is.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_BytesWrap(Buf: *const u8, Len: u32) -> WasmEdge_Bytes {
+    WasmEdge_Bytes { Length: Len, Buf }
+}
+
+/// `WasmEdge_BytesDelete`: frees bytes made by `WasmEdge_BytesCreate`. `{0, NULL}` is a no-op.
+///
+/// # Safety
+/// `Bytes` must be empty or come from `WasmEdge_BytesCreate`, and not be freed twice.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_BytesDelete(Bytes: WasmEdge_Bytes) {
+    let s = WasmEdge_String {
+        Length: Bytes.Length,
+        Buf: Bytes.Buf.cast(),
+    };
+    // SAFETY: `WasmEdge_BytesCreate` made these bytes with `ffi::new_string`.
+    guard((), || unsafe { ffi::free_string(s) })
+}
+
+// >>>>>>>> Results >>>>>>>>
+
+/// `enum WasmEdge_ErrCategory` as C passes it (WASM 0, UserLevelError 1).
+pub type WasmEdge_ErrCategory = u32;
+
+/// `WasmEdge_ResultOK`: true for category WASM with code Success or Terminated.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ResultOK(Res: WasmEdge_Result) -> bool {
+    Res.Code >> 24 == abi::CATEGORY_WASM
+        && matches!(Res.Code & 0x00FF_FFFF, code::SUCCESS | code::TERMINATED)
+}
+
+/// `WasmEdge_ResultGen`: `Category << 24 | (Code & 0xFFFFFF)`.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ResultGen(
+    Category: WasmEdge_ErrCategory,
+    Code: u32,
+) -> WasmEdge_Result {
+    WasmEdge_Result {
+        Code: (Category << 24).wrapping_add(Code & 0x00FF_FFFF),
+    }
+}
+
+/// `WasmEdge_ResultGetCode`: the low 24 bits.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ResultGetCode(Res: WasmEdge_Result) -> u32 {
+    Res.Code & 0x00FF_FFFF
+}
+
+/// `WasmEdge_ResultGetCategory`: the high 8 bits.
+///
+/// # Safety
+/// Always safe to call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ResultGetCategory(Res: WasmEdge_Result) -> WasmEdge_ErrCategory {
+    Res.Code >> 24
+}
+
+/// `WasmEdge_ResultGetMessage`: WasmEdge's static message for the code; "user defined error
+/// code" for any category but WASM. Never freed.
+///
+/// # Safety
+/// Always safe to call; the returned string must not be freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ResultGetMessage(Res: WasmEdge_Result) -> *const c_char {
+    let message = if Res.Code >> 24 != abi::CATEGORY_WASM {
+        USER_DEFINED
+    } else {
+        error_message(Res.Code & 0x00FF_FFFF)
+    };
+    message.as_ptr()
+}
+
+const USER_DEFINED: &CStr = c"user defined error code";
+
+/// WasmEdge's message for an error code of category WASM (`include/common/enum.inc`).
+pub(crate) fn error_message(code: u32) -> &'static CStr {
+    match code {
+        // Common.
+        0x0000 => c"success",
+        0x0001 => c"terminated",
+        0x0002 => c"generic runtime error",
+        0x0003 => c"cost limit exceeded",
+        0x0004 => c"wrong VM workflow",
+        0x0005 => c"wasm function not found",
+        0x0006 => c"AOT runtime is disabled in this build",
+        0x0007 => c"execution interrupted",
+        0x0008 => c"wasm module hasn't passed validation yet",
+        0x0009 => c"set null value into non-nullable value type",
+        0x000A => c"set value into const",
+        0x000B => c"set value type mismatch",
+        0x000C => USER_DEFINED,
+        0x000D => c"invalid AOT/JIT configure",
+        0x000E => c"Not implemented instructions in AOT/JIT",
+        0x000F => c"Lazy JIT compilation failure",
+        // Loading.
+        0x0100 => c"invalid path",
+        0x0101 => c"read error",
+        0x0102 => c"unexpected end",
+        0x0103 => c"magic header not detected",
+        0x0104 => c"unknown binary version",
+        0x0105 => c"malformed section id",
+        0x0106 => c"section size mismatch",
+        0x0107 => c"length out of bounds",
+        0x0108 => c"unexpected content after last section",
+        0x0109 => c"function and code section have inconsistent lengths",
+        0x010A => c"data count and data section have inconsistent lengths",
+        0x010B => c"data count section required",
+        0x010C => c"malformed import kind",
+        0x010D => c"malformed export kind",
+        0x010E => c"zero byte expected",
+        0x010F => c"malformed mutability",
+        0x0110 => c"too many locals",
+        0x0111 => c"malformed value type",
+        0x0112 => c"malformed element type",
+        0x0113 => c"malformed reference type",
+        0x0114 => c"malformed UTF-8 encoding",
+        0x0115 => c"integer too large",
+        0x0116 => c"integer representation too long",
+        0x0117 => c"illegal opcode",
+        0x0118 => c"END opcode expected",
+        0x0119 => c"invalid wasm grammar",
+        0x011A => c"intrinsics table not found",
+        0x011B => c"malformed table",
+        0x011C => c"malformed memop flags",
+        0x011D => c"malformed limits flags",
+        0x011E => c"malformed catch flags",
+        0x011F => c"malformed cast flags",
+        // Loading, component model.
+        0x01A0 => c"malformed sort",
+        0x01A1 => c"malformed alias target",
+        0x01A2 => c"malformed core instance",
+        0x01A3 => c"malformed instance",
+        0x01A4 => c"malformed defined type",
+        0x01A5 => c"malformed module type",
+        0x01A6 => c"malformed record type",
+        0x01A7 => c"malformed variant type",
+        0x01A8 => c"malformed tuple type",
+        0x01A9 => c"malformed flags type",
+        0x01AA => c"malformed canonical",
+        0x01AB => c"unknown canonical option",
+        0x01AC => c"malformed name",
+        0x01AD => c"component model (loader) not implemented",
+        0x01AE => c"component nesting level exceeded",
+        // Validation.
+        0x0200 => c"atomic alignment must be natural",
+        0x0201 => c"alignment must not be larger than natural",
+        0x0202 => c"type mismatch",
+        0x0203 => c"unknown label",
+        0x0204 => c"unknown local",
+        0x0205 => c"unknown field",
+        0x0206 => c"unknown type",
+        0x0207 => c"unknown function",
+        0x0208 => c"unknown table",
+        0x0209 => c"unknown memory",
+        0x020A => c"unknown global",
+        0x020B => c"unknown tag",
+        0x020C => c"unknown elem segment",
+        0x020D => c"unknown data segment",
+        0x020E => c"undeclared function reference",
+        0x020F => c"constant expression required",
+        0x0210 => c"duplicate export name",
+        0x0211 => c"immutable global",
+        0x0212 => c"immutable field",
+        0x0213 => c"immutable array",
+        0x0214 => c"invalid result arity",
+        0x0215 => c"multiple tables",
+        0x0216 => c"multiple memories",
+        0x0217 => c"size minimum must not be greater than maximum",
+        0x0218 => c"memory size must be at most 65536 pages (4GiB)",
+        0x0219 => c"start function",
+        0x021A => c"invalid lane index",
+        0x021B => c"uninitialized local",
+        0x021C => c"field type is not defaultable",
+        0x021D => c"array type is not defaultable",
+        0x021E => c"field is packed",
+        0x021F => c"array is packed",
+        0x0220 => c"field is unpacked",
+        0x0221 => c"array is unpacked",
+        0x0222 => c"invalid br ref type",
+        0x0223 => c"array types do not match",
+        0x0224 => c"array type is not numeric or vector",
+        0x0225 => c"sub type",
+        0x0226 => c"non-empty tag result type",
+        0x0227 => c"shared memory must have maximum",
+        0x0228 => c"memory size",
+        0x0229 => c"table size",
+        0x022A => c"offset out of range",
+        // Validation, component model.
+        0x02A0 => c"missing argument",
+        0x02A1 => c"type mismatch",
+        0x02A2 => c"invalid index",
+        0x02A3 => c"invalid type reference",
+        0x02A4 => c"export not found",
+        0x02A5 => c"component model (validator) not implemented",
+        0x02A6 => c"duplicate name in component",
+        0x02A7 => c"invalid component name",
+        0x02A8 => c"not a defined type",
+        0x02A9 => c"index out of bounds",
+        0x02AA => c"name cannot be empty",
+        0x02AB => c"cannot have more than 32 flags",
+        0x02AC => c"record field name conflicts with previous field name",
+        0x02AD => c"variant case name conflicts with previous case name",
+        0x02AE => c"flag name conflicts with previous flag name",
+        0x02AF => c"enum tag name conflicts with previous tag name",
+        0x02B0 => c"variant type must have at least one case",
+        0x02B1 => c"ascribed type of export is not compatible",
+        0x02B2 => c"missing expected export",
+        0x02B3 => c"not a valid export name",
+        0x02B4 => c"not a valid extern name",
+        0x02B5 => c"unknown tag",
+        // Instantiation.
+        0x0300 => c"module name conflict",
+        0x0301 => c"incompatible import type",
+        0x0302 => c"unknown import",
+        0x0303 => c"data segment does not fit",
+        0x0304 => c"elements segment does not fit",
+        // Instantiation, component model.
+        0x03A0 => c"invalid core sort",
+        0x03A1 => c"invalid canonical option",
+        0x03A2 => c"invalid export in core module",
+        0x03A3 => c"invalid argument been used to invoke resource.drop",
+        0x03A4 => c"component model (instantiation) not implemented",
+        // Execution.
+        0x0400 => c"wrong instance address",
+        0x0401 => c"wrong instance index",
+        0x0402 => c"instruction type mismatch",
+        0x0403 => c"function signature mismatch",
+        0x0404 => c"integer divide by zero",
+        0x0405 => c"integer overflow",
+        0x0406 => c"invalid conversion to integer",
+        0x0407 => c"out of bounds table access",
+        0x0408 => c"out of bounds memory access",
+        0x0409 => c"out of bounds array access",
+        0x040A => c"unreachable",
+        0x040B => c"uninitialized element",
+        0x040C => c"undefined element",
+        0x040D => c"indirect call type mismatch",
+        0x040E => c"host function failed",
+        0x040F => c"reference type mismatch",
+        0x0410 => c"unaligned atomic",
+        0x0411 => c"expected shared memory",
+        0x0412 => c"null reference",
+        0x0413 => c"null function reference",
+        0x0414 => c"null structure reference",
+        0x0415 => c"null array reference",
+        0x0416 => c"null i31 reference",
+        0x0417 => c"null exception reference",
+        0x0418 => c"cast failure",
+        0x0419 => c"uncaught exception",
+        0x041A => c"pending exception",
+        _ => c"unknown error code",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn message(res: WasmEdge_Result) -> &'static str {
+        // SAFETY: the message is a static NUL-terminated string.
+        unsafe { CStr::from_ptr(WasmEdge_ResultGetMessage(res)) }
+            .to_str()
+            .unwrap()
+    }
+
+    #[test]
+    fn version_is_0_17_1() {
+        // SAFETY: the version is a static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(WasmEdge_VersionGet()) };
+        assert_eq!(v.to_str().unwrap(), "0.17.1");
+        // SAFETY: no arguments.
+        let parts = unsafe {
+            (
+                WasmEdge_VersionGetMajor(),
+                WasmEdge_VersionGetMinor(),
+                WasmEdge_VersionGetPatch(),
+            )
+        };
+        assert_eq!(parts, (0, 17, 1));
+    }
+
+    #[test]
+    fn created_strings_are_owned_copies_that_compare_by_content() {
+        let mut src = *b"hello\0";
+        // SAFETY: `src` is NUL-terminated and outlives the calls.
+        unsafe {
+            let a = WasmEdge_StringCreateByCString(src.as_ptr().cast());
+            let b = WasmEdge_StringCreateByBuffer(c"hello".as_ptr(), 5);
+            let w = WasmEdge_StringWrap(c"help".as_ptr(), 4);
+            assert_eq!(a.Length, 5);
+            assert_ne!(a.Buf, src.as_ptr().cast());
+            src[0] = b'j';
+            assert!(WasmEdge_StringIsEqual(a, b));
+            assert!(!WasmEdge_StringIsEqual(
+                a,
+                WasmEdge_StringWrap(src.as_ptr().cast(), 5)
+            ));
+            assert!(!WasmEdge_StringIsEqual(a, w));
+            assert!(!WasmEdge_StringIsEqual(
+                a,
+                WasmEdge_StringWrap(c"hell".as_ptr(), 4)
+            ));
+            WasmEdge_StringDelete(a);
+            WasmEdge_StringDelete(b);
+        }
+    }
+
+    #[test]
+    fn empty_or_null_input_makes_the_empty_string() {
+        // SAFETY: NULL and empty inputs are allowed.
+        unsafe {
+            for s in [
+                WasmEdge_StringCreateByCString(std::ptr::null()),
+                WasmEdge_StringCreateByCString(c"".as_ptr()),
+                WasmEdge_StringCreateByBuffer(std::ptr::null(), 4),
+                WasmEdge_StringCreateByBuffer(c"abc".as_ptr(), 0),
+            ] {
+                assert_eq!((s.Length, s.Buf), (0, std::ptr::null()));
+                assert!(WasmEdge_StringIsEqual(s, EMPTY_STRING));
+                WasmEdge_StringDelete(s);
+            }
+        }
+    }
+
+    #[test]
+    fn string_copy_zero_fills_and_truncates() {
+        // SAFETY: the buffers are local and as long as the lengths passed.
+        unsafe {
+            let s = WasmEdge_StringWrap(c"abc".as_ptr(), 3);
+            let mut buf = [0x55u8; 6];
+            assert_eq!(WasmEdge_StringCopy(s, buf.as_mut_ptr().cast(), 6), 3);
+            assert_eq!(&buf, b"abc\0\0\0");
+            let mut small = [0x55u8; 2];
+            assert_eq!(WasmEdge_StringCopy(s, small.as_mut_ptr().cast(), 2), 2);
+            assert_eq!(&small, b"ab");
+            assert_eq!(WasmEdge_StringCopy(s, std::ptr::null_mut(), 8), 3);
+        }
+    }
+
+    #[test]
+    fn bytes_create_copies_and_wrap_borrows() {
+        let data = [1u8, 2, 3];
+        // SAFETY: `data` outlives the calls.
+        unsafe {
+            let b = WasmEdge_BytesCreate(data.as_ptr(), 3);
+            assert_eq!(b.Length, 3);
+            assert_ne!(b.Buf, data.as_ptr());
+            assert_eq!(std::slice::from_raw_parts(b.Buf, 3), &data);
+            WasmEdge_BytesDelete(b);
+            let w = WasmEdge_BytesWrap(data.as_ptr(), 3);
+            assert_eq!(w.Buf, data.as_ptr());
+            let e = WasmEdge_BytesCreate(std::ptr::null(), 3);
+            assert_eq!((e.Length, e.Buf), (0, std::ptr::null()));
+            WasmEdge_BytesDelete(e);
+        }
+    }
+
+    #[test]
+    fn only_success_and_terminated_of_category_wasm_are_ok() {
+        // SAFETY: pure functions.
+        unsafe {
+            assert!(WasmEdge_ResultOK(abi::result(0)));
+            assert!(WasmEdge_ResultOK(abi::result(1)));
+            assert!(!WasmEdge_ResultOK(abi::result(2)));
+            assert!(!WasmEdge_ResultOK(abi::result(code::WRONG_VM_WORKFLOW)));
+            assert!(!WasmEdge_ResultOK(WasmEdge_ResultGen(
+                abi::CATEGORY_USER,
+                0
+            )));
+            assert!(!WasmEdge_ResultOK(WasmEdge_ResultGen(
+                abi::CATEGORY_USER,
+                1
+            )));
+        }
+    }
+
+    #[test]
+    fn result_gen_packs_category_and_24_bit_code() {
+        // SAFETY: pure functions.
+        unsafe {
+            let r = WasmEdge_ResultGen(abi::CATEGORY_USER, 0x1234_5678);
+            assert_eq!(r.Code, 0x0134_5678);
+            assert_eq!(WasmEdge_ResultGetCode(r), 0x34_5678);
+            assert_eq!(WasmEdge_ResultGetCategory(r), abi::CATEGORY_USER);
+            let w = WasmEdge_ResultGen(abi::CATEGORY_WASM, code::MEMORY_OUT_OF_BOUNDS);
+            assert_eq!(WasmEdge_ResultGetCategory(w), abi::CATEGORY_WASM);
+            assert_eq!(WasmEdge_ResultGetCode(w), 0x408);
+        }
+    }
+
+    #[test]
+    fn messages_follow_wasmedge() {
+        assert_eq!(message(abi::OK), "success");
+        assert_eq!(
+            message(abi::result(code::WRONG_VM_WORKFLOW)),
+            "wrong VM workflow"
+        );
+        assert_eq!(message(abi::result(0x0103)), "magic header not detected");
+        assert_eq!(message(abi::result(0x022A)), "offset out of range");
+        assert_eq!(message(abi::result(0x0302)), "unknown import");
+        assert_eq!(message(abi::result(0x0408)), "out of bounds memory access");
+        assert_eq!(message(abi::result(0x041A)), "pending exception");
+        // SAFETY: pure function.
+        let user = unsafe { WasmEdge_ResultGen(abi::CATEGORY_USER, 0x408) };
+        assert_eq!(message(user), "user defined error code");
+    }
+
+    #[test]
+    fn every_code_listed_in_the_abi_has_its_own_message() {
+        // The consecutive ranges of the 0.17.1 error codes (reference §2.4).
+        let ranges = [
+            0x0000..=0x000F,
+            0x0100..=0x011F,
+            0x0200..=0x022A,
+            0x0300..=0x0304,
+            0x0400..=0x041A,
+        ];
+        for code in ranges.into_iter().flatten() {
+            assert_ne!(error_message(code), c"unknown error code", "{code:#x}");
+        }
+        assert_eq!(error_message(0x0120), c"unknown error code");
+    }
+
+    static SEEN: std::sync::Mutex<Vec<(u32, String, String)>> = std::sync::Mutex::new(Vec::new());
+
+    unsafe extern "C" fn record(msg: *const WasmEdge_LogMessage) {
+        // SAFETY: the logger lends a valid message for the call.
+        let msg = unsafe { &*msg };
+        // SAFETY: the message's strings are valid for the call.
+        let (text, name) = unsafe {
+            (
+                ffi::string_lossy(msg.Message),
+                ffi::string_lossy(msg.LoggerName),
+            )
+        };
+        SEEN.lock().unwrap().push((msg.Level, text, name));
+    }
+
+    #[test]
+    fn log_level_filters_and_callback_receives_messages() {
+        // SAFETY: `record` stays valid for the process.
+        unsafe {
+            WasmEdge_LogSetCallback(Some(record));
+            WasmEdge_LogSetLevel(LogLevel::Warn as u32);
+        }
+        log(LogLevel::Info, "basic-test: dropped");
+        log(LogLevel::Error, "basic-test: kept");
+        // SAFETY: plain setters.
+        unsafe { WasmEdge_LogOff() };
+        log(LogLevel::Critical, "basic-test: off");
+        // SAFETY: plain setters.
+        unsafe { WasmEdge_LogSetDebugLevel() };
+        log(LogLevel::Debug, "basic-test: debug");
+        // SAFETY: plain setters; 99 is not a level and is ignored.
+        unsafe {
+            WasmEdge_LogSetLevel(99);
+            WasmEdge_LogSetCallback(None);
+            WasmEdge_LogSetLevel(LogLevel::Warn as u32);
+        }
+        // Other tests may log meanwhile: look at this test's messages only.
+        let seen: Vec<_> = SEEN
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, text, _)| text.starts_with("basic-test: "))
+            .cloned()
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (4, "basic-test: kept".to_string(), "WasmEdge".to_string()),
+                (1, "basic-test: debug".to_string(), "WasmEdge".to_string()),
+            ]
+        );
+    }
+}
