@@ -24,7 +24,7 @@ const VERSION_PATCH: u32 = 1;
 /// Always safe to call; the returned string must not be freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_VersionGet() -> *const c_char {
-    VERSION.as_ptr()
+    guard(VERSION.as_ptr(), || VERSION.as_ptr())
 }
 
 /// `WasmEdge_VersionGetMajor`.
@@ -33,7 +33,7 @@ pub unsafe extern "C" fn WasmEdge_VersionGet() -> *const c_char {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_VersionGetMajor() -> u32 {
-    VERSION_MAJOR
+    guard(0, || VERSION_MAJOR)
 }
 
 /// `WasmEdge_VersionGetMinor`.
@@ -42,7 +42,7 @@ pub unsafe extern "C" fn WasmEdge_VersionGetMajor() -> u32 {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_VersionGetMinor() -> u32 {
-    VERSION_MINOR
+    guard(0, || VERSION_MINOR)
 }
 
 /// `WasmEdge_VersionGetPatch`.
@@ -51,7 +51,7 @@ pub unsafe extern "C" fn WasmEdge_VersionGetMinor() -> u32 {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_VersionGetPatch() -> u32 {
-    VERSION_PATCH
+    guard(0, || VERSION_PATCH)
 }
 
 // >>>>>>>> Logging >>>>>>>>
@@ -191,7 +191,9 @@ fn thread_number() -> u64 {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_LogSetErrorLevel() {
-    set_threshold(LogLevel::Error as u8);
+    guard((), || {
+        set_threshold(LogLevel::Error as u8);
+    })
 }
 
 /// `WasmEdge_LogSetDebugLevel`: log debug messages and above.
@@ -200,7 +202,9 @@ pub unsafe extern "C" fn WasmEdge_LogSetErrorLevel() {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_LogSetDebugLevel() {
-    set_threshold(LogLevel::Debug as u8);
+    guard((), || {
+        set_threshold(LogLevel::Debug as u8);
+    })
 }
 
 /// `WasmEdge_LogOff`: log nothing.
@@ -209,7 +213,9 @@ pub unsafe extern "C" fn WasmEdge_LogSetDebugLevel() {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_LogOff() {
-    set_threshold(LOG_OFF);
+    guard((), || {
+        set_threshold(LOG_OFF);
+    })
 }
 
 /// `WasmEdge_LogSetLevel`: log `Level` and above; a value outside the enum is ignored.
@@ -218,9 +224,11 @@ pub unsafe extern "C" fn WasmEdge_LogOff() {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_LogSetLevel(Level: WasmEdge_LogLevel) {
-    if let Some(level) = LogLevel::from_c(Level) {
-        set_threshold(level as u8);
-    }
+    guard((), || {
+        if let Some(level) = LogLevel::from_c(Level) {
+            set_threshold(level as u8);
+        }
+    })
 }
 
 /// `WasmEdge_LogSetCallback`: send log messages to `Callback` instead of stderr (NULL restores
@@ -286,7 +294,7 @@ pub unsafe extern "C" fn WasmEdge_StringCreateByBuffer(
 /// Always safe to call; the result is valid while `Buf` is.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_StringWrap(Buf: *const c_char, Len: u32) -> WasmEdge_String {
-    WasmEdge_String { Length: Len, Buf }
+    guard(EMPTY_STRING, || WasmEdge_String { Length: Len, Buf })
 }
 
 /// `WasmEdge_StringIsEqual`: whether the two strings hold the same bytes.
@@ -374,7 +382,7 @@ pub unsafe extern "C" fn WasmEdge_BytesCreate(Buf: *const u8, Len: u32) -> WasmE
 /// Always safe to call; the result is valid while `Buf` is.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_BytesWrap(Buf: *const u8, Len: u32) -> WasmEdge_Bytes {
-    WasmEdge_Bytes { Length: Len, Buf }
+    guard(EMPTY_BYTES, || WasmEdge_Bytes { Length: Len, Buf })
 }
 
 /// `WasmEdge_BytesDelete`: frees bytes made by `WasmEdge_BytesCreate`. `{0, NULL}` is a no-op.
@@ -402,8 +410,10 @@ pub type WasmEdge_ErrCategory = u32;
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ResultOK(Res: WasmEdge_Result) -> bool {
-    Res.Code >> 24 == abi::CATEGORY_WASM
-        && matches!(Res.Code & 0x00FF_FFFF, code::SUCCESS | code::TERMINATED)
+    guard(false, || {
+        Res.Code >> 24 == abi::CATEGORY_WASM
+            && matches!(Res.Code & 0x00FF_FFFF, code::SUCCESS | code::TERMINATED)
+    })
 }
 
 /// `WasmEdge_ResultGen`: `Category << 24 | (Code & 0xFFFFFF)`.
@@ -415,9 +425,9 @@ pub unsafe extern "C" fn WasmEdge_ResultGen(
     Category: WasmEdge_ErrCategory,
     Code: u32,
 ) -> WasmEdge_Result {
-    WasmEdge_Result {
+    guard(abi::result(code::RUNTIME_ERROR), || WasmEdge_Result {
         Code: (Category << 24).wrapping_add(Code & 0x00FF_FFFF),
-    }
+    })
 }
 
 /// `WasmEdge_ResultGetCode`: the low 24 bits.
@@ -426,7 +436,7 @@ pub unsafe extern "C" fn WasmEdge_ResultGen(
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ResultGetCode(Res: WasmEdge_Result) -> u32 {
-    Res.Code & 0x00FF_FFFF
+    guard(0, || Res.Code & 0x00FF_FFFF)
 }
 
 /// `WasmEdge_ResultGetCategory`: the high 8 bits.
@@ -435,7 +445,7 @@ pub unsafe extern "C" fn WasmEdge_ResultGetCode(Res: WasmEdge_Result) -> u32 {
 /// Always safe to call.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ResultGetCategory(Res: WasmEdge_Result) -> WasmEdge_ErrCategory {
-    Res.Code >> 24
+    guard(0, || Res.Code >> 24)
 }
 
 /// `WasmEdge_ResultGetMessage`: WasmEdge's static message for the code; "user defined error
@@ -445,15 +455,18 @@ pub unsafe extern "C" fn WasmEdge_ResultGetCategory(Res: WasmEdge_Result) -> Was
 /// Always safe to call; the returned string must not be freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ResultGetMessage(Res: WasmEdge_Result) -> *const c_char {
-    let message = if Res.Code >> 24 != abi::CATEGORY_WASM {
-        USER_DEFINED
-    } else {
-        error_message(Res.Code & 0x00FF_FFFF)
-    };
-    message.as_ptr()
+    guard(UNKNOWN_CODE.as_ptr(), || {
+        let message = if Res.Code >> 24 != abi::CATEGORY_WASM {
+            USER_DEFINED
+        } else {
+            error_message(Res.Code & 0x00FF_FFFF)
+        };
+        message.as_ptr()
+    })
 }
 
 const USER_DEFINED: &CStr = c"user defined error code";
+const UNKNOWN_CODE: &CStr = c"unknown error code";
 
 /// WasmEdge's message for an error code of category WASM (`include/common/enum.inc`).
 pub(crate) fn error_message(code: u32) -> &'static CStr {
@@ -631,7 +644,7 @@ pub(crate) fn error_message(code: u32) -> &'static CStr {
         0x0418 => c"cast failure",
         0x0419 => c"uncaught exception",
         0x041A => c"pending exception",
-        _ => c"unknown error code",
+        _ => UNKNOWN_CODE,
     }
 }
 
@@ -800,9 +813,9 @@ mod tests {
             0x0400..=0x041A,
         ];
         for code in ranges.into_iter().flatten() {
-            assert_ne!(error_message(code), c"unknown error code", "{code:#x}");
+            assert_ne!(error_message(code), UNKNOWN_CODE, "{code:#x}");
         }
-        assert_eq!(error_message(0x0120), c"unknown error code");
+        assert_eq!(error_message(0x0120), UNKNOWN_CODE);
     }
 
     static SEEN: std::sync::Mutex<Vec<(u32, String, String)>> = std::sync::Mutex::new(Vec::new());
