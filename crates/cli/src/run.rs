@@ -8,6 +8,7 @@
 //!   asked for), arguments are read by parameter type, results are printed one per line;
 //! * WASI is always there (see [`crate::wasi`]); the guest's `proc_exit(n)` ends the run with
 //!   status `n`, in either mode;
+//! * so is `wasi:logging/logging` (see [`wedge_wasi::logging`]);
 //! * exit status 1 for anything wrong before the guest runs, 134 (128 + SIGABRT) when the
 //!   guest's execution fails (a trap, or the gas or time limit);
 //! * with statistics on, a summary follows each call (see [`crate::stats`]).
@@ -33,6 +34,13 @@ pub fn run(args: &Args) -> u8 {
     let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &args.rest) else {
         return FAILURE;
     };
+    // Like WasmEdge, every guest may import `wasi:logging/logging`; no log directory is
+    // granted, so file destinations go to stderr.
+    let logging = wedge_wasi::logging::LoggingCtx::default();
+    if let Err(e) = wedge_wasi::logging::add_to_linker(&mut linker, &mut store, logging) {
+        errcode::log_error(&e);
+        return FAILURE;
+    }
     if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
         return FAILURE;
     }

@@ -33,6 +33,7 @@ mod clock;
 mod ctx;
 mod errno;
 mod fd;
+pub mod logging;
 mod memory;
 mod path;
 mod poll;

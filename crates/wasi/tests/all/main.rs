@@ -3,6 +3,7 @@
 //! memory, against a fresh temporary directory.
 
 mod fs;
+mod logging;
 mod sandbox;
 mod sys;
 
