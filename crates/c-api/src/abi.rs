@@ -91,6 +91,8 @@ pub mod code {
     pub const INCOMPATIBLE_IMPORT_TYPE: u32 = 0x0301;
     /// Unknown import.
     pub const UNKNOWN_IMPORT: u32 = 0x0302;
+    /// Wrong instance address (unknown registered module).
+    pub const WRONG_INSTANCE_ADDRESS: u32 = 0x0400;
     /// Function signature mismatch.
     pub const FUNC_SIG_MISMATCH: u32 = 0x0403;
     /// Table out of bounds.

@@ -130,10 +130,7 @@ pub(crate) fn error_result(err: &wedge::Error) -> WasmEdge_Result {
     abi::result(err.wasmedge_code())
 }
 
-/// `Ok` → success, `Err` → its code.
-pub(crate) fn to_result(r: Result<(), wedge::Error>) -> WasmEdge_Result {
-    match r {
-        Ok(()) => abi::OK,
-        Err(e) => error_result(&e),
-    }
+/// Reports an error the way WasmEdge's library logs one (to stderr, subject to the log level).
+pub(crate) fn log_error(msg: &str) {
+    eprintln!("[error] {msg}");
 }

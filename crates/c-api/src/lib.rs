@@ -22,6 +22,34 @@
 pub mod abi;
 pub mod ast;
 pub mod basic;
+pub mod configure;
+pub mod execution;
+pub(crate) mod ffi;
+pub mod instance;
+pub mod plugin;
+pub(crate) mod store;
+pub mod tags;
 pub mod types;
 pub mod value;
-pub(crate) mod ffi;
+pub mod vm;
+pub mod wasi;
+pub mod embed;
+
+/// A pointer to an exported function (see [`exports::EXPORTS`]).
+#[derive(Clone, Copy)]
+pub struct Export(pub *const ());
+
+// SAFETY: the pointers are addresses of functions, immutable and valid for the program's life.
+unsafe impl Sync for Export {}
+
+/// The table of every C API function, generated from `include/wasmedge/*.h` by `build.rs`:
+/// the crate does not build if a declared function is missing, and a binary that references the
+/// table keeps every function, so `-rdynamic` exports the whole API.
+pub mod exports {
+    #[allow(unused_imports, reason = "each generated entry names a function of some module")]
+    use crate::{
+        Export, ast::*, basic::*, configure::*, execution::*, instance::*, plugin::*, tags::*,
+        types::*, value::*, vm::*, wasi::*,
+    };
+    include!(concat!(env!("OUT_DIR"), "/exports.rs"));
+}

@@ -13,6 +13,12 @@ pub struct WasiCtx {
 }
 
 impl WasiCtx {
+    /// The host descriptor behind the guest's descriptor `fd` (WasmEdge's "native handler").
+    pub fn native_fd(&self, fd: u32) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        self.fds.get(&fd)?.host_fd().map(|f| f.as_raw_fd())
+    }
+
     /// Installs `d` at the lowest free descriptor number and returns that number.
     pub(crate) fn insert(&mut self, d: crate::fd::Descriptor) -> Result<u32, crate::Errno> {
         let mut n = 0u32;
@@ -43,6 +49,7 @@ pub struct WasiCtxBuilder {
     env: Vec<Vec<u8>>,
     preopens: Vec<(String, cap_std::fs::Dir, bool)>,
     allow_af_unix: bool,
+    stdio: [Option<std::os::fd::OwnedFd>; 3],
 }
 
 impl WasiCtxBuilder {
@@ -86,10 +93,19 @@ impl WasiCtxBuilder {
         Ok(self)
     }
 
+    /// Uses host descriptor `fd` as the guest's standard stream `stream` (0 stdin, 1 stdout,
+    /// 2 stderr) instead of the host's own; other values of `stream` are ignored.
+    pub fn stdio_fd(mut self, stream: u32, fd: std::os::fd::OwnedFd) -> Self {
+        if let Some(slot) = self.stdio.get_mut(stream as usize) {
+            *slot = Some(fd);
+        }
+        self
+    }
+
     /// The context.
     pub fn build(self) -> WasiCtx {
         let mut fds = BTreeMap::new();
-        crate::fd::install_stdio(&mut fds);
+        crate::fd::install_stdio(&mut fds, self.stdio);
         for (i, (guest, dir, readonly)) in self.preopens.into_iter().enumerate() {
             fds.insert(
                 3 + i as u32,

@@ -176,6 +176,8 @@ pub(crate) enum Stdio {
     In(std::io::Stdin),
     Out(std::io::Stdout),
     Err(std::io::Stderr),
+    /// A host descriptor the embedder chose for this stream.
+    Owned(std::os::fd::OwnedFd),
 }
 
 impl Stdio {
@@ -184,6 +186,7 @@ impl Stdio {
             Stdio::In(s) => s.as_fd(),
             Stdio::Out(s) => s.as_fd(),
             Stdio::Err(s) => s.as_fd(),
+            Stdio::Owned(fd) => fd.as_fd(),
         }
     }
 }
@@ -401,8 +404,12 @@ impl Descriptor {
     }
 }
 
-/// Binds descriptors 0, 1 and 2 to the host's standard input, output and error.
-pub(crate) fn install_stdio(fds: &mut BTreeMap<u32, Descriptor>) {
+/// Binds descriptors 0, 1 and 2 to the host's standard input, output and error, or to the
+/// descriptors the embedder gave instead.
+pub(crate) fn install_stdio(
+    fds: &mut BTreeMap<u32, Descriptor>,
+    mut owned: [Option<std::os::fd::OwnedFd>; 3],
+) {
     let none = |base| Rights {
         base,
         inheriting: 0,
@@ -410,7 +417,7 @@ pub(crate) fn install_stdio(fds: &mut BTreeMap<u32, Descriptor>) {
     fds.insert(
         0,
         Descriptor::Stdio {
-            stream: Stdio::In(std::io::stdin()),
+            stream: owned[0].take().map_or(Stdio::In(std::io::stdin()), Stdio::Owned),
             rights: none(rights::STDIN),
             flags: 0,
         },
@@ -418,7 +425,7 @@ pub(crate) fn install_stdio(fds: &mut BTreeMap<u32, Descriptor>) {
     fds.insert(
         1,
         Descriptor::Stdio {
-            stream: Stdio::Out(std::io::stdout()),
+            stream: owned[1].take().map_or(Stdio::Out(std::io::stdout()), Stdio::Owned),
             rights: none(rights::STDOUT),
             flags: 0,
         },
@@ -426,7 +433,7 @@ pub(crate) fn install_stdio(fds: &mut BTreeMap<u32, Descriptor>) {
     fds.insert(
         2,
         Descriptor::Stdio {
-            stream: Stdio::Err(std::io::stderr()),
+            stream: owned[2].take().map_or(Stdio::Err(std::io::stderr()), Stdio::Owned),
             rights: none(rights::STDOUT),
             flags: 0,
         },

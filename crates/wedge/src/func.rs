@@ -124,6 +124,14 @@ impl<T> Caller<'_, T> {
         self.store.data_mut()
     }
 
+    /// The calling wasm instance; None when the host called this function directly.
+    pub fn instance(&self) -> Option<crate::Instance> {
+        Some(crate::Instance {
+            store_id: self.store.inner.id,
+            index: self.instance?,
+        })
+    }
+
     /// An export of the calling instance (typically its `memory`).
     pub fn get_export(&self, name: &str) -> Option<Extern> {
         let inst = &self.store.inner.instances[self.instance? as usize];

@@ -50,6 +50,19 @@ impl Instance {
             .map(|(_, e)| *e)
     }
 
+    /// Memory `index` in the instance's own index space (imported memories first).
+    pub fn memory_at(&self, store: impl AsContext, index: u32) -> Option<Memory> {
+        let inner = &store.as_context().inner;
+        inner.check(self.store_id);
+        let m = *inner.instances[self.index as usize]
+            .memories
+            .get(index as usize)?;
+        Some(Memory {
+            store_id: self.store_id,
+            index: m,
+        })
+    }
+
     /// An exported function.
     pub fn get_func(&self, store: impl AsContext, name: &str) -> Option<Func> {
         self.get_export(store, name)?.into_func()

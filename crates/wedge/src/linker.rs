@@ -34,6 +34,13 @@ impl<T> Linker<T> {
         self
     }
 
+    /// Every definition, as (module, name, item), in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str, Extern)> + '_ {
+        self.defs
+            .iter()
+            .map(|((m, n), e)| (m.as_str(), n.as_str(), *e))
+    }
+
     /// Defines `module`.`name`.
     pub fn define(
         &mut self,

@@ -165,6 +165,11 @@ impl<T> Store<T> {
         &self.inner.engine
     }
 
+    /// A number identifying this store among all stores of the process (never reused).
+    pub fn id(&self) -> u64 {
+        self.inner.id
+    }
+
     /// The host data.
     pub fn data(&self) -> &T {
         &self.data

@@ -1,0 +1,198 @@
+//! Plug-ins (`wasmedge_plugin.h`): loading through `wedge-plugin`'s process-wide registry and
+//! creating their modules, which plug-ins build through this C API.
+
+use crate::abi::WasmEdge_String;
+use crate::ffi::{self, guard};
+use crate::instance::WasmEdge_ModuleInstanceContext;
+use core::ffi::c_char;
+use std::path::PathBuf;
+use std::ptr;
+use wedge_plugin::{Plugin, PluginRegistry};
+
+/// `WasmEdge_PluginContext`: a loaded plug-in (lives as long as the process).
+#[repr(transparent)]
+pub struct WasmEdge_PluginContext(Plugin);
+
+/// The directory of the library (or executable) this code was loaded from, found with `dladdr`
+/// as WasmEdge does; the default plug-in path derives from it.
+pub fn library_dir() -> Option<PathBuf> {
+    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+    let addr = library_dir as fn() -> Option<PathBuf> as *const libc::c_void;
+    // SAFETY: `dladdr` only writes `info`, and `addr` is an address inside this object.
+    let found = unsafe { libc::dladdr(addr, info.as_mut_ptr()) } != 0;
+    // SAFETY: `dladdr` filled `info` when it returned non-zero (and it was zeroed before).
+    let info = unsafe { info.assume_init() };
+    let named = if found && !info.dli_fname.is_null() {
+        // SAFETY: `dli_fname` is a NUL-terminated string owned by the dynamic loader.
+        unsafe { ffi::cstr_lossy(info.dli_fname) }.map(PathBuf::from)
+    } else {
+        None
+    };
+    // The main program may be reported by its `argv[0]`; the executable's path is exact.
+    let path = match named {
+        Some(p) if p.is_absolute() && p.is_file() => p,
+        _ => std::env::current_exe().ok()?,
+    };
+    let path = path.canonicalize().unwrap_or(path);
+    path.parent().map(PathBuf::from)
+}
+
+/// Loads the plug-ins on WasmEdge's default paths (`WASMEDGE_PLUGIN_PATH`, then the directory
+/// beside this library); problems are reported on stderr.
+pub fn load_default_paths() {
+    PluginRegistry::global()
+        .load_default_paths_from(library_dir().as_deref())
+        .print_problems();
+}
+
+/// Loads the plug-ins on the default paths.
+#[unsafe(no_mangle)]
+pub extern "C" fn WasmEdge_PluginLoadWithDefaultPaths() {
+    guard((), load_default_paths)
+}
+
+/// Loads a plug-in file, or every plug-in under a directory (NULL: nothing).
+///
+/// # Safety
+/// `path` must be NULL or a C string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginLoadFromPath(path: *const c_char) {
+    guard((), || {
+        // SAFETY: forwarded to the caller.
+        if let Some(p) = unsafe { ffi::cstr_lossy(path) } {
+            PluginRegistry::global().load_path(p).print_problems();
+        }
+    })
+}
+
+/// How many plug-ins are loaded.
+#[unsafe(no_mangle)]
+pub extern "C" fn WasmEdge_PluginListPluginsLength() -> u32 {
+    guard(0, || PluginRegistry::global().plugins().len() as u32)
+}
+
+/// Writes up to `len` plug-in names (borrowed, load order); returns the total.
+///
+/// # Safety
+/// `names` must be NULL or have room for `len` strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginListPlugins(names: *mut WasmEdge_String, len: u32) -> u32 {
+    guard(0, || {
+        let plugins = PluginRegistry::global().plugins();
+        if !names.is_null() {
+            for (i, p) in plugins.iter().take(len as usize).enumerate() {
+                // SAFETY: `names` has room for `len` strings; registered plug-ins live forever.
+                unsafe { *names.add(i) = ffi::borrow_string(p.name()) };
+            }
+        }
+        plugins.len() as u32
+    })
+}
+
+/// The plug-in named `name`, or NULL.
+///
+/// # Safety
+/// `name` must be a valid string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginFind(name: WasmEdge_String) -> *const WasmEdge_PluginContext {
+    guard(ptr::null(), || {
+        // SAFETY: forwarded to the caller.
+        let name = unsafe { ffi::string_lossy(name) };
+        match PluginRegistry::global().find(&name) {
+            // The registry keeps every plug-in for the life of the process.
+            Some(p) => std::sync::Arc::as_ptr(&p).cast::<WasmEdge_PluginContext>(),
+            None => ptr::null(),
+        }
+    })
+}
+
+/// The plug-in's name (borrowed; empty for NULL).
+///
+/// # Safety
+/// `cxt` must be NULL or a plug-in context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginGetPluginName(
+    cxt: *const WasmEdge_PluginContext,
+) -> WasmEdge_String {
+    // SAFETY: the caller passes NULL or a plug-in context, which lives forever.
+    match unsafe { cxt.as_ref() } {
+        Some(p) => ffi::borrow_string(p.0.name()),
+        None => ffi::borrow_string(""),
+    }
+}
+
+/// How many modules the plug-in offers.
+///
+/// # Safety
+/// `cxt` must be NULL or a plug-in context.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginListModuleLength(cxt: *const WasmEdge_PluginContext) -> u32 {
+    // SAFETY: the caller passes NULL or a plug-in context.
+    unsafe { cxt.as_ref() }.map_or(0, |p| p.0.modules().len() as u32)
+}
+
+/// Writes up to `len` module names (borrowed); returns the total.
+///
+/// # Safety
+/// `cxt` NULL or a plug-in context; `names` NULL or room for `len` strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginListModule(
+    cxt: *const WasmEdge_PluginContext,
+    names: *mut WasmEdge_String,
+    len: u32,
+) -> u32 {
+    guard(0, || {
+        // SAFETY: the caller passes NULL or a plug-in context.
+        let Some(p) = (unsafe { cxt.as_ref() }) else {
+            return 0;
+        };
+        let modules = p.0.modules();
+        if !names.is_null() {
+            for (i, m) in modules.iter().take(len as usize).enumerate() {
+                // SAFETY: `names` has room for `len` strings; the plug-in lives forever.
+                unsafe { *names.add(i) = ffi::borrow_string(m.name()) };
+            }
+        }
+        modules.len() as u32
+    })
+}
+
+/// Creates an instance of the plug-in's module `name` (owned by the caller), or NULL.
+///
+/// # Safety
+/// `cxt` must be NULL or a plug-in context; `name` a valid string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginCreateModule(
+    cxt: *const WasmEdge_PluginContext,
+    name: WasmEdge_String,
+) -> *mut WasmEdge_ModuleInstanceContext {
+    guard(ptr::null_mut(), || {
+        // SAFETY: the caller passes NULL or a plug-in context and a valid string.
+        let (Some(p), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_lossy(name) })
+        else {
+            return ptr::null_mut();
+        };
+        match p.0.module(&name) {
+            Some(m) => create_module(m),
+            None => ptr::null_mut(),
+        }
+    })
+}
+
+/// Calls a plug-in module's `Create`. The plug-in resolves the C API to this runtime: the
+/// `wedge` binary and Rust hosts export these symbols, and a C host links this library.
+pub(crate) fn create_module(m: &wedge_plugin::ModuleDescriptor) -> *mut WasmEdge_ModuleInstanceContext {
+    // SAFETY: this crate is the C API the plug-in calls back into (see above), and the pointer
+    // it returns is one of our module contexts, which the caller now owns.
+    unsafe { m.create() }.cast::<WasmEdge_ModuleInstanceContext>()
+}
+
+/// `WasmEdge_PluginInitWASINN`: configures the WASI-NN plug-in's preloads. Wedge has no
+/// WASI-NN plug-in yet, so this does nothing.
+///
+/// # Safety
+/// `preloads` must be NULL or hold `len` C strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_PluginInitWASINN(preloads: *const *const c_char, len: u32) {
+    let _ = (preloads, len);
+}

@@ -1,0 +1,338 @@
+//! How C handles reach Wedge stores.
+//!
+//! WasmEdge's instances live on their own and a store only names them; Wedge's entities live in
+//! a [`wedge::Store`] and handles are indices into it. The bridge:
+//!
+//! * A host entity made through the C API (`FunctionInstanceCreate`, `MemoryInstanceCreate`,
+//!   a plug-in's module, a WASI module) starts **unbound** and binds to the first store it is
+//!   registered in; from then on it is a Wedge handle plus a [`Binding`] saying which store.
+//! * A store is reached through [`with_store`]: the store of the host call now running on this
+//!   thread (see [`Active`]), or else the C store context it belongs to, locked. So host
+//!   functions can call back into the runtime (read memory, invoke wasm) without a lock, and any
+//!   `wedge::Store<T>` — a C store or a Rust host's own store — can hold C host modules, because
+//!   the operations go through the object-safe [`StoreOps`].
+//! * A C store context ([`StoreShared`]) creates its Wedge store lazily, at the first wasm
+//!   instantiation, with the executor's engine: settings made after `VMCreate` (the cost table)
+//!   still apply, as in WasmEdge.
+
+use crate::instance::{CHostFunc, WasmEdge_ModuleInstanceContext};
+use std::any::Any;
+use std::cell::RefCell;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use wedge::{
+    AsContextMut, Caller, Engine, Error, Extern, ExternRef, Func, FuncType, Global, GlobalType,
+    Instance, Memory, MemoryType, Module, Store, Table, TableType, Val,
+};
+
+/// What the C API does with a store, whatever its host-data type.
+pub(crate) trait StoreOps {
+    fn id(&self) -> u64;
+    fn as_any_mut(&mut self) -> &mut dyn Any;
+    fn call(&mut self, f: Func, params: &[Val], results: &mut [Val]) -> Result<(), Error>;
+    fn func_ty(&self, f: Func) -> FuncType;
+    fn host_func(&mut self, ty: FuncType, host: Arc<CHostFunc>) -> Func;
+    fn memory_new(&mut self, ty: MemoryType) -> Result<Memory, Error>;
+    fn memory_data(&mut self, m: Memory) -> &mut [u8];
+    fn memory_ty(&self, m: Memory) -> MemoryType;
+    fn memory_grow(&mut self, m: Memory, delta: u64) -> Result<u64, Error>;
+    fn table_new(&mut self, ty: TableType, init: Val) -> Result<Table, Error>;
+    fn table_ty(&self, t: Table) -> TableType;
+    fn table_get(&self, t: Table, i: u64) -> Option<Val>;
+    fn table_set(&mut self, t: Table, i: u64, v: Val) -> Result<(), Error>;
+    fn table_grow(&mut self, t: Table, delta: u64, init: Val) -> Result<u64, Error>;
+    fn global_new(&mut self, ty: GlobalType, v: Val) -> Result<Global, Error>;
+    fn global_ty(&self, g: Global) -> GlobalType;
+    fn global_get(&self, g: Global) -> Val;
+    fn global_set(&mut self, g: Global, v: Val) -> Result<(), Error>;
+    fn externref_new(&mut self, ptr: usize) -> ExternRef;
+    fn externref_ptr(&self, r: ExternRef) -> usize;
+    fn instantiate(&mut self, module: &Module, imports: &[Extern]) -> Result<Instance, Error>;
+    fn instance_exports(&self, i: Instance) -> Vec<(String, Extern)>;
+    fn instance_memory(&self, i: Instance, index: u32) -> Option<Memory>;
+    fn statistics(&self) -> wedge::Statistics;
+    fn reset_statistics(&mut self);
+    fn set_cost_limit(&mut self, limit: u64);
+    fn interrupt_handle(&self) -> wedge::InterruptHandle;
+}
+
+/// A C externref's payload: the user's pointer.
+struct CExternPtr(usize);
+
+impl<T: 'static> StoreOps for Store<T> {
+    fn id(&self) -> u64 {
+        Store::id(self)
+    }
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
+    fn call(&mut self, f: Func, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
+        f.call(self, params, results)
+    }
+    fn func_ty(&self, f: Func) -> FuncType {
+        f.ty(self)
+    }
+    fn host_func(&mut self, ty: FuncType, host: Arc<CHostFunc>) -> Func {
+        let cost = host.cost;
+        Func::new_with_cost(
+            &mut *self,
+            ty,
+            cost,
+            move |mut caller: Caller<'_, T>, params, results| {
+                let caller_instance = caller.instance();
+                let store: &mut Store<T> = caller.as_context_mut();
+                crate::instance::call_host(&host, store, caller_instance, params, results)
+            },
+        )
+    }
+    fn memory_new(&mut self, ty: MemoryType) -> Result<Memory, Error> {
+        Memory::new(self, ty)
+    }
+    fn memory_data(&mut self, m: Memory) -> &mut [u8] {
+        m.data_mut(self)
+    }
+    fn memory_ty(&self, m: Memory) -> MemoryType {
+        m.ty(self)
+    }
+    fn memory_grow(&mut self, m: Memory, delta: u64) -> Result<u64, Error> {
+        m.grow(self, delta)
+    }
+    fn table_new(&mut self, ty: TableType, init: Val) -> Result<Table, Error> {
+        Table::new(self, ty, init)
+    }
+    fn table_ty(&self, t: Table) -> TableType {
+        t.ty(self)
+    }
+    fn table_get(&self, t: Table, i: u64) -> Option<Val> {
+        t.get(self, i)
+    }
+    fn table_set(&mut self, t: Table, i: u64, v: Val) -> Result<(), Error> {
+        t.set(self, i, v)
+    }
+    fn table_grow(&mut self, t: Table, delta: u64, init: Val) -> Result<u64, Error> {
+        t.grow(self, delta, init)
+    }
+    fn global_new(&mut self, ty: GlobalType, v: Val) -> Result<Global, Error> {
+        Global::new(self, ty, v)
+    }
+    fn global_ty(&self, g: Global) -> GlobalType {
+        g.ty(self)
+    }
+    fn global_get(&self, g: Global) -> Val {
+        g.get(self)
+    }
+    fn global_set(&mut self, g: Global, v: Val) -> Result<(), Error> {
+        g.set(self, v)
+    }
+    fn externref_new(&mut self, ptr: usize) -> ExternRef {
+        ExternRef::new(self, CExternPtr(ptr))
+    }
+    fn externref_ptr(&self, r: ExternRef) -> usize {
+        // A reference made by Rust code holds something else: C sees it as an opaque non-null
+        // value it cannot dereference meaningfully, so report its address-free identity as 1.
+        r.data(self).downcast_ref::<CExternPtr>().map_or(1, |p| p.0)
+    }
+    fn instantiate(&mut self, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+        Instance::new(self, module, imports)
+    }
+    fn instance_exports(&self, i: Instance) -> Vec<(String, Extern)> {
+        i.exports(self)
+    }
+    fn instance_memory(&self, i: Instance, index: u32) -> Option<Memory> {
+        i.memory_at(self, index)
+    }
+    fn statistics(&self) -> wedge::Statistics {
+        Store::statistics(self)
+    }
+    fn reset_statistics(&mut self) {
+        Store::reset_statistics(self)
+    }
+    fn set_cost_limit(&mut self, limit: u64) {
+        Store::set_cost_limit(self, limit)
+    }
+    fn interrupt_handle(&self) -> wedge::InterruptHandle {
+        Store::interrupt_handle(self)
+    }
+}
+
+/// Which store a bound handle belongs to.
+#[derive(Clone)]
+pub(crate) struct Binding {
+    pub(crate) store_id: u64,
+    /// The C store context that owns the store, if it is one (a Rust host's store is reachable
+    /// only while one of its host calls runs).
+    pub(crate) home: Option<Weak<StoreShared>>,
+}
+
+thread_local! {
+    /// The stores whose host calls are running on this thread, innermost last.
+    static ACTIVE: RefCell<Vec<(u64, *mut dyn StoreOps)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Marks a store as reachable from this thread while a host function runs; unmarks on drop.
+pub(crate) struct Active(());
+
+impl Active {
+    /// Makes `store` reachable through [`with_store`] until the returned guard drops. The
+    /// caller must not use `store` itself while the guard lives.
+    pub(crate) fn enter<S: StoreOps + 'static>(store: &mut S) -> Active {
+        let id = store.id();
+        let ptr: *mut dyn StoreOps = store as *mut S;
+        ACTIVE.with(|a| a.borrow_mut().push((id, ptr)));
+        Active(())
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        ACTIVE.with(|a| a.borrow_mut().pop());
+    }
+}
+
+/// Whether a host call of store `store_id` is running on this thread.
+pub(crate) fn is_active(store_id: u64) -> bool {
+    active(store_id).is_some()
+}
+
+fn active(store_id: u64) -> Option<*mut dyn StoreOps> {
+    ACTIVE.with(|a| {
+        a.borrow()
+            .iter()
+            .rev()
+            .find(|(id, _)| *id == store_id)
+            .map(|(_, p)| *p)
+    })
+}
+
+/// Runs `f` on the store `binding` names: the one running a host call on this thread, or its C
+/// store context's, locked. None when the store is gone or not reachable now.
+pub(crate) fn with_store<R>(binding: &Binding, f: impl FnOnce(&mut dyn StoreOps) -> R) -> Option<R> {
+    if let Some(ptr) = active(binding.store_id) {
+        // SAFETY: `Active::enter` pushed this pointer from a `&mut Store` that stays borrowed,
+        // unused, by the host-call frame below us on this thread until the guard pops it; the
+        // entries are used one at a time (nested calls push their own, re-derived pointer).
+        return Some(f(unsafe { &mut *ptr }));
+    }
+    let shared = binding.home.as_ref()?.upgrade()?;
+    let mut slot = shared.lock_store();
+    let store = slot.as_mut()?;
+    Some(f(&mut **store))
+}
+
+/// The host data of a store made by the C API.
+pub(crate) struct CStoreData {
+    /// The WASI context of the WASI module bound to this store (an empty one until then).
+    pub(crate) wasi: wedge_wasi::WasiCtx,
+    /// Where a `proc_exit` status goes: the bound WASI module's exit code.
+    pub(crate) wasi_exit: Option<Arc<std::sync::atomic::AtomicI32>>,
+    /// Handles lent out for function references read from tables, globals and results.
+    pub(crate) func_handles: Vec<(Func, Box<crate::instance::WasmEdge_FunctionInstanceContext>)>,
+}
+
+impl Default for CStoreData {
+    fn default() -> Self {
+        CStoreData {
+            wasi: wedge_wasi::WasiCtxBuilder::new().build(),
+            wasi_exit: None,
+            func_handles: Vec::new(),
+        }
+    }
+}
+
+/// A Wedge store made by the C API.
+pub(crate) type CStore = Store<CStoreData>;
+
+/// A registered module: a raw pointer because the store does not own it (WasmEdge's rule).
+#[derive(Clone, Copy)]
+pub(crate) struct ModulePtr(pub(crate) *const WasmEdge_ModuleInstanceContext);
+
+// SAFETY: a module context is Sync (its mutable parts are behind locks); the pointer is removed
+// from every registry before the module is freed (`ModuleInstanceDelete` unregisters it).
+unsafe impl Send for ModulePtr {}
+
+/// The state behind a `WasmEdge_StoreContext`.
+pub(crate) struct StoreShared {
+    /// The Wedge store's id, set when it is created.
+    id: std::sync::OnceLock<u64>,
+    store: Mutex<Option<Box<CStore>>>,
+    registry: Mutex<Vec<(String, ModulePtr)>>,
+}
+
+impl StoreShared {
+    pub(crate) fn new() -> Arc<StoreShared> {
+        Arc::new(StoreShared {
+            id: std::sync::OnceLock::new(),
+            store: Mutex::new(None),
+            registry: Mutex::new(Vec::new()),
+        })
+    }
+
+    pub(crate) fn lock_store(&self) -> MutexGuard<'_, Option<Box<CStore>>> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn registry(&self) -> MutexGuard<'_, Vec<(String, ModulePtr)>> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The module registered as `name`.
+    pub(crate) fn find(&self, name: &str) -> Option<ModulePtr> {
+        self.registry()
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| *m)
+    }
+
+    /// Forgets `module` under every name.
+    pub(crate) fn unregister(&self, module: *const WasmEdge_ModuleInstanceContext) {
+        self.registry().retain(|(_, m)| !std::ptr::eq(m.0, module));
+    }
+
+    /// The Wedge store, created with `engine` if there is none yet; registered host modules bind
+    /// to it then. Runs `f` with the store locked (or through the active host call).
+    pub(crate) fn with_materialized<R>(
+        self: &Arc<Self>,
+        engine: &Engine,
+        f: impl FnOnce(&mut dyn StoreOps) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        // Inside a host call of this very store: it exists and is ours to use.
+        let existing_id = self.lock_store_id();
+        if let Some(id) = existing_id
+            && let Some(ptr) = active(id)
+        {
+            // SAFETY: as in `with_store`.
+            return f(unsafe { &mut *ptr });
+        }
+        let mut slot = self.lock_store();
+        if slot.is_none() {
+            let mut store = Box::new(Store::new(engine, CStoreData::default()));
+            let binding = Binding {
+                store_id: store.id(),
+                home: Some(Arc::downgrade(self)),
+            };
+            let modules: Vec<ModulePtr> = self.registry().iter().map(|(_, m)| *m).collect();
+            for m in modules {
+                // SAFETY: registered modules are alive (see `ModulePtr`).
+                let module = unsafe { &*m.0 };
+                module.bind(&mut *store, &binding)?;
+            }
+            let _ = self.id.set(store.id());
+            *slot = Some(store);
+        }
+        let store = slot.as_mut().expect("store was just created");
+        f(&mut **store)
+    }
+
+    /// The id of the Wedge store, once it exists.
+    fn lock_store_id(&self) -> Option<u64> {
+        self.id.get().copied()
+    }
+
+    /// A binding to this store's Wedge store, if it exists.
+    pub(crate) fn binding(self: &Arc<Self>) -> Option<Binding> {
+        Some(Binding {
+            store_id: self.lock_store_id()?,
+            home: Some(Arc::downgrade(self)),
+        })
+    }
+}
+
