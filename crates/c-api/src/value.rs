@@ -2,6 +2,7 @@
 
 use crate::abi::{WasmEdge_ValType, WasmEdge_Value};
 use crate::ffi::guard;
+use crate::instance::WasmEdge_FunctionInstanceContext;
 use core::ffi::c_void;
 use wedge::ValType;
 
@@ -329,6 +330,21 @@ pub unsafe extern "C" fn WasmEdge_ValueGenExternRef(Ref: *mut c_void) -> WasmEdg
     })
 }
 
+/// `WasmEdge_ValueGenFuncRef`: a `funcref` holding the function instance `Cxt` (NULL gives the
+/// null reference).
+///
+/// # Safety
+/// Always safe to call; the pointer is stored, not dereferenced. It must be NULL or a live
+/// function instance by the time the value is passed back to the API.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ValueGenFuncRef(
+    Cxt: *const WasmEdge_FunctionInstanceContext,
+) -> WasmEdge_Value {
+    guard(num_value(0, ValType::I32), || {
+        ref_value(valtype_to_c(ValType::FuncRef), Cxt.expose_provenance())
+    })
+}
+
 /// `WasmEdge_ValueGetI32`: the low 32 bits.
 ///
 /// # Safety
@@ -381,6 +397,19 @@ pub unsafe extern "C" fn WasmEdge_ValueGetV128(Val: WasmEdge_Value) -> i128 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ValueIsNullRef(Val: WasmEdge_Value) -> bool {
     guard(false, || ref_ptr(&Val) == 0)
+}
+
+/// `WasmEdge_ValueGetFuncRef`: the function instance a `funcref` holds (NULL for null).
+///
+/// # Safety
+/// Always safe to call; the result is the pointer the value was made with.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ValueGetFuncRef(
+    Val: WasmEdge_Value,
+) -> *const WasmEdge_FunctionInstanceContext {
+    guard(std::ptr::null(), || {
+        std::ptr::with_exposed_provenance(ref_ptr(&Val))
+    })
 }
 
 /// `WasmEdge_ValueGetExternRef`: the pointer an `externref` holds (NULL for null).
@@ -542,6 +571,23 @@ mod tests {
             assert!(WasmEdge_ValueIsNullRef(null));
             assert!(WasmEdge_ValueGetExternRef(null).is_null());
             assert!(WasmEdge_ValTypeIsRefNull(null.Type));
+        }
+    }
+
+    #[test]
+    fn func_refs_hold_the_instance_pointer() {
+        let p = std::ptr::dangling::<WasmEdge_FunctionInstanceContext>();
+        // SAFETY: the pointer is stored, never dereferenced by these functions.
+        unsafe {
+            let v = WasmEdge_ValueGenFuncRef(p);
+            assert!(WasmEdge_ValTypeIsFuncRef(v.Type));
+            assert!(WasmEdge_ValTypeIsRefNull(v.Type));
+            assert!(!WasmEdge_ValueIsNullRef(v));
+            assert_eq!(WasmEdge_ValueGetFuncRef(v), p);
+            assert_eq!(v.Value as u64, u64::from_ne_bytes(v.Type.Data));
+            let null = WasmEdge_ValueGenFuncRef(std::ptr::null());
+            assert!(WasmEdge_ValueIsNullRef(null));
+            assert!(WasmEdge_ValueGetFuncRef(null).is_null());
         }
     }
 }
