@@ -420,7 +420,8 @@ impl WasmEdge_ExecutorContext {
                 };
                 let mut imports = Vec::new();
                 for imp in module.imports() {
-                    let found = registered(imp.module).and_then(|m| {
+                    let module_ctx = registered(imp.module);
+                    let found = module_ctx.and_then(|m| {
                         // SAFETY: registered modules are alive (see `ModulePtr`).
                         let m = unsafe { &*m.0 };
                         m.bind(s, &binding).ok()?;
@@ -429,10 +430,16 @@ impl WasmEdge_ExecutorContext {
                     match found {
                         Some(e) => imports.push(e),
                         None => {
-                            ffi::log_error(&format!(
-                                "unknown import: module `{}` has no export `{}`",
-                                imp.module, imp.name
-                            ));
+                            ffi::log_error(&match module_ctx {
+                                None => format!(
+                                    "unknown import `{}`.`{}`: no module `{}` is registered",
+                                    imp.module, imp.name, imp.module
+                                ),
+                                Some(_) => format!(
+                                    "unknown import `{}`.`{}`: the module has no such export",
+                                    imp.module, imp.name
+                                ),
+                            });
                             return Err(Error::from_host(ffi::CResultError(abi::result(
                                 code::UNKNOWN_IMPORT,
                             ))));
