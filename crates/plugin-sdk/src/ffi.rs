@@ -193,7 +193,7 @@ pub struct WasmEdge_PluginDescriptor {
     pub Name: *const c_char,
     /// Help text.
     pub Description: *const c_char,
-    /// [`WasmEdge_Plugin_CurrentAPIVersion`].
+    /// `WasmEdge_Plugin_CurrentAPIVersion` (5).
     pub APIVersion: u32,
     /// The plug-in's own version.
     pub Version: WasmEdge_PluginVersionData,

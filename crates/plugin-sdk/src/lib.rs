@@ -10,8 +10,8 @@
 //! `WasmEdge_Result` codes.
 //!
 //! The plug-in talks to the runtime only through the WasmEdge C API, whose symbols it resolves
-//! from the process when it is loaded, so it depends on no Rust type of the runtime and can be
-//! built with any Rust compiler. This crate itself has no dependencies.
+//! from the process when it is loaded, so it depends on no Rust type of the runtime, nor on the
+//! compiler the runtime was built with. This crate itself has no dependencies.
 //!
 //! # Example
 //!
@@ -93,6 +93,17 @@
 //! `S` is `Send + Sync` and keeps what changes in atomics or a `Mutex`. State shared by all
 //! instances is a `static`.
 //!
+//! # Testing
+//!
+//! Host functions are plain Rust functions: a test calls them directly, with
+//! [`Caller::detached`] for one that takes a caller (it has the state but no guest memory), and
+//! can check what the declaration function builds ([`Plugin::module_names`]). Such tests link
+//! without a runtime: the plug-in names the C API only from the entry point [`plugin!`] emits,
+//! which a test executable does not use, so the linker drops it with its references to the
+//! undefined `WasmEdge_*` symbols (this relies on the linker's default dead-code removal, which
+//! `-C link-dead-code` turns off). To run a plug-in for real, load it into a runtime: the
+//! example plug-in's tests do that through the C API.
+//!
 //! # Building and loading a plug-in
 //!
 //! A plug-in is a crate with `crate-type = ["cdylib"]` that depends on this one and invokes
@@ -109,11 +120,14 @@
 //!   is under `/usr` or `/lib`, `<libdir>/../plugin` otherwise (`~/.wasmedge/plugin` for a user
 //!   installation).
 //!
-//! Only files whose name ends exactly in `.so`, `.dylib` or `.dll` are loaded. So:
+//! Only files whose name ends exactly in `.so`, `.dylib` or `.dll` are loaded, and every such
+//! file in those directories is, so give plug-ins a directory of their own (not `target/`, which
+//! holds other shared libraries):
 //!
 //! ```text
 //! cargo build --release -p my-plugin
-//! WASMEDGE_PLUGIN_PATH=$PWD/target/release wedge run --reactor guest.wasm ...
+//! mkdir -p plugins && cp target/release/libmy_plugin.so plugins/
+//! WASMEDGE_PLUGIN_PATH=$PWD/plugins wedge run guest.wasm
 //! ```
 //!
 //! A plug-in whose name is already taken is skipped (the first one loaded wins). The guest

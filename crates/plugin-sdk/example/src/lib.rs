@@ -14,8 +14,10 @@
 //! in the guest's memory. The greeting word is the program option `--wedge-example-greeting`
 //! (default `hello`).
 //!
-//! Build it with `cargo build -p wedge-plugin-example` and point the runtime at the library:
-//! `WASMEDGE_PLUGIN_PATH=target/debug wedge run …`.
+//! Build it with `cargo build -p wedge-plugin-example`, copy
+//! `target/debug/libwedge_plugin_example.so` into a directory of its own and name that
+//! directory in `WASMEDGE_PLUGIN_PATH` when running the runtime. `tests/all/main.rs` loads it
+//! into a host of the WasmEdge C API and runs a guest that imports the module.
 
 #![forbid(unsafe_code)]
 
