@@ -7,8 +7,10 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwasmedge.so.0");
-    // The integration tests act as a Rust host that loads C plug-ins: they export the C API.
+    // The integration tests act as a Rust host that loads C plug-ins: they export the C API, and
+    // answer to the name plug-ins linked against the library ask for (see `embed`).
     println!("cargo:rustc-link-arg-tests=-rdynamic");
+    println!("cargo:rustc-link-arg-tests=-Wl,-soname,libwasmedge.so.0");
 
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../include/wasmedge");
     println!("cargo:rerun-if-changed={}", dir.display());

@@ -662,15 +662,10 @@ impl WasmEdge_ModuleInstanceContext {
     pub(crate) fn extern_named(&self, name: &str) -> Option<Extern> {
         let exports = lock(&self.exports);
         let (_, e) = exports.iter().find(|(n, _)| n == name)?;
-        Some(match e {
-            ExternCtx::Func(f) => Extern::Func(f.bound.get()?.handle),
-            ExternCtx::Table(t) => Extern::Table(t.bound.get()?.handle),
-            ExternCtx::Memory(m) => Extern::Memory(m.bound.get()?.handle),
-            ExternCtx::Global(g) => Extern::Global(g.bound.get()?.handle),
-        })
+        bound_extern(e)
     }
 
-    /// Every export as a Wedge extern of the bound store, binding to `store` first.
+    /// Every export as a Wedge extern of `store`, binding the module to it first.
     pub(crate) fn bind_externs(
         &self,
         store: &mut dyn StoreOps,
@@ -679,9 +674,19 @@ impl WasmEdge_ModuleInstanceContext {
         self.bind(store, binding)?;
         Ok(lock(&self.exports)
             .iter()
-            .filter_map(|(n, _)| Some((n.clone(), self.extern_named(n)?)))
+            .filter_map(|(n, e)| Some((n.clone(), bound_extern(e)?)))
             .collect())
     }
+}
+
+/// The Wedge extern behind a bound export.
+fn bound_extern(e: &ExternCtx) -> Option<Extern> {
+    Some(match e {
+        ExternCtx::Func(f) => Extern::Func(f.bound.get()?.handle),
+        ExternCtx::Table(t) => Extern::Table(t.bound.get()?.handle),
+        ExternCtx::Memory(m) => Extern::Memory(m.bound.get()?.handle),
+        ExternCtx::Global(g) => Extern::Global(g.bound.get()?.handle),
+    })
 }
 
 impl Drop for WasmEdge_ModuleInstanceContext {
