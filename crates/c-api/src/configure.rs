@@ -52,9 +52,9 @@ pub(crate) struct ConfData {
 
 fn standard_bits(standard: u32) -> Option<u32> {
     Some(match standard {
-        0 => 1,                                  // WASM 1: mutable globals import/export
-        1 => 0x7F,                               // WASM 2: proposals 0..=6
-        2 => 0x7FFF & !(1 << 13) | (1 << 15),    // WASM 3: all 3.0 proposals but annotations
+        0 => 1,                               // WASM 1: mutable globals import/export
+        1 => 0x7F,                            // WASM 2: proposals 0..=6
+        2 => 0x7FFF & !(1 << 13) | (1 << 15), // WASM 3: all 3.0 proposals but annotations
         _ => return None,
     })
 }

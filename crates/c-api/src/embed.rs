@@ -89,5 +89,5 @@ pub fn define_plugin_modules<T: 'static>(
 
 /// Loads the plug-ins at `path` (a file or a directory); problems go to stderr.
 pub fn load_plugins_from(path: impl AsRef<std::path::Path>) {
-    PluginRegistry::global().load_path(path).print_problems();
+    PluginRegistry::global().load_path(path);
 }

@@ -294,8 +294,7 @@ pub unsafe extern "C" fn WasmEdge_StoreFindModule(
 ) -> *const WasmEdge_ModuleInstanceContext {
     guard(ptr::null(), || {
         // SAFETY: the caller passes NULL or a live store and a valid string.
-        let (Some(s), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_lossy(name) })
-        else {
+        let (Some(s), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_lossy(name) }) else {
             return ptr::null();
         };
         s.shared.find(&name).map_or(ptr::null(), |m| m.0)
@@ -581,7 +580,9 @@ pub unsafe extern "C" fn WasmEdge_ExecutorInstantiate(
     guard_result(|| {
         // SAFETY: the caller passes NULL or live contexts.
         let (Some(e), Some(s), Some(a)) =
-            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe { ast.as_ref() })
+            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe {
+                ast.as_ref()
+            })
         else {
             return abi::result(code::WRONG_VM_WORKFLOW);
         };
@@ -608,7 +609,9 @@ pub unsafe extern "C" fn WasmEdge_ExecutorRegister(
     guard_result(|| {
         // SAFETY: the caller passes NULL or live contexts.
         let (Some(e), Some(s), Some(a)) =
-            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe { ast.as_ref() })
+            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe {
+                ast.as_ref()
+            })
         else {
             return abi::result(code::WRONG_VM_WORKFLOW);
         };
@@ -661,7 +664,9 @@ pub unsafe extern "C" fn WasmEdge_ExecutorRegisterImport(
     guard_result(|| {
         // SAFETY: the caller passes NULL or live contexts.
         let (Some(_), Some(s), Some(m)) =
-            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe { module.as_ref() })
+            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe {
+                module.as_ref()
+            })
         else {
             return abi::result(code::WRONG_VM_WORKFLOW);
         };
@@ -683,7 +688,9 @@ pub unsafe extern "C" fn WasmEdge_ExecutorRegisterImportWithAlias(
     guard_result(|| {
         // SAFETY: the caller passes NULL or live contexts.
         let (Some(_), Some(s), Some(m)) =
-            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe { module.as_ref() })
+            (unsafe { cxt.as_ref() }, unsafe { store.as_ref() }, unsafe {
+                module.as_ref()
+            })
         else {
             return abi::result(code::WRONG_VM_WORKFLOW);
         };
@@ -891,7 +898,10 @@ pub unsafe extern "C" fn WasmEdge_AsyncWait(cxt: *const WasmEdge_Async) {
 /// # Safety
 /// `cxt` must be NULL or a live async handle.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn WasmEdge_AsyncWaitFor(cxt: *const WasmEdge_Async, milliseconds: u64) -> bool {
+pub unsafe extern "C" fn WasmEdge_AsyncWaitFor(
+    cxt: *const WasmEdge_Async,
+    milliseconds: u64,
+) -> bool {
     guard(false, || {
         // SAFETY: the caller passes NULL or a live handle.
         unsafe { cxt.as_ref() }

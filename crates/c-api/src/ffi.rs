@@ -55,7 +55,11 @@ pub(crate) unsafe fn cstr_lossy(p: *const core::ffi::c_char) -> Option<String> {
         return None;
     }
     // SAFETY: the caller guarantees a NUL-terminated string.
-    Some(unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    Some(
+        unsafe { std::ffi::CStr::from_ptr(p) }
+            .to_string_lossy()
+            .into_owned(),
+    )
 }
 
 /// An owned `WasmEdge_String` holding a copy of `bytes` (`{0, NULL}` when empty), freed by
@@ -83,7 +87,8 @@ pub(crate) unsafe fn free_string(s: WasmEdge_String) {
     if s.Buf.is_null() || s.Length == 0 {
         return;
     }
-    let slice = std::ptr::slice_from_raw_parts_mut(s.Buf.cast_mut().cast::<u8>(), s.Length as usize);
+    let slice =
+        std::ptr::slice_from_raw_parts_mut(s.Buf.cast_mut().cast::<u8>(), s.Length as usize);
     // SAFETY: `new_string` made this pointer with `Box::<[u8]>::into_raw` and this length.
     drop(unsafe { Box::from_raw(slice) });
 }
@@ -111,7 +116,10 @@ impl std::fmt::Display for CResultError {
         if category == abi::CATEGORY_WASM {
             write!(f, "host function failed with error code {code:#x}")
         } else {
-            write!(f, "host function failed with user error {code:#x} (category {category})")
+            write!(
+                f,
+                "host function failed with user error {code:#x} (category {category})"
+            )
         }
     }
 }

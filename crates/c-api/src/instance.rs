@@ -16,8 +16,8 @@ use std::ptr;
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
 use wedge::{
-    Error, Extern, Func, FuncType, Global, Instance, Memory, MemoryType, Mutability,
-    Table, TableType, Val, ValType,
+    Error, Extern, Func, FuncType, Global, Instance, Memory, MemoryType, Mutability, Table,
+    TableType, Val, ValType,
 };
 
 /// `WasmEdge_HostFunc_t`.
@@ -79,10 +79,8 @@ pub(crate) fn call_host<T: 'static>(
         .map(|v| to_c_value(v, store, &frame))
         .collect();
     let result_types: Vec<ValType> = results.iter().map(Val::ty).collect();
-    let mut c_results: Vec<WasmEdge_Value> = result_types
-        .iter()
-        .map(|t| num_value(0, *t))
-        .collect();
+    let mut c_results: Vec<WasmEdge_Value> =
+        result_types.iter().map(|t| num_value(0, *t)).collect();
     let res = {
         let _active = Active::enter(store);
         match host.kind {
@@ -269,10 +267,7 @@ pub struct WasmEdge_FunctionInstanceContext {
 impl WasmEdge_FunctionInstanceContext {
     pub(crate) fn bound(ty: FuncType, binding: Binding, f: Func) -> Self {
         let cell = OnceLock::new();
-        let _ = cell.set(Bound {
-            binding,
-            handle: f,
-        });
+        let _ = cell.set(Bound { binding, handle: f });
         WasmEdge_FunctionInstanceContext {
             ty: WasmEdge_FunctionTypeContext::new(ty),
             host: None,
@@ -942,10 +937,26 @@ fn add_export_hook<T: AddHook>(m: &WasmEdge_ModuleInstanceContext, item: &T) {
     item.added_to(m);
 }
 
-add_fn!(WasmEdge_ModuleInstanceAddFunction, Func, WasmEdge_FunctionInstanceContext);
-add_fn!(WasmEdge_ModuleInstanceAddTable, Table, WasmEdge_TableInstanceContext);
-add_fn!(WasmEdge_ModuleInstanceAddMemory, Memory, WasmEdge_MemoryInstanceContext);
-add_fn!(WasmEdge_ModuleInstanceAddGlobal, Global, WasmEdge_GlobalInstanceContext);
+add_fn!(
+    WasmEdge_ModuleInstanceAddFunction,
+    Func,
+    WasmEdge_FunctionInstanceContext
+);
+add_fn!(
+    WasmEdge_ModuleInstanceAddTable,
+    Table,
+    WasmEdge_TableInstanceContext
+);
+add_fn!(
+    WasmEdge_ModuleInstanceAddMemory,
+    Memory,
+    WasmEdge_MemoryInstanceContext
+);
+add_fn!(
+    WasmEdge_ModuleInstanceAddGlobal,
+    Global,
+    WasmEdge_GlobalInstanceContext
+);
 
 /// Deletes a module: unregisters it from every store and runs its host-data finalizer.
 ///
@@ -1362,7 +1373,9 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceGetData(
         let v = if let Some(b) = t.bound.get() {
             with_store(&b.binding, |s| {
                 let v = s.table_get(b.handle, offset)?;
-                Some(to_c_value_with(&v, s, &mut |f, s| persistent_handle(f, s, &b.binding)))
+                Some(to_c_value_with(&v, s, &mut |f, s| {
+                    persistent_handle(f, s, &b.binding)
+                }))
             })
             .flatten()
         } else {
@@ -1437,8 +1450,7 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceGetSize(
             return 0;
         };
         if let Some(b) = t.bound.get() {
-            return with_store(&b.binding, |s| s.table_ty(b.handle).limits.min as u32)
-                .unwrap_or(0);
+            return with_store(&b.binding, |s| s.table_ty(b.handle).limits.min as u32).unwrap_or(0);
         }
         lock(&t.free).as_ref().map_or(0, |(_, e)| e.len() as u32)
     })
@@ -1509,7 +1521,11 @@ fn persistent_handle(
     if let Some((_, h)) = handles.iter().find(|(g, _)| *g == f) {
         return &**h;
     }
-    let h = Box::new(WasmEdge_FunctionInstanceContext::bound(ty, binding.clone(), f));
+    let h = Box::new(WasmEdge_FunctionInstanceContext::bound(
+        ty,
+        binding.clone(),
+        f,
+    ));
     let p: *const WasmEdge_FunctionInstanceContext = &*h;
     handles.push((f, h));
     p
@@ -1687,8 +1703,12 @@ pub unsafe extern "C" fn WasmEdge_CallingFrameGetModuleInstance(
         }
         let binding = frame.binding();
         let m = with_store(&binding, |s| {
-            let mut m =
-                WasmEdge_ModuleInstanceContext::from_instance(String::new(), caller, s, binding.clone());
+            let mut m = WasmEdge_ModuleInstanceContext::from_instance(
+                String::new(),
+                caller,
+                s,
+                binding.clone(),
+            );
             m.transient = true;
             Box::new(m)
         });
@@ -1739,7 +1759,10 @@ pub unsafe extern "C" fn WasmEdge_CallingFrameGetMemoryInstance(
             return ptr::null_mut();
         };
         let p = (&*m as *const WasmEdge_MemoryInstanceContext).cast_mut();
-        frame.handles.borrow_mut().push(FrameHandle::Memory(index, m));
+        frame
+            .handles
+            .borrow_mut()
+            .push(FrameHandle::Memory(index, m));
         p
     })
 }

@@ -23,6 +23,7 @@ pub mod abi;
 pub mod ast;
 pub mod basic;
 pub mod configure;
+pub mod embed;
 pub mod execution;
 pub(crate) mod ffi;
 pub mod instance;
@@ -33,7 +34,6 @@ pub mod types;
 pub mod value;
 pub mod vm;
 pub mod wasi;
-pub mod embed;
 
 /// A pointer to an exported function (see [`exports::EXPORTS`]).
 #[derive(Clone, Copy)]
@@ -46,7 +46,10 @@ unsafe impl Sync for Export {}
 /// the crate does not build if a declared function is missing, and a binary that references the
 /// table keeps every function, so `-rdynamic` exports the whole API.
 pub mod exports {
-    #[allow(unused_imports, reason = "each generated entry names a function of some module")]
+    #[allow(
+        unused_imports,
+        reason = "each generated entry names a function of some module"
+    )]
     use crate::{
         Export, ast::*, basic::*, configure::*, execution::*, instance::*, plugin::*, tags::*,
         types::*, value::*, vm::*, wasi::*,

@@ -40,9 +40,8 @@ pub fn library_dir() -> Option<PathBuf> {
 /// Loads the plug-ins on WasmEdge's default paths (`WASMEDGE_PLUGIN_PATH`, then the directory
 /// beside this library); problems are reported on stderr.
 pub fn load_default_paths() {
-    PluginRegistry::global()
-        .load_default_paths_from(library_dir().as_deref())
-        .print_problems();
+    // Prints each problem on stderr.
+    PluginRegistry::global().load_default_paths_from(library_dir().as_deref());
 }
 
 /// Loads the plug-ins on the default paths.
@@ -60,7 +59,7 @@ pub unsafe extern "C" fn WasmEdge_PluginLoadFromPath(path: *const c_char) {
     guard((), || {
         // SAFETY: forwarded to the caller.
         if let Some(p) = unsafe { ffi::cstr_lossy(path) } {
-            PluginRegistry::global().load_path(p).print_problems();
+            PluginRegistry::global().load_path(p);
         }
     })
 }
@@ -94,7 +93,9 @@ pub unsafe extern "C" fn WasmEdge_PluginListPlugins(names: *mut WasmEdge_String,
 /// # Safety
 /// `name` must be a valid string.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn WasmEdge_PluginFind(name: WasmEdge_String) -> *const WasmEdge_PluginContext {
+pub unsafe extern "C" fn WasmEdge_PluginFind(
+    name: WasmEdge_String,
+) -> *const WasmEdge_PluginContext {
     guard(ptr::null(), || {
         // SAFETY: forwarded to the caller.
         let name = unsafe { ffi::string_lossy(name) };
@@ -126,7 +127,9 @@ pub unsafe extern "C" fn WasmEdge_PluginGetPluginName(
 /// # Safety
 /// `cxt` must be NULL or a plug-in context.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn WasmEdge_PluginListModuleLength(cxt: *const WasmEdge_PluginContext) -> u32 {
+pub unsafe extern "C" fn WasmEdge_PluginListModuleLength(
+    cxt: *const WasmEdge_PluginContext,
+) -> u32 {
     // SAFETY: the caller passes NULL or a plug-in context.
     unsafe { cxt.as_ref() }.map_or(0, |p| p.0.modules().len() as u32)
 }
@@ -168,8 +171,7 @@ pub unsafe extern "C" fn WasmEdge_PluginCreateModule(
 ) -> *mut WasmEdge_ModuleInstanceContext {
     guard(ptr::null_mut(), || {
         // SAFETY: the caller passes NULL or a plug-in context and a valid string.
-        let (Some(p), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_lossy(name) })
-        else {
+        let (Some(p), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_lossy(name) }) else {
             return ptr::null_mut();
         };
         match p.0.module(&name) {
@@ -181,7 +183,9 @@ pub unsafe extern "C" fn WasmEdge_PluginCreateModule(
 
 /// Calls a plug-in module's `Create`. The plug-in resolves the C API to this runtime: the
 /// `wedge` binary and Rust hosts export these symbols, and a C host links this library.
-pub(crate) fn create_module(m: &wedge_plugin::ModuleDescriptor) -> *mut WasmEdge_ModuleInstanceContext {
+pub(crate) fn create_module(
+    m: &wedge_plugin::ModuleDescriptor,
+) -> *mut WasmEdge_ModuleInstanceContext {
     // SAFETY: this crate is the C API the plug-in calls back into (see above), and the pointer
     // it returns is one of our module contexts, which the caller now owns.
     unsafe { m.create() }.cast::<WasmEdge_ModuleInstanceContext>()

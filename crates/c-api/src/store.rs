@@ -205,7 +205,10 @@ fn active(store_id: u64) -> Option<*mut dyn StoreOps> {
 
 /// Runs `f` on the store `binding` names: the one running a host call on this thread, or its C
 /// store context's, locked. None when the store is gone or not reachable now.
-pub(crate) fn with_store<R>(binding: &Binding, f: impl FnOnce(&mut dyn StoreOps) -> R) -> Option<R> {
+pub(crate) fn with_store<R>(
+    binding: &Binding,
+    f: impl FnOnce(&mut dyn StoreOps) -> R,
+) -> Option<R> {
     if let Some(ptr) = active(binding.store_id) {
         // SAFETY: `Active::enter` pushed this pointer from a `&mut Store` that stays borrowed,
         // unused, by the host-call frame below us on this thread until the guard pops it; the
@@ -335,4 +338,3 @@ impl StoreShared {
         })
     }
 }
-

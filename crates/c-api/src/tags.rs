@@ -2,8 +2,10 @@
 //! module it loads has tags: no tag type or tag instance is ever created, and these functions
 //! answer as WasmEdge does for a module without tags (NULL, 0).
 
-use crate::ast::{WasmEdge_ASTModuleContext, WasmEdge_ExportTypeContext, WasmEdge_ImportTypeContext};
 use crate::abi::WasmEdge_String;
+use crate::ast::{
+    WasmEdge_ASTModuleContext, WasmEdge_ExportTypeContext, WasmEdge_ImportTypeContext,
+};
 use crate::instance::WasmEdge_ModuleInstanceContext;
 use crate::types::WasmEdge_FunctionTypeContext;
 use std::ptr;

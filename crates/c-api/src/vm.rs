@@ -3,9 +3,7 @@
 
 use crate::abi::{self, WasmEdge_Bytes, WasmEdge_Result, WasmEdge_String, WasmEdge_Value, code};
 use crate::ast::WasmEdge_ASTModuleContext;
-use crate::configure::{
-    ConfData, WasmEdge_ConfigureContext, WasmEdge_StatisticsContext, conf_of,
-};
+use crate::configure::{ConfData, WasmEdge_ConfigureContext, WasmEdge_StatisticsContext, conf_of};
 use crate::execution::{
     self, WasmEdge_Async, WasmEdge_ExecutorContext, WasmEdge_LoaderContext, WasmEdge_StoreContext,
     WasmEdge_ValidatorContext, values, write_values,
@@ -728,8 +726,7 @@ pub unsafe extern "C" fn WasmEdge_VMGetFunctionType(
 ) -> *const WasmEdge_FunctionTypeContext {
     guard(ptr::null(), || {
         // SAFETY: the caller passes NULL or a live VM and a valid string.
-        let (Some(vm), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_bytes(func) })
-        else {
+        let (Some(vm), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_bytes(func) }) else {
             return ptr::null();
         };
         match WasmEdge_VMContext::find_func(vm.active.as_deref(), name) {
@@ -752,9 +749,11 @@ pub unsafe extern "C" fn WasmEdge_VMGetFunctionTypeRegistered(
 ) -> *const WasmEdge_FunctionTypeContext {
     guard(ptr::null(), || {
         // SAFETY: the caller passes NULL or a live VM and valid strings.
-        let (Some(vm), module, name) = (unsafe { cxt.as_ref() }, unsafe {
-            ffi::string_lossy(module)
-        }, unsafe { ffi::string_bytes(func) }) else {
+        let (Some(vm), module, name) = (
+            unsafe { cxt.as_ref() },
+            unsafe { ffi::string_lossy(module) },
+            unsafe { ffi::string_bytes(func) },
+        ) else {
             return ptr::null();
         };
         match WasmEdge_VMContext::find_func(vm.registered_module(&module), name) {
@@ -887,11 +886,11 @@ pub unsafe extern "C" fn WasmEdge_VMGetRegisteredModule(
 ) -> *const WasmEdge_ModuleInstanceContext {
     guard(ptr::null(), || {
         // SAFETY: the caller passes NULL or a live VM and a valid string.
-        let (Some(vm), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_lossy(name) })
-        else {
+        let (Some(vm), name) = (unsafe { cxt.as_ref() }, unsafe { ffi::string_lossy(name) }) else {
             return ptr::null();
         };
-        vm.registered_module(&name).map_or(ptr::null(), |m| m as *const _)
+        vm.registered_module(&name)
+            .map_or(ptr::null(), |m| m as *const _)
     })
 }
 
@@ -974,8 +973,7 @@ pub unsafe extern "C" fn WasmEdge_VMForceDeleteRegisteredModule(
 ) {
     guard((), || {
         // SAFETY: the caller passes NULL or a live VM and a valid string.
-        let (Some(vm), name) = (unsafe { cxt.as_mut() }, unsafe { ffi::string_lossy(name) })
-        else {
+        let (Some(vm), name) = (unsafe { cxt.as_mut() }, unsafe { ffi::string_lossy(name) }) else {
             return;
         };
         vm.registered.retain(|m| m.name != name);

@@ -47,7 +47,9 @@ pub(crate) fn build_ctx_with_fds(
         // SAFETY: `dup` only reads the descriptor number; a bad number fails with -1.
         let dup = unsafe { libc::dup(fd) };
         if dup < 0 {
-            ffi::log_error(&format!("WASI: descriptor {fd} cannot be used for stream {stream}"));
+            ffi::log_error(&format!(
+                "WASI: descriptor {fd} cannot be used for stream {stream}"
+            ));
             continue;
         }
         // SAFETY: `dup` returned a new descriptor that nothing else owns.
@@ -70,12 +72,18 @@ pub(crate) fn build_ctx_with_fds(
         match b.preopen_dir(guest, host, readonly) {
             Ok(next) => b = next,
             Err(err) => {
-                ffi::log_error(&format!("WASI: cannot preopen `{host}` as `{guest}`: {err}"));
+                ffi::log_error(&format!(
+                    "WASI: cannot preopen `{host}` as `{guest}`: {err}"
+                ));
                 // `preopen_dir` consumed the builder; start again without this entry.
                 return build_ctx_with_fds(
                     args,
                     envs,
-                    &preopens.iter().filter(|q| *q != p).cloned().collect::<Vec<_>>(),
+                    &preopens
+                        .iter()
+                        .filter(|q| *q != p)
+                        .cloned()
+                        .collect::<Vec<_>>(),
                     stdio,
                 );
             }
@@ -126,7 +134,11 @@ pub(crate) fn new_wasi_module(ctx: WasiCtx) -> WasmEdge_ModuleInstanceContext {
 
 /// Re-initializes a WASI module with new arguments, environment and preopens.
 pub(crate) fn init_wasi(m: &WasmEdge_ModuleInstanceContext, ctx: WasiCtx) {
-    let ModuleKind::Wasi { ctx: slot, exit_code } = &m.kind else {
+    let ModuleKind::Wasi {
+        ctx: slot,
+        exit_code,
+    } = &m.kind
+    else {
         return;
     };
     exit_code.store(0, Ordering::Release);
@@ -255,7 +267,10 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceInitWASIWithFds(
                 strings(preopens, preopen_len),
             )
         };
-        init_wasi(m, build_ctx_with_fds(&a, &e, &p, [stdin_fd, stdout_fd, stderr_fd]));
+        init_wasi(
+            m,
+            build_ctx_with_fds(&a, &e, &p, [stdin_fd, stdout_fd, stderr_fd]),
+        );
     })
 }
 

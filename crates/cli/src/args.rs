@@ -166,8 +166,10 @@ pub struct Args {
     pub allow_af_unix: bool,
     /// `--log-level LEVEL` (the last one wins).
     pub log_level: Option<String>,
-    /// `--forbidden-plugin NAME`; Wedge loads no plug-ins yet, so these have nothing to forbid.
+    /// `--forbidden-plugin NAME`: plug-ins whose modules are not given to guests.
     pub forbidden_plugins: Vec<String>,
+    /// Plug-in program options given: (index into the flags `parse` was given, value).
+    pub plugin_options: Vec<(usize, Option<String>)>,
     /// `--run-mode MODE`.
     pub run_mode: Option<String>,
     /// `--enable-jit` (deprecated in WasmEdge).
@@ -199,6 +201,7 @@ impl Args {
             allow_af_unix: false,
             log_level: None,
             forbidden_plugins: Vec::new(),
+            plugin_options: Vec::new(),
             run_mode: None,
             enable_jit: false,
             force_interpreter: false,
@@ -208,6 +211,17 @@ impl Args {
             rest: Vec::new(),
         }
     }
+}
+
+/// A flag a loaded plug-in added (its program option `--NAME`).
+#[derive(Clone, Debug)]
+pub struct PluginFlag {
+    /// The flag's name, without dashes.
+    pub name: String,
+    /// Whether it takes a value (everything but a toggle).
+    pub takes_value: bool,
+    /// Whether a bare `--NAME` is allowed (it writes the option's default).
+    pub has_default: bool,
 }
 
 /// A command line that could not be parsed.
@@ -245,6 +259,8 @@ enum Opt {
         takes_value: bool,
         reason: &'static str,
     },
+    /// A plug-in's program option: its index, whether it takes a value, whether it has a default.
+    Plugin(usize, bool, bool),
 }
 
 impl Opt {
@@ -259,6 +275,7 @@ impl Opt {
             | Opt::RunMode => true,
             Opt::Metering(flag) => flag.takes_value(),
             Opt::Unsupported { takes_value, .. } => *takes_value,
+            Opt::Plugin(_, takes_value, _) => *takes_value,
             _ => false,
         }
     }
@@ -359,6 +376,7 @@ fn apply(args: &mut Args, name: &str, opt: Opt, value: Option<String>) -> Result
             option: name.to_string(),
             reason,
         }),
+        Opt::Plugin(index, ..) => args.plugin_options.push((index, value)),
     }
     Ok(())
 }
@@ -373,8 +391,18 @@ fn parse_int_option(v: &str) -> Result<i32, UsageError> {
         .map_err(|_| UsageError(format!("integer value out of range: {v}")))
 }
 
-/// Parses the words after the program name.
-pub fn parse(words: &[String]) -> Result<Args, UsageError> {
+/// Parses the words after the program name; `plugins` are the flags loaded plug-ins add (to
+/// every subcommand that parses modules), looked up after the built-in options.
+pub fn parse(words: &[String], plugins: &[PluginFlag]) -> Result<Args, UsageError> {
+    let lookup = |command: Command, name: &str| {
+        lookup(command, name).or_else(|| {
+            let i = plugins.iter().position(|f| f.name == name)?;
+            (command != Command::Compile)
+                .then(|| Opt::Plugin(i, plugins[i].takes_value, plugins[i].has_default))
+        })
+    };
+    // A plug-in option with a default may stand alone: `--NAME` followed by another option.
+    let bare_ok = |opt: &Opt| matches!(opt, Opt::Plugin(_, _, true));
     let mut args = Args::new(Command::Run);
     let mut at_top = true;
     let mut escaped = false;
@@ -384,8 +412,11 @@ pub fn parse(words: &[String]) -> Result<Args, UsageError> {
         let word = &words[i];
         i += 1;
         if !escaped && word.len() >= 2 && word.starts_with('-') {
-            if let Some((name, _)) = pending.take() {
-                return Err(UsageError(format!("option {name} needs a value")));
+            if let Some((name, opt)) = pending.take() {
+                if !bare_ok(&opt) {
+                    return Err(UsageError(format!("option {name} needs a value")));
+                }
+                apply(&mut args, &name, opt, None)?;
             }
             if word == "--" {
                 escaped = true;
@@ -446,8 +477,11 @@ pub fn parse(words: &[String]) -> Result<Args, UsageError> {
             args.rest.push(word.clone());
         }
     }
-    if let Some((name, _)) = pending {
-        return Err(UsageError(format!("option {name} needs a value")));
+    if let Some((name, opt)) = pending {
+        if !bare_ok(&opt) {
+            return Err(UsageError(format!("option {name} needs a value")));
+        }
+        apply(&mut args, &name, opt, None)?;
     }
     Ok(args)
 }
@@ -458,7 +492,7 @@ mod tests {
 
     fn p(line: &str) -> Result<Args, UsageError> {
         let words: Vec<String> = line.split_whitespace().map(String::from).collect();
-        parse(&words)
+        parse(&words, &[])
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `wedge instantiate FILE`: decode, validate, link and instantiate a module (running its
 //! start function, if it has one), then stop. WASI is registered as for `run`, with the
-//! `--dir` and `--env` flags.
+//! `--dir` and `--env` flags, with `wasi:logging/logging` and the plug-ins' modules.
 
 use crate::args::Args;
 use crate::{FAILURE, SUCCESS, errcode, load, log, wasi};
@@ -14,6 +14,18 @@ pub fn instantiate(args: &Args) -> u8 {
     let engine = Engine::new(&load::config(args));
     let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &[]) else {
         return FAILURE;
+    };
+    let logging = wedge_wasi::logging::LoggingCtx::default();
+    if let Err(e) = wedge_wasi::logging::add_to_linker(&mut linker, &mut store, logging) {
+        errcode::log_error(&e);
+        return FAILURE;
+    }
+    let _plugin_modules = match crate::plugins::define(args, &mut linker, &mut store) {
+        Ok(m) => m,
+        Err(e) => {
+            errcode::log_error(&e);
+            return FAILURE;
+        }
     };
     if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
         return FAILURE;

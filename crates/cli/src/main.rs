@@ -21,6 +21,7 @@ mod instantiate;
 mod load;
 mod log;
 mod parse;
+mod plugins;
 mod run;
 mod stats;
 mod validate;
@@ -58,7 +59,9 @@ fn real_main() -> u8 {
             }
         }
     }
-    let args = match args::parse(&words) {
+    // Like WasmEdge, plug-ins load before the command line is read: their options are flags.
+    plugins::load();
+    let args = match args::parse(&words, &plugins::flags()) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
@@ -68,11 +71,18 @@ fn real_main() -> u8 {
     };
     if args.version {
         println!("{program} version {}", env!("CARGO_PKG_VERSION"));
+        for line in plugins::version_lines() {
+            println!("{line}");
+        }
         return SUCCESS;
     }
     if args.help {
-        print!("{}", help(&program, args.command));
+        print!("{}{}", help(&program, args.command), plugins::help());
         return SUCCESS;
+    }
+    if let Err(e) = plugins::apply_options(&args) {
+        eprintln!("{e}");
+        return FAILURE;
     }
     if let Some(level) = &args.log_level
         && !log::set_level(level)
@@ -141,7 +151,7 @@ const WASI_HELP: &str = "\
 const COMMON_HELP: &str = "\
 OTHER OPTIONS
   --log-level LEVEL                off, trace, debug, info, warning, error, fatal
-  --forbidden-plugin NAME          accepted; Wedge loads no plug-ins yet
+  --forbidden-plugin NAME[,NAME]   don't give guests the modules of these plug-ins
   -h, --help                       show this help
   -v, --version                    show the version
 ";

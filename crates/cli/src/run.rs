@@ -41,6 +41,13 @@ pub fn run(args: &Args) -> u8 {
         errcode::log_error(&e);
         return FAILURE;
     }
+    let _plugin_modules = match crate::plugins::define(args, &mut linker, &mut store) {
+        Ok(m) => m,
+        Err(e) => {
+            errcode::log_error(&e);
+            return FAILURE;
+        }
+    };
     if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
         return FAILURE;
     }

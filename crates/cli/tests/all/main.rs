@@ -6,6 +6,7 @@
 mod escape;
 mod logging;
 mod metering;
+mod plugins;
 mod sockets;
 mod wasi;
 
