@@ -21,6 +21,32 @@ pub const C_GUEST: &str = r#"
   (func (export "trap") (call $trap)))
 "#;
 
+/// A guest of the Rust example plug-in (wedge-plugin-sdk) with the same exports as [`C_GUEST`],
+/// so the C host runs the same checks on it.
+pub const SDK_GUEST: &str = r#"
+(module
+  (import "wedge_example" "add" (func $add (param i32 i32) (result i32)))
+  (import "wedge_example" "counter" (func $counter (result i64)))
+  (import "wedge_example" "greet" (func $greet (param i32 i32) (result i32)))
+  (import "wedge_example" "fail" (func $fail (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "wedge")
+  (func (export "add") (param i32 i32) (result i32) (call $add (local.get 0) (local.get 1)))
+  (func (export "count") (result i32) (i32.wrap_i64 (call $counter)))
+  (func (export "greet") (result i32)
+    (drop (call $greet (i32.const 100) (i32.const 5)))
+    (i32.add (i32.load8_u (i32.const 100)) (i32.load8_u (i32.const 104))))
+  (func (export "fail") (call $fail (i32.const 7)))
+  (func (export "trap") (drop (call $greet (i32.const 65534) (i32.const 100)))))
+"#;
+
+/// The Rust example plug-in cargo built beside this test binary.
+pub fn sdk_plugin() -> PathBuf {
+    let so = built_library().with_file_name("libwedge_plugin_example.so");
+    assert!(so.exists(), "{} was not built", so.display());
+    so
+}
+
 /// Builds the C plug-in at `out`, linked against the library in `lib` as a WasmEdge plug-in is
 /// (it needs `libwasmedge.so.0`).
 pub fn build_c_plugin(out: &Path, lib: &Path) -> PathBuf {
@@ -41,20 +67,28 @@ pub fn build_c_plugin(out: &Path, lib: &Path) -> PathBuf {
 }
 
 fn c_host_setup(test: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
+    setup_with_guest(test, C_GUEST)
+}
+
+fn setup_with_guest(test: &str, wat: &str) -> (PathBuf, PathBuf, PathBuf, PathBuf) {
     let dir = fresh_dir(test);
     let lib = install_library(&dir);
     let exe = build_c_program("plugin_host", &dir, &lib);
     let guest = dir.join("guest.wasm");
-    fs::write(&guest, wat::parse_str(C_GUEST).unwrap()).unwrap();
+    fs::write(&guest, wat::parse_str(wat).unwrap()).unwrap();
     (dir, lib, exe, guest)
 }
 
 fn check_output(out: &std::process::Output) {
+    check_plugin_output(out, "c_math", "trap -> category 0 code 0x40e");
+}
+
+fn check_plugin_output(out: &std::process::Output, plugin: &str, trap: &str) {
     assert_success("plugin_host", out);
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("plugin c_math"), "{stdout}");
+    assert!(stdout.contains(&format!("plugin {plugin}")), "{stdout}");
     assert!(stdout.contains("fail -> category 1 code 7"), "{stdout}");
-    assert!(stdout.contains("trap -> category 0 code 0x40e"), "{stdout}");
+    assert!(stdout.contains(trap), "{stdout}");
 }
 
 #[test]
@@ -137,4 +171,35 @@ fn rust_host_imports_c_plugin_module_into_its_own_store() {
     let err = call(&mut store, "trap", &[]).unwrap_err();
     assert!(err.to_string().contains("0x40e"), "{err}");
     drop(modules);
+}
+
+#[test]
+fn c_host_loads_rust_sdk_plugin_from_an_explicit_file() {
+    let (_dir, lib, exe, guest) = setup_with_guest("c_host_sdk_explicit", SDK_GUEST);
+    let so = sdk_plugin();
+    let out = run_c_program(
+        &exe,
+        &lib,
+        &[
+            "path".as_ref(),
+            guest.as_os_str(),
+            "wedge_example".as_ref(),
+            so.as_os_str(),
+        ],
+    );
+    // An out-of-bounds write is the SDK's MemoryOutOfBounds error.
+    check_plugin_output(&out, "wedge_example", "trap -> category 0 code 0x408");
+}
+
+#[test]
+fn c_host_loads_rust_sdk_plugin_beside_the_library() {
+    let (dir, lib, exe, guest) = setup_with_guest("c_host_sdk_default", SDK_GUEST);
+    fs::create_dir_all(dir.join("plugin")).unwrap();
+    fs::copy(sdk_plugin(), dir.join("plugin/libwedge_plugin_example.so")).unwrap();
+    let out = run_c_program(
+        &exe,
+        &lib,
+        &["default".as_ref(), guest.as_os_str(), "wedge_example".as_ref()],
+    );
+    check_plugin_output(&out, "wedge_example", "trap -> category 0 code 0x408");
 }
