@@ -98,7 +98,8 @@ impl ConfData {
     /// The Wedge engine for these settings and, when statistics are on, that cost table. Equal
     /// settings share one engine, so modules loaded once run in every store that uses them.
     pub(crate) fn engine(&self, cost_table: Option<&[u64]>) -> Engine {
-        static ENGINES: Mutex<Vec<(ConfData, Option<Vec<u64>>, Engine)>> = Mutex::new(Vec::new());
+        type Cached = (ConfData, Option<Vec<u64>>, Engine);
+        static ENGINES: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
         let table = if self.measure_cost {
             cost_table.map(<[u64]>::to_vec)
         } else {

@@ -23,6 +23,10 @@ pub fn export_c_api() -> usize {
 /// Plug-in modules bound to a store. Keep this as long as the store runs code: dropping it
 /// runs the modules' finalizers (the plug-ins' per-module state).
 pub struct PluginModules {
+    #[allow(
+        clippy::vec_box,
+        reason = "the boxes keep the addresses C code was given"
+    )]
     modules: Vec<Box<WasmEdge_ModuleInstanceContext>>,
 }
 

@@ -631,11 +631,11 @@ pub(crate) fn register_import(
     alias: Option<&str>,
 ) -> WasmEdge_Result {
     let name = alias.unwrap_or(&module.name).to_string();
-    let mut registry = store.registry();
-    if registry.iter().any(|(n, _)| *n == name) {
+    if store.find(&name).is_some() {
         return abi::result(code::MODULE_NAME_CONFLICT);
     }
     // A store that already runs code binds the module now; otherwise at its first instantiation.
+    // (No registry lock is held here: binding may wait for a call running on another thread.)
     if let Some(binding) = store.binding() {
         let r = with_store(&binding, |s| module.bind(s, &binding));
         match r {
@@ -643,6 +643,10 @@ pub(crate) fn register_import(
             Some(Err(e)) => return error_result(&e),
             None => return abi::result(code::WRONG_VM_WORKFLOW),
         }
+    }
+    let mut registry = store.registry();
+    if registry.iter().any(|(n, _)| *n == name) {
+        return abi::result(code::MODULE_NAME_CONFLICT);
     }
     registry.push((name, ModulePtr(module)));
     drop(registry);

@@ -138,7 +138,8 @@ pub(crate) fn error_result(err: &wedge::Error) -> WasmEdge_Result {
     abi::result(err.wasmedge_code())
 }
 
-/// Reports an error the way WasmEdge's library logs one (to stderr, subject to the log level).
+/// Reports an error the way WasmEdge's library logs one: through the log level and callback
+/// set with `WasmEdge_Log*` (stderr by default).
 pub(crate) fn log_error(msg: &str) {
-    eprintln!("[error] {msg}");
+    crate::basic::log(crate::basic::LogLevel::Error, msg);
 }

@@ -547,6 +547,24 @@ unsafe impl Send for WasmEdge_ModuleInstanceContext {}
 // SAFETY: as for `Send`.
 unsafe impl Sync for WasmEdge_ModuleInstanceContext {}
 
+/// The addresses of every live module context this runtime made, so a module handed to us by a
+/// plug-in can be checked to be ours (a plug-in bound to a second copy of the C API would hand
+/// over a foreign object).
+static LIVE_MODULES: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+/// Whether `p` is a live module context made by this runtime.
+pub(crate) fn is_our_module(p: *const WasmEdge_ModuleInstanceContext) -> bool {
+    lock(&LIVE_MODULES).contains(&(p as usize))
+}
+
+pub(crate) fn track_module(
+    m: Box<WasmEdge_ModuleInstanceContext>,
+) -> Box<WasmEdge_ModuleInstanceContext> {
+    let p: *const WasmEdge_ModuleInstanceContext = &*m;
+    lock(&LIVE_MODULES).push(p as usize);
+    m
+}
+
 impl WasmEdge_ModuleInstanceContext {
     pub(crate) fn new_host(
         name: String,
@@ -690,6 +708,7 @@ impl Drop for WasmEdge_ModuleInstanceContext {
             return;
         }
         let me: *const WasmEdge_ModuleInstanceContext = self;
+        lock(&LIVE_MODULES).retain(|p| *p != me as usize);
         for s in lock(&self.stores).drain(..) {
             if let Some(s) = s.upgrade() {
                 s.unregister(me);
@@ -737,11 +756,8 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceCreateWithData(
     guard(ptr::null_mut(), || {
         // SAFETY: forwarded to the caller.
         let name = unsafe { ffi::string_lossy(name) };
-        Box::into_raw(Box::new(WasmEdge_ModuleInstanceContext::new_host(
-            name,
-            data,
-            finalizer,
-            ModuleKind::Host,
+        Box::into_raw(track_module(Box::new(
+            WasmEdge_ModuleInstanceContext::new_host(name, data, finalizer, ModuleKind::Host),
         )))
     })
 }

@@ -183,12 +183,24 @@ pub unsafe extern "C" fn WasmEdge_PluginCreateModule(
 
 /// Calls a plug-in module's `Create`. The plug-in resolves the C API to this runtime: the
 /// `wedge` binary and Rust hosts export these symbols, and a C host links this library.
+/// A module that is not one of ours (made by another copy of the C API the plug-in bound to) is
+/// refused, and left alone, with a message.
 pub(crate) fn create_module(
     m: &wedge_plugin::ModuleDescriptor,
 ) -> *mut WasmEdge_ModuleInstanceContext {
-    // SAFETY: this crate is the C API the plug-in calls back into (see above), and the pointer
-    // it returns is one of our module contexts, which the caller now owns.
-    unsafe { m.create() }.cast::<WasmEdge_ModuleInstanceContext>()
+    // SAFETY: this crate is the C API the plug-in calls back into (see above); the result is
+    // checked below before it is used as one of our module contexts.
+    let p = unsafe { m.create() }.cast::<WasmEdge_ModuleInstanceContext>();
+    if !p.is_null() && !crate::instance::is_our_module(p) {
+        ffi::log_error(&format!(
+            "plug-in module `{}` was made by another copy of the WasmEdge C API (is a second \
+             libwasmedge.so.0 loaded? a Rust host must export the C API: see `embed`); it is \
+             not used",
+            m.name()
+        ));
+        return ptr::null_mut();
+    }
+    p
 }
 
 /// `WasmEdge_PluginInitWASINN`: configures the WASI-NN plug-in's preloads. Wedge has no

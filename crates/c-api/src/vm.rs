@@ -38,8 +38,16 @@ pub struct WasmEdge_VMContext {
     executor: Box<WasmEdge_ExecutorContext>,
     stat: Box<WasmEdge_StatisticsContext>,
     /// WASI, `wasi:logging/logging` and plug-in modules, registered at creation.
+    #[allow(
+        clippy::vec_box,
+        reason = "the boxes keep the addresses C code was given"
+    )]
     imports: Vec<Box<WasmEdge_ModuleInstanceContext>>,
     /// Modules registered from files, bytes or AST modules (owned by the VM).
+    #[allow(
+        clippy::vec_box,
+        reason = "the boxes keep the addresses C code was given"
+    )]
     registered: Vec<Box<WasmEdge_ModuleInstanceContext>>,
     ast: Option<Box<WasmEdge_ASTModuleContext>>,
     active: Option<Box<WasmEdge_ModuleInstanceContext>>,

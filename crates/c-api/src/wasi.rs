@@ -115,7 +115,9 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceCreateWASI(
                 strings(preopens, preopen_len),
             )
         };
-        Box::into_raw(Box::new(new_wasi_module(build_ctx(&a, &e, &p))))
+        Box::into_raw(crate::instance::track_module(Box::new(new_wasi_module(
+            build_ctx(&a, &e, &p),
+        ))))
     })
 }
 
@@ -233,7 +235,9 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceCreateWASIWithFds(
             )
         };
         let ctx = build_ctx_with_fds(&a, &e, &p, [stdin_fd, stdout_fd, stderr_fd]);
-        Box::into_raw(Box::new(new_wasi_module(ctx)))
+        Box::into_raw(crate::instance::track_module(Box::new(new_wasi_module(
+            ctx,
+        ))))
     })
 }
 

@@ -514,6 +514,54 @@ mod tests {
         assert!(a.reactor, "options before `run` apply to run");
     }
 
+    fn flags() -> Vec<PluginFlag> {
+        vec![
+            PluginFlag {
+                name: "nn-preload".into(),
+                takes_value: true,
+                has_default: false,
+            },
+            PluginFlag {
+                name: "verbose-plugin".into(),
+                takes_value: false,
+                has_default: true,
+            },
+            PluginFlag {
+                name: "level".into(),
+                takes_value: true,
+                has_default: true,
+            },
+        ]
+    }
+
+    fn pp(line: &str) -> Result<Args, UsageError> {
+        let words: Vec<String> = line.split_whitespace().map(String::from).collect();
+        parse(&words, &flags())
+    }
+
+    #[test]
+    fn plugin_options_are_flags_after_the_builtin_ones() {
+        let a = pp("--nn-preload a:b --verbose-plugin --level=3 x.wasm").unwrap();
+        assert_eq!(
+            a.plugin_options,
+            [(0, Some("a:b".into())), (1, None), (2, Some("3".into()))]
+        );
+        assert_eq!(a.file.as_deref(), Some("x.wasm"));
+        // A value-taking option with a default may stand alone before another option.
+        let a = pp("--level --reactor x.wasm").unwrap();
+        assert_eq!(a.plugin_options, [(2, None)]);
+        assert!(a.reactor);
+        assert_eq!(
+            pp("--nn-preload --reactor x.wasm").unwrap_err().0,
+            "option nn-preload needs a value"
+        );
+        assert!(pp("--verbose-plugin=1 x.wasm").is_err());
+        assert!(
+            p("--nn-preload a x.wasm").is_err(),
+            "unknown without the plug-in"
+        );
+    }
+
     #[test]
     fn double_dash_ends_options() {
         let a = p("-- --reactor").unwrap();

@@ -417,7 +417,9 @@ pub(crate) fn install_stdio(
     fds.insert(
         0,
         Descriptor::Stdio {
-            stream: owned[0].take().map_or(Stdio::In(std::io::stdin()), Stdio::Owned),
+            stream: owned[0]
+                .take()
+                .map_or(Stdio::In(std::io::stdin()), Stdio::Owned),
             rights: none(rights::STDIN),
             flags: 0,
         },
@@ -425,7 +427,9 @@ pub(crate) fn install_stdio(
     fds.insert(
         1,
         Descriptor::Stdio {
-            stream: owned[1].take().map_or(Stdio::Out(std::io::stdout()), Stdio::Owned),
+            stream: owned[1]
+                .take()
+                .map_or(Stdio::Out(std::io::stdout()), Stdio::Owned),
             rights: none(rights::STDOUT),
             flags: 0,
         },
@@ -433,7 +437,9 @@ pub(crate) fn install_stdio(
     fds.insert(
         2,
         Descriptor::Stdio {
-            stream: owned[2].take().map_or(Stdio::Err(std::io::stderr()), Stdio::Owned),
+            stream: owned[2]
+                .take()
+                .map_or(Stdio::Err(std::io::stderr()), Stdio::Owned),
             rights: none(rights::STDOUT),
             flags: 0,
         },

@@ -199,7 +199,11 @@ fn c_host_loads_rust_sdk_plugin_beside_the_library() {
     let out = run_c_program(
         &exe,
         &lib,
-        &["default".as_ref(), guest.as_os_str(), "wedge_example".as_ref()],
+        &[
+            "default".as_ref(),
+            guest.as_os_str(),
+            "wedge_example".as_ref(),
+        ],
     );
     check_plugin_output(&out, "wedge_example", "trap -> category 0 code 0x408");
 }
