@@ -13,8 +13,11 @@ use wedge_plugin::{Plugin, PluginRegistry};
 #[repr(transparent)]
 pub struct WasmEdge_PluginContext(Plugin);
 
-/// The directory of the library (or executable) this code was loaded from, found with `dladdr`
-/// as WasmEdge does; the default plug-in path derives from it.
+/// The directory WasmEdge's default plug-in path derives from: where `libwasmedge.so.0` was
+/// loaded from (found with `dladdr`, as WasmEdge does). When this code is inside an executable
+/// (the `wedge` binary links the runtime statically) in a `bin` directory, the sibling `lib` is
+/// used, where WasmEdge's own library would be: `/usr/bin/wedge` looks in `/usr/lib/wasmedge`,
+/// `~/.local/bin/wedge` in `~/.local/plugin`.
 pub fn library_dir() -> Option<PathBuf> {
     let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
     let addr = library_dir as fn() -> Option<PathBuf> as *const libc::c_void;
@@ -28,13 +31,19 @@ pub fn library_dir() -> Option<PathBuf> {
     } else {
         None
     };
+    let exe = std::env::current_exe()
+        .ok()
+        .map(|e| e.canonicalize().unwrap_or(e));
     // The main program may be reported by its `argv[0]`; the executable's path is exact.
     let path = match named {
-        Some(p) if p.is_absolute() && p.is_file() => p,
-        _ => std::env::current_exe().ok()?,
+        Some(p) if p.is_absolute() && p.is_file() => p.canonicalize().unwrap_or(p),
+        _ => exe.clone()?,
     };
-    let path = path.canonicalize().unwrap_or(path);
-    path.parent().map(PathBuf::from)
+    let dir = path.parent()?.to_path_buf();
+    if Some(&path) == exe.as_ref() && dir.file_name().is_some_and(|n| n == "bin") {
+        return Some(dir.parent()?.join("lib"));
+    }
+    Some(dir)
 }
 
 /// Loads the plug-ins on WasmEdge's default paths (`WASMEDGE_PLUGIN_PATH`, then the directory
