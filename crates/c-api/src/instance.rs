@@ -74,13 +74,15 @@ pub(crate) fn call_host<T: 'static>(
         module: host.module.load(Ordering::Acquire),
         handles: RefCell::new(Vec::new()),
     };
-    let c_params: Vec<WasmEdge_Value> = params
-        .iter()
-        .map(|v| to_c_value(v, store, &frame))
-        .collect();
-    let result_types: Vec<ValType> = results.iter().map(Val::ty).collect();
-    let mut c_results: Vec<WasmEdge_Value> =
-        result_types.iter().map(|t| num_value(0, *t)).collect();
+    let zero = num_value(0, ValType::I32);
+    let mut c_params = ValueBuf::new(params.len(), zero);
+    for (slot, v) in c_params.iter_mut().zip(params) {
+        *slot = to_c_value(v, store, &frame);
+    }
+    let mut c_results = ValueBuf::new(results.len(), zero);
+    for (slot, v) in c_results.iter_mut().zip(results.iter()) {
+        *slot = num_value(0, v.ty());
+    }
     let res = {
         let _active = Active::enter(store);
         match host.kind {
@@ -96,9 +98,9 @@ pub(crate) fn call_host<T: 'static>(
                     host.data,
                     &frame,
                     c_params.as_ptr(),
-                    c_params.len() as u32,
+                    params.len() as u32,
                     c_results.as_mut_ptr(),
-                    c_results.len() as u32,
+                    results.len() as u32,
                 )
             },
         }
@@ -106,11 +108,48 @@ pub(crate) fn call_host<T: 'static>(
     if res.Code != abi::code::SUCCESS {
         return Err(Error::from_host(CResultError(res)));
     }
-    for ((slot, c), ty) in results.iter_mut().zip(&c_results).zip(result_types) {
+    for (slot, c) in results.iter_mut().zip(c_results.iter()) {
+        let ty = slot.ty();
         *slot = from_c_value(c.Value, ty, store)
             .map_err(|_| Error::host("host function returned a reference of another store"))?;
     }
     Ok(())
+}
+
+/// Argument or result values for one host call: on the stack for the usual few, so a call
+/// allocates nothing.
+enum ValueBuf {
+    Stack([WasmEdge_Value; 8], usize),
+    Heap(Vec<WasmEdge_Value>),
+}
+
+impl ValueBuf {
+    fn new(len: usize, fill: WasmEdge_Value) -> ValueBuf {
+        if len <= 8 {
+            ValueBuf::Stack([fill; 8], len)
+        } else {
+            ValueBuf::Heap(vec![fill; len])
+        }
+    }
+}
+
+impl std::ops::Deref for ValueBuf {
+    type Target = [WasmEdge_Value];
+    fn deref(&self) -> &[WasmEdge_Value] {
+        match self {
+            ValueBuf::Stack(a, n) => &a[..*n],
+            ValueBuf::Heap(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for ValueBuf {
+    fn deref_mut(&mut self) -> &mut [WasmEdge_Value] {
+        match self {
+            ValueBuf::Stack(a, n) => &mut a[..*n],
+            ValueBuf::Heap(v) => v,
+        }
+    }
 }
 
 /// A Wedge value as a C value. Function references get a handle owned by `owner`'s frame.

@@ -193,10 +193,24 @@ fn c_plugin_beside_the_binary_is_found_without_configuration() {
     let exe = dir.join("bin/wedge");
     fs::copy(wedge_exe(), &exe).unwrap();
     build_c_plugin(&dir, &dir.join("plugin/libc_math.so"));
+    fs::copy(
+        deps_dir().join("libwedge_plugin_example.so"),
+        dir.join("plugin/libwedge_plugin_example.so"),
+    )
+    .unwrap();
     let guest = write_guest(&dir, C_GUEST);
     wedge_with(&exe, None, &["--reactor", &guest, "add", "2", "3"])
         .assert_code(0)
         .assert_stdout("5\n");
+    let sdk_guest = dir.join("sdk.wasm");
+    fs::write(&sdk_guest, wat::parse_str(SDK_GUEST).unwrap()).unwrap();
+    wedge_with(
+        &exe,
+        None,
+        &["--reactor", &sdk_guest.to_string_lossy(), "counter2"],
+    )
+    .assert_code(0)
+    .assert_stdout("2\n");
 }
 
 #[test]
