@@ -940,8 +940,9 @@ find_and_list!(
 
 macro_rules! add_fn {
     ($name:ident, $variant:ident, $ctx:ty) => {
-        /// Adds an entity to a host module, which takes ownership of it. Nothing happens for a
-        /// NULL argument or a module that is not a host module or is already in a store.
+        /// Adds an entity to a host module, which takes ownership of it. A module already in a
+        /// store gets the entity bound to that store (for modules that import it later).
+        /// Nothing happens for a NULL argument or a module that is not a host module.
         ///
         /// # Safety
         /// `cxt` must be NULL or a live module; `item` NULL or an owned context from its
@@ -957,8 +958,7 @@ macro_rules! add_fn {
                 let Some(m) = (unsafe { cxt.as_ref() }) else {
                     return;
                 };
-                if item.is_null() || !matches!(m.kind, ModuleKind::Host) || m.bound.get().is_some()
-                {
+                if item.is_null() || !matches!(m.kind, ModuleKind::Host) {
                     return;
                 }
                 // SAFETY: `item` came from `Box::into_raw` in its `Create` function and the
@@ -967,7 +967,24 @@ macro_rules! add_fn {
                 // SAFETY: the caller passes a valid string.
                 let name = unsafe { ffi::string_lossy(name) };
                 add_export_hook(m, &*item);
-                add_export(m, name, ExternCtx::$variant(item));
+                let item = ExternCtx::$variant(item);
+                if let Some(binding) = m.bound.get() {
+                    match with_store(binding, |s| item.bind(s, binding)) {
+                        Some(Ok(_)) => {}
+                        Some(Err(e)) => {
+                            ffi::log_error(&format!("cannot add `{name}` to `{}`: {e}", m.name));
+                            return;
+                        }
+                        None => {
+                            ffi::log_error(&format!(
+                                "cannot add `{name}` to `{}`: its store is gone",
+                                m.name
+                            ));
+                            return;
+                        }
+                    }
+                }
+                add_export(m, name, item);
             })
         }
     };

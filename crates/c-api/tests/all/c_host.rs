@@ -26,6 +26,36 @@ pub const GUEST: &str = r#"
   (func (export "spin") (loop (br 0))))
 "#;
 
+/// A WASI command: prints its second argument and its environment's first entry, exits 3.
+pub const WASI_GUEST: &str = r#"
+(module
+  (import "wasi_snapshot_preview1" "args_get" (func $args_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func $environ_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (func $strlen (param $p i32) (result i32) (local $n i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (i32.load8_u (i32.add (local.get $p) (local.get $n)))))
+      (local.set $n (i32.add (local.get $n) (i32.const 1)))
+      (br $l)))
+    (local.get $n))
+  (func $print (param $p i32)
+    ;; iovec at 16: (p, strlen p); newline iovec at 24
+    (i32.store (i32.const 16) (local.get $p))
+    (i32.store (i32.const 20) (call $strlen (local.get $p)))
+    (i32.store8 (i32.const 40) (i32.const 10))
+    (i32.store (i32.const 24) (i32.const 40))
+    (i32.store (i32.const 28) (i32.const 1))
+    (drop (call $fd_write (i32.const 1) (i32.const 16) (i32.const 2) (i32.const 32))))
+  (func (export "_start")
+    (drop (call $args_get (i32.const 100) (i32.const 200)))
+    (call $print (i32.load (i32.const 104)))
+    (drop (call $environ_get (i32.const 300) (i32.const 400)))
+    (call $print (i32.load (i32.const 300)))
+    (call $proc_exit (i32.const 3))))
+"#;
+
 #[test]
 fn c_host_runs_guests_through_the_vm_and_executor_apis() {
     let dir = fresh_dir("c_host_vm");
@@ -33,8 +63,11 @@ fn c_host_runs_guests_through_the_vm_and_executor_apis() {
     let exe = build_c_program("host_vm", &dir, &lib);
     let guest = dir.join("guest.wasm");
     fs::write(&guest, wat::parse_str(GUEST).unwrap()).unwrap();
-    let out = run_c_program(&exe, &lib, &[guest.as_os_str()]);
+    let wasi_guest = dir.join("wasi.wasm");
+    fs::write(&wasi_guest, wat::parse_str(WASI_GUEST).unwrap()).unwrap();
+    let out = run_c_program(&exe, &lib, &[guest.as_os_str(), wasi_guest.as_os_str()]);
     assert_success("host_vm", &out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("0 failures"), "{stdout}");
+    assert!(stdout.contains("from-c\nGREETING=hi\n"), "{stdout}");
 }

@@ -1,5 +1,5 @@
 /* A C host of the WasmEdge 0.17.1 C API, run by tests/all/c_host.rs against libwasmedge.so.0.
- * Usage: host_vm GUEST.wasm   (the guest is tests/all/c_host.rs's GUEST).
+ * Usage: host_vm GUEST.wasm WASI_GUEST.wasm   (tests/all/c_host.rs's GUEST and WASI_GUEST).
  * Prints one line per check and exits 1 if any failed. */
 #include <wasmedge/wasmedge.h>
 #include <stdio.h>
@@ -99,8 +99,9 @@ static WasmEdge_Result call(WasmEdge_VMContext *vm, const char *fn, WasmEdge_Val
 }
 
 int main(int argc, char **argv) {
-  if (argc != 2) { fprintf(stderr, "usage: host_vm GUEST.wasm\n"); return 2; }
+  if (argc != 3) { fprintf(stderr, "usage: host_vm GUEST.wasm WASI_GUEST.wasm\n"); return 2; }
   const char *guest = argv[1];
+  const char *wasi_guest = argv[2];
   CHECK(strcmp(WasmEdge_VersionGet(), "0.17.1") == 0, "version is 0.17.1");
 
   /* ---- The VM API ---- */
@@ -166,6 +167,23 @@ int main(int argc, char **argv) {
   WasmEdge_VMDelete(vm);
   WasmEdge_ModuleInstanceDelete(env);
   CHECK(finalized == 1, "host data finalizer ran once");
+
+  /* ---- WASI through the VM: arguments, stdout, proc_exit ---- */
+  WasmEdge_VMContext *wvm = WasmEdge_VMCreate(conf, NULL);
+  WasmEdge_ModuleInstanceContext *wasi = WasmEdge_VMGetImportModuleContext(wvm, WasmEdge_HostRegistration_Wasi);
+  const char *wargs[] = {"guest.wasm", "from-c"};
+  const char *wenvs[] = {"GREETING=hi"};
+  WasmEdge_ModuleInstanceInitWASI(wasi, wargs, 2, wenvs, 1, NULL, 0);
+  WasmEdge_String start = WasmEdge_StringCreateByCString("_start");
+  fflush(stdout);
+  r = WasmEdge_VMRunWasmFromFile(wvm, wasi_guest, start, NULL, 0, NULL, 0);
+  WasmEdge_StringDelete(start);
+  CHECK(WasmEdge_ResultOK(r) && WasmEdge_ResultGetCode(r) == WasmEdge_ErrCode_Terminated, "proc_exit ends the run as Terminated");
+  CHECK(WasmEdge_ModuleInstanceWASIGetExitCode(wasi) == 3, "the WASI exit code is 3");
+  uint64_t native = 99;
+  CHECK(WasmEdge_ModuleInstanceWASIGetNativeHandler(wasi, 1, &native) == 0 && native == 1, "guest fd 1 is host fd 1");
+  CHECK(WasmEdge_ModuleInstanceWASIGetNativeHandler(wasi, 42, &native) == 2, "guest fd 42 is not open");
+  WasmEdge_VMDelete(wvm);
 
   /* ---- Loader, validator, executor, store ---- */
   WasmEdge_LoaderContext *loader = WasmEdge_LoaderCreate(conf);
