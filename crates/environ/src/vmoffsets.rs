@@ -4,6 +4,7 @@
 //! ```text
 //! +0                 magic: u32 (VMCONTEXT_MAGIC), padding
 //! +8                 runtime: *mut ()  (the owning store, opaque to compiled code)
+//! +8+ptr             limits: *mut VMRuntimeLimits  (the store's, shared by its instances)
 //! +memories_begin    [*mut VMMemoryDefinition; num_memories]   imports first
 //! +tables_begin      [*mut VMTableDefinition;  num_tables]
 //! +globals_begin     [*mut VMGlobalDefinition; num_globals]
@@ -19,6 +20,10 @@
 //!   (a `*const VMFuncRef` for funcref, `externref index + 1` for externref, 0 for null)
 //! * `VMGlobalDefinition { storage: [u8; 16] }`, 16-byte aligned, value in the low bytes
 //! * `VMFuncRef { wasm_call: *const u8, vmctx: *mut VMContext, type_id: u32, func_id: u32 }`
+//! * `VMRuntimeLimits { stack_limit: usize, trap_code: u32, interrupt: u32 }`: compiled code
+//!   stops when the stack pointer goes below `stack_limit`, reports a trap by storing its
+//!   `TrapCode` number plus one in `trap_code` and returning (each caller checks it after a call),
+//!   and polls `interrupt` at loop heads and function entries.
 
 /// Marks a valid VM context (`"wdgc"` little-endian).
 pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wdgc");
@@ -61,9 +66,13 @@ impl VMOffsets {
     pub fn runtime(&self) -> u32 {
         8
     }
+    /// Offset of the pointer to the store's `VMRuntimeLimits`.
+    pub fn limits(&self) -> u32 {
+        8 + self.ptr_size
+    }
     /// Start of the memory pointer array.
     pub fn memories_begin(&self) -> u32 {
-        8 + self.ptr_size
+        8 + 2 * self.ptr_size
     }
     /// Start of the table pointer array.
     pub fn tables_begin(&self) -> u32 {
@@ -109,6 +118,19 @@ impl VMOffsets {
     pub fn type_id(&self, i: u32) -> u32 {
         assert!(i < self.num_types);
         self.type_ids_begin() + i * 4
+    }
+
+    /// `VMRuntimeLimits::stack_limit`.
+    pub fn limits_stack_limit(&self) -> u32 {
+        0
+    }
+    /// `VMRuntimeLimits::trap_code` (0: none; otherwise the trap's `TrapCode as u32 + 1`).
+    pub fn limits_trap_code(&self) -> u32 {
+        self.ptr_size
+    }
+    /// `VMRuntimeLimits::interrupt` (non-zero: stop at the next check).
+    pub fn limits_interrupt(&self) -> u32 {
+        self.ptr_size + 4
     }
 
     /// `VMMemoryDefinition::base`.

@@ -203,6 +203,8 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
         data_dropped: vec![false; info.datas.len()],
         exports: Vec::with_capacity(info.exports.len()),
     };
+    let limits: *mut crate::vm::VMRuntimeLimits = &mut *store.limits;
+    inst.vmctx.set_limits(limits);
     for item in imports {
         match *item {
             Extern::Func(f) => inst.funcs.push(f.index),

@@ -37,6 +37,8 @@ pub(crate) struct StoreInner {
     pub(crate) stack: Option<Box<Stack>>,
     /// Instruction count, cost, time and interrupts.
     pub(crate) meter: Meter,
+    /// What compiled code checks against; every instance's VM context points here.
+    pub(crate) limits: Box<crate::vm::VMRuntimeLimits>,
 }
 
 pub(crate) struct FuncEntity {
@@ -154,6 +156,7 @@ impl<T> Store<T> {
                 externrefs: Vec::new(),
                 stack: None,
                 meter: Meter::new(&engine.config().metering),
+                limits: Box::default(),
             },
             hosts: Vec::new(),
             data,

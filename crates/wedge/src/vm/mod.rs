@@ -45,6 +45,25 @@ pub struct VMTableDefinition {
     pub current_elements: u64,
 }
 
+/// What compiled code checks against, one per store (see `VMOffsets::limits`): the lowest stack
+/// pointer wasm frames may use, the trap a compiled function reports on return, and the
+/// interrupt flag it polls.
+#[repr(C)]
+#[derive(Debug, Default)]
+pub struct VMRuntimeLimits {
+    /// Compiled code traps with "call stack exhausted" below this stack address.
+    pub stack_limit: usize,
+    /// 0, or the `TrapCode` number plus one of the trap a compiled function stopped with.
+    pub trap_code: u32,
+    /// Non-zero: stop at the next loop head or function entry.
+    pub interrupt: u32,
+}
+
+const _: () = {
+    assert!(std::mem::offset_of!(VMRuntimeLimits, trap_code) == std::mem::size_of::<usize>());
+    assert!(std::mem::offset_of!(VMRuntimeLimits, interrupt) == std::mem::size_of::<usize>() + 4);
+};
+
 /// A global's value, in the low bytes of 16 bytes.
 #[repr(C, align(16))]
 #[derive(Debug, Default, Clone, Copy)]
@@ -140,6 +159,10 @@ impl VMContextBox {
     /// Sets the runtime pointer.
     pub fn set_runtime(&mut self, p: *mut ()) {
         self.write(self.offsets.runtime(), p);
+    }
+    /// Sets the store's runtime limits pointer.
+    pub fn set_limits(&mut self, p: *mut VMRuntimeLimits) {
+        self.write(self.offsets.limits(), p);
     }
     /// Sets memory `i`'s definition pointer.
     pub fn set_memory(&mut self, i: u32, p: *mut VMMemoryDefinition) {
