@@ -1,0 +1,491 @@
+//! `wedge-cranelift`: Wedge's compiled tier. It translates the defined functions of a module
+//! (wasmparser operators) into Cranelift IR with `cranelift-frontend` and JIT-compiles them into
+//! native code that works on the shared VM context laid out by [`wedge_environ::VMOffsets`].
+//!
+//! # ABI
+//!
+//! * Every compiled wasm function uses the target's native calling convention
+//!   (`isa.default_call_conv()`, System V on x86-64 Linux) with the signature
+//!   `(callee_vmctx: *mut u8, caller_vmctx: *mut u8, wasm params...) -> wasm results`.
+//!   Any number of results is allowed: results that do not fit in registers go through an
+//!   implicit return area (`enable_multi_ret_implicit_sret`), which is only meant for callers
+//!   that are themselves Cranelift code, or a host entry trampoline ([`CompiledModule::trampoline`]).
+//!   Wasm `i32`/`i64`/`f32`/`f64` are passed as such; `funcref`/`externref` are `i64` (the raw
+//!   table element: a `*const VMFuncRef`, or `externref index + 1`, 0 for null).
+//! * Traps do not use signals. A trapping function stores `TrapCode as u32 + 1` into
+//!   `VMRuntimeLimits::trap_code` and returns at once with zero results. After every call that
+//!   can trap (wasm calls and the bulk libcalls) the caller loads `trap_code` and returns at
+//!   once if it is non-zero, so the runtime only checks it after the outermost call.
+//! * Function entry checks the stack pointer against `VMRuntimeLimits::stack_limit`
+//!   (`CallStackExhausted`) and, like every loop head, polls `VMRuntimeLimits::interrupt`
+//!   (non-zero: it is reset to 0 and the function traps with `Interrupted`).
+//! * Every load and store is bounds-checked explicitly against the memory's `current_length`
+//!   (64-bit arithmetic, address + offset + access size), so no guard pages are needed.
+//! * Operations that need the runtime call the [`Libcalls`] the runtime supplies; their
+//!   addresses are embedded in the code, so a [`CompiledModule`] is tied to the process that
+//!   compiled it.
+//! * Tail calls (`return_call`, `return_call_indirect`) are not supported yet: Cranelift only
+//!   supports them with its `tail` calling convention, which would change the convention of
+//!   every function; a module using them is refused with [`CompileErrorKind::Unsupported`].
+//!   SIMD is not supported yet either.
+//!
+//! # Example
+//!
+//! ```
+//! use wedge_cranelift::{CraneliftCompiler, Libcalls, OptLevel};
+//! use wedge_environ::{ModuleInfo, wasmparser::WasmFeatures};
+//! // (module (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
+//! let wasm = [
+//!     0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 127, 3, 2, 1, 0, 10, 9, 1, 7,
+//!     0, 32, 0, 32, 1, 106, 11,
+//! ];
+//! let info = ModuleInfo::parse(&wasm, WasmFeatures::WASM2).unwrap();
+//! let compiler = CraneliftCompiler::new(OptLevel::Speed).unwrap();
+//! let compiled = compiler.compile(&info, &wasm, &Libcalls::unavailable()).unwrap();
+//! assert!(!compiled.function(0).is_null());
+//! assert!(!compiled.trampoline(0).is_null());
+//! ```
+
+#![allow(
+    unsafe_code,
+    reason = "compiled-code memory: freeing the JIT memory and the libcall stubs"
+)]
+
+mod libcalls;
+mod translate;
+
+pub use libcalls::Libcalls;
+
+use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
+use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{FuncId, Linkage, Module};
+use std::fmt;
+use wedge_environ::{FuncType, ModuleInfo, VMOffsets, ValType};
+
+/// How hard Cranelift optimizes.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum OptLevel {
+    /// No optimization: fastest compile.
+    None,
+    /// Optimize for speed (the default).
+    #[default]
+    Speed,
+    /// Optimize for speed and code size.
+    SpeedAndSize,
+}
+
+/// Why a module could not be compiled.
+#[derive(Debug)]
+pub struct CompileError(Box<CompileErrorKind>);
+
+/// What went wrong while compiling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CompileErrorKind {
+    /// The host is not supported by Cranelift, or a setting was refused.
+    Host(String),
+    /// The module uses an operator or a type the compiled tier does not support yet.
+    Unsupported {
+        /// Function index (in the function index space), if the problem is in a body.
+        func_index: Option<u32>,
+        /// Byte offset in the module.
+        offset: u64,
+        /// What is unsupported (an operator name, a type).
+        what: String,
+    },
+    /// A function body could not be decoded (the module should have been validated).
+    Malformed {
+        /// Function index (in the function index space).
+        func_index: u32,
+        /// Byte offset in the module.
+        offset: u64,
+        /// The decoder's message.
+        message: String,
+    },
+    /// Cranelift failed to compile or link a function.
+    Codegen {
+        /// Function index, if the failure is tied to one.
+        func_index: Option<u32>,
+        /// Cranelift's message.
+        message: String,
+    },
+}
+
+impl CompileError {
+    /// What went wrong.
+    pub fn kind(&self) -> &CompileErrorKind {
+        &self.0
+    }
+
+    #[cold]
+    pub(crate) fn new(kind: CompileErrorKind) -> Self {
+        CompileError(Box::new(kind))
+    }
+
+    #[cold]
+    pub(crate) fn host(message: impl fmt::Display) -> Self {
+        Self::new(CompileErrorKind::Host(message.to_string()))
+    }
+
+    #[cold]
+    pub(crate) fn codegen(func_index: Option<u32>, message: impl fmt::Display) -> Self {
+        Self::new(CompileErrorKind::Codegen {
+            func_index,
+            message: message.to_string(),
+        })
+    }
+
+    #[cold]
+    pub(crate) fn unsupported(
+        func_index: Option<u32>,
+        offset: u64,
+        what: impl Into<String>,
+    ) -> Self {
+        Self::new(CompileErrorKind::Unsupported {
+            func_index,
+            offset,
+            what: what.into(),
+        })
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &*self.0 {
+            CompileErrorKind::Host(m) => write!(f, "cannot compile for this host: {m}"),
+            CompileErrorKind::Unsupported {
+                func_index,
+                offset,
+                what,
+            } => {
+                write!(
+                    f,
+                    "not supported by the compiler yet: {what} (at offset {offset:#x}"
+                )?;
+                if let Some(i) = func_index {
+                    write!(f, ", in function {i}")?;
+                }
+                f.write_str(")")
+            }
+            CompileErrorKind::Malformed {
+                func_index,
+                offset,
+                message,
+            } => write!(
+                f,
+                "malformed function body: {message} (at offset {offset:#x}, in function {func_index})"
+            ),
+            CompileErrorKind::Codegen {
+                func_index,
+                message,
+            } => {
+                f.write_str("code generation failed")?;
+                if let Some(i) = func_index {
+                    write!(f, " in function {i}")?;
+                }
+                write!(f, ": {message}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+/// Compiles modules to native code with Cranelift for the host CPU.
+pub struct CraneliftCompiler {
+    isa: OwnedTargetIsa,
+}
+
+impl fmt::Debug for CraneliftCompiler {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CraneliftCompiler")
+            .field("triple", &self.isa.triple().to_string())
+            .finish()
+    }
+}
+
+impl CraneliftCompiler {
+    /// A compiler for the host CPU (with all its detected features) at `opt_level`.
+    pub fn new(opt_level: OptLevel) -> Result<Self, CompileError> {
+        let mut flags = settings::builder();
+        let opt = match opt_level {
+            OptLevel::None => "none",
+            OptLevel::Speed => "speed",
+            OptLevel::SpeedAndSize => "speed_and_size",
+        };
+        let set = |flags: &mut settings::Builder, name: &str, value: &str| {
+            flags
+                .set(name, value)
+                .map_err(|e| CompileError::host(format!("setting {name}={value}: {e}")))
+        };
+        set(&mut flags, "opt_level", opt)?;
+        set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+        // cranelift-jit needs non-PIC code.
+        set(&mut flags, "is_pic", "false")?;
+        // Frames larger than a page probe the stack inline, so a big frame cannot jump over
+        // the runtime's guard region before the entry stack check runs.
+        set(&mut flags, "enable_probestack", "true")?;
+        set(&mut flags, "probestack_strategy", "inline")?;
+        set(
+            &mut flags,
+            "enable_verifier",
+            if cfg!(debug_assertions) {
+                "true"
+            } else {
+                "false"
+            },
+        )?;
+        let isa_builder = cranelift_native::builder().map_err(CompileError::host)?;
+        let isa = isa_builder
+            .finish(settings::Flags::new(flags))
+            .map_err(CompileError::host)?;
+        if isa.pointer_type() != types::I64 {
+            return Err(CompileError::host("only 64-bit targets are supported"));
+        }
+        Ok(CraneliftCompiler { isa })
+    }
+
+    /// The VM context layout compiled code for `info` expects on this target.
+    pub fn offsets(&self, info: &ModuleInfo) -> VMOffsets {
+        VMOffsets::new(self.isa.pointer_bytes().into(), info)
+    }
+
+    /// Compiles every defined function of `info` (decoded from `wasm`) and its host entry
+    /// trampoline. `libcalls` are the runtime functions the code calls; they must stay valid
+    /// as long as the compiled module is used.
+    pub fn compile(
+        &self,
+        info: &ModuleInfo,
+        wasm: &[u8],
+        libcalls: &Libcalls,
+    ) -> Result<CompiledModule, CompileError> {
+        let mut builder =
+            JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
+        // Nothing is resolved by name: libcalls are called through embedded addresses.
+        builder.symbol_lookup_fn(Box::new(|_| None));
+        let mut module = CompiledModule {
+            module: Some(JITModule::new(builder)),
+            functions: Vec::new(),
+            trampolines: Vec::new(),
+        };
+        let jit = module.module.as_mut().expect("just created");
+        let call_conv = self.isa.default_call_conv();
+        let offsets = self.offsets(info);
+        let num_imported = info.num_imported_funcs;
+
+        // Declare every defined function and trampoline first, so bodies can call forward.
+        let mut func_ids = Vec::with_capacity(info.bodies.len());
+        let mut tramp_ids = Vec::with_capacity(info.bodies.len());
+        for def in 0..info.bodies.len() as u32 {
+            let index = num_imported + def;
+            let ty = info.func_type(index);
+            let sig = wasm_signature(ty, call_conv, Some(index))?;
+            let id = jit
+                .declare_function(&format!("wasm_{index}"), Linkage::Local, &sig)
+                .map_err(|e| CompileError::codegen(Some(index), e))?;
+            func_ids.push(id);
+            let mut tsig = ir::Signature::new(call_conv);
+            for _ in 0..3 {
+                tsig.params.push(ir::AbiParam::new(types::I64));
+            }
+            let tid = jit
+                .declare_function(&format!("entry_{index}"), Linkage::Local, &tsig)
+                .map_err(|e| CompileError::codegen(Some(index), e))?;
+            tramp_ids.push(tid);
+        }
+
+        let env = translate::Env {
+            info,
+            offsets: &offsets,
+            call_conv,
+            libcalls,
+            func_ids: &func_ids,
+        };
+        let mut ctx = jit.make_context();
+        let mut fctx = FunctionBuilderContext::new();
+        for def in 0..info.bodies.len() as u32 {
+            let index = num_imported + def;
+            ctx.func.signature = wasm_signature(info.func_type(index), call_conv, Some(index))?;
+            translate::translate_function(
+                &env,
+                jit,
+                &mut ctx.func,
+                &mut fctx,
+                index,
+                wasm,
+                self.isa.frontend_config(),
+            )?;
+            jit.define_function(func_ids[def as usize], &mut ctx)
+                .map_err(|e| CompileError::codegen(Some(index), module_error_message(&e)))?;
+            jit.clear_context(&mut ctx);
+
+            build_trampoline(
+                jit,
+                &mut ctx.func,
+                &mut fctx,
+                info.func_type(index),
+                func_ids[def as usize],
+                call_conv,
+                self.isa.frontend_config(),
+            );
+            ctx.func.signature = jit
+                .declarations()
+                .get_function_decl(tramp_ids[def as usize])
+                .signature
+                .clone();
+            jit.define_function(tramp_ids[def as usize], &mut ctx)
+                .map_err(|e| CompileError::codegen(Some(index), module_error_message(&e)))?;
+            jit.clear_context(&mut ctx);
+        }
+        jit.finalize_definitions()
+            .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
+        let functions = func_ids
+            .iter()
+            .map(|&id| jit.get_finalized_function(id))
+            .collect();
+        let trampolines = tramp_ids
+            .iter()
+            .map(|&id| jit.get_finalized_function(id))
+            .collect();
+        module.functions = functions;
+        module.trampolines = trampolines;
+        Ok(module)
+    }
+}
+
+fn module_error_message(e: &cranelift_module::ModuleError) -> String {
+    match e {
+        cranelift_module::ModuleError::Compilation(c) => format!("{c:?}"),
+        other => other.to_string(),
+    }
+}
+
+/// The Cranelift type of a wasm value type (references are raw `i64` table elements).
+pub(crate) fn clif_type(ty: ValType) -> Option<ir::Type> {
+    Some(match ty {
+        ValType::I32 => types::I32,
+        ValType::I64 | ValType::FuncRef | ValType::ExternRef => types::I64,
+        ValType::F32 => types::F32,
+        ValType::F64 => types::F64,
+        ValType::V128 => return None,
+    })
+}
+
+/// The native signature of a compiled wasm function of type `ty`.
+pub(crate) fn wasm_signature(
+    ty: &FuncType,
+    call_conv: CallConv,
+    func_index: Option<u32>,
+) -> Result<ir::Signature, CompileError> {
+    let mut sig = ir::Signature::new(call_conv);
+    sig.params.push(ir::AbiParam::new(types::I64));
+    sig.params.push(ir::AbiParam::new(types::I64));
+    let conv = |t: ValType| {
+        clif_type(t)
+            .map(ir::AbiParam::new)
+            .ok_or_else(|| CompileError::unsupported(func_index, 0, format!("{t} in a signature")))
+    };
+    for &p in ty.params() {
+        sig.params.push(conv(p)?);
+    }
+    for &r in ty.results() {
+        sig.returns.push(conv(r)?);
+    }
+    Ok(sig)
+}
+
+/// `extern "C" fn(callee_vmctx, caller_vmctx, args_results: *mut u128)`: loads the params from
+/// 16-byte cells, calls the function and stores its results into the same cells.
+fn build_trampoline(
+    jit: &mut JITModule,
+    func: &mut ir::Function,
+    fctx: &mut FunctionBuilderContext,
+    ty: &FuncType,
+    callee: FuncId,
+    call_conv: CallConv,
+    frontend: cranelift_codegen::isa::TargetFrontendConfig,
+) {
+    let mut sig = ir::Signature::new(call_conv);
+    for _ in 0..3 {
+        sig.params.push(ir::AbiParam::new(types::I64));
+    }
+    func.signature = sig;
+    let callee_ref = jit.declare_func_in_func(callee, func);
+    let mut b = FunctionBuilder::new(func, fctx);
+    let entry = b.create_block();
+    b.append_block_params_for_function_params(entry);
+    b.switch_to_block(entry);
+    b.seal_block(entry);
+    let p = b.block_params(entry).to_vec();
+    let flags = MemFlagsData::trusted();
+    let mut args = vec![p[0], p[1]];
+    for (i, &t) in ty.params().iter().enumerate() {
+        let t = clif_type(t).expect("checked by wasm_signature");
+        args.push(b.ins().load(t, flags, p[2], (i * 16) as i32));
+    }
+    let call = b.ins().call(callee_ref, &args);
+    let results = b.inst_results(call).to_vec();
+    for (i, r) in results.into_iter().enumerate() {
+        b.ins().store(flags, r, p[2], (i * 16) as i32);
+    }
+    b.ins().return_(&[]);
+    b.finalize(frontend);
+}
+
+/// Native code for a module's defined functions, with host entry trampolines. The code stays
+/// valid as long as this value lives.
+pub struct CompiledModule {
+    module: Option<JITModule>,
+    functions: Vec<*const u8>,
+    trampolines: Vec<*const u8>,
+}
+
+impl fmt::Debug for CompiledModule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CompiledModule")
+            .field("functions", &self.functions.len())
+            .finish()
+    }
+}
+
+impl CompiledModule {
+    /// Number of compiled (defined) functions.
+    pub fn len(&self) -> usize {
+        self.functions.len()
+    }
+
+    /// Whether the module defines no function.
+    pub fn is_empty(&self) -> bool {
+        self.functions.is_empty()
+    }
+
+    /// The native code of defined function `def_index` (function index minus the number of
+    /// imported functions), with the wasm ABI described in the crate docs.
+    ///
+    /// # Panics
+    /// If `def_index` is out of range.
+    pub fn function(&self, def_index: u32) -> *const u8 {
+        self.functions[def_index as usize]
+    }
+
+    /// The host entry trampoline of defined function `def_index`:
+    /// `extern "C" fn(callee_vmctx: *mut u8, caller_vmctx: *mut u8, args_results: *mut u128)`.
+    ///
+    /// # Panics
+    /// If `def_index` is out of range.
+    pub fn trampoline(&self, def_index: u32) -> *const u8 {
+        self.trampolines[def_index as usize]
+    }
+}
+
+impl Drop for CompiledModule {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: the pointers handed out by `function`/`trampoline` are documented to be
+            // valid only while this value lives, so no code of this module runs any more.
+            unsafe { m.free_memory() };
+        }
+    }
+}
