@@ -397,7 +397,8 @@ pub(crate) fn wasm_signature(
 }
 
 /// `extern "C" fn(callee_vmctx, caller_vmctx, args_results: *mut u128)`: loads the params from
-/// 16-byte cells, calls the function and stores its results into the same cells.
+/// 16-byte cells, calls the function and stores its results into the same cells (value in the
+/// low bytes, the rest of the cell zeroed).
 fn build_trampoline(
     jit: &mut JITModule,
     func: &mut ir::Function,
@@ -427,8 +428,16 @@ fn build_trampoline(
     }
     let call = b.ins().call(callee_ref, &args);
     let results = b.inst_results(call).to_vec();
+    // Each result overwrites its whole cell: the value in the low bytes, zeros above.
+    let zero64 = b.ins().iconst(types::I64, 0);
+    let zero32 = b.ins().iconst(types::I32, 0);
     for (i, r) in results.into_iter().enumerate() {
-        b.ins().store(flags, r, p[2], (i * 16) as i32);
+        let at = (i * 16) as i32;
+        b.ins().store(flags, r, p[2], at);
+        if b.func.dfg.value_type(r).bytes() == 4 {
+            b.ins().store(flags, zero32, p[2], at + 4);
+        }
+        b.ins().store(flags, zero64, p[2], at + 8);
     }
     b.ins().return_(&[]);
     b.finalize(frontend);

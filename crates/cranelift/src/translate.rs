@@ -192,9 +192,9 @@ impl FuncTranslator<'_, '_> {
         }
         let locals = body
             .get_locals_reader()
-            .map_err(|e| malformed(fi, e.offset() as u64, e.message()))?;
+            .map_err(|e| malformed(fi, e.offset(), e.message()))?;
         for local in locals {
-            let (count, vt) = local.map_err(|e| malformed(fi, e.offset() as u64, e.message()))?;
+            let (count, vt) = local.map_err(|e| malformed(fi, e.offset(), e.message()))?;
             let t = self.val_type(vt)?;
             for _ in 0..count {
                 let var = self.b.declare_var(t);
@@ -233,12 +233,12 @@ impl FuncTranslator<'_, '_> {
 
         let mut reader = body
             .get_operators_reader()
-            .map_err(|e| malformed(fi, e.offset() as u64, e.message()))?;
+            .map_err(|e| malformed(fi, e.offset(), e.message()))?;
         while !self.frames.is_empty() {
-            self.offset = reader.original_position() as u64;
+            self.offset = reader.original_position();
             let op = reader
                 .read()
-                .map_err(|e| malformed(fi, e.offset() as u64, e.message()))?;
+                .map_err(|e| malformed(fi, e.offset(), e.message()))?;
             if self.reachable {
                 self.operator(op)?;
             } else {
@@ -978,9 +978,8 @@ impl FuncTranslator<'_, '_> {
                 let index = self.pop();
                 let mut depths = Vec::with_capacity(targets.len() as usize);
                 for d in targets.targets() {
-                    depths.push(
-                        d.map_err(|e| malformed(self.func_index, e.offset() as u64, e.message()))?,
-                    );
+                    depths
+                        .push(d.map_err(|e| malformed(self.func_index, e.offset(), e.message()))?);
                 }
                 let mut calls = Vec::with_capacity(depths.len() + 1);
                 for d in std::iter::once(targets.default()).chain(depths) {
