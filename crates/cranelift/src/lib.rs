@@ -489,6 +489,13 @@ impl CompiledModule {
     }
 }
 
+// SAFETY: after `compile` returns, the JIT module is never used again except to free its
+// memory on drop; the code and the pointers to it are immutable, so the value can move to and
+// be shared with other threads (the runtime's `Module` is `Send + Sync`).
+unsafe impl Send for CompiledModule {}
+// SAFETY: see above; `&CompiledModule` only reads the immutable pointer tables.
+unsafe impl Sync for CompiledModule {}
+
 impl Drop for CompiledModule {
     fn drop(&mut self) {
         if let Some(m) = self.module.take() {

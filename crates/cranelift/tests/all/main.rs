@@ -356,10 +356,42 @@ unsafe extern "C" fn test_memory_fill(vmctx: *mut u8, mem: u32, dst: u64, val: u
     unsafe { std::ptr::write_bytes(m.base.add(dst as usize), val as u8, len as usize) };
 }
 
+unsafe extern "C" fn test_memory_copy(
+    vmctx: *mut u8,
+    dst_mem: u32,
+    src_mem: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) {
+    // SAFETY: as in `test_memory_grow`.
+    let (d, s) = unsafe { (mem_def(vmctx, dst_mem), mem_def(vmctx, src_mem)) };
+    if dst + len > d.current_length as u64 || src + len > s.current_length as u64 {
+        // SAFETY: as above.
+        unsafe { set_trap(vmctx, TrapCode::MemoryOutOfBounds) };
+        return;
+    }
+    // SAFETY: both ranges were checked; `copy` allows overlap.
+    unsafe {
+        std::ptr::copy(
+            s.base.add(src as usize),
+            d.base.add(dst as usize),
+            len as usize,
+        )
+    };
+}
+
+/// The test tables never grow in place: report the size and the arguments instead.
+unsafe extern "C" fn test_table_grow(_vmctx: *mut u8, table: u32, init: u64, delta: u64) -> i64 {
+    (table as i64) * 1_000_000 + (init as i64) * 1000 + delta as i64
+}
+
 fn test_libcalls() -> Libcalls {
     Libcalls {
         memory_grow: test_memory_grow,
         memory_fill: test_memory_fill,
+        memory_copy: test_memory_copy,
+        table_grow: test_table_grow,
         ..Libcalls::unavailable()
     }
 }
@@ -952,5 +984,66 @@ fn unsupported_operators_are_errors_naming_the_function() {
             ..
         }) => assert!(what.contains("tail call"), "{what}"),
         other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn libcalls_receive_their_arguments_and_traps_propagate_through_callers() {
+    let mut i = instantiate(
+        r#"(module
+            (memory 1)
+            (table 1 2 externref)
+            (data (i32.const 0) "abcdef")
+            (func (export "copy") (param i32 i32 i32)
+                (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+            (func $copy_oob (i32.const 0x10000) (i32.const 0) (i32.const 1) (memory.copy))
+            (func (export "nested") (result i32) (call $copy_oob) (i32.const 1))
+            (func (export "tgrow") (param i32) (result i32)
+                (table.grow (ref.null extern) (local.get 0)))
+        )"#,
+        &[],
+    );
+    assert_eq!(i.call_raw("copy", &[2, 0, 4]), Ok(vec![]));
+    assert_eq!(&i.memory()[..6], b"ababcd");
+    assert_eq!(i.call_i32("nested", &[]), Err(TrapCode::MemoryOutOfBounds));
+    assert_eq!(i.call_i32("tgrow", &[7]), Ok(7));
+}
+
+/// Not a check: prints how long a module with many functions takes to compile
+/// (`cargo test -p wedge-cranelift --release -- --ignored --nocapture compile_time`).
+#[test]
+#[ignore]
+fn compile_time_of_many_functions() {
+    let mut wat = String::from("(module (memory 1) (table 1 funcref)\n");
+    for f in 0..2000 {
+        wat.push_str(&format!(
+            "(func (export \"f{f}\") (param i32 i64 f64) (result i64) (local i32)
+              (block $b (loop $l
+                (local.set 3 (i32.add (local.get 3) (i32.load offset={o} (local.get 0))))
+                (i64.store (local.get 0) (i64.mul (local.get 1) (i64.extend_i32_s (local.get 3))))
+                (br_if $b (i32.gt_u (local.get 3) (i32.const 100)))
+                (br_if $l (f64.lt (local.get 2) (f64.convert_i32_s (local.get 3))))))
+              (if (result i64) (local.get 3)
+                (then (i64.div_s (local.get 1) (i64.extend_i32_u (local.get 3))))
+                (else (call_indirect (param i32 i64 f64) (result i64)
+                  (local.get 0) (local.get 1) (local.get 2) (i32.const 0)))))\n",
+            o = f % 64
+        ));
+    }
+    wat.push(')');
+    let wasm = wat::parse_str(&wat).expect("valid wat");
+    let info = ModuleInfo::parse(&wasm, WasmFeatures::all()).expect("valid module");
+    for level in [OptLevel::None, OptLevel::Speed] {
+        let compiler = CraneliftCompiler::new(level).expect("host supported");
+        let t = std::time::Instant::now();
+        let compiled = compiler
+            .compile(&info, &wasm, &test_libcalls())
+            .expect("compiles");
+        println!(
+            "{level:?}: {} functions, {} KiB of wasm, compiled in {:?}",
+            compiled.len(),
+            wasm.len() / 1024,
+            t.elapsed()
+        );
     }
 }
