@@ -244,11 +244,11 @@ conf_get!(
 );
 conf_fn!(
     /// Caps every memory at `page` 64 KiB pages.
-    fn WasmEdge_ConfigureSetMaxMemoryPage(c, page: u32) |d| d.max_memory_page = page.min(65536)
+    fn WasmEdge_ConfigureSetMaxMemoryPage(c, page: u64) |d| d.max_memory_page = page.min(65536) as u32
 );
 conf_get!(
     /// The memory page cap.
-    fn WasmEdge_ConfigureGetMaxMemoryPage(c) -> u32, 0, |d| d.max_memory_page
+    fn WasmEdge_ConfigureGetMaxMemoryPage(c) -> u64, 0, |d| u64::from(d.max_memory_page)
 );
 conf_fn!(
     /// Sets the run mode (interpreter, JIT, AOT, lazy JIT); Wedge interprets in every mode

@@ -1421,8 +1421,8 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceGetTableType(
         // SAFETY: `t` is live.
         let size = unsafe { WasmEdge_TableInstanceGetSize(t) };
         let mut ty = lock(&t.ty);
-        ty.ty.limits.min = u64::from(size);
-        ty.limit.limits.min = u64::from(size);
+        ty.ty.limits.min = size;
+        ty.limit.limits.min = size;
         &*ty as *const WasmEdge_TableTypeContext
     })
 }
@@ -1515,16 +1515,16 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceSetData(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_TableInstanceGetSize(
     cxt: *const WasmEdge_TableInstanceContext,
-) -> u32 {
+) -> u64 {
     guard(0, || {
         // SAFETY: the caller passes NULL or a live context.
         let Some(t) = (unsafe { cxt.as_ref() }) else {
             return 0;
         };
         if let Some(b) = t.bound.get() {
-            return with_store(&b.binding, |s| s.table_ty(b.handle).limits.min as u32).unwrap_or(0);
+            return with_store(&b.binding, |s| s.table_ty(b.handle).limits.min).unwrap_or(0);
         }
-        lock(&t.free).as_ref().map_or(0, |(_, e)| e.len() as u32)
+        lock(&t.free).as_ref().map_or(0, |(_, e)| e.len() as u64)
     })
 }
 
@@ -1535,7 +1535,7 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceGetSize(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_TableInstanceGrow(
     cxt: *mut WasmEdge_TableInstanceContext,
-    size: u32,
+    size: u64,
 ) -> WasmEdge_Result {
     guard_result(|| {
         // SAFETY: the caller passes NULL or a live context.
@@ -1545,7 +1545,7 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceGrow(
         let ty = lock(&t.ty).ty;
         if let Some(b) = t.bound.get() {
             let null = Val::default_for(ty.element);
-            return match with_store(&b.binding, |s| s.table_grow(b.handle, size.into(), null)) {
+            return match with_store(&b.binding, |s| s.table_grow(b.handle, size, null)) {
                 Some(Ok(_)) => abi::OK,
                 Some(Err(_)) => abi::result(code::TABLE_OUT_OF_BOUNDS),
                 None => abi::result(code::WRONG_VM_WORKFLOW),
@@ -1555,7 +1555,9 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceGrow(
         let Some((_, elems)) = free.as_mut() else {
             return abi::result(code::WRONG_VM_WORKFLOW);
         };
-        let new = elems.len() as u64 + u64::from(size);
+        let Some(new) = (elems.len() as u64).checked_add(size) else {
+            return abi::result(code::TABLE_OUT_OF_BOUNDS);
+        };
         if new > ty.limits.max.unwrap_or(u64::from(u32::MAX)) {
             return abi::result(code::TABLE_OUT_OF_BOUNDS);
         }

@@ -24,6 +24,8 @@ pub mod ast;
 pub mod basic;
 pub mod configure;
 pub mod embed;
+#[cfg(test)]
+mod sigcheck;
 pub mod execution;
 pub(crate) mod ffi;
 pub mod instance;
