@@ -29,6 +29,16 @@
 //!   every function; a module using them is refused with [`CompileErrorKind::Unsupported`].
 //!   SIMD is not supported yet either.
 //!
+//! # Status
+//!
+//! Translated: every i32/i64/f32/f64 operator (float min/max/nearest/trunc with wasm
+//! semantics, trapping and saturating float-to-int conversions, sign extension), locals,
+//! globals, `select`, all structured control flow with multi-value blocks, `br_table`, direct,
+//! imported and indirect calls, loads and stores of every width on any memory (multi-memory),
+//! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`.
+//! Not yet: SIMD (`v128`), tail calls, `select` with several results, atomics, memory64,
+//! exceptions, GC. Functions are compiled one after another (no parallel compilation yet).
+//!
 //! # Example
 //!
 //! ```
@@ -48,7 +58,7 @@
 
 #![allow(
     unsafe_code,
-    reason = "compiled-code memory: freeing the JIT memory and the libcall stubs"
+    reason = "compiled-code memory: freeing the JIT memory, sharing compiled code between threads"
 )]
 
 mod libcalls;

@@ -1047,3 +1047,40 @@ fn compile_time_of_many_functions() {
         );
     }
 }
+
+#[test]
+fn many_parameters_go_through_registers_and_the_stack() {
+    let mut i = instantiate(
+        r#"(module
+            (func $sum (export "sum") (param i32 i64 f64 f32 i32 i64 f64 f32 i32 i64 f64 f32 i32 i64 f64 f32) (result f64)
+                (f64.add
+                    (f64.add
+                        (f64.convert_i64_s (i64.add (i64.add (local.get 1) (local.get 5)) (i64.add (local.get 9) (local.get 13))))
+                        (f64.convert_i32_s (i32.add (i32.add (local.get 0) (local.get 4)) (i32.add (local.get 8) (local.get 12)))))
+                    (f64.add
+                        (f64.add (f64.add (local.get 2) (local.get 6)) (f64.add (local.get 10) (local.get 14)))
+                        (f64.promote_f32 (f32.add (f32.add (local.get 3) (local.get 7)) (f32.add (local.get 11) (local.get 15)))))))
+            (func (export "direct") (result f64)
+                (call $sum
+                    (i32.const 1) (i64.const 2) (f64.const 3) (f32.const 4)
+                    (i32.const 5) (i64.const 6) (f64.const 7) (f32.const 8)
+                    (i32.const 9) (i64.const 10) (f64.const 11) (f32.const 12)
+                    (i32.const 13) (i64.const 14) (f64.const 15) (f32.const 16)))
+        )"#,
+        &[],
+    );
+    assert_eq!(i.call_f64("direct", &[]), Ok(136.0));
+    let mut args = Vec::new();
+    for k in 0..4u32 {
+        let base = (4 * k + 1) as f64;
+        args.push(base as u128);
+        args.push((base + 1.0) as u128);
+        args.push((base + 2.0).to_bits() as u128);
+        args.push(((base + 3.0) as f32).to_bits() as u128);
+    }
+    assert_eq!(
+        i.call_raw("sum", &args)
+            .map(|r| f64::from_bits(r[0] as u64)),
+        Ok(136.0)
+    );
+}
