@@ -1084,3 +1084,42 @@ fn many_parameters_go_through_registers_and_the_stack() {
         Ok(136.0)
     );
 }
+
+#[test]
+fn control_flow_edge_cases_compile_and_run() {
+    let mut i = instantiate(
+        r#"(module
+            (func (export "dead_nesting") (param i32) (result i32)
+                (block $out (result i32)
+                    (if (local.get 0)
+                        (then (br $out (i32.const 1))
+                              (if (i32.const 1) (then (br_table 0 1 (i32.const 0))) (else (nop)))
+                              (loop (br 0)))
+                        (else (return (i32.const 2))
+                              (block (if (i32.const 0) (then) (else)))))
+                    (unreachable)))
+            (func (export "block_params") (param i32) (result i32)
+                (local.get 0)
+                (block (param i32) (result i32)
+                    (br_if 0 (i32.add (i32.const 100)) (i32.eqz (local.get 0)))
+                    (i32.const 1) (i32.add)))
+            (func (export "loop_result") (result i32) (local i32)
+                (loop (result i32)
+                    (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                    (br_if 0 (i32.lt_u (local.get 0) (i32.const 10)))
+                    (local.get 0)))
+            (func (export "if_dead_then") (param i32) (result i32)
+                (if (result i32) (local.get 0)
+                    (then (unreachable))
+                    (else (i32.const 9))))
+        )"#,
+        &[],
+    );
+    assert_eq!(i.call_i32("dead_nesting", &[1]), Ok(1));
+    assert_eq!(i.call_i32("dead_nesting", &[0]), Ok(2));
+    assert_eq!(i.call_i32("block_params", &[0]), Ok(100));
+    assert_eq!(i.call_i32("block_params", &[5]), Ok(106));
+    assert_eq!(i.call_i32("loop_result", &[]), Ok(10));
+    assert_eq!(i.call_i32("if_dead_then", &[0]), Ok(9));
+    assert_eq!(i.call_i32("if_dead_then", &[1]), Err(TrapCode::Unreachable));
+}
