@@ -36,7 +36,7 @@
 //! globals, `select`, all structured control flow with multi-value blocks, `br_table`, direct,
 //! imported and indirect calls, loads and stores of every width on any memory (multi-memory),
 //! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`.
-//! Not yet: SIMD (`v128`), tail calls, `select` with several results, atomics, memory64,
+//! Not yet: SIMD (`v128`), tail calls, atomics, memory64,
 //! exceptions, GC. Functions are compiled one after another (no parallel compilation yet).
 //!
 //! # Example

@@ -1024,6 +1024,15 @@ impl FuncTranslator<'_, '_> {
                 let v = self.b.ins().select(c, a, b);
                 self.push(v);
             }
+            O::TypedSelectMulti { tys } => {
+                let c = self.pop();
+                let b = self.popn(tys.len());
+                let a = self.popn(tys.len());
+                for (x, y) in a.into_iter().zip(b) {
+                    let v = self.b.ins().select(c, x, y);
+                    self.push(v);
+                }
+            }
             O::LocalGet { local_index } => {
                 let v = self.b.use_var(self.locals[local_index as usize]);
                 self.push(v);
