@@ -371,15 +371,16 @@ pub unsafe extern "C" fn WasmEdge_VMRegisterModuleFromImport(
     })
 }
 
-/// Registers a host module under `alias` instead of its own name.
+/// Registers a module under `alias` instead of its own name. The name comes before the module,
+/// as in WasmEdge's header (the executor's form takes them the other way round).
 ///
 /// # Safety
 /// As for `WasmEdge_VMRegisterModuleFromImport`; `alias` valid.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_VMRegisterModuleFromImportWithAlias(
     cxt: *mut WasmEdge_VMContext,
-    module: *const WasmEdge_ModuleInstanceContext,
     alias: WasmEdge_String,
+    module: *const WasmEdge_ModuleInstanceContext,
 ) -> WasmEdge_Result {
     guard_result(|| {
         let vm = vm_ref!(cxt);
