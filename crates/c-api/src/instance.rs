@@ -118,6 +118,10 @@ pub(crate) fn call_host<T: 'static>(
 
 /// Argument or result values for one host call: on the stack for the usual few, so a call
 /// allocates nothing.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "the inline array is the point: it lives on the host call's stack frame"
+)]
 enum ValueBuf {
     Stack([WasmEdge_Value; 8], usize),
     Heap(Vec<WasmEdge_Value>),
