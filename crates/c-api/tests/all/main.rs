@@ -6,6 +6,7 @@
 mod c_host;
 mod headers;
 mod plugins;
+mod spec;
 
 use std::fs;
 use std::path::{Path, PathBuf};
