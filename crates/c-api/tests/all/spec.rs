@@ -28,6 +28,10 @@
 //!   `assert_malformed (module quote ...)` tests the text parser and is skipped, as are modules
 //!   the text parser itself rejects (nothing reaches the C API).
 //!
+//! The harness's own tests (at the end) run small scripts through both styles, one whose
+//! assertions all hold and one whose assertions all fail, so a harness that lets everything pass
+//! is noticed.
+//!
 //! Files known to fail are listed in `tests/known-failures.txt` (`suite/file.wast  reason`),
 //! with the same rules as the Rust-API spec run (`crates/wast`): a suite's test fails if a file
 //! not on the list fails, if a listed file passes, or if the list names a file the suite lacks.
