@@ -26,10 +26,16 @@ pub fn run(args: &Args) -> u8 {
     let Some(file) = crate::require_file(args) else {
         return FAILURE;
     };
-    warn_about_run_mode(args);
+    let jit = wants_jit(args);
     let deadline = args.metering.deadline();
     let mut config = load::config(args);
     args.metering.configure(&mut config);
+    config.jit(jit);
+    if jit && !config.is_jit() {
+        log::warn(
+            "compiled code does not meter or stop on time limits yet; running in the interpreter.",
+        );
+    }
     let engine = Engine::new(&config);
     let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &args.rest) else {
         return FAILURE;
@@ -206,27 +212,42 @@ fn log_bad_argument(text: &str, position: usize, ty: ValType, e: &ArgError) {
     }
 }
 
-/// Wedge has only the interpreter; say so when a flag asks for something else.
-fn warn_about_run_mode(args: &Args) {
-    const NO_COMPILER: &str = "Wedge has no compiler tier yet; running in the interpreter.";
+/// Whether to compile (`--run-mode jit`, and `aot`/`lazyjit` for now), with WasmEdge's warnings
+/// for the deprecated flags.
+pub fn wants_jit(args: &Args) -> bool {
     if let Some(mode) = &args.run_mode {
         if args.enable_jit || args.force_interpreter {
             log::warn("--run-mode overrides deprecated --enable-jit / --force-interpreter.");
         }
         match mode.to_ascii_lowercase().as_str() {
-            "interpreter" => {}
-            "jit" | "lazyjit" | "aot" => {
-                log::warn(format_args!("--run-mode={mode}: {NO_COMPILER}"))
+            "interpreter" => false,
+            "jit" => true,
+            "lazyjit" => {
+                log::warn("--run-mode=lazyjit: Wedge compiles each module when it loads it (jit).");
+                true
             }
-            _ => log::warn(format_args!(
-                "Unknown --run-mode value: \"{mode}\"; using interpreter. Valid values: \
-                 interpreter, jit, aot, lazyjit."
-            )),
+            "aot" => {
+                log::warn(
+                    "--run-mode=aot: Wedge cannot write or load AOT files yet; compiling in \
+                     memory (jit).",
+                );
+                true
+            }
+            _ => {
+                log::warn(format_args!(
+                    "Unknown --run-mode value: \"{mode}\"; using interpreter. Valid values: \
+                     interpreter, jit, aot, lazyjit."
+                ));
+                false
+            }
         }
     } else if args.enable_jit {
         log::warn("--enable-jit is deprecated, use --run-mode=jit instead.");
-        log::warn(NO_COMPILER);
-    } else if args.force_interpreter {
-        log::warn("--force-interpreter is deprecated, use --run-mode=interpreter instead.");
+        true
+    } else {
+        if args.force_interpreter {
+            log::warn("--force-interpreter is deprecated, use --run-mode=interpreter instead.");
+        }
+        false
     }
 }

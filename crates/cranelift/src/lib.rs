@@ -61,9 +61,11 @@
     reason = "compiled-code memory: freeing the JIT memory, sharing compiled code between threads"
 )]
 
+mod exit;
 mod libcalls;
 mod translate;
 
+pub use exit::{ExitTarget, ExitTrampoline};
 pub use libcalls::Libcalls;
 
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};

@@ -234,6 +234,8 @@ pub struct Config {
     pub(crate) memory_page_limit: u32,
     pub(crate) max_table_elements: u32,
     pub(crate) metering: MeterConfig,
+    pub(crate) jit: bool,
+    pub(crate) max_native_stack: usize,
 }
 
 impl Default for Config {
@@ -245,6 +247,8 @@ impl Default for Config {
             memory_page_limit: 65536,
             max_table_elements: 10_000_000,
             metering: MeterConfig::default(),
+            jit: false,
+            max_native_stack: 512 << 10,
         }
     }
 }
@@ -253,6 +257,31 @@ impl Config {
     /// The default configuration.
     pub fn new() -> Self {
         Config::default()
+    }
+
+    /// Compiles every module to native code with Cranelift (WasmEdge's `--run-mode jit`). A module
+    /// Cranelift cannot compile yet (SIMD, tail calls) runs in the interpreter, and compiled and
+    /// interpreted functions call each other freely. Not yet with metering: an engine that
+    /// counts instructions, measures cost or is interruptible interprets (compiled code does not
+    /// meter yet). Without the `cranelift` feature this has no effect.
+    pub fn jit(&mut self, on: bool) -> &mut Self {
+        self.jit = on;
+        self
+    }
+
+    /// Whether modules are compiled (see [`Config::jit`]).
+    pub fn is_jit(&self) -> bool {
+        self.jit
+            && cfg!(feature = "cranelift")
+            && !self.metering.charges()
+            && !self.metering.interruptible
+    }
+
+    /// How much native stack compiled code may use below the point where the host called into
+    /// wasm; deeper recursion traps with "call stack exhausted". Default 512 KiB.
+    pub fn max_native_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_native_stack = bytes;
+        self
     }
 
     /// The enabled proposals.

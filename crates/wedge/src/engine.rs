@@ -16,6 +16,9 @@ struct EngineInner {
     config: Config,
     /// Engine-wide signature ids, so a signature check is one integer compare across modules.
     types: Mutex<HashMap<FuncType, u32>>,
+    /// The compiled tier, when `Config::jit` is on.
+    #[cfg(feature = "cranelift")]
+    jit: Option<crate::vm::jit::EngineJit>,
 }
 
 impl Engine {
@@ -24,6 +27,11 @@ impl Engine {
         Engine(Arc::new(EngineInner {
             config: config.clone(),
             types: Mutex::default(),
+            #[cfg(feature = "cranelift")]
+            jit: config
+                .is_jit()
+                .then(crate::vm::jit::EngineJit::new)
+                .flatten(),
         }))
     }
 
@@ -37,6 +45,12 @@ impl Engine {
         let mut types = self.0.types.lock().unwrap_or_else(PoisonError::into_inner);
         let next = types.len() as u32;
         *types.entry(ty.clone()).or_insert(next)
+    }
+
+    /// The compiled tier, if this engine compiles.
+    #[cfg(feature = "cranelift")]
+    pub(crate) fn jit(&self) -> Option<&crate::vm::jit::EngineJit> {
+        self.0.jit.as_ref()
     }
 
     /// Whether two handles are the same engine.

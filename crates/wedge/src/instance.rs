@@ -221,8 +221,18 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
             module: module.clone(),
             def,
         };
-        inst.funcs.push(store.push_func(ty, kind, vmctx_ptr));
+        let id = store.push_func(ty, kind, vmctx_ptr);
+        inst.funcs.push(id);
+        // Compiled code reaches every function through its VMFuncRef: its own code, or the
+        // exit trampoline into the interpreter.
+        #[cfg(feature = "cranelift")]
+        match &module.inner().compiled {
+            Some(c) => crate::vm::jit::route_to_code(store, id, c.function(def)),
+            None => crate::vm::jit::route_through_exit(store, id),
+        }
     }
+    // Libcalls and exits find the instance from its VM context.
+    inst.vmctx.set_runtime(instance_index as usize as *mut ());
     let page_limit = store.engine.config().memory_page_limit;
     for ty in &info.memories[info.num_imported_memories as usize..] {
         let mem = LinearMemory::new(*ty, page_limit).map_err(Error::resource)?;

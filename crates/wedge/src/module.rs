@@ -23,6 +23,9 @@ pub(crate) struct ModuleInner {
     pub(crate) code: Box<[OnceLock<Translated>]>,
     /// The VM context layout of this module's instances.
     pub(crate) offsets: VMOffsets,
+    /// Native code of every defined function, when the engine compiles and Cranelift could.
+    #[cfg(feature = "cranelift")]
+    pub(crate) compiled: Option<wedge_cranelift::CompiledModule>,
 }
 
 impl ModuleInner {
@@ -71,6 +74,8 @@ impl Module {
         let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
         let code = (0..info.bodies.len()).map(|_| OnceLock::new()).collect();
         let offsets = VMOffsets::new(std::mem::size_of::<usize>() as u32, &info);
+        #[cfg(feature = "cranelift")]
+        let compiled = engine.jit().and_then(|jit| jit.compile(&info, bytes));
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
             info,
@@ -78,6 +83,8 @@ impl Module {
             type_ids,
             code,
             offsets,
+            #[cfg(feature = "cranelift")]
+            compiled,
         })))
     }
 
@@ -86,6 +93,15 @@ impl Module {
     pub fn validate(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<(), Error> {
         ModuleInfo::validate(bytes.as_ref(), engine.config().features.to_wasmparser())?;
         Ok(())
+    }
+
+    /// Whether the module's functions run as native code (see `Config::jit`); false when the
+    /// engine interprets or Cranelift cannot compile the module yet (then it is interpreted).
+    pub fn is_compiled(&self) -> bool {
+        #[cfg(feature = "cranelift")]
+        return self.0.compiled.is_some();
+        #[cfg(not(feature = "cranelift"))]
+        false
     }
 
     /// The engine the module was validated with.

@@ -262,12 +262,19 @@ impl StoreInner {
             type_id,
             func_id: id,
         });
+        let host = matches!(kind, FuncKind::Host(_));
         self.funcs.push(FuncEntity {
             ty,
             kind,
             func_ref,
             cost: 0,
         });
+        #[cfg(feature = "cranelift")]
+        if host {
+            crate::vm::jit::route_through_exit(self, id);
+        }
+        #[cfg(not(feature = "cranelift"))]
+        let _ = host;
         id
     }
 

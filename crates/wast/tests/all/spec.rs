@@ -39,6 +39,51 @@ fn wasm_v1() {
     run_suite("wasm-v1", spec(SpecVersion::V1), Features::wasm1());
 }
 
+// The same suites on the compiled tier (`Config::jit`): keys `jit/<suite>/<file>`. Modules
+// Cranelift cannot compile yet (SIMD, tail calls) run interpreted, mixed with compiled ones.
+
+#[test]
+fn jit_wasm_v1() {
+    run_suite("jit/wasm-v1", spec(SpecVersion::V1), Features::wasm1());
+}
+
+#[test]
+fn jit_wasm_v2() {
+    run_suite("jit/wasm-v2", spec(SpecVersion::V2), Features::wasm2());
+}
+
+#[test]
+fn jit_simd() {
+    run_suite("jit/simd", proposal(Proposal::Simd), Features::wasm2());
+}
+
+#[test]
+fn jit_tail_call() {
+    run_suite(
+        "jit/tail-call",
+        proposal(Proposal::TailCall),
+        Features::default(),
+    );
+}
+
+#[test]
+fn jit_extended_const() {
+    run_suite(
+        "jit/extended-const",
+        proposal(Proposal::ExtendedConst),
+        Features::default(),
+    );
+}
+
+#[test]
+fn jit_multi_memory() {
+    run_suite(
+        "jit/multi-memory",
+        proposal(Proposal::MultiMemory),
+        Features::default(),
+    );
+}
+
 #[test]
 fn wasm_v2() {
     run_suite("wasm-v2", spec(SpecVersion::V2), Features::wasm2());
@@ -95,6 +140,7 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
         }
         let mut config = Config::new();
         config.set_features(features);
+        config.jit(suite.starts_with("jit/"));
         WastRunner::new(&config)
     };
     let runner = runner_with(None);
@@ -111,7 +157,7 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
         .map(|(key, text)| {
             let extra = EXTRA_FEATURES
                 .iter()
-                .find(|(k, _)| *k == key)
+                .find(|(k, _)| *k == key.trim_start_matches("jit/"))
                 .map(|&(_, p)| p);
             let runner = if extra.is_some() {
                 runner_with(extra)

@@ -92,6 +92,36 @@ impl<T> Store<T> {
     }
 }
 
+/// Whether a module runs compiled (always false without the compiled tier).
+#[cfg(feature = "cranelift")]
+macro_rules! compiled {
+    ($module:expr) => {
+        $module.inner().compiled.is_some()
+    };
+}
+#[cfg(not(feature = "cranelift"))]
+macro_rules! compiled {
+    ($module:expr) => {{
+        let _ = &$module;
+        false
+    }};
+}
+
+/// Calls compiled function `def` of `instance` with arguments and results at `cells`.
+#[cfg(feature = "cranelift")]
+macro_rules! call_compiled {
+    ($store:expr, $instance:expr, $def:expr, $cells:expr) => {
+        crate::vm::jit::call_compiled($store, $instance, $def, $cells)
+    };
+}
+#[cfg(not(feature = "cranelift"))]
+macro_rules! call_compiled {
+    ($store:expr, $instance:expr, $def:expr, $cells:expr) => {{
+        let _ = ($instance, $def, $cells);
+        unreachable!("no compiled tier")
+    }};
+}
+
 /// The dispatch loop for code without metering.
 const PLAIN: u8 = 0;
 /// The dispatch loop for interruptible code without metering instructions.
@@ -142,6 +172,16 @@ fn invoke_on<T>(
             // for the results (it holds at least 1024 cells; host signatures are validated).
             unsafe { call_host(store, h, func, None, cells)? };
         }
+        #[cfg(feature = "cranelift")]
+        FuncKind::Wasm {
+            instance,
+            ref module,
+            def,
+        } if module.inner().compiled.is_some() => {
+            let cells = stack.cells.as_mut_ptr();
+            // SAFETY: the parameters are in cells 0..n and the stack has room for the results.
+            unsafe { crate::vm::jit::call_compiled(store, instance, def, cells)? };
+        }
         FuncKind::Wasm {
             instance,
             module,
@@ -174,7 +214,7 @@ fn invoke_on<T>(
 ///
 /// # Safety
 /// `args` must point to at least max(params, results) cells of a live stack.
-unsafe fn call_host<T>(
+pub(crate) unsafe fn call_host<T>(
     store: &mut Store<T>,
     h: u32,
     func: u32,
@@ -471,6 +511,10 @@ macro_rules! run_loop {
             ($id:expr, $args:expr) => {{
                 let id: u32 = $id;
                 match &$store.inner.funcs[id as usize].kind {
+                    FuncKind::Wasm { instance, module, def } if compiled!(module) => {
+                        let (instance, def) = (*instance, *def);
+                        tri!(call_compiled!($store, instance, def, fp.byte_add($args as usize)));
+                    }
                     FuncKind::Wasm { instance, module, def } => {
                         let (instance, def) = (*instance, *def);
                         let callee: *const CompiledFunc = &**tri!(module.inner().code(def));
@@ -493,6 +537,11 @@ macro_rules! run_loop {
                     *fp.add(k) = *fp.byte_add($args as usize).add(k);
                 }
                 match &$store.inner.funcs[id as usize].kind {
+                    FuncKind::Wasm { instance, module, def } if compiled!(module) => {
+                        let (instance, def) = (*instance, *def);
+                        tri!(call_compiled!($store, instance, def, fp));
+                        do_return!();
+                    }
                     FuncKind::Wasm { instance, module, def } => {
                         let (instance, def) = (*instance, *def);
                         let callee: *const CompiledFunc = &**tri!(module.inner().code(def));

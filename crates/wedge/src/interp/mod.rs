@@ -10,6 +10,8 @@ pub(crate) mod ir;
 pub(crate) mod simd;
 mod translate;
 
+#[cfg(feature = "cranelift")]
+pub(crate) use exec::call_host as call_host_raw;
 pub(crate) use exec::{Stack, invoke};
 pub(crate) use ir::CompiledFunc;
 pub(crate) use translate::translate;

@@ -4,6 +4,8 @@
 
 #![allow(unsafe_code, reason = "VM context and linear memory access")]
 
+#[cfg(feature = "cranelift")]
+pub(crate) mod jit;
 pub mod memory;
 pub mod sys;
 
@@ -49,14 +51,51 @@ pub struct VMTableDefinition {
 /// pointer wasm frames may use, the trap a compiled function reports on return, and the
 /// interrupt flag it polls.
 #[repr(C)]
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct VMRuntimeLimits {
     /// Compiled code traps with "call stack exhausted" below this stack address.
     pub stack_limit: usize,
-    /// 0, or the `TrapCode` number plus one of the trap a compiled function stopped with.
+    /// 0, or the `TrapCode` number plus one of the trap a compiled function stopped with
+    /// ([`jit::PENDING_ERROR`] when `pending` holds the error).
     pub trap_code: u32,
     /// Non-zero: stop at the next loop head or function entry.
     pub interrupt: u32,
+    // The rest is the runtime's own (compiled code reads only the fields above), set while
+    // compiled code runs: how it calls back into the store.
+    /// The `Store<T>` running compiled code.
+    pub(crate) store: *mut (),
+    /// Its `T`-independent part, for the libcalls.
+    pub(crate) inner: *mut crate::store::StoreInner,
+    /// Calls store function `func` (host or interpreted) for an exit trampoline.
+    #[cfg(feature = "cranelift")]
+    pub(crate) dispatch: Option<jit::DispatchFn>,
+    /// How many host-to-compiled entries are active on this store.
+    pub(crate) depth: u32,
+    /// The error behind [`jit::PENDING_ERROR`] (a host function's own error, a WASI exit).
+    pub(crate) pending: Option<crate::Error>,
+}
+
+// SAFETY: the raw pointers (`store`, `inner`) are set only while a call runs, by the thread
+// that holds the store exclusively, and restored before the call returns; between calls they are
+// stale and never read. The rest is plain data.
+unsafe impl Send for VMRuntimeLimits {}
+// SAFETY: shared references never read the pointers (only the running call does, as above).
+unsafe impl Sync for VMRuntimeLimits {}
+
+impl Default for VMRuntimeLimits {
+    fn default() -> Self {
+        VMRuntimeLimits {
+            stack_limit: 0,
+            trap_code: 0,
+            interrupt: 0,
+            store: std::ptr::null_mut(),
+            inner: std::ptr::null_mut(),
+            #[cfg(feature = "cranelift")]
+            dispatch: None,
+            depth: 0,
+            pending: None,
+        }
+    }
 }
 
 const _: () = {

@@ -1,0 +1,123 @@
+//! Exit trampolines: native code with the wasm calling convention for functions that are not
+//! compiled (host functions, interpreted wasm), so compiled code can call any function through
+//! its `VMFuncRef`. One per signature; the runtime points the `VMFuncRef::wasm_call` of every
+//! such function of that signature at it, and its `vmctx` at the `VMFuncRef` itself.
+
+use crate::{CompileError, clif_type, module_error_message, wasm_signature};
+use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Linkage, Module};
+use std::fmt;
+use wedge_environ::FuncType;
+
+/// What an exit trampoline calls: `(callee_vmctx, caller_vmctx, args_results)`. The arguments
+/// are in 16-byte cells (value in the low bytes, the rest zero); the target writes the results
+/// into the same cells. A target that fails stores the trap code in `VMRuntimeLimits` and
+/// returns (the compiled caller checks it).
+pub type ExitTarget = unsafe extern "C" fn(*mut u8, *mut u8, *mut u128);
+
+/// The code of one exit trampoline; valid while this value lives.
+pub struct ExitTrampoline {
+    module: Option<JITModule>,
+    code: *const u8,
+}
+
+impl fmt::Debug for ExitTrampoline {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExitTrampoline")
+            .field("code", &self.code)
+            .finish()
+    }
+}
+
+impl ExitTrampoline {
+    /// The trampoline's code, with the wasm calling convention of its signature.
+    pub fn code(&self) -> *const u8 {
+        self.code
+    }
+}
+
+// SAFETY: as for `CompiledModule`: the JIT module is only kept to free its memory; the code is
+// immutable.
+unsafe impl Send for ExitTrampoline {}
+// SAFETY: as above.
+unsafe impl Sync for ExitTrampoline {}
+
+impl Drop for ExitTrampoline {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: the code is documented to be valid only while this value lives.
+            unsafe { m.free_memory() };
+        }
+    }
+}
+
+impl crate::CraneliftCompiler {
+    /// An exit trampoline for functions of type `ty` that calls `target`.
+    pub fn exit_trampoline(
+        &self,
+        ty: &FuncType,
+        target: ExitTarget,
+    ) -> Result<ExitTrampoline, CompileError> {
+        let mut builder =
+            JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
+        builder.symbol_lookup_fn(Box::new(|_| None));
+        let mut jit = JITModule::new(builder);
+        let call_conv = self.isa.default_call_conv();
+        let sig = wasm_signature(ty, call_conv, None)?;
+        let id = jit
+            .declare_function("exit", Linkage::Local, &sig)
+            .map_err(|e| CompileError::codegen(None, e))?;
+        let mut ctx = jit.make_context();
+        ctx.func.signature = sig;
+        let mut fctx = FunctionBuilderContext::new();
+        {
+            let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+            let cells = ty.params().len().max(ty.results().len()).max(1);
+            let slot = b.create_sized_stack_slot(ir::StackSlotData::new(
+                ir::StackSlotKind::ExplicitSlot,
+                (cells * 16) as u32,
+                4,
+            ));
+            let entry = b.create_block();
+            b.append_block_params_for_function_params(entry);
+            b.switch_to_block(entry);
+            b.seal_block(entry);
+            let p = b.block_params(entry).to_vec();
+            let flags = MemFlagsData::trusted();
+            let addr = b.ins().stack_addr(types::I64, slot, 0);
+            let zero = b.ins().iconst(types::I64, 0);
+            for i in 0..cells {
+                b.ins().store(flags, zero, addr, (i * 16) as i32);
+                b.ins().store(flags, zero, addr, (i * 16 + 8) as i32);
+            }
+            for (i, &v) in p[2..].iter().enumerate() {
+                b.ins().store(flags, v, addr, (i * 16) as i32);
+            }
+            let mut tsig = ir::Signature::new(call_conv);
+            for _ in 0..3 {
+                tsig.params.push(ir::AbiParam::new(types::I64));
+            }
+            let tsig = b.import_signature(tsig);
+            let callee = b.ins().iconst(types::I64, target as usize as i64);
+            b.ins().call_indirect(tsig, callee, &[p[0], p[1], addr]);
+            let mut results = Vec::new();
+            for (i, &t) in ty.results().iter().enumerate() {
+                let t = clif_type(t).expect("checked by wasm_signature");
+                results.push(b.ins().load(t, flags, addr, (i * 16) as i32));
+            }
+            b.ins().return_(&results);
+            b.finalize(self.isa.frontend_config());
+        }
+        jit.define_function(id, &mut ctx)
+            .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
+        jit.finalize_definitions()
+            .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
+        let code = jit.get_finalized_function(id);
+        Ok(ExitTrampoline {
+            module: Some(jit),
+            code,
+        })
+    }
+}

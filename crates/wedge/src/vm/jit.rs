@@ -1,0 +1,506 @@
+//! The runtime side of the compiled tier (`wedge-cranelift`): compiling modules, entering
+//! compiled code from the host or the interpreter, exit trampolines back into host functions
+//! and interpreted code, and the libcalls compiled code makes.
+//!
+//! How control moves between the tiers:
+//!
+//! * **Into compiled code**: [`call_compiled`] sets the store's `VMRuntimeLimits` (the stack limit
+//!   at the outermost entry, the store pointers the exits need) and calls the function's host
+//!   entry trampoline with its arguments in 16-byte cells. A trap comes back as a non-zero
+//!   `trap_code`, which it turns into the `Error`.
+//! * **Out of compiled code**: every function that is not compiled (host functions, interpreted
+//!   wasm) has, in its `VMFuncRef`, the engine's exit trampoline for its signature as `wasm_call`
+//!   and the `VMFuncRef` itself as `vmctx`. The trampoline spills the arguments into cells and
+//!   calls [`exit_dispatch`], which finds the store through the caller's VM context and runs
+//!   the function (the host function, or the interpreter). An error is stored for the compiled
+//!   caller to see: a trap as its code, anything else (a host error, a WASI exit) as
+//!   [`PENDING_ERROR`] with the error kept in `pending`.
+//!
+//! Compiled code never unwinds: traps return through every frame, so no signal handlers are
+//! needed, and every bounds check is explicit.
+
+use super::{VMFuncRef, VMRuntimeLimits};
+use crate::store::{FuncKind, StoreInner};
+use crate::{Error, Store, TrapCode, Val};
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use wedge_cranelift::{CompiledModule, CraneliftCompiler, ExitTrampoline, Libcalls, OptLevel};
+use wedge_environ::{FuncType, ModuleInfo};
+
+/// `trap_code` when the error is not a trap: it is in `VMRuntimeLimits::pending`.
+pub(crate) const PENDING_ERROR: u32 = u32::MAX;
+
+/// Runs store function `func` (called by `instance`) with arguments and results in `args`.
+pub(crate) type DispatchFn = unsafe fn(*mut (), u32, u32, *mut u128) -> Result<(), Error>;
+
+/// The engine's compiled tier: the compiler and one exit trampoline per signature.
+pub(crate) struct EngineJit {
+    compiler: CraneliftCompiler,
+    exits: Mutex<HashMap<u32, ExitTrampoline>>,
+}
+
+impl std::fmt::Debug for EngineJit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineJit").finish_non_exhaustive()
+    }
+}
+
+impl EngineJit {
+    /// The compiled tier for this machine, or None (with a message) where Cranelift cannot
+    /// target it; modules are then interpreted.
+    pub(crate) fn new() -> Option<EngineJit> {
+        match CraneliftCompiler::new(OptLevel::Speed) {
+            Ok(compiler) => Some(EngineJit {
+                compiler,
+                exits: Mutex::default(),
+            }),
+            Err(e) => {
+                eprintln!("[warning] the compiled tier is not available here ({e}); interpreting");
+                None
+            }
+        }
+    }
+
+    /// Native code for a module, or None if Cranelift cannot compile it yet (SIMD, tail
+    /// calls): the module is then interpreted.
+    ///
+    /// Setting the environment variable `WEDGE_JIT_LOG` prints each module's outcome to stderr.
+    pub(crate) fn compile(&self, info: &ModuleInfo, wasm: &[u8]) -> Option<CompiledModule> {
+        let r = self.compiler.compile(info, wasm, &LIBCALLS);
+        if std::env::var_os("WEDGE_JIT_LOG").is_some() {
+            match &r {
+                Ok(_) => eprintln!("[jit] compiled {} functions", info.bodies.len()),
+                Err(e) => eprintln!("[jit] interpreted: {e}"),
+            }
+        }
+        r.ok()
+    }
+
+    /// The exit trampoline for functions of signature `type_id` (`ty`), made on first use.
+    pub(crate) fn exit_trampoline(&self, type_id: u32, ty: &FuncType) -> *const u8 {
+        let mut exits = self.exits.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(t) = exits.get(&type_id) {
+            return t.code();
+        }
+        match self.compiler.exit_trampoline(ty, exit_dispatch) {
+            Ok(t) => {
+                let code = t.code();
+                exits.insert(type_id, t);
+                code
+            }
+            // Only signatures Cranelift cannot express (v128) get here; no compiled code can
+            // call such a function (its module would not have compiled), so leave it null.
+            Err(_) => std::ptr::null(),
+        }
+    }
+}
+
+/// Points a function that is not compiled at the exit trampoline of its signature.
+pub(crate) fn route_through_exit(inner: &mut StoreInner, func: u32) {
+    let Some(jit) = inner.engine.jit() else {
+        return;
+    };
+    let entity = &inner.funcs[func as usize];
+    let code = jit.exit_trampoline(entity.func_ref.type_id, &entity.ty);
+    let f = &mut inner.funcs[func as usize];
+    let self_ptr: *mut VMFuncRef = &mut *f.func_ref;
+    f.func_ref.wasm_call = code;
+    f.func_ref.vmctx = self_ptr.cast();
+}
+
+/// Makes the compiled code of a defined function its `VMFuncRef`'s target.
+pub(crate) fn route_to_code(inner: &mut StoreInner, func: u32, code: *const u8) {
+    inner.funcs[func as usize].func_ref.wasm_call = code;
+}
+
+/// An address on the current native stack.
+#[inline(never)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
+}
+
+/// Calls compiled defined function `def` of `instance` (store function `func`) with arguments
+/// and results in `cells`, as the host or the interpreter does.
+///
+/// # Safety
+/// `cells` must hold max(params, results) cells; the instance's module must be compiled.
+pub(crate) unsafe fn call_compiled<T>(
+    store: &mut Store<T>,
+    instance: u32,
+    def: u32,
+    cells: *mut u128,
+) -> Result<(), Error> {
+    let inst = &mut store.inner.instances[instance as usize];
+    let module = inst.module.clone();
+    let compiled = module
+        .inner()
+        .compiled
+        .as_ref()
+        .expect("call_compiled on an interpreted module");
+    let vmctx = inst.vmctx.as_ptr().cast::<u8>();
+    let trampoline: unsafe extern "C" fn(*mut u8, *mut u8, *mut u128) =
+        // SAFETY: `trampoline` returns the host entry trampoline, whose signature is this one.
+        unsafe { std::mem::transmute(compiled.trampoline(def)) };
+    let max_stack = store.inner.engine.config().max_native_stack;
+    let store_ptr: *mut Store<T> = store;
+    let inner_ptr: *mut StoreInner = &mut store.inner;
+    let limits: *mut VMRuntimeLimits = &mut *store.inner.limits;
+    // SAFETY: `limits` is the store's own box. From here until the call returns the store is
+    // used only through `store_ptr` (by exits and libcalls running below us on this thread).
+    unsafe {
+        let saved = ((*limits).store, (*limits).inner, (*limits).dispatch);
+        (*limits).store = store_ptr.cast();
+        (*limits).inner = inner_ptr;
+        (*limits).dispatch = Some(dispatch::<T>);
+        if (*limits).depth == 0 {
+            (*limits).stack_limit = stack_pointer().saturating_sub(max_stack);
+        }
+        (*limits).depth += 1;
+        trampoline(vmctx, vmctx, cells);
+        (*limits).depth -= 1;
+        ((*limits).store, (*limits).inner, (*limits).dispatch) = saved;
+        let code = std::mem::take(&mut (*limits).trap_code);
+        match code {
+            0 => Ok(()),
+            PENDING_ERROR => Err((*limits)
+                .pending
+                .take()
+                .unwrap_or_else(|| Error::host("compiled code failed"))),
+            n => Err(Error::from(trap_code(n - 1))),
+        }
+    }
+}
+
+/// The trap with number `n` (`TrapCode as u32`).
+fn trap_code(n: u32) -> TrapCode {
+    const ALL: [TrapCode; 14] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerOverflow,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::CallStackExhausted,
+        TrapCode::NullReference,
+        TrapCode::CostLimitExceeded,
+        TrapCode::Interrupted,
+        TrapCode::HostFuncError,
+    ];
+    ALL.get(n as usize)
+        .copied()
+        .unwrap_or(TrapCode::HostFuncError)
+}
+
+/// Records `e` for the compiled caller.
+fn fail(limits: &mut VMRuntimeLimits, e: Error) {
+    match e.trap_code() {
+        Some(t) => limits.trap_code = t as u32 + 1,
+        None => {
+            limits.trap_code = PENDING_ERROR;
+            limits.pending = Some(e);
+        }
+    }
+}
+
+/// The store's limits, reached from a VM context.
+///
+/// # Safety
+/// `vmctx` must be a live VM context of a store that is running compiled code.
+unsafe fn limits_of(vmctx: *mut u8) -> *mut VMRuntimeLimits {
+    // SAFETY: the layout puts the limits pointer at `8 + pointer size` (VMOffsets::limits).
+    unsafe { *(vmctx.add(8 + size_of::<usize>()) as *const *mut VMRuntimeLimits) }
+}
+
+/// The instance index a VM context belongs to (kept in its runtime slot).
+///
+/// # Safety
+/// `vmctx` must be a live VM context.
+unsafe fn instance_of(vmctx: *mut u8) -> u32 {
+    // SAFETY: instantiation stores the instance index in the runtime slot at offset 8.
+    unsafe { *(vmctx.add(8) as *const usize) as u32 }
+}
+
+/// What every exit trampoline calls: runs the function `callee` (a `VMFuncRef`) for the compiled
+/// caller whose VM context is `caller_vmctx`.
+unsafe extern "C" fn exit_dispatch(callee: *mut u8, caller_vmctx: *mut u8, args: *mut u128) {
+    // SAFETY: exit trampolines are only reached from compiled code entered by `call_compiled`,
+    // which set the limits' store pointers; `callee` is the VMFuncRef the trampoline serves.
+    unsafe {
+        let limits = limits_of(caller_vmctx);
+        let func = (*callee.cast::<VMFuncRef>()).func_id;
+        let instance = instance_of(caller_vmctx);
+        let Some(dispatch) = (*limits).dispatch else {
+            (*limits).trap_code = TrapCode::HostFuncError as u32 + 1;
+            return;
+        };
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            dispatch((*limits).store, func, instance, args)
+        }));
+        match r {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => fail(&mut *limits, e),
+            Err(_) => fail(&mut *limits, Error::host("a host function panicked")),
+        }
+    }
+}
+
+/// Runs store function `func` of a `Store<T>`: a host function, or interpreted wasm.
+///
+/// # Safety
+/// `store` must be the `Store<T>` that `call_compiled` registered; `args` must hold the cells.
+unsafe fn dispatch<T>(
+    store: *mut (),
+    func: u32,
+    instance: u32,
+    args: *mut u128,
+) -> Result<(), Error> {
+    // SAFETY: see the function's contract; the frame that registered the pointer does not use
+    // its own reference while compiled code runs.
+    let store = unsafe { &mut *store.cast::<Store<T>>() };
+    match store.inner.funcs[func as usize].kind.clone() {
+        // SAFETY: `args` holds the cells (the trampoline made room for params and results).
+        FuncKind::Host(h) => unsafe {
+            crate::interp::call_host_raw(store, h, func, Some(instance), args)
+        },
+        FuncKind::Wasm { .. } => {
+            let ty = store.inner.funcs[func as usize].ty.clone();
+            let params: Vec<Val> = ty
+                .params()
+                .iter()
+                .enumerate()
+                // SAFETY: as above.
+                .map(|(k, t)| Val::from_raw(unsafe { *args.add(k) }, *t, &store.inner))
+                .collect();
+            let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
+            crate::interp::invoke(store, func, &params, &mut results)?;
+            for (k, v) in results.iter().enumerate() {
+                // SAFETY: as above.
+                unsafe { *args.add(k) = v.to_raw(&store.inner) };
+            }
+            Ok(())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Libcalls
+
+/// The store and instance of a libcall's VM context.
+///
+/// # Safety
+/// As for `limits_of`.
+unsafe fn store_of<'a>(vmctx: *mut u8) -> (&'a mut StoreInner, u32, *mut VMRuntimeLimits) {
+    // SAFETY: `call_compiled` set `inner` for the duration of the compiled call.
+    unsafe {
+        let limits = limits_of(vmctx);
+        (&mut *(*limits).inner, instance_of(vmctx), limits)
+    }
+}
+
+fn range(start: u64, len: u64, size: u64) -> Option<std::ops::Range<usize>> {
+    let end = start.checked_add(len)?;
+    (end <= size).then_some(start as usize..end as usize)
+}
+
+/// Traps out of a libcall.
+///
+/// # Safety
+/// `limits` must be live.
+unsafe fn trap(limits: *mut VMRuntimeLimits, code: TrapCode) {
+    // SAFETY: see the contract.
+    unsafe { (*limits).trap_code = code as u32 + 1 };
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut u8, memory: u32, delta: u64) -> i64 {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, _) = unsafe { store_of(vmctx) };
+    let m = inner.instances[instance as usize].memories[memory as usize];
+    inner.memories[m as usize]
+        .grow(delta)
+        .map_or(-1, |old| old as i64)
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut u8, memory: u32, dst: u64, value: u32, len: u64) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, limits) = unsafe { store_of(vmctx) };
+    let m = inner.instances[instance as usize].memories[memory as usize];
+    let data = inner.memories[m as usize].data_mut();
+    match range(dst, len, data.len() as u64) {
+        Some(r) => data[r].fill(value as u8),
+        // SAFETY: `limits` is live.
+        None => unsafe { trap(limits, TrapCode::MemoryOutOfBounds) },
+    }
+}
+
+unsafe extern "C" fn memory_copy(
+    vmctx: *mut u8,
+    dst_memory: u32,
+    src_memory: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, limits) = unsafe { store_of(vmctx) };
+    let inst = &inner.instances[instance as usize];
+    let (dm, sm) = (
+        inst.memories[dst_memory as usize],
+        inst.memories[src_memory as usize],
+    );
+    let dlen = inner.memories[dm as usize].data_mut().len() as u64;
+    let slen = inner.memories[sm as usize].data_mut().len() as u64;
+    let (Some(dr), Some(sr)) = (range(dst, len, dlen), range(src, len, slen)) else {
+        // SAFETY: `limits` is live.
+        unsafe { trap(limits, TrapCode::MemoryOutOfBounds) };
+        return;
+    };
+    if dm == sm {
+        inner.memories[dm as usize]
+            .data_mut()
+            .copy_within(sr, dr.start);
+    } else {
+        let s = inner.memories[sm as usize].data_mut().as_ptr();
+        let d = inner.memories[dm as usize].data_mut().as_mut_ptr();
+        // SAFETY: both ranges are in bounds of two different memories.
+        unsafe { std::ptr::copy_nonoverlapping(s.add(sr.start), d.add(dr.start), dr.len()) };
+    }
+}
+
+unsafe extern "C" fn memory_init(
+    vmctx: *mut u8,
+    memory: u32,
+    data: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, limits) = unsafe { store_of(vmctx) };
+    let inst = &inner.instances[instance as usize];
+    let module = inst.module.clone();
+    let seg: &[u8] = if inst.data_dropped[data as usize] {
+        &[]
+    } else {
+        &module.inner().info.datas[data as usize].data
+    };
+    let m = inst.memories[memory as usize];
+    let mem = inner.memories[m as usize].data_mut();
+    let (Some(sr), Some(dr)) = (
+        range(src, len, seg.len() as u64),
+        range(dst, len, mem.len() as u64),
+    ) else {
+        // SAFETY: `limits` is live.
+        unsafe { trap(limits, TrapCode::MemoryOutOfBounds) };
+        return;
+    };
+    mem[dr].copy_from_slice(&seg[sr]);
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, _) = unsafe { store_of(vmctx) };
+    inner.instances[instance as usize].data_dropped[data as usize] = true;
+}
+
+unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, init: u64, delta: u64) -> i64 {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, _) = unsafe { store_of(vmctx) };
+    let t = inner.instances[instance as usize].tables[table as usize];
+    inner.tables[t as usize]
+        .grow(delta, init)
+        .map_or(-1, |old| old as i64)
+}
+
+unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u64, value: u64, len: u64) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, limits) = unsafe { store_of(vmctx) };
+    let t = inner.instances[instance as usize].tables[table as usize];
+    let elems = &mut inner.tables[t as usize].elements;
+    match range(dst, len, elems.len() as u64) {
+        Some(r) => elems[r].fill(value),
+        // SAFETY: `limits` is live.
+        None => unsafe { trap(limits, TrapCode::TableOutOfBounds) },
+    }
+}
+
+unsafe extern "C" fn table_copy(
+    vmctx: *mut u8,
+    dst_table: u32,
+    src_table: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, limits) = unsafe { store_of(vmctx) };
+    let inst = &inner.instances[instance as usize];
+    let (dt, st) = (
+        inst.tables[dst_table as usize],
+        inst.tables[src_table as usize],
+    );
+    let tables = &mut inner.tables;
+    let (Some(dr), Some(sr)) = (
+        range(dst, len, tables[dt as usize].elements.len() as u64),
+        range(src, len, tables[st as usize].elements.len() as u64),
+    ) else {
+        // SAFETY: `limits` is live.
+        unsafe { trap(limits, TrapCode::TableOutOfBounds) };
+        return;
+    };
+    if dt == st {
+        tables[dt as usize].elements.copy_within(sr, dr.start);
+    } else {
+        let src: Vec<u64> = tables[st as usize].elements[sr].to_vec();
+        tables[dt as usize].elements[dr].copy_from_slice(&src);
+    }
+}
+
+unsafe extern "C" fn table_init(
+    vmctx: *mut u8,
+    table: u32,
+    elem: u32,
+    dst: u64,
+    src: u64,
+    len: u64,
+) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, limits) = unsafe { store_of(vmctx) };
+    let inst = &inner.instances[instance as usize];
+    let t = inst.tables[table as usize];
+    let seg = &inst.elems[elem as usize];
+    let Some(sr) = range(src, len, seg.len() as u64) else {
+        // SAFETY: `limits` is live.
+        unsafe { trap(limits, TrapCode::TableOutOfBounds) };
+        return;
+    };
+    let items: Vec<u64> = seg[sr].to_vec();
+    let elems = &mut inner.tables[t as usize].elements;
+    match range(dst, len, elems.len() as u64) {
+        Some(dr) => elems[dr].copy_from_slice(&items),
+        // SAFETY: `limits` is live.
+        None => unsafe { trap(limits, TrapCode::TableOutOfBounds) },
+    }
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
+    // SAFETY: compiled code passes its own VM context.
+    let (inner, instance, _) = unsafe { store_of(vmctx) };
+    inner.instances[instance as usize].elems[elem as usize] = Box::new([]);
+}
+
+static LIBCALLS: Libcalls = Libcalls {
+    memory_grow,
+    memory_fill,
+    memory_copy,
+    memory_init,
+    data_drop,
+    table_grow,
+    table_fill,
+    table_copy,
+    table_init,
+    elem_drop,
+};

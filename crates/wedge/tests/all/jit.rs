@@ -1,0 +1,139 @@
+//! The compiled tier through the embedding API: modules compile, compiled and interpreted code
+//! and host functions call each other, traps and host errors cross the tiers.
+
+use wedge::{
+    Config, Engine, Func, FuncType, Instance, Linker, Module, Store, TrapCode, Val, ValType,
+};
+
+fn jit_engine() -> Engine {
+    let mut config = Config::new();
+    config.jit(true);
+    Engine::new(&config)
+}
+
+const FIB: &str = r#"
+(module
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
+"#;
+
+fn call(
+    store: &mut Store<()>,
+    i: &Instance,
+    name: &str,
+    args: &[Val],
+) -> Result<Vec<Val>, wedge::Error> {
+    let f = i.get_func(&*store, name).unwrap();
+    let mut out: Vec<Val> = f
+        .ty(&*store)
+        .results()
+        .iter()
+        .map(|t| Val::default_for(*t))
+        .collect();
+    f.call(store, args, &mut out).map(|()| out)
+}
+
+#[test]
+fn jit_compiles_and_runs_fib() {
+    let engine = jit_engine();
+    let module = Module::new(&engine, wat::parse_str(FIB).unwrap()).unwrap();
+    assert!(module.is_compiled());
+    let mut store = Store::new(&engine, ());
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    assert_eq!(
+        call(&mut store, &i, "fib", &[Val::I32(20)]).unwrap()[0].i32(),
+        Some(6765)
+    );
+    let interp = Module::new(&Engine::default(), wat::parse_str(FIB).unwrap()).unwrap();
+    assert!(!interp.is_compiled());
+}
+
+#[test]
+fn compiled_code_calls_host_functions_and_interpreted_modules() {
+    let engine = jit_engine();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let double = Func::new(
+        &mut store,
+        FuncType::new([ValType::I32], [ValType::I32]),
+        |_c, p, r| {
+            r[0] = Val::I32(p[0].i32().unwrap() * 2);
+            Ok(())
+        },
+    );
+    let fail = Func::new(&mut store, FuncType::new([], []), |_c, _p, _r| {
+        Err(wedge::Error::host("the host says no"))
+    });
+    linker.define("env", "double", double).unwrap();
+    linker.define("env", "fail", fail).unwrap();
+    // A SIMD module is interpreted (Cranelift does not compile SIMD yet); it calls back into
+    // compiled code through an import.
+    let simd = Module::new(
+        &engine,
+        wat::parse_str(
+            r#"(module
+                 (import "env" "double" (func $d (param i32) (result i32)))
+                 (func (export "via_simd") (param i32) (result i32)
+                   (i32x4.extract_lane 0 (i32x4.splat (call $d (local.get 0))))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(!simd.is_compiled());
+    let simd_inst = linker.instantiate(&mut store, &simd).unwrap();
+    linker.instance(&store, "simd", simd_inst).unwrap();
+    let main = Module::new(
+        &engine,
+        wat::parse_str(
+            r#"(module
+                 (import "env" "double" (func $d (param i32) (result i32)))
+                 (import "env" "fail" (func $fail))
+                 (import "simd" "via_simd" (func $v (param i32) (result i32)))
+                 (table 1 funcref) (elem (i32.const 0) $v)
+                 (type $t (func (param i32) (result i32)))
+                 (func (export "twice") (param i32) (result i32) (call $d (local.get 0)))
+                 (func (export "mixed") (param i32) (result i32)
+                   (call_indirect (type $t) (local.get 0) (i32.const 0)))
+                 (func (export "fail") (call $fail) (unreachable))
+                 (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(main.is_compiled());
+    let i = linker.instantiate(&mut store, &main).unwrap();
+    assert_eq!(
+        call(&mut store, &i, "twice", &[Val::I32(21)]).unwrap()[0].i32(),
+        Some(42)
+    );
+    assert_eq!(
+        call(&mut store, &i, "mixed", &[Val::I32(4)]).unwrap()[0].i32(),
+        Some(8)
+    );
+    let e = call(&mut store, &i, "fail", &[]).unwrap_err();
+    assert!(e.to_string().contains("the host says no"), "{e}");
+    let e = call(&mut store, &i, "div", &[Val::I32(0)]).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::IntegerDivideByZero));
+    // The store still works after errors.
+    assert_eq!(
+        call(&mut store, &i, "div", &[Val::I32(1)]).unwrap()[0].i32(),
+        Some(1)
+    );
+}
+
+#[test]
+fn deep_recursion_in_compiled_code_traps() {
+    let engine = jit_engine();
+    let module = Module::new(
+        &engine,
+        wat::parse_str(r#"(module (func $f (export "f") (call $f)))"#).unwrap(),
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    let e = call(&mut store, &i, "f", &[]).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::CallStackExhausted));
+}
