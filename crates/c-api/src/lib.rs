@@ -24,12 +24,12 @@ pub mod ast;
 pub mod basic;
 pub mod configure;
 pub mod embed;
-#[cfg(test)]
-mod sigcheck;
 pub mod execution;
 pub(crate) mod ffi;
 pub mod instance;
 pub mod plugin;
+#[cfg(test)]
+mod sigcheck;
 pub(crate) mod store;
 pub mod tags;
 pub mod types;

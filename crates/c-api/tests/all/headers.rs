@@ -42,7 +42,11 @@ fn every_declared_function_is_exported_by_the_library() {
         .lines()
         .map(str::to_string)
         .collect();
-    assert_eq!(declared.len(), 278, "the headers declare 0.17.1's 278 library functions");
+    assert_eq!(
+        declared.len(),
+        278,
+        "the headers declare 0.17.1's 278 library functions"
+    );
     let nm = Command::new("nm")
         .args(["-D", "--defined-only"])
         .arg(built_library())
