@@ -135,14 +135,17 @@ def find_binary(name: str, *extra_dirs: Path) -> str | None:
 CARGO_BIN = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
 
 
-def wedge_runtime(path: str) -> Runtime | None:
+def wedge_runtime(path: str, jit: bool = False) -> Runtime | None:
     binary = Path(path)
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         return None
+    mode = ["--run-mode", "jit"] if jit else []
     return Runtime(
         "wedge",
         str(binary),
-        command_runner(lambda p, a: [str(binary), "run", "--reactor", str(p.wasm), "run", str(a)]),
+        command_runner(
+            lambda p, a: [str(binary), "run", *mode, "--reactor", str(p.wasm), "run", str(a)]
+        ),
     )
 
 
@@ -297,6 +300,8 @@ def main() -> int:
     )
     parser.add_argument("--wedge", default=str(REPO / "target" / "release" / "wedge"),
                         help="the wedge binary (default: target/release/wedge)")
+    parser.add_argument("--jit", action="store_true",
+                        help="run Wedge with --run-mode jit (the Cranelift tier)")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this program (repeatable, or comma-separated)")
     parser.add_argument("--runs", type=int, default=3,
@@ -339,7 +344,7 @@ def main() -> int:
                              f"known: {', '.join(peer_makers)}")
             peer_makers = {k: v for k, v in peer_makers.items() if k in wanted}
 
-        wedge = wedge_runtime(args.wedge)
+        wedge = wedge_runtime(args.wedge, args.jit)
         if wedge is None:
             print(f"note: no wedge binary at {args.wedge}; timing the peers only "
                   "(build it with `cargo build --release` or pass --wedge)", file=sys.stderr)
