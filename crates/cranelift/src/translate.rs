@@ -88,9 +88,21 @@ pub(crate) fn translate_function(
     let body = FunctionBody::new(BinaryReader::new(bytes, range.start));
 
     let b = FunctionBuilder::new(func, fctx);
+    // Wasm memory accesses and the memory definitions' lengths never alias: a guest store
+    // cannot change a length, so length loads survive stores (only calls clobber them).
+    let heap_region = b.func.dfg.alias_regions.insert(ir::AliasRegionData {
+        user_id: 1,
+        description: "wasm memory".into(),
+    });
+    let def_region = b.func.dfg.alias_regions.insert(ir::AliasRegionData {
+        user_id: 2,
+        description: "memory lengths".into(),
+    });
     let mut t = FuncTranslator {
         env,
         jit,
+        heap_region,
+        def_region,
         b,
         func_index,
         vmctx: Value::from_u32(0),
@@ -124,6 +136,10 @@ fn malformed(func_index: u32, offset: u64, message: impl Into<String>) -> Compil
 
 struct FuncTranslator<'a, 'f> {
     env: &'a Env<'a>,
+    /// Alias region of wasm memory accesses.
+    heap_region: ir::AliasRegion,
+    /// Alias region of `VMMemoryDefinition::current_length` loads.
+    def_region: ir::AliasRegion,
     jit: &'a mut JITModule,
     b: FunctionBuilder<'f>,
     func_index: u32,
@@ -147,10 +163,11 @@ struct FuncTranslator<'a, 'f> {
     offset: u64,
 }
 
-fn heap_flags() -> MemFlagsData {
+fn heap_flags(region: ir::AliasRegion) -> MemFlagsData {
     MemFlagsData::new()
         .with_notrap()
         .with_endianness(Endianness::Little)
+        .with_alias_region(Some(region))
 }
 
 fn vm_flags() -> MemFlagsData {
@@ -159,6 +176,12 @@ fn vm_flags() -> MemFlagsData {
 
 fn vm_readonly() -> MemFlagsData {
     MemFlagsData::trusted().with_readonly()
+}
+
+/// For what never changes once an instance exists: its VM context slots, and a memory's base
+/// (memories grow in place), so the load may be hoisted out of loops.
+fn vm_invariant() -> MemFlagsData {
+    vm_readonly().with_can_move()
 }
 
 fn block_args(vals: &[Value]) -> Vec<BlockArg> {
@@ -310,7 +333,7 @@ impl FuncTranslator<'_, '_> {
     fn vm_ptr(&mut self, offset: u32) -> Value {
         self.b
             .ins()
-            .load(PTR, vm_readonly(), self.vmctx, offset as i32)
+            .load(PTR, vm_invariant(), self.vmctx, offset as i32)
     }
 
     fn limits(&mut self) -> Value {
@@ -692,7 +715,12 @@ impl FuncTranslator<'_, '_> {
         let len = self
             .b
             .ins()
-            .load(PTR, vm_flags(), def, o.memory_current_length() as i32);
+            .load(
+                PTR,
+                vm_flags().with_alias_region(Some(self.def_region)),
+                def,
+                o.memory_current_length() as i32,
+            );
         // index < 2^32 and offset < 2^32 (memory32): the sum cannot wrap in 64 bits.
         let end = self
             .b
@@ -703,7 +731,7 @@ impl FuncTranslator<'_, '_> {
         let base = self
             .b
             .ins()
-            .load(PTR, vm_flags(), def, o.memory_base() as i32);
+            .load(PTR, vm_invariant(), def, o.memory_base() as i32);
         let addr = self.b.ins().iadd(base, index);
         Ok(if memarg.offset == 0 {
             addr
@@ -727,7 +755,7 @@ impl FuncTranslator<'_, '_> {
     fn store(&mut self, memarg: &MemArg, size: u64) -> Result<(), CompileError> {
         let value = self.pop();
         let addr = self.mem_addr(memarg, size)?;
-        let flags = heap_flags();
+        let flags = heap_flags(self.heap_region);
         match size {
             1 => self.b.ins().istore8(flags, value, addr, 0),
             2 => self.b.ins().istore16(flags, value, addr, 0),
@@ -891,7 +919,7 @@ impl FuncTranslator<'_, '_> {
 
     fn operator(&mut self, op: Operator<'_>) -> Result<(), CompileError> {
         use Operator as O;
-        let heap = heap_flags();
+        let heap = heap_flags(self.heap_region);
         match op {
             O::Unreachable => self.trap(TrapCode::Unreachable),
             O::Nop => {}
@@ -1113,7 +1141,12 @@ impl FuncTranslator<'_, '_> {
                 let len = self
                     .b
                     .ins()
-                    .load(PTR, vm_flags(), def, o.memory_current_length() as i32);
+                    .load(
+                PTR,
+                vm_flags().with_alias_region(Some(self.def_region)),
+                def,
+                o.memory_current_length() as i32,
+            );
                 let pages = self.b.ins().ushr_imm_u(len, 16);
                 let v = self.b.ins().ireduce(I32, pages);
                 self.push(v);
