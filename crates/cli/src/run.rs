@@ -33,7 +33,7 @@ pub fn run(args: &Args) -> u8 {
     config.jit(jit);
     if jit && !config.is_jit() {
         log::warn(
-            "compiled code does not meter or stop on time limits yet; running in the interpreter.",
+            "compiled code does not count instructions or gas yet; running in the interpreter.",
         );
     }
     let engine = Engine::new(&config);

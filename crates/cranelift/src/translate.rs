@@ -394,12 +394,17 @@ impl FuncTranslator<'_, '_> {
 
     fn interrupt_check(&mut self) {
         let limits = self.limits();
-        let flag = self.b.ins().load(
-            I32,
-            vm_flags(),
+        // The flag's address never changes (it can be hoisted); the flag itself can change at
+        // any time (another thread sets it).
+        let flag_ptr = self.b.ins().load(
+            PTR,
+            vm_invariant(),
             limits,
             self.env.offsets.limits_interrupt() as i32,
         );
+        // An atomic load: a plain one could be merged with the entry check's load and never see
+        // a flag raised while a loop without stores runs.
+        let flag = self.b.ins().atomic_load(I32, vm_flags(), flag_ptr);
         let ib = match self.interrupt_block {
             Some(b) => b,
             None => {
@@ -421,12 +426,13 @@ impl FuncTranslator<'_, '_> {
             self.b.seal_block(ib);
             let limits = self.limits();
             let zero = self.b.ins().iconst(I32, 0);
-            self.b.ins().store(
-                vm_flags(),
-                zero,
+            let flag_ptr = self.b.ins().load(
+                PTR,
+                vm_invariant(),
                 limits,
                 self.env.offsets.limits_interrupt() as i32,
             );
+            self.b.ins().atomic_store(vm_flags(), zero, flag_ptr);
             let t = self.trap_block(TrapCode::Interrupted);
             self.b.ins().jump(t, &[]);
         }
@@ -712,15 +718,12 @@ impl FuncTranslator<'_, '_> {
         let index = self.b.ins().uextend(I64, index);
         let o = self.env.offsets;
         let def = self.vm_ptr(o.memory(memory));
-        let len = self
-            .b
-            .ins()
-            .load(
-                PTR,
-                vm_flags().with_alias_region(Some(self.def_region)),
-                def,
-                o.memory_current_length() as i32,
-            );
+        let len = self.b.ins().load(
+            PTR,
+            vm_flags().with_alias_region(Some(self.def_region)),
+            def,
+            o.memory_current_length() as i32,
+        );
         // index < 2^32 and offset < 2^32 (memory32): the sum cannot wrap in 64 bits.
         let end = self
             .b
@@ -1138,15 +1141,12 @@ impl FuncTranslator<'_, '_> {
             O::MemorySize { mem } => {
                 let o = self.env.offsets;
                 let def = self.vm_ptr(o.memory(mem));
-                let len = self
-                    .b
-                    .ins()
-                    .load(
-                PTR,
-                vm_flags().with_alias_region(Some(self.def_region)),
-                def,
-                o.memory_current_length() as i32,
-            );
+                let len = self.b.ins().load(
+                    PTR,
+                    vm_flags().with_alias_region(Some(self.def_region)),
+                    def,
+                    o.memory_current_length() as i32,
+                );
                 let pages = self.b.ins().ushr_imm_u(len, 16);
                 let v = self.b.ins().ireduce(I32, pages);
                 self.push(v);

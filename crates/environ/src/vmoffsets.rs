@@ -20,10 +20,11 @@
 //!   (a `*const VMFuncRef` for funcref, `externref index + 1` for externref, 0 for null)
 //! * `VMGlobalDefinition { storage: [u8; 16] }`, 16-byte aligned, value in the low bytes
 //! * `VMFuncRef { wasm_call: *const u8, vmctx: *mut VMContext, type_id: u32, func_id: u32 }`
-//! * `VMRuntimeLimits { stack_limit: usize, trap_code: u32, interrupt: u32 }`: compiled code
-//!   stops when the stack pointer goes below `stack_limit`, reports a trap by storing its
-//!   `TrapCode` number plus one in `trap_code` and returning (each caller checks it after a call),
-//!   and polls `interrupt` at loop heads and function entries.
+//! * `VMRuntimeLimits { stack_limit: usize, trap_code: u32, _: u32, interrupt: *mut u32 }`:
+//!   compiled code stops when the stack pointer goes below `stack_limit`, reports a trap by
+//!   storing its `TrapCode` number plus one in `trap_code` and returning (each caller checks it
+//!   after a call), and polls the store's interrupt flag (set from any thread) at loop heads and
+//!   function entries, clearing it when it stops.
 
 /// Marks a valid VM context (`"wdgc"` little-endian).
 pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wdgc");
@@ -128,9 +129,10 @@ impl VMOffsets {
     pub fn limits_trap_code(&self) -> u32 {
         self.ptr_size
     }
-    /// `VMRuntimeLimits::interrupt` (non-zero: stop at the next check).
+    /// `VMRuntimeLimits::interrupt`: a pointer to the store's interrupt flag (non-zero: stop at
+    /// the next check).
     pub fn limits_interrupt(&self) -> u32 {
-        self.ptr_size + 4
+        self.ptr_size + 8
     }
 
     /// `VMMemoryDefinition::base`.

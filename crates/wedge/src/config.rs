@@ -261,9 +261,9 @@ impl Config {
 
     /// Compiles every module to native code with Cranelift (WasmEdge's `--run-mode jit`). A module
     /// Cranelift cannot compile yet (SIMD, tail calls) runs in the interpreter, and compiled and
-    /// interpreted functions call each other freely. Not yet with metering: an engine that
-    /// counts instructions, measures cost or is interruptible interprets (compiled code does not
-    /// meter yet). Without the `cranelift` feature this has no effect.
+    /// interpreted functions call each other freely. Interrupts and deadlines stop compiled code
+    /// too (at function entries and loop heads). Not yet with metering: an engine that counts
+    /// instructions or measures cost interprets (compiled code does not count yet). Without the `cranelift` feature this has no effect.
     pub fn jit(&mut self, on: bool) -> &mut Self {
         self.jit = on;
         self
@@ -271,10 +271,7 @@ impl Config {
 
     /// Whether modules are compiled (see [`Config::jit`]).
     pub fn is_jit(&self) -> bool {
-        self.jit
-            && cfg!(feature = "cranelift")
-            && !self.metering.charges()
-            && !self.metering.interruptible
+        self.jit && cfg!(feature = "cranelift") && !self.metering.charges()
     }
 
     /// How much native stack compiled code may use below the point where the host called into

@@ -144,6 +144,11 @@ static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 impl<T> Store<T> {
     /// A store for `engine`, holding host data `data`.
     pub fn new(engine: &Engine, data: T) -> Self {
+        let meter = Meter::new(&engine.config().metering);
+        let mut limits: Box<crate::vm::VMRuntimeLimits> = Box::default();
+        // Compiled code polls the same flag the interpreter and the `InterruptHandle` use; the
+        // meter keeps it alive as long as the store.
+        limits.interrupt = &meter.interrupt.0;
         Store {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),
@@ -155,8 +160,8 @@ impl<T> Store<T> {
                 instances: Vec::new(),
                 externrefs: Vec::new(),
                 stack: None,
-                meter: Meter::new(&engine.config().metering),
-                limits: Box::default(),
+                meter,
+                limits,
             },
             hosts: Vec::new(),
             data,

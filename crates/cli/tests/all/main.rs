@@ -4,6 +4,7 @@
 //! `tests/programs/wasi/` at the repository root.
 
 mod escape;
+mod jit;
 mod logging;
 mod metering;
 mod plugins;

@@ -45,11 +45,23 @@ struct FuncRef {
 }
 
 #[repr(C)]
-#[derive(Default)]
 struct Limits {
     stack_limit: usize,
     trap_code: u32,
-    interrupt: u32,
+    _pad: u32,
+    /// The store's interrupt flag (owned elsewhere, as the runtime's is).
+    interrupt: *mut u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            stack_limit: 0,
+            trap_code: 0,
+            _pad: 0,
+            interrupt: std::ptr::null_mut(),
+        }
+    }
 }
 
 /// A host function with the compiled ABI, for imports.
@@ -64,6 +76,8 @@ struct Instance {
     info: ModuleInfo,
     vmctx: Box<[u128]>,
     limits: Box<Limits>,
+    /// What `limits.interrupt` points to.
+    flag: Box<u32>,
     _mem_bufs: Vec<Vec<u8>>,
     mems: Vec<Box<MemDef>>,
     _table_bufs: Vec<Vec<u64>>,
@@ -118,8 +132,10 @@ fn instantiate_with(wat: &str, imports: &[HostFunc], libcalls: &Libcalls) -> Ins
     let offsets = VMOffsets::new(8, &info);
     let mut vmctx = vec![0u128; (offsets.size() as usize).div_ceil(16)].into_boxed_slice();
     let ctx = vmctx.as_mut_ptr().cast::<u8>();
+    let mut flag = Box::new(0u32);
     let mut limits = Box::new(Limits {
         stack_limit: sp_approx() - 512 * 1024,
+        interrupt: &mut *flag,
         ..Limits::default()
     });
     let mut ids = HashMap::new();
@@ -213,6 +229,7 @@ fn instantiate_with(wat: &str, imports: &[HostFunc], libcalls: &Libcalls) -> Ins
         info,
         vmctx,
         limits,
+        flag,
         _mem_bufs: mem_bufs,
         mems,
         _table_bufs: table_bufs,
@@ -840,7 +857,7 @@ unsafe extern "C" fn host_fail(_callee: *mut u8, caller: *mut u8, _x: i32) -> i3
 unsafe extern "C" fn host_tick(_callee: *mut u8, caller: *mut u8, x: i32) -> i32 {
     if x == 1000 {
         // SAFETY: as in `host_fail`.
-        unsafe { (**caller.add(LIMITS).cast::<*mut Limits>()).interrupt = 1 };
+        unsafe { *(**caller.add(LIMITS).cast::<*mut Limits>()).interrupt = 1 };
     }
     x
 }
@@ -888,8 +905,8 @@ fn interrupt_flag_stops_at_entry_and_loop_heads() {
         &[host(host_tick as *const u8)],
     );
     assert_eq!(i.call_i32("spin", &[0]), Err(TrapCode::Interrupted));
-    assert_eq!(i.limits.interrupt, 0, "the flag is cleared by the trap");
-    i.limits.interrupt = 1;
+    assert_eq!(*i.flag, 0, "the flag is cleared by the trap");
+    *i.flag = 1;
     assert_eq!(i.call_i32("id", &[3]), Err(TrapCode::Interrupted));
     assert_eq!(i.call_i32("id", &[3]), Ok(3));
 }

@@ -14,7 +14,7 @@ const DEADLINE: u32 = 2;
 
 /// A store's interrupt flag: non-zero asks the running guest to stop.
 #[derive(Debug, Default)]
-pub(crate) struct InterruptFlag(AtomicU32);
+pub(crate) struct InterruptFlag(pub(crate) AtomicU32);
 
 impl InterruptFlag {
     /// Whether a stop was asked for; consumes the request, as WasmEdge's stop token does.

@@ -58,8 +58,12 @@ pub struct VMRuntimeLimits {
     /// 0, or the `TrapCode` number plus one of the trap a compiled function stopped with
     /// ([`jit::PENDING_ERROR`] when `pending` holds the error).
     pub trap_code: u32,
-    /// Non-zero: stop at the next loop head or function entry.
-    pub interrupt: u32,
+    /// Padding (keeps the layout of 64-bit targets explicit).
+    pub _pad: u32,
+    /// The store's interrupt flag (in its `InterruptHandle`): non-zero stops compiled code at
+    /// the next loop head or function entry. Compiled code reads and clears it with plain
+    /// aligned 32-bit accesses, which are atomic on the supported targets.
+    pub interrupt: *const std::sync::atomic::AtomicU32,
     // The rest is the runtime's own (compiled code reads only the fields above), set while
     // compiled code runs: how it calls back into the store.
     /// The `Store<T>` running compiled code.
@@ -87,7 +91,8 @@ impl Default for VMRuntimeLimits {
         VMRuntimeLimits {
             stack_limit: 0,
             trap_code: 0,
-            interrupt: 0,
+            _pad: 0,
+            interrupt: std::ptr::null(),
             store: std::ptr::null_mut(),
             inner: std::ptr::null_mut(),
             #[cfg(feature = "cranelift")]
@@ -100,7 +105,7 @@ impl Default for VMRuntimeLimits {
 
 const _: () = {
     assert!(std::mem::offset_of!(VMRuntimeLimits, trap_code) == std::mem::size_of::<usize>());
-    assert!(std::mem::offset_of!(VMRuntimeLimits, interrupt) == std::mem::size_of::<usize>() + 4);
+    assert!(std::mem::offset_of!(VMRuntimeLimits, interrupt) == std::mem::size_of::<usize>() + 8);
 };
 
 /// A global's value, in the low bytes of 16 bytes.

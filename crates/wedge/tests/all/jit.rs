@@ -137,3 +137,31 @@ fn deep_recursion_in_compiled_code_traps() {
     let e = call(&mut store, &i, "f", &[]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::CallStackExhausted));
 }
+
+#[test]
+fn interrupts_and_deadlines_stop_compiled_loops() {
+    let mut config = Config::new();
+    config.jit(true).interruptible(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        wat::parse_str(r#"(module (func (export "spin") (loop (br 0))))"#).unwrap(),
+    )
+    .unwrap();
+    assert!(module.is_compiled());
+    let mut store = Store::new(&engine, ());
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    let handle = store.interrupt_handle();
+    let t = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        handle.interrupt();
+    });
+    let e = call(&mut store, &i, "spin", &[]).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::Interrupted));
+    t.join().unwrap();
+    store.set_deadline(Some(
+        std::time::Instant::now() + std::time::Duration::from_millis(20),
+    ));
+    let e = call(&mut store, &i, "spin", &[]).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::Interrupted));
+}

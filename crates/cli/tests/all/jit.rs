@@ -1,0 +1,53 @@
+//! `--run-mode jit`: the same results, traps and limits as the interpreter.
+
+use super::*;
+
+fn wat_file(name: &str, wat: &str) -> String {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wedge-cli-jit");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn jit_runs_the_example_like_the_interpreter() {
+    let fib = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/fib.wasm");
+    let fib = fib.to_string_lossy();
+    wedge(&["--run-mode", "jit", "--reactor", &fib, "fib", "25"])
+        .assert_code(0)
+        .assert_stdout("75025\n");
+    wedge(&["--run-mode=aot", "--reactor", &fib, "fib", "10"])
+        .assert_code(0)
+        .assert_stdout("55\n")
+        .assert_stderr_has("cannot write or load AOT files yet");
+}
+
+#[test]
+fn jit_traps_exit_134_and_time_limits_stop_compiled_loops() {
+    let wasm = wat_file(
+        "traps.wasm",
+        r#"(module
+             (memory 1)
+             (func (export "div") (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+             (func (export "oob") (result i32) (i32.load (i32.const 65535)))
+             (func (export "spin") (loop (br 0))))"#,
+    );
+    wedge(&["--run-mode", "jit", "--reactor", &wasm, "div", "0"])
+        .assert_code(134)
+        .assert_stderr_has("integer divide by zero");
+    wedge(&["--run-mode", "jit", "--reactor", &wasm, "oob"])
+        .assert_code(134)
+        .assert_stderr_has("out of bounds memory access");
+    wedge(&[
+        "--run-mode",
+        "jit",
+        "--time-limit",
+        "50",
+        "--reactor",
+        &wasm,
+        "spin",
+    ])
+    .assert_code(134)
+    .assert_stderr_has("interrupted");
+}
