@@ -120,6 +120,48 @@ fn stack_pointer() -> usize {
     std::hint::black_box(&marker) as *const u8 as usize
 }
 
+/// Room kept above the bottom of the thread's stack for the Rust code compiled code calls
+/// (host functions, the interpreter, the exits).
+const HOST_STACK_RESERVE: usize = 256 << 10;
+
+thread_local! {
+    /// The lowest address of this thread's stack, if the OS says.
+    static STACK_BOTTOM: Option<usize> = thread_stack_bottom();
+}
+
+/// The lowest address of the current thread's stack (Linux: `pthread_getattr_np`).
+fn thread_stack_bottom() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
+        // SAFETY: `pthread_getattr_np` initializes `attr` for the calling thread when it returns
+        // 0; we read the stack range from it and destroy it.
+        unsafe {
+            if libc::pthread_getattr_np(libc::pthread_self(), attr.as_mut_ptr()) != 0 {
+                return None;
+            }
+            let mut addr: *mut libc::c_void = std::ptr::null_mut();
+            let mut size: libc::size_t = 0;
+            let ok = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size) == 0;
+            libc::pthread_attr_destroy(attr.as_mut_ptr());
+            ok.then_some(addr as usize)
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// The stack limit for compiled code entered at the current stack pointer: `max_stack` below
+/// it, but never closer to the bottom of the thread's stack than the host reserve.
+fn stack_limit(max_stack: usize) -> usize {
+    let sp = stack_pointer();
+    let wanted = sp.saturating_sub(max_stack);
+    match STACK_BOTTOM.with(|b| *b) {
+        Some(bottom) => wanted.max(bottom.saturating_add(HOST_STACK_RESERVE)),
+        None => wanted,
+    }
+}
+
 /// Calls compiled defined function `def` of `instance` (store function `func`) with arguments
 /// and results in `cells`, as the host or the interpreter does.
 ///
@@ -154,7 +196,7 @@ pub(crate) unsafe fn call_compiled<T>(
         (*limits).inner = inner_ptr;
         (*limits).dispatch = Some(dispatch::<T>);
         if (*limits).depth == 0 {
-            (*limits).stack_limit = stack_pointer().saturating_sub(max_stack);
+            (*limits).stack_limit = stack_limit(max_stack);
         }
         (*limits).depth += 1;
         trampoline(vmctx, vmctx, cells);

@@ -165,3 +165,27 @@ fn interrupts_and_deadlines_stop_compiled_loops() {
     let e = call(&mut store, &i, "spin", &[]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::Interrupted));
 }
+
+#[test]
+fn deep_recursion_on_a_small_thread_stack_traps_instead_of_crashing() {
+    // 256 KiB of stack: less than the default compiled-code budget (512 KiB) below the entry.
+    let t = std::thread::Builder::new()
+        .stack_size(384 << 10)
+        .spawn(|| {
+            let engine = jit_engine();
+            let module = Module::new(
+                &engine,
+                wat::parse_str(
+                    r#"(module (func $f (export "f") (param i64) (result i64)
+                         (i64.add (call $f (i64.add (local.get 0) (i64.const 1))) (i64.const 1))))"#,
+                )
+                .unwrap(),
+            )
+            .unwrap();
+            let mut store = Store::new(&engine, ());
+            let i = Instance::new(&mut store, &module, &[]).unwrap();
+            call(&mut store, &i, "f", &[Val::I64(0)]).unwrap_err().trap_code()
+        })
+        .unwrap();
+    assert_eq!(t.join().unwrap(), Some(TrapCode::CallStackExhausted));
+}
