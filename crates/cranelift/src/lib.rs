@@ -315,41 +315,35 @@ impl CraneliftCompiler {
             libcalls,
             func_ids: &func_ids,
         };
-        let mut ctx = jit.make_context();
-        let mut fctx = FunctionBuilderContext::new();
-        for def in 0..info.bodies.len() as u32 {
-            let index = num_imported + def;
-            ctx.func.signature = wasm_signature(info.func_type(index), call_conv, Some(index))?;
-            translate::translate_function(
-                &env,
-                jit,
-                &mut ctx.func,
-                &mut fctx,
-                index,
-                wasm,
-                self.isa.frontend_config(),
-            )?;
-            jit.define_function(func_ids[def as usize], &mut ctx)
-                .map_err(|e| CompileError::codegen(Some(index), module_error_message(&e)))?;
-            jit.clear_context(&mut ctx);
-
-            build_trampoline(
-                jit,
-                &mut ctx.func,
-                &mut fctx,
-                info.func_type(index),
-                func_ids[def as usize],
-                call_conv,
-                self.isa.frontend_config(),
-            );
-            ctx.func.signature = jit
-                .declarations()
-                .get_function_decl(tramp_ids[def as usize])
-                .signature
-                .clone();
-            jit.define_function(tramp_ids[def as usize], &mut ctx)
-                .map_err(|e| CompileError::codegen(Some(index), module_error_message(&e)))?;
-            jit.clear_context(&mut ctx);
+        // Translate and compile on every core; only linking (defining the bytes) is serial.
+        let defs = info.bodies.len() as u32;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(16)
+            .min(defs.div_ceil(8).max(1) as usize);
+        let chunk = defs.div_ceil(threads as u32).max(1);
+        let results: Vec<Result<Vec<Compiled>, CompileError>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads as u32)
+                .map(|t| {
+                    let env = &env;
+                    let tramp_ids = &tramp_ids;
+                    let range = (t * chunk).min(defs)..((t + 1) * chunk).min(defs);
+                    scope.spawn(move || self.compile_range(env, wasm, range, tramp_ids))
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join()
+                        .unwrap_or_else(|_| Err(CompileError::host("a compiler thread panicked")))
+                })
+                .collect()
+        });
+        for chunk in results {
+            for c in chunk? {
+                jit.define_function_bytes(c.id, c.alignment, &c.bytes, &c.relocs)
+                    .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
+            }
         }
         jit.finalize_definitions()
             .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
@@ -365,6 +359,107 @@ impl CraneliftCompiler {
         module.trampolines = trampolines;
         Ok(module)
     }
+}
+
+/// One function's machine code, ready to be linked into the JIT module.
+struct Compiled {
+    id: FuncId,
+    alignment: u64,
+    bytes: Vec<u8>,
+    relocs: Vec<cranelift_module::ModuleReloc>,
+}
+
+impl CraneliftCompiler {
+    /// Translates and compiles defined functions `range` and their entry trampolines (one
+    /// worker's share).
+    fn compile_range(
+        &self,
+        env: &translate::Env<'_>,
+        wasm: &[u8],
+        range: std::ops::Range<u32>,
+        tramp_ids: &[FuncId],
+    ) -> Result<Vec<Compiled>, CompileError> {
+        let info = env.info;
+        let mut ctx = cranelift_codegen::Context::new();
+        let mut fctx = FunctionBuilderContext::new();
+        let mut out = Vec::with_capacity(2 * range.len());
+        for def in range {
+            let index = info.num_imported_funcs + def;
+            let ty = info.func_type(index);
+            ctx.func.signature = wasm_signature(ty, env.call_conv, Some(index))?;
+            translate::translate_function(
+                env,
+                &mut ctx.func,
+                &mut fctx,
+                index,
+                wasm,
+                self.isa.frontend_config(),
+            )?;
+            out.push(self.finish(&mut ctx, env.func_ids[def as usize], index)?);
+
+            build_trampoline(
+                &mut ctx.func,
+                &mut fctx,
+                ty,
+                env.func_ids[def as usize],
+                env.call_conv,
+                self.isa.frontend_config(),
+            )?;
+            out.push(self.finish(&mut ctx, tramp_ids[def as usize], index)?);
+        }
+        Ok(out)
+    }
+
+    /// Compiles the function in `ctx` to bytes and relocations, and clears `ctx`.
+    fn finish(
+        &self,
+        ctx: &mut cranelift_codegen::Context,
+        id: FuncId,
+        index: u32,
+    ) -> Result<Compiled, CompileError> {
+        ctx.compile(
+            &*self.isa,
+            &mut cranelift_codegen::control::ControlPlane::default(),
+        )
+        .map_err(|e| CompileError::codegen(Some(index), format!("{:?}", e.inner)))?;
+        let code = ctx.compiled_code().expect("just compiled");
+        let alignment = (code.buffer.alignment as u64)
+            .max(self.isa.function_alignment().minimum as u64)
+            .max(self.isa.symbol_alignment());
+        let bytes = code.code_buffer().to_vec();
+        let relocs = code
+            .buffer
+            .relocs()
+            .iter()
+            .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
+            .collect();
+        ctx.clear();
+        Ok(Compiled {
+            id,
+            alignment,
+            bytes,
+            relocs,
+        })
+    }
+}
+
+/// Declares, inside `func`, a call target that is function `id` of the same JIT module.
+pub(crate) fn declare_local_func(
+    func: &mut ir::Function,
+    id: FuncId,
+    sig: ir::Signature,
+) -> ir::FuncRef {
+    let signature = func.import_signature(sig);
+    let name = func.declare_imported_user_function(ir::UserExternalName {
+        namespace: 0,
+        index: id.as_u32(),
+    });
+    func.import_function(ir::ExtFuncData {
+        name: ir::ExternalName::user(name),
+        signature,
+        colocated: true,
+        patchable: false,
+    })
 }
 
 fn module_error_message(e: &cranelift_module::ModuleError) -> String {
@@ -412,20 +507,19 @@ pub(crate) fn wasm_signature(
 /// 16-byte cells, calls the function and stores its results into the same cells (value in the
 /// low bytes, the rest of the cell zeroed).
 fn build_trampoline(
-    jit: &mut JITModule,
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
     ty: &FuncType,
     callee: FuncId,
     call_conv: CallConv,
     frontend: cranelift_codegen::isa::TargetFrontendConfig,
-) {
+) -> Result<(), CompileError> {
     let mut sig = ir::Signature::new(call_conv);
     for _ in 0..3 {
         sig.params.push(ir::AbiParam::new(types::I64));
     }
     func.signature = sig;
-    let callee_ref = jit.declare_func_in_func(callee, func);
+    let callee_ref = declare_local_func(func, callee, wasm_signature(ty, call_conv, None)?);
     let mut b = FunctionBuilder::new(func, fctx);
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);
@@ -453,6 +547,7 @@ fn build_trampoline(
     }
     b.ins().return_(&[]);
     b.finalize(frontend);
+    Ok(())
 }
 
 /// Native code for a module's defined functions, with host entry trampolines. The code stays

@@ -13,8 +13,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use cranelift_jit::JITModule;
-use cranelift_module::{FuncId, Module};
+use cranelift_module::FuncId;
 use std::collections::HashMap;
 use wasmparser::{BinaryReader, BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
 use wedge_environ::{ModuleInfo, TrapCode, VMOffsets};
@@ -73,7 +72,6 @@ impl Frame {
 /// Translates defined function `func_index` into `func` (whose signature is already set).
 pub(crate) fn translate_function(
     env: &Env<'_>,
-    jit: &mut JITModule,
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
     func_index: u32,
@@ -100,7 +98,6 @@ pub(crate) fn translate_function(
     });
     let mut t = FuncTranslator {
         env,
-        jit,
         heap_region,
         def_region,
         b,
@@ -140,7 +137,6 @@ struct FuncTranslator<'a, 'f> {
     heap_region: ir::AliasRegion,
     /// Alias region of `VMMemoryDefinition::current_length` loads.
     def_region: ir::AliasRegion,
-    jit: &'a mut JITModule,
     b: FunctionBuilder<'f>,
     func_index: u32,
     vmctx: Value,
@@ -608,9 +604,16 @@ impl FuncTranslator<'_, '_> {
             let fref = match self.func_refs.get(&def) {
                 Some(&f) => f,
                 None => {
-                    let f = self
-                        .jit
-                        .declare_func_in_func(self.env.func_ids[def as usize], self.b.func);
+                    let sig = crate::wasm_signature(
+                        info.func_type(function_index),
+                        self.env.call_conv,
+                        None,
+                    )?;
+                    let f = crate::declare_local_func(
+                        self.b.func,
+                        self.env.func_ids[def as usize],
+                        sig,
+                    );
                     self.func_refs.insert(def, f);
                     f
                 }
