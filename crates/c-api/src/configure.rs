@@ -117,7 +117,9 @@ impl ConfData {
             .measure_cost(self.measure_cost)
             .measure_time(self.measure_time)
             // WasmEdge's interpreter always honours cancellation (async cancel, time limits).
-            .interruptible(true);
+            .interruptible(true)
+            // JIT, AOT and lazy JIT all compile in memory (no AOT files yet).
+            .jit(self.run_mode != 0);
         if let Some(t) = &table {
             config.cost_table(t);
         }
@@ -251,8 +253,8 @@ conf_get!(
     fn WasmEdge_ConfigureGetMaxMemoryPage(c) -> u64, 0, |d| u64::from(d.max_memory_page)
 );
 conf_fn!(
-    /// Sets the run mode (interpreter, JIT, AOT, lazy JIT); Wedge interprets in every mode
-    /// until its compiled tier lands.
+    /// Sets the run mode: interpreter (0), or JIT, AOT and lazy JIT, which all compile modules in
+    /// memory with Cranelift (Wedge cannot load AOT files yet).
     fn WasmEdge_ConfigureSetRunMode(c, mode: u32) |d| d.run_mode = mode
 );
 conf_get!(

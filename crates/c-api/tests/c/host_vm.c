@@ -167,6 +167,7 @@ int main(int argc, char **argv) {
   WasmEdge_VMDelete(vm);
   WasmEdge_ModuleInstanceDelete(env);
   CHECK(finalized == 1, "host data finalizer ran once");
+  finalized = 0;
 
   /* ---- WASI through the VM: arguments, stdout, proc_exit ---- */
   WasmEdge_VMContext *wvm = WasmEdge_VMCreate(conf, NULL);
@@ -184,6 +185,32 @@ int main(int argc, char **argv) {
   CHECK(WasmEdge_ModuleInstanceWASIGetNativeHandler(wasi, 1, &native) == 0 && native == 1, "guest fd 1 is host fd 1");
   CHECK(WasmEdge_ModuleInstanceWASIGetNativeHandler(wasi, 42, &native) == 2, "guest fd 42 is not open");
   WasmEdge_VMDelete(wvm);
+
+  /* ---- The same guest compiled (RunMode JIT): host functions, memory, re-entry, traps ---- */
+  WasmEdge_ConfigureContext *jconf = WasmEdge_ConfigureCreate();
+  WasmEdge_ConfigureSetRunMode(jconf, WasmEdge_RunMode_JIT);
+  WasmEdge_VMContext *jvm = WasmEdge_VMCreate(jconf, NULL);
+  int32_t joffset = 100;
+  WasmEdge_ModuleInstanceContext *jenv = make_env(&joffset);
+  WasmEdge_VMRegisterModuleFromImport(jvm, jenv);
+  WasmEdge_String jsum = WasmEdge_StringCreateByCString("sum");
+  r = WasmEdge_VMRunWasmFromFile(jvm, guest, jsum, args, 2, out, 1);
+  WasmEdge_StringDelete(jsum);
+  CHECK(WasmEdge_ResultOK(r) && WasmEdge_ValueGetI32(out[0]) == 105, "JIT: sum through a C host function");
+  r = call(jvm, "write", NULL, 0, out, 1);
+  CHECK(WasmEdge_ResultOK(r) && WasmEdge_ValueGetI32(out[0]) == 'i', "JIT: host writes memory through the calling frame");
+  r = call(jvm, "reenter", &five, 1, out, 1);
+  CHECK(WasmEdge_ResultOK(r) && WasmEdge_ValueGetI32(out[0]) == 106, "JIT: host function re-enters compiled code");
+  r = call(jvm, "fail", &code, 1, NULL, 0);
+  CHECK(WasmEdge_ResultGetCategory(r) == WasmEdge_ErrCategory_UserLevelError && WasmEdge_ResultGetCode(r) == 42, "JIT: host error passes through compiled frames");
+  r = call(jvm, "trap", NULL, 0, NULL, 0);
+  CHECK(WasmEdge_ResultGetCode(r) == WasmEdge_ErrCode_Unreachable, "JIT: unreachable traps with its code");
+  n = WasmEdge_ValueGenI32(25);
+  r = call(jvm, "fib", &n, 1, out, 1);
+  CHECK(WasmEdge_ResultOK(r) && WasmEdge_ValueGetI32(out[0]) == 75025, "JIT: fib(25) = 75025");
+  WasmEdge_VMDelete(jvm);
+  WasmEdge_ModuleInstanceDelete(jenv);
+  WasmEdge_ConfigureDelete(jconf);
 
   /* ---- Loader, validator, executor, store ---- */
   WasmEdge_LoaderContext *loader = WasmEdge_LoaderCreate(conf);
