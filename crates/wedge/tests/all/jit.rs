@@ -189,3 +189,50 @@ fn deep_recursion_on_a_small_thread_stack_traps_instead_of_crashing() {
         .unwrap();
     assert_eq!(t.join().unwrap(), Some(TrapCode::CallStackExhausted));
 }
+
+#[test]
+fn compiled_memory_grow_respects_the_page_limit_and_bulk_operators_work() {
+    let mut config = Config::new();
+    config.jit(true).memory_page_limit(3);
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        wat::parse_str(
+            r#"(module
+                 (memory 1)
+                 (data $d "hello")
+                 (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+                 (func (export "size") (result i32) (memory.size))
+                 (func (export "init_copy_fill") (result i32)
+                   (memory.init $d (i32.const 100) (i32.const 0) (i32.const 5))
+                   (memory.copy (i32.const 200) (i32.const 100) (i32.const 5))
+                   (memory.fill (i32.const 202) (i32.const 33) (i32.const 1))
+                   (data.drop $d)
+                   (i32.load8_u (i32.const 202)))
+                 (func (export "init_after_drop")
+                   (memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(module.is_compiled());
+    let mut store = Store::new(&engine, ());
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    assert_eq!(
+        call(&mut store, &i, "grow", &[Val::I32(2)]).unwrap()[0].i32(),
+        Some(1)
+    );
+    assert_eq!(
+        call(&mut store, &i, "grow", &[Val::I32(1)]).unwrap()[0].i32(),
+        Some(-1)
+    );
+    assert_eq!(call(&mut store, &i, "size", &[]).unwrap()[0].i32(), Some(3));
+    assert_eq!(
+        call(&mut store, &i, "init_copy_fill", &[]).unwrap()[0].i32(),
+        Some(33)
+    );
+    let mem = i.get_memory(&store, "memory");
+    assert!(mem.is_none(), "the memory is not exported");
+    let e = call(&mut store, &i, "init_after_drop", &[]).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+}
