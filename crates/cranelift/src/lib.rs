@@ -17,8 +17,9 @@
 //!   can trap (wasm calls and the bulk libcalls) the caller loads `trap_code` and returns at
 //!   once if it is non-zero, so the runtime only checks it after the outermost call.
 //! * Function entry checks the stack pointer against `VMRuntimeLimits::stack_limit`
-//!   (`CallStackExhausted`) and, like every loop head, polls `VMRuntimeLimits::interrupt`
-//!   (non-zero: it is reset to 0 and the function traps with `Interrupted`).
+//!   (`CallStackExhausted`) and, like every loop head, polls the store's interrupt flag that
+//!   `VMRuntimeLimits::interrupt` points to, with an atomic load (non-zero: it is reset to 0 and
+//!   the function traps with `Interrupted`).
 //! * Every load and store is bounds-checked explicitly against the memory's `current_length`
 //!   (64-bit arithmetic, address + offset + access size), so no guard pages are needed.
 //! * Operations that need the runtime call the [`Libcalls`] the runtime supplies; their
@@ -37,7 +38,13 @@
 //! imported and indirect calls, loads and stores of every width on any memory (multi-memory),
 //! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`.
 //! Not yet: SIMD (`v128`), tail calls, atomics, memory64,
-//! exceptions, GC. Functions are compiled one after another (no parallel compilation yet).
+//! exceptions, GC, instruction counting and gas, AOT output (the code is not relocatable yet).
+//! Functions are translated and compiled in parallel on every core; linking them into the JIT
+//! module is serial.
+//!
+//! Calls out of compiled code into functions that are not compiled (host functions, the
+//! interpreter) go through exit trampolines ([`CraneliftCompiler::exit_trampoline`], one per
+//! signature), which the runtime points those functions' `VMFuncRef`s at.
 //!
 //! # Example
 //!
