@@ -305,7 +305,7 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
         "module" if linker => Opt::Module,
         "dir" if linker => Opt::Dir,
         "env" if linker => Opt::Env,
-        "run-mode" if run => Opt::RunMode,
+        "run-mode" if run || command == Wast => Opt::RunMode,
         "enable-jit" if run => Opt::EnableJit,
         "force-interpreter" if run => Opt::ForceInterpreter,
         "gas-limit"

@@ -170,7 +170,7 @@ fn help(program: &str, command: Command) -> String {
              --reactor                        call ARGS[0] instead of `_start`; `_initialize` runs first\n  \
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
              --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n  \
-             --run-mode MODE                  interpreter (the only mode so far)\n  \
+             --run-mode MODE                  interpreter (default) or jit (compile with Cranelift)\n  \
              {WASI_HELP}  \
              --allow-af-unix                  let the guest open Unix-domain sockets\n  \
              --gas-limit N                    stop the guest after N gas (1 per instruction); 134\n  \
@@ -198,7 +198,8 @@ fn help(program: &str, command: Command) -> String {
              Runs WebAssembly spec-test scripts and prints per-script counts of passed, failed\n\
              and skipped directives, then each failure. Exit status 0 only if nothing failed.\n\n\
              WAST OPTIONS\n  \
-             --memory-page-limit N            cap every memory at N 64 KiB pages\n\n"
+             --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
+             --run-mode interpreter|jit       run the scripts interpreted or compiled\n\n"
         ),
         Command::Compile => {
             return format!(

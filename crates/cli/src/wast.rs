@@ -1,7 +1,8 @@
 //! `wedge wast FILE...`: runs WebAssembly spec-test scripts (Wedge's addition; WasmEdge has
 //! no such subcommand). Prints one summary line per script, then its failures; the exit
 //! status is 0 only if every script was read and no directive failed. Skipped directives
-//! (proposals Wedge does not run) are counted but do not fail the run.
+//! (proposals Wedge does not run) are counted but do not fail the run. `--run-mode jit` runs
+//! the scripts on the compiled tier.
 
 use crate::args::Args;
 use crate::{FAILURE, SUCCESS, load, log};
@@ -13,7 +14,8 @@ pub fn wast(args: &Args) -> u8 {
     let Some(first) = crate::require_file(args) else {
         return FAILURE;
     };
-    let config = load::config(args);
+    let mut config = load::config(args);
+    config.jit(crate::run::wants_jit(args));
     let files = std::iter::once(first).chain(args.rest.iter().map(String::as_str));
     let (mut passed, mut failed, mut skipped, mut scripts) = (0, 0, 0, 0);
     let mut ok = true;

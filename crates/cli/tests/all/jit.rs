@@ -51,3 +51,24 @@ fn jit_traps_exit_134_and_time_limits_stop_compiled_loops() {
     .assert_code(134)
     .assert_stderr_has("interrupted");
 }
+
+#[test]
+fn wast_runs_scripts_on_the_compiled_tier() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wedge-cli-jit");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("jit.wast");
+    std::fs::write(
+        &script,
+        r#"(module
+             (func (export "fac") (param i64) (result i64)
+               (if (result i64) (i64.eqz (local.get 0))
+                 (then (i64.const 1))
+                 (else (i64.mul (local.get 0) (call 0 (i64.sub (local.get 0) (i64.const 1))))))))
+           (assert_return (invoke "fac" (i64.const 20)) (i64.const 2432902008176640000))
+           (assert_trap (module (func $f (call $f)) (start $f)) "call stack exhausted")"#,
+    )
+    .unwrap();
+    wedge(&["wast", "--run-mode", "jit", &script.to_string_lossy()])
+        .assert_code(0)
+        .assert_stdout_has("3 passed, 0 failed");
+}
