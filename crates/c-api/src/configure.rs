@@ -1,6 +1,6 @@
 //! Configuration and statistics (`wasmedge_configure.h`), and the engines they select.
 
-use crate::ffi::guard;
+use crate::ffi::{self, guard};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 use wedge::{Config, Engine, Features, Proposal};
@@ -165,12 +165,8 @@ pub extern "C" fn WasmEdge_ConfigureCreate() -> *mut WasmEdge_ConfigureContext {
 /// `cxt` must be NULL or an owned configure context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ConfigureDelete(cxt: *mut WasmEdge_ConfigureContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 macro_rules! conf_fn {
@@ -482,10 +478,6 @@ pub unsafe extern "C" fn WasmEdge_StatisticsClear(cxt: *mut WasmEdge_StatisticsC
 /// `cxt` must be NULL or an owned statistics context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_StatisticsDelete(cxt: *mut WasmEdge_StatisticsContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }

@@ -189,12 +189,8 @@ pub unsafe extern "C" fn WasmEdge_LoaderSerializeASTModule(
 /// `cxt` must be NULL or an owned loader.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_LoaderDelete(cxt: *mut WasmEdge_LoaderContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -257,12 +253,8 @@ pub unsafe extern "C" fn WasmEdge_ValidatorValidate(
 /// `cxt` must be NULL or an owned validator.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ValidatorDelete(cxt: *mut WasmEdge_ValidatorContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -351,12 +343,8 @@ pub(crate) fn list_registered(shared: &StoreShared, names: *mut WasmEdge_String,
 /// `cxt` must be NULL or an owned store.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_StoreDelete(cxt: *mut WasmEdge_StoreContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,6 +25,19 @@ pub(crate) fn guard_result(f: impl FnOnce() -> WasmEdge_Result) -> WasmEdge_Resu
     guard(abi::result(code::RUNTIME_ERROR), f)
 }
 
+/// Frees an owned context made with `Box::into_raw` (the `*Delete` functions); NULL is a no-op.
+///
+/// # Safety
+/// `p` must be NULL or a pointer from `Box::into_raw` that was not freed and is not used after.
+pub(crate) unsafe fn delete<T>(p: *mut T) {
+    guard((), || {
+        if !p.is_null() {
+            // SAFETY: the caller guarantees an owned pointer from `Box::into_raw`.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    })
+}
+
 /// The bytes of a `WasmEdge_String` (empty for a NULL buffer).
 ///
 /// # Safety

@@ -1040,12 +1040,8 @@ add_fn!(
 /// `cxt` must be NULL or an owned module context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_ModuleInstanceDelete(cxt: *mut WasmEdge_ModuleInstanceContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1142,12 +1138,8 @@ pub unsafe extern "C" fn WasmEdge_FunctionInstanceGetData(
 pub unsafe extern "C" fn WasmEdge_FunctionInstanceDelete(
     cxt: *mut WasmEdge_FunctionInstanceContext,
 ) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1348,12 +1340,8 @@ pub unsafe extern "C" fn WasmEdge_MemoryInstanceGrowPage(
 /// `cxt` must be NULL or an owned memory context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_MemoryInstanceDelete(cxt: *mut WasmEdge_MemoryInstanceContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1576,12 +1564,8 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceGrow(
 /// `cxt` must be NULL or an owned table context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_TableInstanceDelete(cxt: *mut WasmEdge_TableInstanceContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 /// A function handle for a reference read out of a C store's table or global: kept by the
@@ -1730,12 +1714,8 @@ pub unsafe extern "C" fn WasmEdge_GlobalInstanceSetValue(
 /// `cxt` must be NULL or an owned global context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_GlobalInstanceDelete(cxt: *mut WasmEdge_GlobalInstanceContext) {
-    guard((), || {
-        if !cxt.is_null() {
-            // SAFETY: owned contexts come from `Box::into_raw`.
-            drop(unsafe { Box::from_raw(cxt) });
-        }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe { ffi::delete(cxt) }
 }
 
 // ---------------------------------------------------------------------------------------------
