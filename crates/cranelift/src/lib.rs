@@ -22,9 +22,9 @@
 //!   the function traps with `Interrupted`).
 //! * Every load and store is bounds-checked explicitly against the memory's `current_length`
 //!   (64-bit arithmetic, address + offset + access size), so no guard pages are needed.
-//! * Operations that need the runtime call the [`Libcalls`] the runtime supplies; their
-//!   addresses are embedded in the code, so a [`CompiledModule`] is tied to the process that
-//!   compiled it.
+//! * Operations that need the runtime call the [`Libcalls`] the runtime supplies, through the
+//!   table `VMRuntimeLimits::libcalls` points to: the code embeds no process addresses (calls
+//!   between a module's functions are relocations), a first step towards AOT files.
 //! * Tail calls (`return_call`, `return_call_indirect`) are not supported yet: Cranelift only
 //!   supports them with its `tail` calling convention, which would change the convention of
 //!   every function; a module using them is refused with [`CompileErrorKind::Unsupported`].
@@ -38,7 +38,7 @@
 //! imported and indirect calls, loads and stores of every width on any memory (multi-memory),
 //! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`.
 //! Not yet: SIMD (`v128`), tail calls, atomics, memory64,
-//! exceptions, GC, instruction counting and gas, AOT output (the code is not relocatable yet).
+//! exceptions, GC, instruction counting and gas, AOT output.
 //! Functions are translated and compiled in parallel on every core; linking them into the JIT
 //! module is serial.
 //!
@@ -49,7 +49,7 @@
 //! # Example
 //!
 //! ```
-//! use wedge_cranelift::{CraneliftCompiler, Libcalls, OptLevel};
+//! use wedge_cranelift::{CraneliftCompiler, OptLevel};
 //! use wedge_environ::{ModuleInfo, wasmparser::WasmFeatures};
 //! // (module (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))
 //! let wasm = [
@@ -58,7 +58,7 @@
 //! ];
 //! let info = ModuleInfo::parse(&wasm, WasmFeatures::WASM2).unwrap();
 //! let compiler = CraneliftCompiler::new(OptLevel::Speed).unwrap();
-//! let compiled = compiler.compile(&info, &wasm, &Libcalls::unavailable()).unwrap();
+//! let compiled = compiler.compile(&info, &wasm).unwrap();
 //! assert!(!compiled.function(0).is_null());
 //! assert!(!compiled.trampoline(0).is_null());
 //! ```
@@ -272,17 +272,12 @@ impl CraneliftCompiler {
     }
 
     /// Compiles every defined function of `info` (decoded from `wasm`) and its host entry
-    /// trampoline. `libcalls` are the runtime functions the code calls; they must stay valid
-    /// as long as the compiled module is used.
-    pub fn compile(
-        &self,
-        info: &ModuleInfo,
-        wasm: &[u8],
-        libcalls: &Libcalls,
-    ) -> Result<CompiledModule, CompileError> {
+    /// trampoline. The code reaches the runtime through the `Libcalls` table of the store's
+    /// `VMRuntimeLimits`.
+    pub fn compile(&self, info: &ModuleInfo, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
         let mut builder =
             JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
-        // Nothing is resolved by name: libcalls are called through embedded addresses.
+        // Nothing is resolved by name: libcalls go through the table in `VMRuntimeLimits`.
         builder.symbol_lookup_fn(Box::new(|_| None));
         let mut module = CompiledModule {
             module: Some(JITModule::new(builder)),
@@ -319,7 +314,6 @@ impl CraneliftCompiler {
             info,
             offsets: &offsets,
             call_conv,
-            libcalls,
             func_ids: &func_ids,
         };
         // Translate and compile on every core; only linking (defining the bytes) is serial.

@@ -94,7 +94,26 @@ impl Libcall {
         )
     }
 
+    /// Byte offset of this libcall's entry in `Libcalls` (fields in declaration order, one
+    /// pointer each).
+    pub(crate) fn table_offset(self) -> i32 {
+        let index = match self {
+            Libcall::MemoryGrow => 0,
+            Libcall::MemoryFill => 1,
+            Libcall::MemoryCopy => 2,
+            Libcall::MemoryInit => 3,
+            Libcall::DataDrop => 4,
+            Libcall::TableGrow => 5,
+            Libcall::TableFill => 6,
+            Libcall::TableCopy => 7,
+            Libcall::TableInit => 8,
+            Libcall::ElemDrop => 9,
+        };
+        index * size_of::<usize>() as i32
+    }
+
     /// The address the runtime supplied.
+    #[cfg(test)]
     pub(crate) fn address(self, l: &Libcalls) -> usize {
         match self {
             Libcall::MemoryGrow => l.memory_grow as usize,
@@ -108,6 +127,31 @@ impl Libcall {
             Libcall::TableInit => l.table_init as usize,
             Libcall::ElemDrop => l.elem_drop as usize,
         }
+    }
+}
+
+#[cfg(test)]
+#[test]
+fn table_offsets_follow_the_struct_layout() {
+    let l = Libcalls::unavailable();
+    let base = &l as *const Libcalls as usize;
+    for which in [
+        Libcall::MemoryGrow,
+        Libcall::MemoryFill,
+        Libcall::MemoryCopy,
+        Libcall::MemoryInit,
+        Libcall::DataDrop,
+        Libcall::TableGrow,
+        Libcall::TableFill,
+        Libcall::TableCopy,
+        Libcall::TableInit,
+        Libcall::ElemDrop,
+    ] {
+        // SAFETY: the offset is inside `l` (checked against the struct size first).
+        let at = which.table_offset() as usize;
+        assert!(at + size_of::<usize>() <= size_of::<Libcalls>());
+        let entry = unsafe { *((base + at) as *const usize) };
+        assert_eq!(entry, which.address(&l), "{which:?}");
     }
 }
 

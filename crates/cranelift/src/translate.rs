@@ -4,7 +4,7 @@
 //! as a stack of [`Frame`]s. Locals are `cranelift-frontend` variables. Code after an
 //! unconditional branch is skipped until the `else`/`end` that makes it reachable again.
 
-use crate::libcalls::{Libcall, Libcalls};
+use crate::libcalls::Libcall;
 use crate::{CompileError, CompileErrorKind, clif_type, wasm_signature};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64};
@@ -23,7 +23,6 @@ pub(crate) struct Env<'a> {
     pub info: &'a ModuleInfo,
     pub offsets: &'a VMOffsets,
     pub call_conv: CallConv,
-    pub libcalls: &'a Libcalls,
     /// The declared ids of the defined functions.
     pub func_ids: &'a [FuncId],
 }
@@ -691,10 +690,18 @@ impl FuncTranslator<'_, '_> {
                 s
             }
         };
+        // Through the store's libcall table: the code holds no process addresses.
+        let limits = self.limits();
+        let table = self.b.ins().load(
+            PTR,
+            vm_invariant(),
+            limits,
+            self.env.offsets.limits_libcalls() as i32,
+        );
         let addr = self
             .b
             .ins()
-            .iconst(PTR, which.address(self.env.libcalls) as i64);
+            .load(PTR, vm_invariant(), table, which.table_offset());
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
         let inst = self.b.ins().call_indirect(sig, addr, &all);

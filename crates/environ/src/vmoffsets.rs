@@ -20,11 +20,13 @@
 //!   (a `*const VMFuncRef` for funcref, `externref index + 1` for externref, 0 for null)
 //! * `VMGlobalDefinition { storage: [u8; 16] }`, 16-byte aligned, value in the low bytes
 //! * `VMFuncRef { wasm_call: *const u8, vmctx: *mut VMContext, type_id: u32, func_id: u32 }`
-//! * `VMRuntimeLimits { stack_limit: usize, trap_code: u32, _: u32, interrupt: *mut u32 }`:
+//! * `VMRuntimeLimits { stack_limit: usize, trap_code: u32, _: u32, interrupt: *mut u32,
+//!   libcalls: *const Libcalls }`:
 //!   compiled code stops when the stack pointer goes below `stack_limit`, reports a trap by
 //!   storing its `TrapCode` number plus one in `trap_code` and returning (each caller checks it
-//!   after a call), and polls the store's interrupt flag (set from any thread) at loop heads and
-//!   function entries, clearing it when it stops.
+//!   after a call), polls the store's interrupt flag (set from any thread) at loop heads and
+//!   function entries, clearing it when it stops, and calls the runtime through the `libcalls`
+//!   table (so compiled code holds no process addresses).
 
 /// Marks a valid VM context (`"wdgc"` little-endian).
 pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wdgc");
@@ -133,6 +135,11 @@ impl VMOffsets {
     /// the next check).
     pub fn limits_interrupt(&self) -> u32 {
         self.ptr_size + 8
+    }
+
+    /// `VMRuntimeLimits::libcalls`: the table of runtime functions compiled code calls.
+    pub fn limits_libcalls(&self) -> u32 {
+        2 * self.ptr_size + 8
     }
 
     /// `VMMemoryDefinition::base`.

@@ -149,6 +149,10 @@ impl<T> Store<T> {
         // Compiled code polls the same flag the interpreter and the `InterruptHandle` use; the
         // meter keeps it alive as long as the store.
         limits.interrupt = &meter.interrupt.0;
+        #[cfg(feature = "cranelift")]
+        {
+            limits.libcalls = crate::vm::jit::libcalls();
+        }
         Store {
             inner: StoreInner {
                 id: NEXT_STORE_ID.fetch_add(1, Ordering::Relaxed),

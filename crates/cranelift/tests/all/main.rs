@@ -51,6 +51,8 @@ struct Limits {
     _pad: u32,
     /// The store's interrupt flag (owned elsewhere, as the runtime's is).
     interrupt: *mut u32,
+    /// The runtime functions compiled code calls.
+    libcalls: *const Libcalls,
 }
 
 impl Default for Limits {
@@ -60,6 +62,7 @@ impl Default for Limits {
             trap_code: 0,
             _pad: 0,
             interrupt: std::ptr::null_mut(),
+            libcalls: std::ptr::null(),
         }
     }
 }
@@ -78,6 +81,8 @@ struct Instance {
     limits: Box<Limits>,
     /// What `limits.interrupt` points to.
     flag: Box<u32>,
+    /// What `limits.libcalls` points to.
+    _libcalls: Box<Libcalls>,
     _mem_bufs: Vec<Vec<u8>>,
     mems: Vec<Box<MemDef>>,
     _table_bufs: Vec<Vec<u64>>,
@@ -117,7 +122,7 @@ fn compile(wat: &str) -> Result<(ModuleInfo, Vec<u8>, CompiledModule), CompileEr
     let info = ModuleInfo::parse(&wasm, WasmFeatures::all()).expect("valid module");
     let compiler = CraneliftCompiler::new(OptLevel::Speed).expect("host supported");
     let compiled = compiler
-        .compile(&info, &wasm, &test_libcalls())
+        .compile(&info, &wasm)
         .map_err(|e| e.kind().clone())?;
     Ok((info, wasm, compiled))
 }
@@ -127,8 +132,9 @@ fn instantiate_with(wat: &str, imports: &[HostFunc], libcalls: &Libcalls) -> Ins
     let info = ModuleInfo::parse(&wasm, WasmFeatures::all()).expect("valid module");
     let compiler = CraneliftCompiler::new(OptLevel::Speed).expect("host supported");
     let compiled = compiler
-        .compile(&info, &wasm, libcalls)
+        .compile(&info, &wasm)
         .unwrap_or_else(|e| panic!("compile: {e}"));
+    let libcalls = Box::new(*libcalls);
     let offsets = VMOffsets::new(8, &info);
     let mut vmctx = vec![0u128; (offsets.size() as usize).div_ceil(16)].into_boxed_slice();
     let ctx = vmctx.as_mut_ptr().cast::<u8>();
@@ -136,6 +142,7 @@ fn instantiate_with(wat: &str, imports: &[HostFunc], libcalls: &Libcalls) -> Ins
     let mut limits = Box::new(Limits {
         stack_limit: sp_approx() - 512 * 1024,
         interrupt: &mut *flag,
+        libcalls: &*libcalls,
         ..Limits::default()
     });
     let mut ids = HashMap::new();
@@ -230,6 +237,7 @@ fn instantiate_with(wat: &str, imports: &[HostFunc], libcalls: &Libcalls) -> Ins
         vmctx,
         limits,
         flag,
+        _libcalls: libcalls,
         _mem_bufs: mem_bufs,
         mems,
         _table_bufs: table_bufs,
@@ -1053,9 +1061,7 @@ fn compile_time_of_many_functions() {
     for level in [OptLevel::None, OptLevel::Speed] {
         let compiler = CraneliftCompiler::new(level).expect("host supported");
         let t = std::time::Instant::now();
-        let compiled = compiler
-            .compile(&info, &wasm, &test_libcalls())
-            .expect("compiles");
+        let compiled = compiler.compile(&info, &wasm).expect("compiles");
         println!(
             "{level:?}: {} functions, {} KiB of wasm, compiled in {:?}",
             compiled.len(),

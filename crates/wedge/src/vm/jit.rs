@@ -66,7 +66,7 @@ impl EngineJit {
     ///
     /// Setting the environment variable `WEDGE_JIT_LOG` prints each module's outcome to stderr.
     pub(crate) fn compile(&self, info: &ModuleInfo, wasm: &[u8]) -> Option<CompiledModule> {
-        let r = self.compiler.compile(info, wasm, &LIBCALLS);
+        let r = self.compiler.compile(info, wasm);
         if std::env::var_os("WEDGE_JIT_LOG").is_some() {
             match &r {
                 Ok(_) => eprintln!("[jit] compiled {} functions", info.bodies.len()),
@@ -532,6 +532,11 @@ unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
     // SAFETY: compiled code passes its own VM context.
     let (inner, instance, _) = unsafe { store_of(vmctx) };
     inner.instances[instance as usize].elems[elem as usize] = Box::new([]);
+}
+
+/// The libcall table every store's `VMRuntimeLimits` points to.
+pub(crate) fn libcalls() -> *const () {
+    (&LIBCALLS as *const Libcalls).cast()
 }
 
 static LIBCALLS: Libcalls = Libcalls {

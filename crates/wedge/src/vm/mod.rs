@@ -64,6 +64,8 @@ pub struct VMRuntimeLimits {
     /// the next loop head or function entry. Compiled code reads and clears it with plain
     /// aligned 32-bit accesses, which are atomic on the supported targets.
     pub interrupt: *const std::sync::atomic::AtomicU32,
+    /// The table of runtime functions compiled code calls (`wedge_cranelift::Libcalls`).
+    pub libcalls: *const (),
     // The rest is the runtime's own (compiled code reads only the fields above), set while
     // compiled code runs: how it calls back into the store.
     /// The `Store<T>` running compiled code.
@@ -93,6 +95,7 @@ impl Default for VMRuntimeLimits {
             trap_code: 0,
             _pad: 0,
             interrupt: std::ptr::null(),
+            libcalls: std::ptr::null(),
             store: std::ptr::null_mut(),
             inner: std::ptr::null_mut(),
             #[cfg(feature = "cranelift")]
@@ -106,6 +109,9 @@ impl Default for VMRuntimeLimits {
 const _: () = {
     assert!(std::mem::offset_of!(VMRuntimeLimits, trap_code) == std::mem::size_of::<usize>());
     assert!(std::mem::offset_of!(VMRuntimeLimits, interrupt) == std::mem::size_of::<usize>() + 8);
+    assert!(
+        std::mem::offset_of!(VMRuntimeLimits, libcalls) == 2 * std::mem::size_of::<usize>() + 8
+    );
 };
 
 /// A global's value, in the low bytes of 16 bytes.
