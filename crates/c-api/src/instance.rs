@@ -188,18 +188,17 @@ pub(crate) fn to_c_value_with(
     }
 }
 
+/// A reference value of Wedge type `ty` holding `ptr` (0: null), in value.rs's one encoding.
 fn ref_value(ty: ValType, ptr: usize) -> WasmEdge_Value {
-    let c = valtype_to_c(ty);
-    let low = u64::from_ne_bytes(c.Data);
-    WasmEdge_Value {
-        Value: (u128::from(ptr as u64) << 64) | u128::from(low),
-        Type: c,
-    }
+    crate::value::ref_value(valtype_to_c(ty), ptr)
 }
 
-/// The pointer of a C reference value (0 for null).
-pub(crate) fn ref_ptr(bits: u128) -> usize {
-    (bits >> 64) as u64 as usize
+/// The pointer a reference value's bits hold (0: null).
+fn ref_ptr(bits: u128) -> usize {
+    crate::value::ref_ptr(&WasmEdge_Value {
+        Value: bits,
+        Type: valtype_to_c(ValType::ExternRef),
+    })
 }
 
 /// A C value's bits as a Wedge value of type `ty`, in `store`. A function reference must be a
