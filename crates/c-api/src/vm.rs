@@ -394,6 +394,65 @@ pub unsafe extern "C" fn WasmEdge_VMRegisterModuleFromImportWithAlias(
     })
 }
 
+/// A module file for the VM.
+///
+/// # Safety
+/// `path` must be NULL or a C string.
+unsafe fn load_path(conf: &ConfData, path: *const c_char) -> Loaded {
+    // SAFETY: forwarded to the caller.
+    match unsafe { ffi::cstr_lossy(path) } {
+        Some(p) => execution::load_file(conf, p.as_ref()),
+        None => Err(abi::result(code::ILLEGAL_PATH)),
+    }
+}
+
+/// A module in bytes for the VM.
+///
+/// # Safety
+/// `bytes` must be valid.
+unsafe fn load_bytes(conf: &ConfData, bytes: WasmEdge_Bytes) -> Loaded {
+    // SAFETY: forwarded to the caller.
+    execution::load_bytes(conf, unsafe { execution::bytes_slice(bytes) }.into())
+}
+
+/// A copy of a loaded module for the VM (which owns what it loads).
+///
+/// # Safety
+/// `ast` must be NULL or live.
+unsafe fn load_ast(ast: *const WasmEdge_ASTModuleContext) -> Loaded {
+    // SAFETY: forwarded to the caller.
+    match unsafe { ast.as_ref() } {
+        Some(a) => Ok(a.duplicate()),
+        None => Err(abi::result(code::WRONG_VM_WORKFLOW)),
+    }
+}
+
+type Loaded = Result<WasmEdge_ASTModuleContext, WasmEdge_Result>;
+
+/// Validates and instantiates what `load` gives, then calls `func`: the `VMRunWasmFrom*` path.
+///
+/// # Safety
+/// As for `WasmEdge_VMExecute`.
+unsafe fn run_and_execute(
+    cxt: *mut WasmEdge_VMContext,
+    load: impl FnOnce(&ConfData) -> Loaded,
+    func: WasmEdge_String,
+    params: *const WasmEdge_Value,
+    params_len: u32,
+    returns: *mut WasmEdge_Value,
+    returns_len: u32,
+) -> WasmEdge_Result {
+    guard_result(|| {
+        let vm = vm_ref!(cxt);
+        let r = vm.run(load(&vm.conf));
+        if r != abi::OK {
+            return r;
+        }
+        // SAFETY: forwarded to the caller.
+        unsafe { WasmEdge_VMExecute(cxt, func, params, params_len, returns, returns_len) }
+    })
+}
+
 /// Loads, validates, instantiates and runs `func` of a module file.
 ///
 /// # Safety
@@ -408,19 +467,18 @@ pub unsafe extern "C" fn WasmEdge_VMRunWasmFromFile(
     returns: *mut WasmEdge_Value,
     returns_len: u32,
 ) -> WasmEdge_Result {
-    guard_result(|| {
-        let vm = vm_ref!(cxt);
-        // SAFETY: forwarded to the caller.
-        let Some(path) = (unsafe { ffi::cstr_lossy(path) }) else {
-            return abi::result(code::ILLEGAL_PATH);
-        };
-        let r = vm.run(execution::load_file(&vm.conf, path.as_ref()));
-        if r != abi::OK {
-            return r;
-        }
-        // SAFETY: forwarded to the caller.
-        unsafe { WasmEdge_VMExecute(cxt, func, params, params_len, returns, returns_len) }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        run_and_execute(
+            cxt,
+            |conf| load_path(conf, path),
+            func,
+            params,
+            params_len,
+            returns,
+            returns_len,
+        )
+    }
 }
 
 /// As `WasmEdge_VMRunWasmFromFile`, from bytes.
@@ -437,17 +495,18 @@ pub unsafe extern "C" fn WasmEdge_VMRunWasmFromBytes(
     returns: *mut WasmEdge_Value,
     returns_len: u32,
 ) -> WasmEdge_Result {
-    guard_result(|| {
-        let vm = vm_ref!(cxt);
-        // SAFETY: forwarded to the caller.
-        let data = unsafe { execution::bytes_slice(bytes) };
-        let r = vm.run(execution::load_bytes(&vm.conf, data.into()));
-        if r != abi::OK {
-            return r;
-        }
-        // SAFETY: forwarded to the caller.
-        unsafe { WasmEdge_VMExecute(cxt, func, params, params_len, returns, returns_len) }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        run_and_execute(
+            cxt,
+            |conf| load_bytes(conf, bytes),
+            func,
+            params,
+            params_len,
+            returns,
+            returns_len,
+        )
+    }
 }
 
 /// As `WasmEdge_VMRunWasmFromFile`, from a loaded module.
@@ -464,19 +523,18 @@ pub unsafe extern "C" fn WasmEdge_VMRunWasmFromASTModule(
     returns: *mut WasmEdge_Value,
     returns_len: u32,
 ) -> WasmEdge_Result {
-    guard_result(|| {
-        let vm = vm_ref!(cxt);
-        // SAFETY: the caller passes NULL or a live AST module.
-        let Some(ast) = (unsafe { ast.as_ref() }) else {
-            return abi::result(code::WRONG_VM_WORKFLOW);
-        };
-        let r = vm.run(Ok(ast.duplicate()));
-        if r != abi::OK {
-            return r;
-        }
-        // SAFETY: forwarded to the caller.
-        unsafe { WasmEdge_VMExecute(cxt, func, params, params_len, returns, returns_len) }
-    })
+    // SAFETY: forwarded to the caller.
+    unsafe {
+        run_and_execute(
+            cxt,
+            |_| load_ast(ast),
+            func,
+            params,
+            params_len,
+            returns,
+            returns_len,
+        )
+    }
 }
 
 macro_rules! async_run {
@@ -512,28 +570,23 @@ macro_rules! async_run {
 async_run!(
     /// Runs a module file's function on another thread.
     fn WasmEdge_VMAsyncRunWasmFromFile(path: *const c_char) => |vm| {
-        // SAFETY: the caller passes a C string.
-        match unsafe { ffi::cstr_lossy(path) } {
-            Some(p) => execution::load_file(&vm.conf, p.as_ref()),
-            None => Err(abi::result(code::ILLEGAL_PATH)),
-        }
+        // SAFETY: the caller passes NULL or a C string.
+        unsafe { load_path(&vm.conf, path) }
     }
 );
 async_run!(
     /// Runs a function of a module in bytes on another thread.
     fn WasmEdge_VMAsyncRunWasmFromBytes(bytes: WasmEdge_Bytes) => |vm| {
         // SAFETY: the caller passes valid bytes.
-        execution::load_bytes(&vm.conf, unsafe { execution::bytes_slice(bytes) }.into())
+        unsafe { load_bytes(&vm.conf, bytes) }
     }
 );
 async_run!(
     /// Runs a function of a loaded module on another thread.
     fn WasmEdge_VMAsyncRunWasmFromASTModule(ast: *const WasmEdge_ASTModuleContext) => |vm| {
+        let _ = &vm;
         // SAFETY: the caller passes NULL or a live AST module.
-        match unsafe { ast.as_ref() } {
-            Some(a) => Ok(a.duplicate()),
-            None => Err(abi::result(code::WRONG_VM_WORKFLOW)),
-        }
+        unsafe { load_ast(ast) }
     }
 );
 
@@ -549,10 +602,7 @@ pub unsafe extern "C" fn WasmEdge_VMLoadWasmFromFile(
     guard_result(|| {
         let vm = vm_ref!(cxt);
         // SAFETY: forwarded to the caller.
-        let Some(path) = (unsafe { ffi::cstr_lossy(path) }) else {
-            return abi::result(code::ILLEGAL_PATH);
-        };
-        let r = execution::load_file(&vm.conf, path.as_ref());
+        let r = unsafe { load_path(&vm.conf, path) };
         vm.load(r)
     })
 }
@@ -569,8 +619,7 @@ pub unsafe extern "C" fn WasmEdge_VMLoadWasmFromBytes(
     guard_result(|| {
         let vm = vm_ref!(cxt);
         // SAFETY: forwarded to the caller.
-        let data = unsafe { execution::bytes_slice(bytes) };
-        let r = execution::load_bytes(&vm.conf, data.into());
+        let r = unsafe { load_bytes(&vm.conf, bytes) };
         vm.load(r)
     })
 }
@@ -586,11 +635,9 @@ pub unsafe extern "C" fn WasmEdge_VMLoadWasmFromASTModule(
 ) -> WasmEdge_Result {
     guard_result(|| {
         let vm = vm_ref!(cxt);
-        // SAFETY: the caller passes NULL or a live AST module.
-        match unsafe { ast.as_ref() } {
-            Some(a) => vm.load(Ok(a.duplicate())),
-            None => abi::result(code::WRONG_VM_WORKFLOW),
-        }
+        // SAFETY: forwarded to the caller.
+        let r = unsafe { load_ast(ast) };
+        vm.load(r)
     })
 }
 
