@@ -337,20 +337,6 @@ unsafe fn mem_at(
     Ok(unsafe { base.add(ea as usize) })
 }
 
-/// Bounds-checks `start..start + len` against `size`.
-#[inline]
-fn range(
-    start: u64,
-    len: u64,
-    size: u64,
-    trap: TrapCode,
-) -> Result<std::ops::Range<usize>, TrapCode> {
-    match start.checked_add(len) {
-        Some(end) if end <= size => Ok(start as usize..end as usize),
-        _ => Err(trap),
-    }
-}
-
 /// Reads the pointer at byte offset `off` of a VM context.
 ///
 /// # Safety
@@ -725,36 +711,23 @@ macro_rules! run_loop {
                     wr!(dst, ((*d).current_length / crate::vm::memory::WASM_PAGE_SIZE) as u32);
                 }
                 Instr::MemoryGrow { dst, delta, mem } => {
-                    let delta = rd!(u32, delta);
-                    let m = $store.inner.instances[ctx.instance as usize].memories[mem as usize];
-                    let r = $store.inner.memories[m as usize].grow(u64::from(delta));
+                    let r = $store.inner.memory_grow(ctx.instance, mem.into(), u64::from(rd!(u32, delta)));
                     wr!(dst, r.map_or(u32::MAX, |old| old as u32));
                 }
                 Instr::MemoryFill { args, mem } => {
                     let (d, v, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
-                    let def = memdef!(mem as u8);
-                    let r = tri!(range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds));
-                    std::ptr::write_bytes((*def).base.add(r.start), v as u8, r.len());
+                    tri!($store.inner.memory_fill(ctx.instance, mem.into(), d.into(), v as u8, n.into()));
                 }
                 Instr::MemoryCopy { args, dst_mem, src_mem } => {
                     let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
-                    let dd = memdef!(dst_mem as u8);
-                    let sd = memdef!(src_mem as u8);
-                    let dr = tri!(range(d.into(), n.into(), (*dd).current_length as u64, TrapCode::MemoryOutOfBounds));
-                    let sr = tri!(range(s.into(), n.into(), (*sd).current_length as u64, TrapCode::MemoryOutOfBounds));
-                    std::ptr::copy((*sd).base.add(sr.start), (*dd).base.add(dr.start), dr.len());
+                    tri!($store.inner.memory_copy(ctx.instance, dst_mem.into(), src_mem.into(), d.into(), s.into(), n.into()));
                 }
                 Instr::MemoryInit { args, data, mem } => {
                     let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
-                    let dropped = $store.inner.instances[ctx.instance as usize].data_dropped[data as usize];
-                    let seg: &[u8] = if dropped { &[] } else { &(&(*ctx.module).info.datas)[data as usize].data };
-                    let def = memdef!(mem as u8);
-                    let sr = tri!(range(s.into(), n.into(), seg.len() as u64, TrapCode::MemoryOutOfBounds));
-                    let dr = tri!(range(d.into(), n.into(), (*def).current_length as u64, TrapCode::MemoryOutOfBounds));
-                    std::ptr::copy_nonoverlapping(seg.as_ptr().add(sr.start), (*def).base.add(dr.start), dr.len());
+                    tri!($store.inner.memory_init(ctx.instance, mem.into(), data, d.into(), s.into(), n.into()));
                 }
                 Instr::DataDrop { data } => {
-                    $store.inner.instances[ctx.instance as usize].data_dropped[data as usize] = true;
+                    $store.inner.data_drop(ctx.instance, data);
                 }
                 Instr::TableGet { dst, index, table } => {
                     let t = vm_ptr::<VMTableDefinition>(ctx.vmctx, (*ctx.module).offsets.table(table));
@@ -778,44 +751,23 @@ macro_rules! run_loop {
                 }
                 Instr::TableGrow { args, table } => {
                     let (init, delta) = (rd!(u64, args), rd!(u32, args + 16));
-                    let t = $store.inner.instances[ctx.instance as usize].tables[table as usize];
-                    let r = $store.inner.tables[t as usize].grow(u64::from(delta), init);
+                    let r = $store.inner.table_grow(ctx.instance, table.into(), u64::from(delta), init);
                     wr!(args, r.map_or(u32::MAX, |old| old as u32));
                 }
                 Instr::TableFill { args, table } => {
                     let (i, v, n) = (rd!(u32, args), rd!(u64, args + 16), rd!(u32, args + 32));
-                    let t = $store.inner.instances[ctx.instance as usize].tables[table as usize];
-                    let elems = &mut $store.inner.tables[t as usize].elements;
-                    let r = tri!(range(i.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds));
-                    elems[r].fill(v);
+                    tri!($store.inner.table_fill(ctx.instance, table.into(), i.into(), v, n.into()));
                 }
                 Instr::TableCopy { args, dst_table, src_table } => {
                     let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
-                    let inst = &$store.inner.instances[ctx.instance as usize];
-                    let (dt, st) = (inst.tables[dst_table as usize], inst.tables[src_table as usize]);
-                    let tables = &mut $store.inner.tables;
-                    let dr = tri!(range(d.into(), n.into(), tables[dt as usize].elements.len() as u64, TrapCode::TableOutOfBounds));
-                    let sr = tri!(range(s.into(), n.into(), tables[st as usize].elements.len() as u64, TrapCode::TableOutOfBounds));
-                    if dt == st {
-                        tables[dt as usize].elements.copy_within(sr, dr.start);
-                    } else {
-                        let src: Vec<u64> = tables[st as usize].elements[sr].to_vec();
-                        tables[dt as usize].elements[dr].copy_from_slice(&src);
-                    }
+                    tri!($store.inner.table_copy(ctx.instance, dst_table.into(), src_table.into(), d.into(), s.into(), n.into()));
                 }
                 Instr::TableInit { args, elem, table } => {
                     let (d, s, n) = (rd!(u32, args), rd!(u32, args + 16), rd!(u32, args + 32));
-                    let inst = &$store.inner.instances[ctx.instance as usize];
-                    let t = inst.tables[table as usize];
-                    let seg = &inst.elems[elem as usize];
-                    let sr = tri!(range(s.into(), n.into(), seg.len() as u64, TrapCode::TableOutOfBounds));
-                    let src: Vec<u64> = seg[sr].to_vec();
-                    let elems = &mut $store.inner.tables[t as usize].elements;
-                    let dr = tri!(range(d.into(), n.into(), elems.len() as u64, TrapCode::TableOutOfBounds));
-                    elems[dr].copy_from_slice(&src);
+                    tri!($store.inner.table_init(ctx.instance, table.into(), elem, d.into(), s.into(), n.into()));
                 }
                 Instr::ElemDrop { elem } => {
-                    $store.inner.instances[ctx.instance as usize].elems[elem as usize] = Box::new([]);
+                    $store.inner.elem_drop(ctx.instance, elem);
                 }
 
                 Instr::V128Load { kind, dst, addr, offset, mem } => {

@@ -343,38 +343,35 @@ unsafe fn store_of<'a>(vmctx: *mut u8) -> (&'a mut StoreInner, u32, *mut VMRunti
     }
 }
 
-fn range(start: u64, len: u64, size: u64) -> Option<std::ops::Range<usize>> {
-    let end = start.checked_add(len)?;
-    (end <= size).then_some(start as usize..end as usize)
-}
-
-/// Traps out of a libcall.
+/// Stores a libcall's trap for the compiled caller.
 ///
 /// # Safety
 /// `limits` must be live.
-unsafe fn trap(limits: *mut VMRuntimeLimits, code: TrapCode) {
-    // SAFETY: see the contract.
-    unsafe { (*limits).trap_code = code as u32 + 1 };
+unsafe fn trap_on(limits: *mut VMRuntimeLimits, r: Result<(), TrapCode>) {
+    if let Err(code) = r {
+        // SAFETY: see the contract.
+        unsafe { (*limits).trap_code = code as u32 + 1 };
+    }
 }
+
+// The libcalls: the store's own bulk operators (`vm/bulk.rs`), which the interpreter uses too.
 
 unsafe extern "C" fn memory_grow(vmctx: *mut u8, memory: u32, delta: u64) -> i64 {
     // SAFETY: compiled code passes its own VM context.
     let (inner, instance, _) = unsafe { store_of(vmctx) };
-    let m = inner.instances[instance as usize].memories[memory as usize];
-    inner.memories[m as usize]
-        .grow(delta)
+    inner
+        .memory_grow(instance, memory, delta)
         .map_or(-1, |old| old as i64)
 }
 
 unsafe extern "C" fn memory_fill(vmctx: *mut u8, memory: u32, dst: u64, value: u32, len: u64) {
-    // SAFETY: compiled code passes its own VM context.
-    let (inner, instance, limits) = unsafe { store_of(vmctx) };
-    let m = inner.instances[instance as usize].memories[memory as usize];
-    let data = inner.memories[m as usize].data_mut();
-    match range(dst, len, data.len() as u64) {
-        Some(r) => data[r].fill(value as u8),
-        // SAFETY: `limits` is live.
-        None => unsafe { trap(limits, TrapCode::MemoryOutOfBounds) },
+    // SAFETY: compiled code passes its own VM context; `limits` is live.
+    unsafe {
+        let (inner, instance, limits) = store_of(vmctx);
+        trap_on(
+            limits,
+            inner.memory_fill(instance, memory, dst, value as u8, len),
+        );
     }
 }
 
@@ -386,29 +383,11 @@ unsafe extern "C" fn memory_copy(
     src: u64,
     len: u64,
 ) {
-    // SAFETY: compiled code passes its own VM context.
-    let (inner, instance, limits) = unsafe { store_of(vmctx) };
-    let inst = &inner.instances[instance as usize];
-    let (dm, sm) = (
-        inst.memories[dst_memory as usize],
-        inst.memories[src_memory as usize],
-    );
-    let dlen = inner.memories[dm as usize].data_mut().len() as u64;
-    let slen = inner.memories[sm as usize].data_mut().len() as u64;
-    let (Some(dr), Some(sr)) = (range(dst, len, dlen), range(src, len, slen)) else {
-        // SAFETY: `limits` is live.
-        unsafe { trap(limits, TrapCode::MemoryOutOfBounds) };
-        return;
-    };
-    if dm == sm {
-        inner.memories[dm as usize]
-            .data_mut()
-            .copy_within(sr, dr.start);
-    } else {
-        let s = inner.memories[sm as usize].data_mut().as_ptr();
-        let d = inner.memories[dm as usize].data_mut().as_mut_ptr();
-        // SAFETY: both ranges are in bounds of two different memories.
-        unsafe { std::ptr::copy_nonoverlapping(s.add(sr.start), d.add(dr.start), dr.len()) };
+    // SAFETY: as in `memory_fill`.
+    unsafe {
+        let (inner, instance, limits) = store_of(vmctx);
+        let r = inner.memory_copy(instance, dst_memory, src_memory, dst, src, len);
+        trap_on(limits, r);
     }
 }
 
@@ -420,52 +399,35 @@ unsafe extern "C" fn memory_init(
     src: u64,
     len: u64,
 ) {
-    // SAFETY: compiled code passes its own VM context.
-    let (inner, instance, limits) = unsafe { store_of(vmctx) };
-    let inst = &inner.instances[instance as usize];
-    let module = inst.module.clone();
-    let seg: &[u8] = if inst.data_dropped[data as usize] {
-        &[]
-    } else {
-        &module.inner().info.datas[data as usize].data
-    };
-    let m = inst.memories[memory as usize];
-    let mem = inner.memories[m as usize].data_mut();
-    let (Some(sr), Some(dr)) = (
-        range(src, len, seg.len() as u64),
-        range(dst, len, mem.len() as u64),
-    ) else {
-        // SAFETY: `limits` is live.
-        unsafe { trap(limits, TrapCode::MemoryOutOfBounds) };
-        return;
-    };
-    mem[dr].copy_from_slice(&seg[sr]);
+    // SAFETY: as in `memory_fill`.
+    unsafe {
+        let (inner, instance, limits) = store_of(vmctx);
+        trap_on(
+            limits,
+            inner.memory_init(instance, memory, data, dst, src, len),
+        );
+    }
 }
 
 unsafe extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
     // SAFETY: compiled code passes its own VM context.
     let (inner, instance, _) = unsafe { store_of(vmctx) };
-    inner.instances[instance as usize].data_dropped[data as usize] = true;
+    inner.data_drop(instance, data);
 }
 
 unsafe extern "C" fn table_grow(vmctx: *mut u8, table: u32, init: u64, delta: u64) -> i64 {
     // SAFETY: compiled code passes its own VM context.
     let (inner, instance, _) = unsafe { store_of(vmctx) };
-    let t = inner.instances[instance as usize].tables[table as usize];
-    inner.tables[t as usize]
-        .grow(delta, init)
+    inner
+        .table_grow(instance, table, delta, init)
         .map_or(-1, |old| old as i64)
 }
 
 unsafe extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u64, value: u64, len: u64) {
-    // SAFETY: compiled code passes its own VM context.
-    let (inner, instance, limits) = unsafe { store_of(vmctx) };
-    let t = inner.instances[instance as usize].tables[table as usize];
-    let elems = &mut inner.tables[t as usize].elements;
-    match range(dst, len, elems.len() as u64) {
-        Some(r) => elems[r].fill(value),
-        // SAFETY: `limits` is live.
-        None => unsafe { trap(limits, TrapCode::TableOutOfBounds) },
+    // SAFETY: as in `memory_fill`.
+    unsafe {
+        let (inner, instance, limits) = store_of(vmctx);
+        trap_on(limits, inner.table_fill(instance, table, dst, value, len));
     }
 }
 
@@ -477,27 +439,13 @@ unsafe extern "C" fn table_copy(
     src: u64,
     len: u64,
 ) {
-    // SAFETY: compiled code passes its own VM context.
-    let (inner, instance, limits) = unsafe { store_of(vmctx) };
-    let inst = &inner.instances[instance as usize];
-    let (dt, st) = (
-        inst.tables[dst_table as usize],
-        inst.tables[src_table as usize],
-    );
-    let tables = &mut inner.tables;
-    let (Some(dr), Some(sr)) = (
-        range(dst, len, tables[dt as usize].elements.len() as u64),
-        range(src, len, tables[st as usize].elements.len() as u64),
-    ) else {
-        // SAFETY: `limits` is live.
-        unsafe { trap(limits, TrapCode::TableOutOfBounds) };
-        return;
-    };
-    if dt == st {
-        tables[dt as usize].elements.copy_within(sr, dr.start);
-    } else {
-        let src: Vec<u64> = tables[st as usize].elements[sr].to_vec();
-        tables[dt as usize].elements[dr].copy_from_slice(&src);
+    // SAFETY: as in `memory_fill`.
+    unsafe {
+        let (inner, instance, limits) = store_of(vmctx);
+        trap_on(
+            limits,
+            inner.table_copy(instance, dst_table, src_table, dst, src, len),
+        );
     }
 }
 
@@ -509,29 +457,20 @@ unsafe extern "C" fn table_init(
     src: u64,
     len: u64,
 ) {
-    // SAFETY: compiled code passes its own VM context.
-    let (inner, instance, limits) = unsafe { store_of(vmctx) };
-    let inst = &inner.instances[instance as usize];
-    let t = inst.tables[table as usize];
-    let seg = &inst.elems[elem as usize];
-    let Some(sr) = range(src, len, seg.len() as u64) else {
-        // SAFETY: `limits` is live.
-        unsafe { trap(limits, TrapCode::TableOutOfBounds) };
-        return;
-    };
-    let items: Vec<u64> = seg[sr].to_vec();
-    let elems = &mut inner.tables[t as usize].elements;
-    match range(dst, len, elems.len() as u64) {
-        Some(dr) => elems[dr].copy_from_slice(&items),
-        // SAFETY: `limits` is live.
-        None => unsafe { trap(limits, TrapCode::TableOutOfBounds) },
+    // SAFETY: as in `memory_fill`.
+    unsafe {
+        let (inner, instance, limits) = store_of(vmctx);
+        trap_on(
+            limits,
+            inner.table_init(instance, table, elem, dst, src, len),
+        );
     }
 }
 
 unsafe extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
     // SAFETY: compiled code passes its own VM context.
     let (inner, instance, _) = unsafe { store_of(vmctx) };
-    inner.instances[instance as usize].elems[elem as usize] = Box::new([]);
+    inner.elem_drop(instance, elem);
 }
 
 /// The libcall table every store's `VMRuntimeLimits` points to.

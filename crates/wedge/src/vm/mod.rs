@@ -4,6 +4,7 @@
 
 #![allow(unsafe_code, reason = "VM context and linear memory access")]
 
+pub(crate) mod bulk;
 #[cfg(feature = "cranelift")]
 pub(crate) mod jit;
 pub mod memory;
