@@ -81,6 +81,9 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module};
+/// Version of the compiled-code ABI and of its serialized form; part of every fingerprint.
+pub const CODE_FORMAT_VERSION: u32 = 1;
+
 use std::fmt;
 use wedge_environ::{FuncType, ModuleInfo, VMOffsets, ValType};
 
@@ -212,15 +215,29 @@ impl fmt::Display for CompileError {
 
 impl std::error::Error for CompileError {}
 
+/// What a compiler is set up to produce. Everything here changes the machine code, so it is
+/// all part of [`CraneliftCompiler::fingerprint`], which AOT files and the code cache are
+/// checked against.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CompilerSettings {
+    /// How hard Cranelift optimizes.
+    pub opt_level: OptLevel,
+    /// Target the baseline CPU of the architecture instead of every feature of the host CPU
+    /// (`wedge compile --generic-binary`): the code then runs on any CPU of the architecture.
+    pub generic: bool,
+}
+
 /// Compiles modules to native code with Cranelift for the host CPU.
 pub struct CraneliftCompiler {
     isa: OwnedTargetIsa,
+    settings: CompilerSettings,
 }
 
 impl fmt::Debug for CraneliftCompiler {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CraneliftCompiler")
             .field("triple", &self.isa.triple().to_string())
+            .field("settings", &self.settings)
             .finish()
     }
 }
@@ -228,8 +245,16 @@ impl fmt::Debug for CraneliftCompiler {
 impl CraneliftCompiler {
     /// A compiler for the host CPU (with all its detected features) at `opt_level`.
     pub fn new(opt_level: OptLevel) -> Result<Self, CompileError> {
+        Self::with_settings(CompilerSettings {
+            opt_level,
+            ..CompilerSettings::default()
+        })
+    }
+
+    /// A compiler for the host CPU with `settings`.
+    pub fn with_settings(settings: CompilerSettings) -> Result<Self, CompileError> {
         let mut flags = settings::builder();
-        let opt = match opt_level {
+        let opt = match settings.opt_level {
             OptLevel::None => "none",
             OptLevel::Speed => "speed",
             OptLevel::SpeedAndSize => "speed_and_size",
@@ -241,7 +266,8 @@ impl CraneliftCompiler {
         };
         set(&mut flags, "opt_level", opt)?;
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
-        // cranelift-jit needs non-PIC code.
+        // The code is position-independent by construction (calls between functions are
+        // PC-relative, the runtime is reached through the libcall table), so no GOT is needed.
         set(&mut flags, "is_pic", "false")?;
         // Frames larger than a page probe the stack inline, so a big frame cannot jump over
         // the runtime's guard region before the entry stack check runs.
@@ -256,14 +282,41 @@ impl CraneliftCompiler {
                 "false"
             },
         )?;
-        let isa_builder = cranelift_native::builder().map_err(CompileError::host)?;
+        let isa_builder = if settings.generic {
+            cranelift_codegen::isa::lookup(target_lexicon::Triple::host())
+                .map_err(CompileError::host)?
+        } else {
+            cranelift_native::builder().map_err(CompileError::host)?
+        };
         let isa = isa_builder
             .finish(settings::Flags::new(flags))
             .map_err(CompileError::host)?;
         if isa.pointer_type() != types::I64 {
             return Err(CompileError::host("only 64-bit targets are supported"));
         }
-        Ok(CraneliftCompiler { isa })
+        Ok(CraneliftCompiler { isa, settings })
+    }
+
+    /// The settings this compiler was made with.
+    pub fn settings(&self) -> &CompilerSettings {
+        &self.settings
+    }
+
+    /// Everything that decides the machine code besides the module: the format version of
+    /// compiled code, this crate's version, the target triple, Cranelift's shared and
+    /// CPU-specific flags and the [`CompilerSettings`]. Code made by a compiler with another
+    /// fingerprint must not be loaded.
+    pub fn fingerprint(&self) -> String {
+        let mut s = format!(
+            "wedge-code {CODE_FORMAT_VERSION}; wedge-cranelift {}; {}",
+            env!("CARGO_PKG_VERSION"),
+            self.isa.triple()
+        );
+        for v in self.isa.flags().iter().chain(self.isa.isa_flags()) {
+            s.push_str(&format!("; {}={}", v.name, v));
+        }
+        s.push_str(&format!("; {:?}", self.settings));
+        s
     }
 
     /// The VM context layout compiled code for `info` expects on this target.
@@ -611,5 +664,26 @@ impl Drop for CompiledModule {
             // valid only while this value lives, so no code of this module runs any more.
             unsafe { m.free_memory() };
         }
+    }
+}
+
+#[cfg(test)]
+mod settings_tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_tells_settings_apart() {
+        let host = CraneliftCompiler::new(OptLevel::Speed).unwrap();
+        let none = CraneliftCompiler::new(OptLevel::None).unwrap();
+        let generic = CraneliftCompiler::with_settings(CompilerSettings {
+            generic: true,
+            ..CompilerSettings::default()
+        })
+        .unwrap();
+        let fps = [host.fingerprint(), none.fingerprint(), generic.fingerprint()];
+        assert!(fps[0].contains(&host.isa.triple().to_string()), "{}", fps[0]);
+        assert_ne!(fps[0], fps[1]);
+        assert_ne!(fps[0], fps[2]);
+        assert_eq!(fps[0], CraneliftCompiler::new(OptLevel::Speed).unwrap().fingerprint());
     }
 }
