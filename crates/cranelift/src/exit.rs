@@ -3,11 +3,10 @@
 //! its `VMFuncRef`. One per signature; the runtime points the `VMFuncRef::wasm_call` of every
 //! such function of that signature at it, and its `vmctx` at the `VMFuncRef` itself.
 
-use crate::{CompileError, clif_type, module_error_message, wasm_signature};
+use crate::code::{CodeImage, CompiledModule, Piece};
+use crate::{CompileError, clif_type, wasm_signature};
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{Linkage, Module};
 use std::fmt;
 use wedge_environ::FuncType;
 
@@ -19,14 +18,13 @@ pub type ExitTarget = unsafe extern "C" fn(*mut u8, *mut u8, *mut u128);
 
 /// The code of one exit trampoline; valid while this value lives.
 pub struct ExitTrampoline {
-    module: Option<JITModule>,
-    code: *const u8,
+    code: CompiledModule,
 }
 
 impl fmt::Debug for ExitTrampoline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ExitTrampoline")
-            .field("code", &self.code)
+            .field("code", &self.code())
             .finish()
     }
 }
@@ -34,22 +32,7 @@ impl fmt::Debug for ExitTrampoline {
 impl ExitTrampoline {
     /// The trampoline's code, with the wasm calling convention of its signature.
     pub fn code(&self) -> *const u8 {
-        self.code
-    }
-}
-
-// SAFETY: as for `CompiledModule`: the JIT module is only kept to free its memory; the code is
-// immutable.
-unsafe impl Send for ExitTrampoline {}
-// SAFETY: as above.
-unsafe impl Sync for ExitTrampoline {}
-
-impl Drop for ExitTrampoline {
-    fn drop(&mut self) {
-        if let Some(m) = self.module.take() {
-            // SAFETY: the code is documented to be valid only while this value lives.
-            unsafe { m.free_memory() };
-        }
+        self.code.function(0)
     }
 }
 
@@ -60,16 +43,9 @@ impl crate::CraneliftCompiler {
         ty: &FuncType,
         target: ExitTarget,
     ) -> Result<ExitTrampoline, CompileError> {
-        let mut builder =
-            JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
-        builder.symbol_lookup_fn(Box::new(|_| None));
-        let mut jit = JITModule::new(builder);
         let call_conv = self.isa.default_call_conv();
         let sig = wasm_signature(ty, call_conv, None)?;
-        let id = jit
-            .declare_function("exit", Linkage::Local, &sig)
-            .map_err(|e| CompileError::codegen(None, e))?;
-        let mut ctx = jit.make_context();
+        let mut ctx = cranelift_codegen::Context::new();
         ctx.func.signature = sig;
         let mut fctx = FunctionBuilderContext::new();
         {
@@ -110,14 +86,13 @@ impl crate::CraneliftCompiler {
             b.ins().return_(&results);
             b.finalize(self.isa.frontend_config());
         }
-        jit.define_function(id, &mut ctx)
-            .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
-        jit.finalize_definitions()
-            .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
-        let code = jit.get_finalized_function(id);
-        Ok(ExitTrampoline {
-            module: Some(jit),
-            code,
-        })
+        ctx.compile(
+            &*self.isa,
+            &mut cranelift_codegen::control::ControlPlane::default(),
+        )
+        .map_err(|e| CompileError::codegen(None, format!("{:?}", e.inner)))?;
+        let piece = Piece::from_context(&ctx, &*self.isa, 0);
+        let code = CodeImage::link(self.fingerprint(), 1, vec![piece], false)?.load()?;
+        Ok(ExitTrampoline { code })
     }
 }

@@ -68,19 +68,21 @@
     reason = "compiled-code memory: freeing the JIT memory, sharing compiled code between threads"
 )]
 
+mod code;
 mod exit;
 mod libcalls;
 mod translate;
 
+pub use code::{CodeImage, CompiledModule, ImageError, check_compatible};
 pub use exit::{ExitTarget, ExitTrampoline};
 pub use libcalls::Libcalls;
+
+use code::{Piece, SymbolId};
 
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-use cranelift_jit::{JITBuilder, JITModule};
-use cranelift_module::{FuncId, Linkage, Module};
 /// Version of the compiled-code ABI and of its serialized form; part of every fingerprint.
 pub const CODE_FORMAT_VERSION: u32 = 1;
 
@@ -302,20 +304,26 @@ impl CraneliftCompiler {
         &self.settings
     }
 
-    /// Everything that decides the machine code besides the module: the format version of
-    /// compiled code, this crate's version, the target triple, Cranelift's shared and
-    /// CPU-specific flags and the [`CompilerSettings`]. Code made by a compiler with another
-    /// fingerprint must not be loaded.
+    /// Everything that decides the machine code besides the module, as `key=value` items
+    /// separated by `; `: the format version of compiled code, this crate's version, the
+    /// target triple, Cranelift's shared flags, the CPU features the code may use (`has_*`)
+    /// and the other [`CompilerSettings`]. Code is loaded only where
+    /// [`check_compatible`] accepts its fingerprint.
     pub fn fingerprint(&self) -> String {
         let mut s = format!(
-            "wedge-code {CODE_FORMAT_VERSION}; wedge-cranelift {}; {}",
+            "format={CODE_FORMAT_VERSION}; wedge-cranelift={}; target={}",
             env!("CARGO_PKG_VERSION"),
             self.isa.triple()
         );
         for v in self.isa.flags().iter().chain(self.isa.isa_flags()) {
             s.push_str(&format!("; {}={}", v.name, v));
         }
-        s.push_str(&format!("; {:?}", self.settings));
+        // `generic` only chose the CPU features listed above.
+        let settings = CompilerSettings {
+            generic: false,
+            ..self.settings.clone()
+        };
+        s.push_str(&format!("; settings={settings:?}"));
         s
     }
 
@@ -325,64 +333,58 @@ impl CraneliftCompiler {
     }
 
     /// Compiles every defined function of `info` (decoded from `wasm`) and its host entry
-    /// trampoline. The code reaches the runtime through the `Libcalls` table of the store's
-    /// `VMRuntimeLimits`.
+    /// trampoline, and loads the code. The code reaches the runtime through the `Libcalls`
+    /// table of the store's `VMRuntimeLimits`.
     pub fn compile(&self, info: &ModuleInfo, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
-        let mut builder =
-            JITBuilder::with_isa(self.isa.clone(), cranelift_module::default_libcall_names());
-        // Nothing is resolved by name: libcalls go through the table in `VMRuntimeLimits`.
-        builder.symbol_lookup_fn(Box::new(|_| None));
-        let mut module = CompiledModule {
-            module: Some(JITModule::new(builder)),
-            functions: Vec::new(),
-            trampolines: Vec::new(),
-        };
-        let jit = module.module.as_mut().expect("just created");
+        self.compile_image(info, wasm, &|_, _| {})?.load()
+    }
+
+    /// Compiles every defined function of `info` (decoded from `wasm`) and its host entry
+    /// trampoline into a relocatable [`CodeImage`], which can be loaded or serialized.
+    /// `progress(done, total)` is called from the compiling threads as functions finish.
+    pub fn compile_image(
+        &self,
+        info: &ModuleInfo,
+        wasm: &[u8],
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<CodeImage, CompileError> {
         let call_conv = self.isa.default_call_conv();
         let offsets = self.offsets(info);
-        let num_imported = info.num_imported_funcs;
-
-        // Declare every defined function and trampoline first, so bodies can call forward.
-        let mut func_ids = Vec::with_capacity(info.bodies.len());
-        let mut tramp_ids = Vec::with_capacity(info.bodies.len());
-        for def in 0..info.bodies.len() as u32 {
-            let index = num_imported + def;
-            let ty = info.func_type(index);
-            let sig = wasm_signature(ty, call_conv, Some(index))?;
-            let id = jit
-                .declare_function(&format!("wasm_{index}"), Linkage::Local, &sig)
-                .map_err(|e| CompileError::codegen(Some(index), e))?;
-            func_ids.push(id);
-            let mut tsig = ir::Signature::new(call_conv);
-            for _ in 0..3 {
-                tsig.params.push(ir::AbiParam::new(types::I64));
-            }
-            let tid = jit
-                .declare_function(&format!("entry_{index}"), Linkage::Local, &tsig)
-                .map_err(|e| CompileError::codegen(Some(index), e))?;
-            tramp_ids.push(tid);
-        }
-
+        let defs = info.bodies.len() as u32;
         let env = translate::Env {
             info,
             offsets: &offsets,
             call_conv,
-            func_ids: &func_ids,
         };
-        // Translate and compile on every core; only linking (defining the bytes) is serial.
-        let defs = info.bodies.len() as u32;
+        // Translate and compile on every core; linking is serial.
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(16)
             .min(defs.div_ceil(8).max(1) as usize);
-        let chunk = defs.div_ceil(threads as u32).max(1);
-        let results: Vec<Result<Vec<Compiled>, CompileError>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..threads as u32)
-                .map(|t| {
-                    let env = &env;
-                    let tramp_ids = &tramp_ids;
-                    let range = (t * chunk).min(defs)..((t + 1) * chunk).min(defs);
-                    scope.spawn(move || self.compile_range(env, wasm, range, tramp_ids))
+        let next = std::sync::atomic::AtomicU32::new(0);
+        let done = std::sync::atomic::AtomicU32::new(0);
+        let results: Vec<Result<Vec<Piece>, CompileError>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    let (env, next, done) = (&env, &next, &done);
+                    scope.spawn(move || {
+                        let mut worker = Worker::default();
+                        let mut out = Vec::new();
+                        // Functions are handed out in small batches so a few huge ones do
+                        // not leave the other threads idle.
+                        loop {
+                            let start = next.fetch_add(8, std::sync::atomic::Ordering::Relaxed);
+                            if start >= defs {
+                                return Ok(out);
+                            }
+                            let end = (start + 8).min(defs);
+                            for def in start..end {
+                                self.compile_one(env, wasm, def, &mut worker, &mut out)?;
+                            }
+                            let n = done.fetch_add(end - start, std::sync::atomic::Ordering::Relaxed);
+                            progress(n + end - start, defs);
+                        }
+                    })
                 })
                 .collect();
             workers
@@ -393,120 +395,94 @@ impl CraneliftCompiler {
                 })
                 .collect()
         });
-        for chunk in results {
-            for c in chunk? {
-                jit.define_function_bytes(c.id, c.alignment, &c.bytes, &c.relocs)
-                    .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
-            }
+        let mut pieces = Vec::with_capacity(2 * defs as usize);
+        for r in results {
+            pieces.extend(r?);
         }
-        jit.finalize_definitions()
-            .map_err(|e| CompileError::codegen(None, module_error_message(&e)))?;
-        let functions = func_ids
-            .iter()
-            .map(|&id| jit.get_finalized_function(id))
-            .collect();
-        let trampolines = tramp_ids
-            .iter()
-            .map(|&id| jit.get_finalized_function(id))
-            .collect();
-        module.functions = functions;
-        module.trampolines = trampolines;
-        Ok(module)
+        CodeImage::link(self.fingerprint(), defs, pieces, true)
     }
 }
 
-/// One function's machine code, ready to be linked into the JIT module.
-struct Compiled {
-    id: FuncId,
-    alignment: u64,
-    bytes: Vec<u8>,
-    relocs: Vec<cranelift_module::ModuleReloc>,
+/// A compiling thread's reusable Cranelift state.
+struct Worker {
+    ctx: cranelift_codegen::Context,
+    fctx: FunctionBuilderContext,
+}
+
+impl Default for Worker {
+    fn default() -> Self {
+        Worker {
+            ctx: cranelift_codegen::Context::new(),
+            fctx: FunctionBuilderContext::new(),
+        }
+    }
 }
 
 impl CraneliftCompiler {
-    /// Translates and compiles defined functions `range` and their entry trampolines (one
-    /// worker's share).
-    fn compile_range(
+    /// Translates and compiles defined function `def` and its entry trampoline into `out`.
+    fn compile_one(
         &self,
         env: &translate::Env<'_>,
         wasm: &[u8],
-        range: std::ops::Range<u32>,
-        tramp_ids: &[FuncId],
-    ) -> Result<Vec<Compiled>, CompileError> {
+        def: u32,
+        w: &mut Worker,
+        out: &mut Vec<Piece>,
+    ) -> Result<(), CompileError> {
         let info = env.info;
-        let mut ctx = cranelift_codegen::Context::new();
-        let mut fctx = FunctionBuilderContext::new();
-        let mut out = Vec::with_capacity(2 * range.len());
-        for def in range {
-            let index = info.num_imported_funcs + def;
-            let ty = info.func_type(index);
-            ctx.func.signature = wasm_signature(ty, env.call_conv, Some(index))?;
-            translate::translate_function(
-                env,
-                &mut ctx.func,
-                &mut fctx,
-                index,
-                wasm,
-                self.isa.frontend_config(),
-            )?;
-            out.push(self.finish(&mut ctx, env.func_ids[def as usize], index)?);
-
-            build_trampoline(
-                &mut ctx.func,
-                &mut fctx,
-                ty,
-                env.func_ids[def as usize],
-                env.call_conv,
-                self.isa.frontend_config(),
-            )?;
-            out.push(self.finish(&mut ctx, tramp_ids[def as usize], index)?);
-        }
-        Ok(out)
+        let defs = info.bodies.len() as u32;
+        let index = info.num_imported_funcs + def;
+        let ty = info.func_type(index);
+        w.ctx.func.signature = wasm_signature(ty, env.call_conv, Some(index))?;
+        translate::translate_function(
+            env,
+            &mut w.ctx.func,
+            &mut w.fctx,
+            index,
+            wasm,
+            self.isa.frontend_config(),
+        )?;
+        out.push(self.finish(&mut w.ctx, def, index)?);
+        build_trampoline(
+            &mut w.ctx.func,
+            &mut w.fctx,
+            ty,
+            def,
+            env.call_conv,
+            self.isa.frontend_config(),
+        )?;
+        out.push(self.finish(&mut w.ctx, defs + def, index)?);
+        Ok(())
     }
 
-    /// Compiles the function in `ctx` to bytes and relocations, and clears `ctx`.
+    /// Compiles the function in `ctx` as `symbol`, and clears `ctx`.
     fn finish(
         &self,
         ctx: &mut cranelift_codegen::Context,
-        id: FuncId,
+        symbol: SymbolId,
         index: u32,
-    ) -> Result<Compiled, CompileError> {
+    ) -> Result<Piece, CompileError> {
         ctx.compile(
             &*self.isa,
             &mut cranelift_codegen::control::ControlPlane::default(),
         )
         .map_err(|e| CompileError::codegen(Some(index), format!("{:?}", e.inner)))?;
-        let code = ctx.compiled_code().expect("just compiled");
-        let alignment = (code.buffer.alignment as u64)
-            .max(self.isa.function_alignment().minimum as u64)
-            .max(self.isa.symbol_alignment());
-        let bytes = code.code_buffer().to_vec();
-        let relocs = code
-            .buffer
-            .relocs()
-            .iter()
-            .map(|r| cranelift_module::ModuleReloc::from_mach_reloc(r, &ctx.func, id))
-            .collect();
+        let piece = Piece::from_context(ctx, &*self.isa, symbol);
         ctx.clear();
-        Ok(Compiled {
-            id,
-            alignment,
-            bytes,
-            relocs,
-        })
+        Ok(piece)
     }
 }
 
-/// Declares, inside `func`, a call target that is function `id` of the same JIT module.
+/// Declares, inside `func`, a call target that is symbol `symbol` of the module's code (a
+/// defined function by its defined index).
 pub(crate) fn declare_local_func(
     func: &mut ir::Function,
-    id: FuncId,
+    symbol: SymbolId,
     sig: ir::Signature,
 ) -> ir::FuncRef {
     let signature = func.import_signature(sig);
     let name = func.declare_imported_user_function(ir::UserExternalName {
         namespace: 0,
-        index: id.as_u32(),
+        index: symbol,
     });
     func.import_function(ir::ExtFuncData {
         name: ir::ExternalName::user(name),
@@ -514,13 +490,6 @@ pub(crate) fn declare_local_func(
         colocated: true,
         patchable: false,
     })
-}
-
-fn module_error_message(e: &cranelift_module::ModuleError) -> String {
-    match e {
-        cranelift_module::ModuleError::Compilation(c) => format!("{c:?}"),
-        other => other.to_string(),
-    }
 }
 
 /// The Cranelift type of a wasm value type (references are raw `i64` table elements).
@@ -564,7 +533,7 @@ fn build_trampoline(
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
     ty: &FuncType,
-    callee: FuncId,
+    callee: SymbolId,
     call_conv: CallConv,
     frontend: cranelift_codegen::isa::TargetFrontendConfig,
 ) -> Result<(), CompileError> {
@@ -594,77 +563,17 @@ fn build_trampoline(
     for (i, r) in results.into_iter().enumerate() {
         let at = (i * 16) as i32;
         b.ins().store(flags, r, p[2], at);
-        if b.func.dfg.value_type(r).bytes() == 4 {
+        let bytes = b.func.dfg.value_type(r).bytes();
+        if bytes == 4 {
             b.ins().store(flags, zero32, p[2], at + 4);
         }
-        b.ins().store(flags, zero64, p[2], at + 8);
+        if bytes < 16 {
+            b.ins().store(flags, zero64, p[2], at + 8);
+        }
     }
     b.ins().return_(&[]);
     b.finalize(frontend);
     Ok(())
-}
-
-/// Native code for a module's defined functions, with host entry trampolines. The code stays
-/// valid as long as this value lives.
-pub struct CompiledModule {
-    module: Option<JITModule>,
-    functions: Vec<*const u8>,
-    trampolines: Vec<*const u8>,
-}
-
-impl fmt::Debug for CompiledModule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CompiledModule")
-            .field("functions", &self.functions.len())
-            .finish()
-    }
-}
-
-impl CompiledModule {
-    /// Number of compiled (defined) functions.
-    pub fn len(&self) -> usize {
-        self.functions.len()
-    }
-
-    /// Whether the module defines no function.
-    pub fn is_empty(&self) -> bool {
-        self.functions.is_empty()
-    }
-
-    /// The native code of defined function `def_index` (function index minus the number of
-    /// imported functions), with the wasm ABI described in the crate docs.
-    ///
-    /// # Panics
-    /// If `def_index` is out of range.
-    pub fn function(&self, def_index: u32) -> *const u8 {
-        self.functions[def_index as usize]
-    }
-
-    /// The host entry trampoline of defined function `def_index`:
-    /// `extern "C" fn(callee_vmctx: *mut u8, caller_vmctx: *mut u8, args_results: *mut u128)`.
-    ///
-    /// # Panics
-    /// If `def_index` is out of range.
-    pub fn trampoline(&self, def_index: u32) -> *const u8 {
-        self.trampolines[def_index as usize]
-    }
-}
-
-// SAFETY: after `compile` returns, the JIT module is never used again except to free its
-// memory on drop; the code and the pointers to it are immutable, so the value can move to and
-// be shared with other threads (the runtime's `Module` is `Send + Sync`).
-unsafe impl Send for CompiledModule {}
-// SAFETY: see above; `&CompiledModule` only reads the immutable pointer tables.
-unsafe impl Sync for CompiledModule {}
-
-impl Drop for CompiledModule {
-    fn drop(&mut self) {
-        if let Some(m) = self.module.take() {
-            // SAFETY: the pointers handed out by `function`/`trampoline` are documented to be
-            // valid only while this value lives, so no code of this module runs any more.
-            unsafe { m.free_memory() };
-        }
-    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,6 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use cranelift_module::FuncId;
 use std::collections::HashMap;
 use wasmparser::{BinaryReader, BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
 use wedge_environ::{ModuleInfo, TrapCode, VMOffsets};
@@ -23,8 +22,6 @@ pub(crate) struct Env<'a> {
     pub info: &'a ModuleInfo,
     pub offsets: &'a VMOffsets,
     pub call_conv: CallConv,
-    /// The declared ids of the defined functions.
-    pub func_ids: &'a [FuncId],
 }
 
 const PTR: ir::Type = types::I64;
@@ -610,7 +607,7 @@ impl FuncTranslator<'_, '_> {
                     )?;
                     let f = crate::declare_local_func(
                         self.b.func,
-                        self.env.func_ids[def as usize],
+                        def,
                         sig,
                     );
                     self.func_refs.insert(def, f);

@@ -235,7 +235,23 @@ pub struct Config {
     pub(crate) max_table_elements: u32,
     pub(crate) metering: MeterConfig,
     pub(crate) jit: bool,
+    pub(crate) aot: bool,
+    pub(crate) code_cache: Option<std::path::PathBuf>,
+    pub(crate) opt_level: OptLevel,
+    pub(crate) generic_cpu: bool,
     pub(crate) max_native_stack: usize,
+}
+
+/// How hard the compiler optimizes (`wedge compile --optimize`).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum OptLevel {
+    /// No optimization: the fastest compile (`--optimize 0`).
+    None,
+    /// Optimize for speed (the default; `--optimize 1|2|3`).
+    #[default]
+    Speed,
+    /// Optimize for speed and size (`--optimize s|z`).
+    SpeedAndSize,
 }
 
 impl Default for Config {
@@ -248,6 +264,10 @@ impl Default for Config {
             max_table_elements: 10_000_000,
             metering: MeterConfig::default(),
             jit: false,
+            aot: false,
+            code_cache: None,
+            opt_level: OptLevel::Speed,
+            generic_cpu: false,
             max_native_stack: 512 << 10,
         }
     }
@@ -272,6 +292,46 @@ impl Config {
     /// Whether modules are compiled (see [`Config::jit`]).
     pub fn is_jit(&self) -> bool {
         self.jit && cfg!(feature = "cranelift") && !self.metering.charges()
+    }
+
+    /// Runs the native code `wedge compile` (or [`Engine::precompile`](crate::Engine::precompile))
+    /// put into a module — a *universal wasm* — when it was made for this CPU and this
+    /// configuration (WasmEdge's `--run-mode aot`). A module without usable native code is
+    /// compiled if [`Config::jit`] is on and interpreted otherwise;
+    /// [`Module::native_code`](crate::Module::native_code) says what happened and why.
+    /// The native code is trusted like a native library: load only files you trust.
+    /// Without the `cranelift` feature this has no effect.
+    pub fn aot(&mut self, on: bool) -> &mut Self {
+        self.aot = on;
+        self
+    }
+
+    /// Whether native code in universal wasm files is used (see [`Config::aot`]).
+    pub fn is_aot(&self) -> bool {
+        self.aot && cfg!(feature = "cranelift") && !self.metering.charges()
+    }
+
+    /// Keeps JIT-compiled code in `dir` (created if needed), keyed by a hash of the module and
+    /// of everything that decides the code (compiler version, CPU features, settings), so a
+    /// module loaded again is not compiled again. `None` (the default) compiles every time.
+    /// Entries are written atomically; a damaged or foreign entry is ignored and replaced.
+    pub fn code_cache(&mut self, dir: Option<std::path::PathBuf>) -> &mut Self {
+        self.code_cache = dir;
+        self
+    }
+
+    /// How hard the compiler optimizes (default [`OptLevel::Speed`]).
+    pub fn opt_level(&mut self, level: OptLevel) -> &mut Self {
+        self.opt_level = level;
+        self
+    }
+
+    /// Compiles for the architecture's baseline CPU instead of using every feature of this
+    /// one (`wedge compile --generic-binary`), so the code runs on any CPU of the
+    /// architecture.
+    pub fn generic_cpu(&mut self, on: bool) -> &mut Self {
+        self.generic_cpu = on;
+        self
     }
 
     /// How much native stack compiled code may use below the point where the host called into

@@ -1,9 +1,11 @@
 //! The engine: configuration and what is shared by every module and store.
 
-use crate::Config;
+use crate::{Config, Error};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use wedge_environ::FuncType;
+#[cfg(feature = "cranelift")]
+use wedge_environ::ModuleInfo;
 
 /// Compiles and validates modules and owns engine-wide state (the signature registry).
 ///
@@ -28,11 +30,44 @@ impl Engine {
             config: config.clone(),
             types: Mutex::default(),
             #[cfg(feature = "cranelift")]
-            jit: config
-                .is_jit()
-                .then(crate::vm::jit::EngineJit::new)
+            jit: (config.is_jit() || config.is_aot())
+                .then(|| crate::vm::jit::EngineJit::new(config))
                 .flatten(),
         }))
+    }
+
+    /// Compiles `wasm` (validated with the engine's features) into a *universal wasm*: the
+    /// module followed by a custom section holding its native code for this engine's compiler
+    /// settings and CPU (see [`crate::aot`]), which an engine with [`Config::aot`] runs without
+    /// compiling. A native section already in `wasm` is replaced. `progress(done, total)`
+    /// reports compiled functions from the compiling threads.
+    ///
+    /// Fails if the engine has no compiled tier (the `cranelift` feature is off, or the
+    /// configuration meters instructions, which compiled code does not do yet) or the module
+    /// uses something the compiler does not support yet.
+    #[cfg(feature = "cranelift")]
+    pub fn precompile(
+        &self,
+        wasm: &[u8],
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<Vec<u8>, Error> {
+        let module = crate::aot::split_native_section(wasm).map_or(wasm, |(m, _)| m);
+        let info = ModuleInfo::parse(module, self.0.config.features.to_wasmparser())?;
+        let jit = match &self.0.jit {
+            Some(jit) => jit,
+            None => &crate::vm::jit::EngineJit::new(&self.0.config).ok_or_else(|| {
+                Error::new(crate::ErrorKind::Compile(
+                    "the compiled tier is not available on this host".into(),
+                ))
+            })?,
+        };
+        if self.0.config.metering.charges() {
+            return Err(Error::new(crate::ErrorKind::Compile(
+                "compiled code cannot count instructions or measure cost yet".into(),
+            )));
+        }
+        let image = jit.compile_image(&info, module, progress)?;
+        Ok(crate::aot::universal(module, &image))
     }
 
     /// The engine's configuration.

@@ -67,6 +67,8 @@ pub enum ErrorKind {
     WrongStore,
     /// A host function failed.
     Host(Box<dyn std::error::Error + Send + Sync>),
+    /// The module could not be compiled to native code.
+    Compile(String),
 }
 
 /// The error type of the embedding API: one word wide.
@@ -103,6 +105,7 @@ impl Error {
             ErrorKind::Resource(_) => 0x0002,
             ErrorKind::WrongStore => 0x0400,
             ErrorKind::Host(_) => 0x040E,
+            ErrorKind::Compile(_) => 0x0002,
         }
     }
 
@@ -190,6 +193,7 @@ impl fmt::Display for Error {
             ErrorKind::Resource(m) => write!(f, "{m}"),
             ErrorKind::WrongStore => f.write_str("object used with the wrong store"),
             ErrorKind::Host(e) => write!(f, "host function failed: {e}"),
+            ErrorKind::Compile(m) => write!(f, "compilation failed: {m}"),
         }
     }
 }

@@ -17,6 +17,8 @@
 //! assert_eq!(results[0].i32(), Some(42));
 //! ```
 
+#[cfg(feature = "cranelift")]
+pub mod aot;
 mod config;
 mod engine;
 mod error;
@@ -34,7 +36,7 @@ mod table;
 mod values;
 pub(crate) mod vm;
 
-pub use config::{Config, Features, Proposal};
+pub use config::{Config, Features, OptLevel, Proposal};
 pub use engine::Engine;
 pub use error::{Error, ErrorKind, Trap};
 pub use externals::Extern;
@@ -44,7 +46,7 @@ pub use instance::Instance;
 pub use linker::Linker;
 pub use memory::Memory;
 pub use metering::{InterruptHandle, Statistics};
-pub use module::{ExportType, ImportType, Module};
+pub use module::{ExportType, ImportType, Module, NativeCode};
 pub use store::{AsContext, AsContextMut, Store};
 pub use table::Table;
 pub use values::{ExternRef, Val};

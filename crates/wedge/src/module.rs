@@ -26,6 +26,7 @@ pub(crate) struct ModuleInner {
     /// Native code of every defined function, when the engine compiles and Cranelift could.
     #[cfg(feature = "cranelift")]
     pub(crate) compiled: Option<wedge_cranelift::CompiledModule>,
+    native: NativeCode,
 }
 
 impl ModuleInner {
@@ -57,6 +58,34 @@ pub struct ImportType<'a> {
     pub ty: ExternType,
 }
 
+/// Where a module's native code came from ([`Module::native_code`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NativeCode {
+    /// The module is interpreted; with the reason when native code was asked for
+    /// ([`Config::aot`](crate::Config::aot), [`Config::jit`](crate::Config::jit)) but could
+    /// not be used (no native section, code for another CPU or configuration, a construct
+    /// the compiler does not support yet).
+    Interpreted(Option<String>),
+    /// Compiled when the module was loaded ([`Config::jit`](crate::Config::jit)).
+    Compiled,
+    /// Compiled earlier, read from the code cache ([`Config::code_cache`](crate::Config::code_cache)).
+    Cached,
+    /// The native code in the module's own native section (a universal wasm, [`Config::aot`](crate::Config::aot)).
+    Aot,
+}
+
+impl std::fmt::Display for NativeCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NativeCode::Interpreted(None) => f.write_str("interpreted"),
+            NativeCode::Interpreted(Some(why)) => write!(f, "interpreted: {why}"),
+            NativeCode::Compiled => f.write_str("compiled"),
+            NativeCode::Cached => f.write_str("compiled code from the code cache"),
+            NativeCode::Aot => f.write_str("native code from the module's native section"),
+        }
+    }
+}
+
 /// An export a module declares.
 #[derive(Clone, Debug)]
 pub struct ExportType<'a> {
@@ -75,7 +104,12 @@ impl Module {
         let code = (0..info.bodies.len()).map(|_| OnceLock::new()).collect();
         let offsets = VMOffsets::new(std::mem::size_of::<usize>() as u32, &info);
         #[cfg(feature = "cranelift")]
-        let compiled = engine.jit().and_then(|jit| jit.compile(&info, bytes));
+        let (compiled, native) = match engine.jit() {
+            Some(jit) => jit.code_for(engine.config(), &info, bytes),
+            None => (None, NativeCode::Interpreted(None)),
+        };
+        #[cfg(not(feature = "cranelift"))]
+        let native = NativeCode::Interpreted(None);
         Ok(Module(Arc::new(ModuleInner {
             engine: engine.clone(),
             info,
@@ -85,6 +119,7 @@ impl Module {
             offsets,
             #[cfg(feature = "cranelift")]
             compiled,
+            native,
         })))
     }
 
@@ -102,6 +137,11 @@ impl Module {
         return self.0.compiled.is_some();
         #[cfg(not(feature = "cranelift"))]
         false
+    }
+
+    /// Where the module's native code came from, or why it is interpreted.
+    pub fn native_code(&self) -> &NativeCode {
+        &self.0.native
     }
 
     /// The engine the module was validated with.

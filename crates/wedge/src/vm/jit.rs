@@ -24,7 +24,8 @@ use crate::store::{FuncKind, StoreInner};
 use crate::{Error, Store, TrapCode, Val};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
-use wedge_cranelift::{CompiledModule, CraneliftCompiler, ExitTrampoline, Libcalls, OptLevel};
+use crate::NativeCode;
+use wedge_cranelift::{CompiledModule, CompilerSettings, CraneliftCompiler, ExitTrampoline, Libcalls};
 use wedge_environ::{FuncType, ModuleInfo};
 
 /// `trap_code` when the error is not a trap: it is in `VMRuntimeLimits::pending`.
@@ -46,10 +47,11 @@ impl std::fmt::Debug for EngineJit {
 }
 
 impl EngineJit {
-    /// The compiled tier for this machine, or None (with a message) where Cranelift cannot
-    /// target it; modules are then interpreted.
-    pub(crate) fn new() -> Option<EngineJit> {
-        match CraneliftCompiler::new(OptLevel::Speed) {
+    /// The compiled tier for this machine with `config`'s compiler settings, or None (with a
+    /// message) where Cranelift cannot target it; modules are then interpreted.
+    pub(crate) fn new(config: &crate::Config) -> Option<EngineJit> {
+        let settings = compiler_settings(config);
+        match CraneliftCompiler::with_settings(settings) {
             Ok(compiler) => Some(EngineJit {
                 compiler,
                 exits: Mutex::default(),
@@ -61,19 +63,92 @@ impl EngineJit {
         }
     }
 
-    /// Native code for a module, or None if Cranelift cannot compile it yet (SIMD, tail
-    /// calls): the module is then interpreted.
+    /// Native code for a module (`wasm`, decoded as `info`), and where it came from: the
+    /// module's native section (with [`Config::aot`](crate::Config::aot)), the code cache or
+    /// the compiler (with [`Config::jit`](crate::Config::jit)). Without native code the module
+    /// is interpreted, and the origin says why.
     ///
     /// Setting the environment variable `WEDGE_JIT_LOG` prints each module's outcome to stderr.
-    pub(crate) fn compile(&self, info: &ModuleInfo, wasm: &[u8]) -> Option<CompiledModule> {
-        let r = self.compiler.compile(info, wasm);
-        if std::env::var_os("WEDGE_JIT_LOG").is_some() {
-            match &r {
-                Ok(_) => eprintln!("[jit] compiled {} functions", info.bodies.len()),
-                Err(e) => eprintln!("[jit] interpreted: {e}"),
+    pub(crate) fn code_for(
+        &self,
+        config: &crate::Config,
+        info: &ModuleInfo,
+        wasm: &[u8],
+    ) -> (Option<CompiledModule>, NativeCode) {
+        let fingerprint = self.compiler.fingerprint();
+        let mut why_not = None;
+        let section = crate::aot::split_native_section(wasm);
+        if config.is_aot() {
+            match section {
+                Some((module, payload)) => {
+                    match crate::aot::read_image(payload, module, &fingerprint)
+                        .and_then(|image| self.load_checked(&image, info))
+                    {
+                        Ok(code) => return self.logged(Some(code), NativeCode::Aot),
+                        Err(e) => why_not = Some(e),
+                    }
+                }
+                None => why_not = Some("the module has no native code".to_owned()),
             }
         }
-        r.ok()
+        if !config.is_jit() {
+            return self.logged(None, NativeCode::Interpreted(why_not));
+        }
+        // Compile the module itself, without a native section it may carry.
+        let module = section.map_or(wasm, |(m, _)| m);
+        let cache = config.code_cache.as_deref().map(crate::aot::CodeCache::new);
+        if let Some(image) = cache.as_ref().and_then(|c| c.get(module, &fingerprint))
+            && let Ok(code) = self.load_checked(&image, info)
+        {
+            return self.logged(Some(code), NativeCode::Cached);
+        }
+        let image = match self.compiler.compile_image(info, module, &|_, _| {}) {
+            Ok(image) => image,
+            Err(e) => return self.logged(None, NativeCode::Interpreted(Some(e.to_string()))),
+        };
+        if let Some(cache) = &cache {
+            cache.put(module, &fingerprint, &image);
+        }
+        match image.load() {
+            Ok(code) => self.logged(Some(code), NativeCode::Compiled),
+            Err(e) => self.logged(None, NativeCode::Interpreted(Some(e.to_string()))),
+        }
+    }
+
+    /// Compiles `module` (without a native section) into a relocatable image for a universal
+    /// wasm, reporting `progress(done, total)` functions.
+    pub(crate) fn compile_image(
+        &self,
+        info: &ModuleInfo,
+        module: &[u8],
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<wedge_cranelift::CodeImage, Error> {
+        self.compiler
+            .compile_image(info, module, progress)
+            .map_err(|e| Error::new(crate::ErrorKind::Compile(e.to_string())))
+    }
+
+    /// Loads `image` if it has code for every defined function of `info`.
+    fn load_checked(
+        &self,
+        image: &wedge_cranelift::CodeImage,
+        info: &ModuleInfo,
+    ) -> Result<CompiledModule, String> {
+        if image.functions() != info.bodies.len() {
+            return Err("the native code does not match the module's functions".into());
+        }
+        image.load().map_err(|e| e.to_string())
+    }
+
+    fn logged(
+        &self,
+        code: Option<CompiledModule>,
+        origin: NativeCode,
+    ) -> (Option<CompiledModule>, NativeCode) {
+        if std::env::var_os("WEDGE_JIT_LOG").is_some() {
+            eprintln!("[jit] {origin}");
+        }
+        (code, origin)
     }
 
     /// The exit trampoline for functions of signature `type_id` (`ty`), made on first use.
@@ -92,6 +167,18 @@ impl EngineJit {
             // call such a function (its module would not have compiled), so leave it null.
             Err(_) => std::ptr::null(),
         }
+    }
+}
+
+/// The compiler settings `config` asks for.
+fn compiler_settings(config: &crate::Config) -> CompilerSettings {
+    CompilerSettings {
+        opt_level: match config.opt_level {
+            crate::OptLevel::None => wedge_cranelift::OptLevel::None,
+            crate::OptLevel::Speed => wedge_cranelift::OptLevel::Speed,
+            crate::OptLevel::SpeedAndSize => wedge_cranelift::OptLevel::SpeedAndSize,
+        },
+        generic: config.generic_cpu,
     }
 }
 

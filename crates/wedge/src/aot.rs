@@ -1,0 +1,165 @@
+//! Native code kept outside the process: universal wasm files (a module with its native code in
+//! a custom section, written by `wedge compile` / [`Engine::precompile`](crate::Engine::precompile))
+//! and the on-disk code cache of JIT-compiled modules.
+//!
+//! Both hold a serialized [`CodeImage`] (its format is documented in `wedge-cranelift`), whose
+//! header names the compiler that made it (the fingerprint: version, target, CPU features,
+//! settings) and the module it was made from (the SHA-256 of the module's bytes without the
+//! native section). Loading checks both, so code is only ever run for the module and on the
+//! kind of machine it was compiled for.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use wedge_cranelift::CodeImage;
+
+/// Name of the custom section holding native code in a universal wasm. It is always the
+/// module's last section.
+pub const SECTION_NAME: &str = "wedge.native";
+
+/// The SHA-256 of `bytes`.
+pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {
+    Sha256::digest(bytes).into()
+}
+
+fn leb_u32(bytes: &[u8], at: &mut usize) -> Option<u32> {
+    let mut v: u64 = 0;
+    for shift in (0..35).step_by(7) {
+        let b = *bytes.get(*at)?;
+        *at += 1;
+        v |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return u32::try_from(v).ok();
+        }
+    }
+    None
+}
+
+/// Finds the native section of a universal wasm: (the module without it, its payload).
+/// `None` for a module without one; only the last section counts. Only the section framing
+/// is read, so this is cheap on any input.
+pub fn split_native_section(bytes: &[u8]) -> Option<(&[u8], &[u8])> {
+    if bytes.len() < 8 || &bytes[..4] != b"\0asm" {
+        return None;
+    }
+    let mut at = 8;
+    let mut last = None;
+    while at < bytes.len() {
+        let start = at;
+        let id = bytes[at];
+        at += 1;
+        let size = leb_u32(bytes, &mut at)? as usize;
+        let end = at.checked_add(size).filter(|&e| e <= bytes.len())?;
+        last = (id == 0).then_some((start, at, end));
+        at = end;
+    }
+    let (start, mut at, end) = last?;
+    let name_len = leb_u32(bytes, &mut at)? as usize;
+    let name_end = at.checked_add(name_len).filter(|&e| e <= end)?;
+    (&bytes[at..name_end] == SECTION_NAME.as_bytes())
+        .then(|| (&bytes[..start], &bytes[name_end..end]))
+}
+
+fn push_leb(out: &mut Vec<u8>, mut v: u32) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
+/// A universal wasm: `module` (without a native section) followed by a native section with
+/// `image`.
+pub(crate) fn universal(module: &[u8], image: &CodeImage) -> Vec<u8> {
+    let mut payload = Vec::with_capacity(image.text_len() + 1024);
+    image.serialize(&sha256(module), &mut payload);
+    let mut name = Vec::new();
+    push_leb(&mut name, SECTION_NAME.len() as u32);
+    name.extend_from_slice(SECTION_NAME.as_bytes());
+    let mut out = Vec::with_capacity(module.len() + payload.len() + 16);
+    out.extend_from_slice(module);
+    out.push(0);
+    push_leb(&mut out, (name.len() + payload.len()) as u32);
+    out.extend_from_slice(&name);
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// Reads serialized code made for `module` by a compiler compatible with `fingerprint`.
+pub(crate) fn read_image(
+    payload: &[u8],
+    module: &[u8],
+    fingerprint: &str,
+) -> Result<CodeImage, String> {
+    let (image, key) = CodeImage::deserialize(payload, fingerprint).map_err(|e| e.to_string())?;
+    if key != sha256(module) {
+        return Err("the native code was compiled from a different module".into());
+    }
+    Ok(image)
+}
+
+/// The code cache in a directory: one file per (module, compiler fingerprint).
+#[derive(Debug)]
+pub(crate) struct CodeCache<'a> {
+    dir: &'a Path,
+}
+
+impl<'a> CodeCache<'a> {
+    pub(crate) fn new(dir: &'a Path) -> Self {
+        CodeCache { dir }
+    }
+
+    fn path(&self, module: &[u8], fingerprint: &str) -> PathBuf {
+        let mut h = Sha256::new();
+        h.update(fingerprint.as_bytes());
+        h.update([0]);
+        h.update(module);
+        let hex: String = h.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(format!("{hex}.wcode"))
+    }
+
+    /// The cached code of `module`, if there is a usable entry.
+    pub(crate) fn get(&self, module: &[u8], fingerprint: &str) -> Option<CodeImage> {
+        let bytes = std::fs::read(self.path(module, fingerprint)).ok()?;
+        read_image(&bytes, module, fingerprint).ok()
+    }
+
+    /// Stores `image` as the code of `module`. Failures (a read-only directory, a full disk)
+    /// are ignored: the cache only saves time.
+    pub(crate) fn put(&self, module: &[u8], fingerprint: &str, image: &CodeImage) {
+        let path = self.path(module, fingerprint);
+        let mut bytes = Vec::with_capacity(image.text_len() + 1024);
+        image.serialize(&sha256(module), &mut bytes);
+        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let ok = std::fs::create_dir_all(self.dir).is_ok()
+            && std::fs::write(&tmp, &bytes).is_ok()
+            && std::fs::rename(&tmp, &path).is_ok();
+        if !ok {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_only_a_trailing_native_section() {
+        let plain = wat::parse_str("(module (func))").unwrap();
+        assert!(split_native_section(&plain).is_none());
+        let mut with = plain.clone();
+        with.extend_from_slice(&[0, 14, 12]);
+        with.extend_from_slice(SECTION_NAME.as_bytes());
+        with.push(7);
+        let (module, payload) = split_native_section(&with).unwrap();
+        assert_eq!(module, &plain[..]);
+        assert_eq!(payload, &[7]);
+        // Truncated framing is not a native section.
+        assert!(split_native_section(&with[..with.len() - 1]).is_none());
+        assert!(split_native_section(b"\0asm").is_none());
+    }
+}
