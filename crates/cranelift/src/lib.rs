@@ -299,6 +299,13 @@ impl CraneliftCompiler {
         Ok(CraneliftCompiler { isa, settings })
     }
 
+    /// Whether the target lowers every SIMD operator without calling out (on x86-64 that
+    /// takes SSSE3 and SSE4.1); where it does not, modules using SIMD are not compiled.
+    fn lowers_simd(&self) -> bool {
+        self.isa.triple().architecture != target_lexicon::Architecture::X86_64
+            || (self.isa.has_round() && self.isa.has_x86_pshufb_lowering())
+    }
+
     /// The settings this compiler was made with.
     pub fn settings(&self) -> &CompilerSettings {
         &self.settings
@@ -355,6 +362,7 @@ impl CraneliftCompiler {
             info,
             offsets: &offsets,
             call_conv,
+            simd: self.lowers_simd(),
         };
         // Translate and compile on every core; linking is serial.
         let threads = std::thread::available_parallelism()
@@ -499,7 +507,7 @@ pub(crate) fn clif_type(ty: ValType) -> Option<ir::Type> {
         ValType::I64 | ValType::FuncRef | ValType::ExternRef => types::I64,
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
-        ValType::V128 => return None,
+        ValType::V128 => types::I8X16,
     })
 }
 

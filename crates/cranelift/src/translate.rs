@@ -17,11 +17,16 @@ use std::collections::HashMap;
 use wasmparser::{BinaryReader, BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
 use wedge_environ::{ModuleInfo, TrapCode, VMOffsets};
 
+#[path = "simd.rs"]
+mod simd;
+
 /// What every function translation of a module shares.
 pub(crate) struct Env<'a> {
     pub info: &'a ModuleInfo,
     pub offsets: &'a VMOffsets,
     pub call_conv: CallConv,
+    /// Whether the target lowers every SIMD operator inline (x86-64: SSSE3 and SSE4.1).
+    pub simd: bool,
 }
 
 const PTR: ir::Type = types::I64;
@@ -276,7 +281,7 @@ impl FuncTranslator<'_, '_> {
             wasmparser::ValType::F32 => Ok(F32),
             wasmparser::ValType::F64 => Ok(F64),
             wasmparser::ValType::Ref(_) => Ok(I64),
-            wasmparser::ValType::V128 => Err(self.unsupported("v128 (SIMD)")),
+            wasmparser::ValType::V128 => Ok(simd::V128),
         }
     }
 
@@ -284,6 +289,7 @@ impl FuncTranslator<'_, '_> {
         match t {
             F32 => self.b.ins().f32const(Ieee32::with_bits(0)),
             F64 => self.b.ins().f64const(Ieee64::with_bits(0)),
+            simd::V128 => self.vconst(t, &[0; 16]),
             _ => self.b.ins().iconst(t, 0),
         }
     }
@@ -1387,6 +1393,7 @@ impl FuncTranslator<'_, '_> {
             O::I64Extend16S => self.sext(types::I16, I64),
             O::I64Extend32S => self.sext(I32, I64),
 
+            other if self.simd_operator(&other)? => {}
             other => {
                 let name = format!("{other:?}");
                 let name = name

@@ -17,6 +17,8 @@ use wedge_environ::{
     wasmparser::WasmFeatures,
 };
 
+mod simd;
+
 const PAGE: usize = 65536;
 
 #[repr(C)]
@@ -107,6 +109,7 @@ fn const_value(ops: &[ConstOp], funcs: &[*const FuncRef]) -> u128 {
         [ConstOp::I64Const(v)] => *v as u64 as u128,
         [ConstOp::F32Const(v)] => *v as u128,
         [ConstOp::F64Const(v)] => *v as u128,
+        [ConstOp::V128Const(v)] => *v,
         [ConstOp::RefNull(_)] => 0,
         [ConstOp::RefFunc(f)] => funcs[*f as usize] as usize as u128,
         other => panic!("test harness: unsupported constant {other:?}"),
@@ -984,7 +987,7 @@ fn unsupported_operators_are_errors_naming_the_function() {
     let err = compile(
         r#"(module
             (func (result i32) (i32.const 1))
-            (func (param v128) (result v128) (i32x4.add (local.get 0) (local.get 0))))"#,
+            (func (param v128) (result v128) (i8x16.relaxed_swizzle (local.get 0) (local.get 0))))"#,
     )
     .err();
     assert!(

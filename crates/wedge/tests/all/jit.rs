@@ -69,29 +69,29 @@ fn compiled_code_calls_host_functions_and_interpreted_modules() {
     });
     linker.define("env", "double", double).unwrap();
     linker.define("env", "fail", fail).unwrap();
-    // A SIMD module is interpreted (Cranelift does not compile SIMD yet); it calls back into
-    // compiled code through an import.
-    let simd = Module::new(
+    // A module with a tail call is interpreted (Cranelift does not compile tail calls yet); it
+    // calls back into compiled code through an import.
+    let interp = Module::new(
         &engine,
         wat::parse_str(
             r#"(module
                  (import "env" "double" (func $d (param i32) (result i32)))
-                 (func (export "via_simd") (param i32) (result i32)
-                   (i32x4.extract_lane 0 (i32x4.splat (call $d (local.get 0))))))"#,
+                 (func (export "via_interp") (param i32) (result i32)
+                   (return_call $d (local.get 0))))"#,
         )
         .unwrap(),
     )
     .unwrap();
-    assert!(!simd.is_compiled());
-    let simd_inst = linker.instantiate(&mut store, &simd).unwrap();
-    linker.instance(&store, "simd", simd_inst).unwrap();
+    assert!(!interp.is_compiled());
+    let interp_inst = linker.instantiate(&mut store, &interp).unwrap();
+    linker.instance(&store, "interp", interp_inst).unwrap();
     let main = Module::new(
         &engine,
         wat::parse_str(
             r#"(module
                  (import "env" "double" (func $d (param i32) (result i32)))
                  (import "env" "fail" (func $fail))
-                 (import "simd" "via_simd" (func $v (param i32) (result i32)))
+                 (import "interp" "via_interp" (func $v (param i32) (result i32)))
                  (table 1 funcref) (elem (i32.const 0) $v)
                  (type $t (func (param i32) (result i32)))
                  (func (export "twice") (param i32) (result i32) (call $d (local.get 0)))
@@ -235,4 +235,78 @@ fn compiled_memory_grow_respects_the_page_limit_and_bulk_operators_work() {
     assert!(mem.is_none(), "the memory is not exported");
     let e = call(&mut store, &i, "init_after_drop", &[]).unwrap_err();
     assert_eq!(e.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+}
+
+#[test]
+fn simd_modules_compile_and_pass_v128_to_host_functions_and_interpreted_code() {
+    let engine = jit_engine();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    // The host reverses the 16 bytes.
+    let reverse = Func::new(
+        &mut store,
+        FuncType::new([ValType::V128], [ValType::V128]),
+        |_c, p, r| {
+            let Val::V128(v) = p[0] else {
+                return Err(wedge::Error::host("not a v128"));
+            };
+            r[0] = Val::V128(v.swap_bytes());
+            Ok(())
+        },
+    );
+    linker.define("env", "reverse", reverse).unwrap();
+    // Interpreted (it has a tail call): adds 1 to every i32 lane.
+    let interp = Module::new(
+        &engine,
+        wat::parse_str(
+            r#"(module
+                 (func $inc (param v128) (result v128)
+                   (i32x4.add (local.get 0) (v128.const i32x4 1 1 1 1)))
+                 (func (export "inc") (param v128) (result v128) (return_call $inc (local.get 0))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(!interp.is_compiled());
+    let interp_inst = linker.instantiate(&mut store, &interp).unwrap();
+    linker.instance(&store, "interp", interp_inst).unwrap();
+    let simd = Module::new(
+        &engine,
+        wat::parse_str(
+            r#"(module
+                 (import "env" "reverse" (func $rev (param v128) (result v128)))
+                 (import "interp" "inc" (func $inc (param v128) (result v128)))
+                 (func (export "dot") (param v128 v128) (result i32)
+                   (local $p v128)
+                   (local.set $p (i32x4.dot_i16x8_s (local.get 0) (local.get 1)))
+                   (i32.add (i32x4.extract_lane 0 (local.get $p))
+                     (i32.add (i32x4.extract_lane 1 (local.get $p))
+                       (i32.add (i32x4.extract_lane 2 (local.get $p))
+                                (i32x4.extract_lane 3 (local.get $p))))))
+                 (func (export "round_trip") (param v128) (result v128)
+                   (call $rev (call $inc (call $rev (local.get 0))))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(simd.is_compiled());
+    let i = linker.instantiate(&mut store, &simd).unwrap();
+    let a = u128::from_le_bytes(std::array::from_fn(|k| k as u8 + 1));
+    let b = u128::from_le_bytes([2; 16]);
+    // i16 lanes of `a`: 0x0201, 0x0403, ...; of `b`: 0x0202 each.
+    let expected: i32 = (0..8)
+        .map(|k| i32::from(u16::from_le_bytes([2 * k + 1, 2 * k + 2]) as i16) * 0x0202)
+        .sum();
+    assert_eq!(
+        call(&mut store, &i, "dot", &[Val::V128(a), Val::V128(b)]).unwrap()[0].i32(),
+        Some(expected)
+    );
+    let r = call(&mut store, &i, "round_trip", &[Val::V128(a)]).unwrap();
+    // No i32 lane of the reversed bytes overflows, so the lane-wise add is a 128-bit one.
+    let inc = a.swap_bytes() + (1 | 1 << 32 | 1 << 64 | 1 << 96);
+    assert!(
+        matches!(r[0], Val::V128(v) if v == inc.swap_bytes()),
+        "{:?}",
+        r[0]
+    );
 }
