@@ -28,7 +28,10 @@
 //! * Tail calls (`return_call`, `return_call_indirect`) are not supported yet: Cranelift only
 //!   supports them with its `tail` calling convention, which would change the convention of
 //!   every function; a module using them is refused with [`CompileErrorKind::Unsupported`].
-//!   SIMD is not supported yet either.
+//! * A `v128` is an `i8x16` vector everywhere (params, results, locals, globals' 16-byte slots,
+//!   the trampolines' 16-byte cells); lane 0 is the lowest-addressed byte, as in wasm memory.
+//!   On x86-64 SIMD needs SSSE3 and SSE4.1 (the host CPU's features; not the generic target):
+//!   without them a module using SIMD is refused with [`CompileErrorKind::Unsupported`].
 //!
 //! # Status
 //!
@@ -36,8 +39,9 @@
 //! semantics, trapping and saturating float-to-int conversions, sign extension), locals,
 //! globals, `select`, all structured control flow with multi-value blocks, `br_table`, direct,
 //! imported and indirect calls, loads and stores of every width on any memory (multi-memory),
-//! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`.
-//! Not yet: SIMD (`v128`), tail calls, atomics, memory64,
+//! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`, and
+//! every SIMD (`v128`) operator of Wasm 2.0 (`simd.rs`).
+//! Not yet: relaxed SIMD, tail calls, atomics, memory64,
 //! exceptions, GC, instruction counting and gas, AOT output.
 //! Functions are translated and compiled in parallel on every core; linking them into the JIT
 //! module is serial.
