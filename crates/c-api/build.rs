@@ -12,7 +12,8 @@ fn main() {
     println!("cargo:rustc-link-arg-tests=-rdynamic");
     println!("cargo:rustc-link-arg-tests=-Wl,-soname,libwasmedge.so.0");
 
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../include/wasmedge");
+    let dir = Path::new(&std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"))
+        .join("../../include/wasmedge");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names = Vec::new();
     let mut sigs = Vec::new();

@@ -22,7 +22,7 @@ pub enum Command {
     Instantiate,
     /// Run WebAssembly spec-test scripts (`.wast`); Wedge's own addition.
     Wast,
-    /// Ahead-of-time compilation (not implemented yet).
+    /// Ahead-of-time compilation into a universal wasm or a shared library.
     Compile,
     /// Print a module's sections (not implemented yet).
     Parse,
@@ -176,6 +176,12 @@ pub struct Args {
     pub enable_jit: bool,
     /// `--force-interpreter` (deprecated in WasmEdge).
     pub force_interpreter: bool,
+    /// `compile --optimize LEVEL` (the last one wins).
+    pub optimize: Option<String>,
+    /// `compile --generic-binary`.
+    pub generic_binary: bool,
+    /// `--code-cache DIR|off` (the last one wins); see `crate::tier`.
+    pub code_cache: Option<String>,
     /// The metering flags: `--gas-limit`, `--time-limit`, `--enable-*` statistics.
     pub metering: crate::stats::Metering,
     /// Options recognized but not implemented yet.
@@ -205,6 +211,9 @@ impl Args {
             run_mode: None,
             enable_jit: false,
             force_interpreter: false,
+            optimize: None,
+            generic_binary: false,
+            code_cache: None,
             metering: crate::stats::Metering::default(),
             unsupported: Vec::new(),
             file: None,
@@ -254,6 +263,10 @@ enum Opt {
     RunMode,
     EnableJit,
     ForceInterpreter,
+    Optimize,
+    GenericBinary,
+    Interruptible,
+    CodeCache,
     Metering(crate::stats::Flag),
     Unsupported {
         takes_value: bool,
@@ -272,7 +285,9 @@ impl Opt {
             | Opt::Env
             | Opt::LogLevel
             | Opt::ForbiddenPlugin
-            | Opt::RunMode => true,
+            | Opt::RunMode
+            | Opt::Optimize
+            | Opt::CodeCache => true,
             Opt::Metering(flag) => flag.takes_value(),
             Opt::Unsupported { takes_value, .. } => *takes_value,
             Opt::Plugin(_, takes_value, _) => *takes_value,
@@ -286,21 +301,21 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
     use Command::*;
     let run = command == Run;
     let linker = matches!(command, Run | Instantiate);
-    let parser = !matches!(command, Compile);
+    let compile = command == Compile;
     let opt = match name {
         "h" | "help" => Opt::Help,
         "v" | "version" => Opt::Version,
         "reactor" if run => Opt::Reactor,
-        "wasm-1" if parser => Opt::Wasm(1),
-        "wasm-2" if parser => Opt::Wasm(2),
-        "wasm-3" if parser => Opt::Wasm(3),
-        "enable-all" if parser => Opt::EnableAll,
-        "enable-component" if parser => Opt::Unsupported {
+        "wasm-1" => Opt::Wasm(1),
+        "wasm-2" => Opt::Wasm(2),
+        "wasm-3" => Opt::Wasm(3),
+        "enable-all" => Opt::EnableAll,
+        "enable-component" => Opt::Unsupported {
             takes_value: false,
             reason: "the component model is not implemented in Wedge yet",
         },
-        "log-level" if parser => Opt::LogLevel,
-        "forbidden-plugin" if parser => Opt::ForbiddenPlugin,
+        "log-level" => Opt::LogLevel,
+        "forbidden-plugin" if !compile => Opt::ForbiddenPlugin,
         "memory-page-limit" if linker || command == Wast => Opt::MemoryPageLimit,
         "module" if linker => Opt::Module,
         "dir" if linker => Opt::Dir,
@@ -308,6 +323,23 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
         "run-mode" if run || command == Wast => Opt::RunMode,
         "enable-jit" if run => Opt::EnableJit,
         "force-interpreter" if run => Opt::ForceInterpreter,
+        "code-cache" if linker => Opt::CodeCache,
+        "optimize" if compile => Opt::Optimize,
+        "generic-binary" if compile => Opt::GenericBinary,
+        // Compiled code always polls for interruption (at function entries and loop heads).
+        "interruptible" if compile => Opt::Interruptible,
+        "dump" if compile => Opt::Unsupported {
+            takes_value: false,
+            reason: "Wedge compiles with Cranelift, not LLVM: there is no LLVM IR to dump",
+        },
+        "enable-instruction-count"
+        | "enable-gas-measuring"
+        | "enable-time-measuring"
+        | "enable-all-statistics"
+            if compile =>
+        {
+            Opt::Metering(crate::stats::Flag::from_name(name)?)
+        }
         "gas-limit"
         | "time-limit"
         | "enable-instruction-count"
@@ -323,7 +355,7 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
             reason: "core dumps are not implemented in Wedge yet",
         },
         "allow-af-unix" if run => Opt::AllowAfUnix,
-        _ if parser => {
+        _ => {
             if let Some(p) = name
                 .strip_prefix("enable-")
                 .and_then(Proposal::from_flag_name)
@@ -338,7 +370,6 @@ fn lookup(command: Command, name: &str) -> Option<Opt> {
                 return None;
             }
         }
-        _ => return None,
     };
     Some(opt)
 }
@@ -371,6 +402,18 @@ fn apply(args: &mut Args, name: &str, opt: Opt, value: Option<String>) -> Result
         Opt::RunMode => args.run_mode = Some(value_or_empty()),
         Opt::EnableJit => args.enable_jit = true,
         Opt::ForceInterpreter => args.force_interpreter = true,
+        Opt::Optimize => {
+            let v = value_or_empty();
+            if !matches!(v.as_str(), "0" | "1" | "2" | "3" | "s" | "z") {
+                return Err(UsageError(format!(
+                    "invalid --optimize value: {v} (0, 1, 2, 3, s or z)"
+                )));
+            }
+            args.optimize = Some(v);
+        }
+        Opt::GenericBinary => args.generic_binary = true,
+        Opt::Interruptible => {}
+        Opt::CodeCache => args.code_cache = Some(value_or_empty()),
         Opt::Metering(flag) => args.metering.apply(flag, value.as_deref())?,
         Opt::Unsupported { reason, .. } => args.unsupported.push(Unsupported {
             option: name.to_string(),
@@ -458,20 +501,12 @@ pub fn parse(words: &[String], plugins: &[PluginFlag]) -> Result<Args, UsageErro
                     // dropped, as in WasmEdge.
                     args = Args::new(command);
                 }
-                if command == Command::Compile {
-                    // Not implemented: keep the words only to say so (or to show help).
-                    for w in &words[i..] {
-                        match w.as_str() {
-                            "-h" | "--help" => args.help = true,
-                            _ => args.rest.push(w.clone()),
-                        }
-                    }
-                    return Ok(args);
-                }
                 continue;
             }
             at_top = false;
-            escaped = true;
+            // Words after the input are the guest's, options or not, except for `compile`,
+            // whose second word is the output and whose options may come anywhere.
+            escaped = args.command != Command::Compile;
             args.file = Some(word.clone());
         } else {
             args.rest.push(word.clone());

@@ -16,6 +16,7 @@
 //! errors in WasmEdge's words.
 
 mod args;
+mod compile;
 mod errcode;
 mod instantiate;
 mod load;
@@ -24,6 +25,7 @@ mod parse;
 mod plugins;
 mod run;
 mod stats;
+mod tier;
 mod validate;
 mod values;
 mod wasi;
@@ -103,10 +105,7 @@ fn real_main() -> u8 {
         Command::Validate => validate::validate(&args),
         Command::Instantiate => instantiate::instantiate(&args),
         Command::Wast => wast::wast(&args),
-        Command::Compile => {
-            eprintln!("Compilation is not supported! Wedge has no compiler tier yet.");
-            FAILURE
-        }
+        Command::Compile => compile::compile(&args),
         Command::Parse => parse::parse(&args),
     }
 }
@@ -165,12 +164,16 @@ fn help(program: &str, command: Command) -> String {
              available: the guest's argv is FILE's name (as NAME.wasm) and ARGS. Exit status: 0,\n\
              1 when the module cannot be loaded, instantiated or called as asked, the guest's\n\
              proc_exit code, 134 when the guest traps.\n\n\
-             SUBCOMMANDS\n  run (default), validate, instantiate, wast, parse, compile (not yet)\n\n\
+             SUBCOMMANDS\n  run (default), validate, instantiate, wast, parse, compile\n\n\
              RUN OPTIONS\n  \
              --reactor                        call ARGS[0] instead of `_start`; `_initialize` runs first\n  \
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
              --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n  \
-             --run-mode MODE                  interpreter (default) or jit (compile with Cranelift)\n  \
+             --run-mode MODE                  interpreter, jit (compile with Cranelift when loading) or\n  \
+                                              aot (run the native code `compile` added to FILE); without\n  \
+                                              it, native code in FILE runs, anything else is interpreted\n  \
+             --code-cache DIR|off             where jit keeps compiled code (default ~/.cache/wedge/code;\n  \
+                                              also WEDGE_CODE_CACHE); off: compile every time\n  \
              {WASI_HELP}  \
              --allow-af-unix                  let the guest open Unix-domain sockets\n  \
              --gas-limit N                    stop the guest after N gas (1 per instruction); 134\n  \
@@ -201,12 +204,20 @@ fn help(program: &str, command: Command) -> String {
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
              --run-mode interpreter|jit       run the scripts interpreted or compiled\n\n"
         ),
-        Command::Compile => {
-            return format!(
-                "USAGE\n  {program} compile [OPTIONS] IN OUT\n\n\
-                 Ahead-of-time compilation is not implemented in Wedge yet.\n"
-            );
-        }
+        Command::Compile => format!(
+            "USAGE\n  {program} compile [OPTIONS] IN OUT\n\n\
+             Validates IN and compiles it with Cranelift into OUT, a universal wasm: IN followed\n\
+             by a custom section with native code for this machine. `{program} run OUT` runs the\n\
+             native code when it suits the CPU and flags (else it interprets, with a warning);\n\
+             other runtimes run OUT as the plain module it also is.\n\n\
+             COMPILE OPTIONS\n  \
+             --optimize 0|1|2|3|s|z           0: no optimization; 1-3: speed (default 2); s, z: size\n  \
+             --generic-binary                 use only the architecture's baseline CPU features\n  \
+             --interruptible                  accepted; compiled code always polls for interrupts\n  \
+             --enable-instruction-count, --enable-gas-measuring, --enable-time-measuring,\n  \
+             --enable-all-statistics          compile the counters in (run with the same flags)\n  \
+             not available: --dump (there is no LLVM IR)\n\n"
+        ),
         Command::Parse => format!(
             "USAGE\n  {program} parse [OPTIONS] FILE\n\n\
              Decodes FILE and prints the details of every section.\n\n"

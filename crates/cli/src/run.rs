@@ -16,7 +16,7 @@
 use crate::args::Args;
 use crate::stats::{self, Metering};
 use crate::values::{ArgError, format_val, parse_arg};
-use crate::{FAILURE, SUCCESS, TRAPPED, errcode, load, log, wasi};
+use crate::{FAILURE, SUCCESS, TRAPPED, errcode, load, log, tier, wasi};
 use std::io::Write;
 use wedge::{Engine, Func, Instance, Store, Val, ValType};
 use wedge_wasi::WasiCtx;
@@ -26,16 +26,12 @@ pub fn run(args: &Args) -> u8 {
     let Some(file) = crate::require_file(args) else {
         return FAILURE;
     };
-    let jit = wants_jit(args);
+    let bytes = std::fs::read(file).ok();
+    let tier = tier::requested(args, bytes.as_deref());
     let deadline = args.metering.deadline();
     let mut config = load::config(args);
     args.metering.configure(&mut config);
-    config.jit(jit);
-    if jit && !config.is_jit() {
-        log::warn(
-            "compiled code does not count instructions or gas yet; running in the interpreter.",
-        );
-    }
+    tier::configure(args, tier, &mut config);
     let engine = Engine::new(&config);
     let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &args.rest) else {
         return FAILURE;
@@ -60,6 +56,7 @@ pub fn run(args: &Args) -> u8 {
     let Some(module) = load::module(&engine, file) else {
         return FAILURE;
     };
+    tier::report(tier, &module);
     if !wasi::adapt(&mut linker, &module) {
         return FAILURE;
     }
@@ -212,42 +209,3 @@ fn log_bad_argument(text: &str, position: usize, ty: ValType, e: &ArgError) {
     }
 }
 
-/// Whether to compile (`--run-mode jit`, and `aot`/`lazyjit` for now), with WasmEdge's warnings
-/// for the deprecated flags.
-pub fn wants_jit(args: &Args) -> bool {
-    if let Some(mode) = &args.run_mode {
-        if args.enable_jit || args.force_interpreter {
-            log::warn("--run-mode overrides deprecated --enable-jit / --force-interpreter.");
-        }
-        match mode.to_ascii_lowercase().as_str() {
-            "interpreter" => false,
-            "jit" => true,
-            "lazyjit" => {
-                log::warn("--run-mode=lazyjit: Wedge compiles each module when it loads it (jit).");
-                true
-            }
-            "aot" => {
-                log::warn(
-                    "--run-mode=aot: Wedge cannot write or load AOT files yet; compiling in \
-                     memory (jit).",
-                );
-                true
-            }
-            _ => {
-                log::warn(format_args!(
-                    "Unknown --run-mode value: \"{mode}\"; using interpreter. Valid values: \
-                     interpreter, jit, aot, lazyjit."
-                ));
-                false
-            }
-        }
-    } else if args.enable_jit {
-        log::warn("--enable-jit is deprecated, use --run-mode=jit instead.");
-        true
-    } else {
-        if args.force_interpreter {
-            log::warn("--force-interpreter is deprecated, use --run-mode=interpreter instead.");
-        }
-        false
-    }
-}

@@ -15,7 +15,7 @@ pub fn wast(args: &Args) -> u8 {
         return FAILURE;
     };
     let mut config = load::config(args);
-    config.jit(crate::run::wants_jit(args));
+    config.jit(crate::tier::requested(args, None) == crate::tier::Tier::Jit);
     let files = std::iter::once(first).chain(args.rest.iter().map(String::as_str));
     let (mut passed, mut failed, mut skipped, mut scripts) = (0, 0, 0, 0);
     let mut ok = true;

@@ -513,7 +513,8 @@ pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
     for (k, v) in &f {
         let here = get(&h, k);
         if k.starts_with("has_") {
-            if v == "true" && here.as_deref() != Some("true") {
+            let on = |v: &str| v == "1" || v == "true";
+            if on(v) && !here.as_deref().is_some_and(on) {
                 return Err(format!("the code needs the CPU feature {k}, which this CPU lacks"));
             }
         } else if here.as_deref() != Some(v.as_str()) {
@@ -733,3 +734,27 @@ unsafe impl Sync for CompiledModule {}
 unsafe impl Send for CodeMemory {}
 // SAFETY: as above.
 unsafe impl Sync for CodeMemory {}
+
+#[cfg(test)]
+mod tests {
+    use super::check_compatible;
+
+    #[test]
+    fn compatibility_allows_fewer_cpu_features_only() {
+        let host = "format=1; target=x86_64; opt_level=speed; has_sse41=1; has_avx=1";
+        assert_eq!(check_compatible(host, host), Ok(()));
+        let generic = "format=1; target=x86_64; opt_level=speed; has_sse41=0; has_avx=0";
+        assert_eq!(check_compatible(generic, host), Ok(()));
+        let err = check_compatible(host, generic).unwrap_err();
+        assert!(err.contains("has_sse41"), "{err}");
+        let err = check_compatible("format=1; target=x86_64; opt_level=none", host).unwrap_err();
+        assert!(err.contains("opt_level"), "{err}");
+        let err = check_compatible("format=1; target=aarch64; opt_level=speed", host).unwrap_err();
+        assert!(err.contains("target"), "{err}");
+        let err = check_compatible("format=1; target=x86_64", host).unwrap_err();
+        assert!(err.contains("opt_level"), "{err}");
+        let err = check_compatible("format=1; target=x86_64; opt_level=speed; has_amx=1", host)
+            .unwrap_err();
+        assert!(err.contains("has_amx"), "{err}");
+    }
+}

@@ -326,8 +326,11 @@ impl CraneliftCompiler {
             env!("CARGO_PKG_VERSION"),
             self.isa.triple()
         );
+        // The verifier (on in debug builds) only checks; it does not change the code.
         for v in self.isa.flags().iter().chain(self.isa.isa_flags()) {
-            s.push_str(&format!("; {}={}", v.name, v));
+            if v.name != "enable_verifier" {
+                s.push_str(&format!("; {v}"));
+            }
         }
         // `generic` only chose the CPU features listed above.
         let settings = CompilerSettings {

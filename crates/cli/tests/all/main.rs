@@ -3,6 +3,7 @@
 //! at test time. The WASI tests (`wasi`, `escape`, `sockets`) run the C programs of
 //! `tests/programs/wasi/` at the repository root.
 
+mod compile;
 mod escape;
 mod jit;
 mod logging;
@@ -529,13 +530,6 @@ fn help_prints_and_exits_0() {
     wedge(&["wast", "--help"])
         .assert_code(0)
         .assert_stdout_has("wast [OPTIONS] FILE...");
-}
-
-#[test]
-fn unimplemented_subcommands_say_so() {
-    wedge(&["compile", "a.wasm", "b.wasm"])
-        .assert_code(1)
-        .assert_stderr_has("not supported");
 }
 
 #[test]

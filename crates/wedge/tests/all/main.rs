@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use wedge::*;
 
+mod aot;
 mod jit;
 mod metering;
 

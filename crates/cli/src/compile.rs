@@ -1,0 +1,108 @@
+//! `wedge compile [OPTIONS] IN OUT`: ahead-of-time compilation.
+//!
+//! OUT is a *universal wasm*: IN followed by a custom section with the native code for this
+//! machine (see `wedge::aot`), which `wedge run` uses (default mode or `--run-mode aot`) when
+//! it was made for the running CPU and settings, and which every other runtime runs as the
+//! plain module it also is. With `--generic-binary` the code uses only the architecture's
+//! baseline CPU features. Statistics flags must match between compile and run, as in WasmEdge.
+
+use crate::args::Args;
+use crate::{FAILURE, SUCCESS, errcode, load, log};
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+use wedge::{Engine, OptLevel};
+
+/// Runs `wedge compile`; returns the exit status.
+pub fn compile(args: &Args) -> u8 {
+    let Some(input) = crate::require_file(args) else {
+        return FAILURE;
+    };
+    let Some(output) = args.rest.first() else {
+        eprintln!("missing output: `wedge compile [OPTIONS] IN OUT`; see --help.");
+        return FAILURE;
+    };
+    if args.rest.len() > 1 {
+        eprintln!("too many arguments: `wedge compile [OPTIONS] IN OUT`; see --help.");
+        return FAILURE;
+    }
+    let mut config = load::config(args);
+    args.metering.configure(&mut config);
+    config.opt_level(match args.optimize.as_deref() {
+        Some("0") => OptLevel::None,
+        Some("s" | "z") => OptLevel::SpeedAndSize,
+        _ => OptLevel::Speed,
+    });
+    config.generic_cpu(args.generic_binary);
+    let engine = Engine::new(&config);
+    let Some(bytes) = load::read(input) else {
+        return FAILURE;
+    };
+    // Validate first, with the messages `validate` and `run` give.
+    if let Err(e) = wedge::Module::validate(&engine, &bytes) {
+        load::log_module_error(&e, &bytes, input);
+        return FAILURE;
+    }
+    log::info("compile start");
+    let started = Instant::now();
+    let progress = Progress::new();
+    let result = engine.precompile(&bytes, &|done, total| progress.update(done, total));
+    progress.finish();
+    let universal = match result {
+        Ok(b) => b,
+        Err(e) => {
+            errcode::log_error(&e);
+            return FAILURE;
+        }
+    };
+    if let Err(e) = std::fs::write(output, &universal) {
+        log::error(format_args!("cannot write {output}: {e}"));
+        return FAILURE;
+    }
+    log::info(format_args!(
+        "compile done: {output} ({:.2} s)",
+        started.elapsed().as_secs_f64()
+    ));
+    SUCCESS
+}
+
+/// A progress line on a terminal (stderr) for compiles that take more than a moment.
+struct Progress {
+    on: bool,
+    started: Instant,
+    last: Mutex<Option<Instant>>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            on: std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: Mutex::new(None),
+        }
+    }
+
+    fn update(&self, done: u32, total: u32) {
+        if !self.on || self.started.elapsed() < Duration::from_millis(500) {
+            return;
+        }
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) && done < total {
+            return;
+        }
+        *last = Some(Instant::now());
+        let pct = u64::from(done) * 100 / u64::from(total.max(1));
+        let _ = write!(
+            std::io::stderr(),
+            "\r[compile] {done}/{total} functions ({pct}%), {:.1} s",
+            self.started.elapsed().as_secs_f64()
+        );
+    }
+
+    fn finish(&self) {
+        let shown = self.last.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+        if shown {
+            let _ = writeln!(std::io::stderr());
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! `wedge compile` (universal wasm), `--run-mode aot`, what the default mode does with native
+//! code, and the code cache of `--run-mode jit`.
+
+use super::*;
+
+fn dir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wedge-cli-compile").join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn s(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+const MATH: &str = r#"(module
+  (memory 1)
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "floor") (param f64) (result f64) (f64.floor (local.get 0)))
+  (func (export "oob") (result i32) (i32.load (i32.const 65535))))"#;
+
+#[test]
+fn compile_writes_a_universal_wasm_that_runs_natively() {
+    let d = dir("universal");
+    let input = d.join("math.wasm");
+    std::fs::write(&input, wat::parse_str(MATH).unwrap()).unwrap();
+    let out = d.join("math.aot.wasm");
+    wedge(&["compile", &s(&input), &s(&out)])
+        .assert_code(0)
+        .assert_stdout_has("compile done");
+    let plain = std::fs::read(&input).unwrap();
+    let universal = std::fs::read(&out).unwrap();
+    assert!(universal.starts_with(&plain) && universal.len() > plain.len());
+
+    // The default mode and --run-mode aot run the native code; the results, traps and exit
+    // codes are the interpreter's.
+    for mode in [None, Some("--run-mode=aot")] {
+        let mut args: Vec<String> = mode.into_iter().map(String::from).collect();
+        args.extend(["--reactor".into(), s(&out)]);
+        let with = |extra: &[&str]| {
+            let mut a = args.clone();
+            a.extend(extra.iter().map(|x| x.to_string()));
+            a
+        };
+        let run = wedge(&with(&["fib", "25"]));
+        run.assert_code(0).assert_stdout("75025\n");
+        assert!(!run.stderr.contains("interpreter"), "{run:#?}");
+        wedge(&with(&["floor", "-2.5"])).assert_code(0).assert_stdout("-3\n");
+        wedge(&with(&["oob"]))
+            .assert_code(134)
+            .assert_stderr_has("out of bounds memory access");
+    }
+    // The interpreter ignores the section; so does validate.
+    wedge(&["--run-mode", "interpreter", "--reactor", &s(&out), "fib", "10"])
+        .assert_code(0)
+        .assert_stdout("55\n");
+    wedge(&["validate", &s(&out)]).assert_code(0);
+
+    // Options may follow the files; --generic-binary code runs on this CPU.
+    let generic = d.join("generic.wasm");
+    wedge(&["compile", &s(&input), &s(&generic), "--generic-binary", "--optimize", "3"])
+        .assert_code(0);
+    let run = wedge(&["--reactor", &s(&generic), "floor", "2.5"]);
+    run.assert_code(0).assert_stdout("2\n");
+    assert!(!run.stderr.contains("interpreter"), "{run:#?}");
+}
+
+#[test]
+fn mismatched_native_code_falls_back_to_the_interpreter_with_a_message() {
+    let d = dir("mismatch");
+    let input = d.join("math.wasm");
+    std::fs::write(&input, wat::parse_str(MATH).unwrap()).unwrap();
+    let o0 = d.join("o0.wasm");
+    wedge(&["compile", "--optimize", "0", &s(&input), &s(&o0)]).assert_code(0);
+    wedge(&["--reactor", &s(&o0), "fib", "20"])
+        .assert_code(0)
+        .assert_stdout("6765\n")
+        .assert_stderr_has("running in the interpreter: native code made for another setup: opt_level");
+    // A plain module under --run-mode aot runs interpreted, with a warning.
+    wedge(&["--run-mode", "aot", "--reactor", &s(&input), "fib", "20"])
+        .assert_code(0)
+        .assert_stdout("6765\n")
+        .assert_stderr_has("the module has no native code");
+}
+
+#[test]
+fn compile_reports_bad_input_and_flags() {
+    let d = dir("bad");
+    let bad = d.join("bad.wasm");
+    std::fs::write(
+        &bad,
+        wat::parse_str("(module (func (result i32) (i64.const 0)))").unwrap(),
+    )
+    .unwrap();
+    let out = d.join("out.wasm");
+    wedge(&["compile", &s(&bad), &s(&out)])
+        .assert_code(1)
+        .assert_stderr_has("type mismatch");
+    assert!(!out.exists());
+    wedge(&["compile", &s(&d.join("missing.wasm")), &s(&out)])
+        .assert_code(1)
+        .assert_stderr_has("No such file");
+    wedge(&["compile", &s(&bad)])
+        .assert_code(1)
+        .assert_stderr_has("missing output");
+    wedge(&["compile", "--optimize", "4", "a.wasm", "b.wasm"])
+        .assert_code(1)
+        .assert_stderr_has("invalid --optimize value");
+    wedge(&["compile", "--dump", "a.wasm", "b.wasm"])
+        .assert_code(1)
+        .assert_stderr_has("no LLVM IR");
+    wedge(&["compile", "--help"])
+        .assert_code(0)
+        .assert_stdout_has("--generic-binary");
+}
+
+#[test]
+fn jit_keeps_compiled_code_in_the_code_cache() {
+    let d = dir("cache");
+    let input = d.join("math.wasm");
+    std::fs::write(&input, wat::parse_str(MATH).unwrap()).unwrap();
+    let cache = d.join("cache");
+    let run = |extra: &[&str], env: Option<&str>| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wedge"));
+        cmd.env("WEDGE_JIT_LOG", "1").env_remove("WEDGE_CODE_CACHE");
+        if let Some(v) = env {
+            cmd.env("WEDGE_CODE_CACHE", v);
+        }
+        cmd.args(["--run-mode", "jit"]).args(extra);
+        cmd.args(["--reactor", &s(&input), "fib", "20"]);
+        let r = Run::from(cmd.output().unwrap());
+        r.assert_code(0).assert_stdout("6765\n");
+        r
+    };
+    let flag = ["--code-cache", &s(&cache)];
+    run(&flag, None).assert_stderr_has("[jit] compiled");
+    assert_eq!(std::fs::read_dir(&cache).unwrap().count(), 1);
+    run(&flag, None).assert_stderr_has("[jit] compiled code from the code cache");
+    // The environment variable moves it too; `off` turns it off (the flag wins).
+    run(&[], Some(&s(&cache))).assert_stderr_has("from the code cache");
+    run(&[], Some("off")).assert_stderr_has("[jit] compiled\n");
+    run(&["--code-cache", "off"], Some(&s(&cache))).assert_stderr_has("[jit] compiled\n");
+    let other = d.join("other");
+    run(&[], Some(&s(&other))).assert_stderr_has("[jit] compiled\n");
+    assert_eq!(std::fs::read_dir(&other).unwrap().count(), 1);
+}
