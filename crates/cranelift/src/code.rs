@@ -108,29 +108,45 @@ impl Helper {
     }
 
     fn address(self) -> usize {
+        // Wasm's rounding operators turn a NaN into an arithmetic (quiet) NaN; Rust's may hand
+        // a signalling NaN back as it came.
+        fn quiet32(x: f32, round: fn(f32) -> f32) -> f32 {
+            if x.is_nan() {
+                f32::from_bits(x.to_bits() | 0x0040_0000)
+            } else {
+                round(x)
+            }
+        }
+        fn quiet64(x: f64, round: fn(f64) -> f64) -> f64 {
+            if x.is_nan() {
+                f64::from_bits(x.to_bits() | 0x0008_0000_0000_0000)
+            } else {
+                round(x)
+            }
+        }
         extern "C" fn ceilf(x: f32) -> f32 {
-            x.ceil()
+            quiet32(x, f32::ceil)
         }
         extern "C" fn ceil(x: f64) -> f64 {
-            x.ceil()
+            quiet64(x, f64::ceil)
         }
         extern "C" fn floorf(x: f32) -> f32 {
-            x.floor()
+            quiet32(x, f32::floor)
         }
         extern "C" fn floor(x: f64) -> f64 {
-            x.floor()
+            quiet64(x, f64::floor)
         }
         extern "C" fn truncf(x: f32) -> f32 {
-            x.trunc()
+            quiet32(x, f32::trunc)
         }
         extern "C" fn trunc(x: f64) -> f64 {
-            x.trunc()
+            quiet64(x, f64::trunc)
         }
         extern "C" fn nearestf(x: f32) -> f32 {
-            x.round_ties_even()
+            quiet32(x, f32::round_ties_even)
         }
         extern "C" fn nearest(x: f64) -> f64 {
-            x.round_ties_even()
+            quiet64(x, f64::round_ties_even)
         }
         extern "C" fn fmaf(a: f32, b: f32, c: f32) -> f32 {
             a.mul_add(b, c)

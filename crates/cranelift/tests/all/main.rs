@@ -11,7 +11,9 @@
 )]
 
 use std::collections::HashMap;
-use wedge_cranelift::{CompileErrorKind, CompiledModule, CraneliftCompiler, Libcalls, OptLevel};
+use wedge_cranelift::{
+    CompileErrorKind, CompiledModule, CompilerSettings, CraneliftCompiler, Libcalls, OptLevel,
+};
 use wedge_environ::{
     ConstOp, DataMode, ElemMode, EntityIndex, FuncType, ModuleInfo, TrapCode, VMOffsets, ValType,
     wasmparser::WasmFeatures,
@@ -131,9 +133,18 @@ fn compile(wat: &str) -> Result<(ModuleInfo, Vec<u8>, CompiledModule), CompileEr
 }
 
 fn instantiate_with(wat: &str, imports: &[HostFunc], libcalls: &Libcalls) -> Instance {
+    let compiler = CraneliftCompiler::new(OptLevel::Speed).expect("host supported");
+    instantiate_compiled(wat, imports, libcalls, &compiler)
+}
+
+fn instantiate_compiled(
+    wat: &str,
+    imports: &[HostFunc],
+    libcalls: &Libcalls,
+    compiler: &CraneliftCompiler,
+) -> Instance {
     let wasm = wat::parse_str(wat).expect("valid wat");
     let info = ModuleInfo::parse(&wasm, WasmFeatures::all()).expect("valid module");
-    let compiler = CraneliftCompiler::new(OptLevel::Speed).expect("host supported");
     let compiled = compiler
         .compile(&info, &wasm)
         .unwrap_or_else(|e| panic!("compile: {e}"));
@@ -512,6 +523,52 @@ fn division_by_zero_and_overflow_trap_with_their_codes() {
     );
     // The instance is usable after a trap.
     assert_eq!(i.call_i32("div_s", &[9, 3]), Ok(3));
+}
+
+/// A compiler for the architecture's baseline CPU (on x86-64: no SSE4.1, so float rounding
+/// calls helpers).
+fn generic_compiler() -> CraneliftCompiler {
+    CraneliftCompiler::with_settings(CompilerSettings {
+        generic: true,
+        ..CompilerSettings::default()
+    })
+    .expect("host supported")
+}
+
+#[test]
+fn rounding_on_the_baseline_cpu_turns_signalling_nans_quiet() {
+    let mut i = instantiate_compiled(
+        r#"(module
+            (func (export "ceil") (param f32) (result f32) (f32.ceil (local.get 0)))
+            (func (export "floor") (param f32) (result f32) (f32.floor (local.get 0)))
+            (func (export "trunc64") (param f64) (result f64) (f64.trunc (local.get 0)))
+            (func (export "nearest64") (param f64) (result f64) (f64.nearest (local.get 0)))
+        )"#,
+        &[],
+        &test_libcalls(),
+        &generic_compiler(),
+    );
+    let snan32 = f32::from_bits(0xff80_0001);
+    let snan64 = f64::from_bits(0x7ff0_0000_0000_0001);
+    for f in ["ceil", "floor"] {
+        assert_eq!(
+            i.call_f32(f, &[snan32]).map(f32::to_bits),
+            Ok(0xffc0_0001),
+            "{f}"
+        );
+    }
+    for f in ["trunc64", "nearest64"] {
+        assert_eq!(
+            i.call_f64(f, &[snan64]).map(f64::to_bits),
+            Ok(0x7ff8_0000_0000_0001),
+            "{f}"
+        );
+    }
+    assert_eq!(
+        i.call_f32("ceil", &[-0.5]).map(f32::to_bits),
+        Ok((-0.0f32).to_bits())
+    );
+    assert_eq!(i.call_f64("nearest64", &[2.5]), Ok(2.0));
 }
 
 #[test]
