@@ -1,6 +1,8 @@
 //! `wedge compile [OPTIONS] IN OUT`: ahead-of-time compilation.
 //!
-//! OUT is a *universal wasm*: IN followed by a custom section with the native code for this
+//! OUT ending in `.so` is a shared library: the native code in its text and IN as data,
+//! linked by the system's C compiler driver (`$CC` or `cc`); `wedge run OUT.so` opens it with
+//! the system loader. Any other OUT is a *universal wasm*: IN followed by a custom section with the native code for this
 //! machine (see `wedge::aot`), which `wedge run` uses (default mode or `--run-mode aot`) when
 //! it was made for the running CPU and settings, and which every other runtime runs as the
 //! plain module it also is. With `--generic-binary` the code uses only the architecture's
@@ -46,18 +48,25 @@ pub fn compile(args: &Args) -> u8 {
     log::info("compile start");
     let started = Instant::now();
     let progress = Progress::new();
-    let result = engine.precompile(&bytes, &|done, total| progress.update(done, total));
+    let report = |done, total| progress.update(done, total);
+    let result = if output.ends_with(".so") {
+        engine
+            .precompile_shared_library(&bytes, std::path::Path::new(output), &report)
+            .map(Ok)
+    } else {
+        engine.precompile(&bytes, &report).map(|universal| {
+            std::fs::write(output, &universal)
+                .map_err(|e| log::error(format_args!("cannot write {output}: {e}")))
+        })
+    };
     progress.finish();
-    let universal = match result {
-        Ok(b) => b,
+    match result {
+        Ok(Ok(())) => {}
+        Ok(Err(())) => return FAILURE,
         Err(e) => {
             errcode::log_error(&e);
             return FAILURE;
         }
-    };
-    if let Err(e) = std::fs::write(output, &universal) {
-        log::error(format_args!("cannot write {output}: {e}"));
-        return FAILURE;
     }
     log::info(format_args!(
         "compile done: {output} ({:.2} s)",

@@ -54,8 +54,19 @@ pub fn read(path: &str) -> Option<Vec<u8>> {
 }
 
 /// Reads, decodes and validates a module file, logging why if it cannot.
+/// A shared library from `wedge compile OUT.so` (an ELF file) is opened with the system
+/// loader instead (see `Module::from_shared_library`).
 pub fn module(engine: &Engine, path: &str) -> Option<Module> {
     let bytes = read(path)?;
+    if is_shared_library(&bytes) {
+        return match Module::from_shared_library(engine, path) {
+            Ok(m) => Some(m),
+            Err(e) => {
+                errcode::log_error(&e);
+                None
+            }
+        };
+    }
     match Module::new(engine, &bytes) {
         Ok(m) => Some(m),
         Err(e) => {
@@ -63,6 +74,11 @@ pub fn module(engine: &Engine, path: &str) -> Option<Module> {
             None
         }
     }
+}
+
+/// Whether `bytes` are a native shared library (ELF) rather than a wasm module.
+pub fn is_shared_library(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x7fELF")
 }
 
 /// Logs why `bytes` (read from `path`) were rejected.

@@ -7,8 +7,9 @@
 //! * `aot`: the native code `wedge compile` put into the input runs; a module without usable
 //!   native code (none, or made for another CPU or with other settings) is interpreted, with
 //!   a warning saying why. `lazyjit` is `jit`.
-//! * No `--run-mode`: like `aot` when the input carries native code (a universal wasm),
-//!   otherwise the interpreter. (WasmEdge 0.17 needs `--run-mode aot` for native code; up to
+//! * No `--run-mode`: like `aot` when the input carries native code (a universal wasm, or a
+//!   shared library from `compile OUT.so`), otherwise the interpreter. A shared library in
+//!   `interpreter` mode runs the module inside it interpreted. (WasmEdge 0.17 needs `--run-mode aot` for native code; up to
 //!   0.16 it used it by default, which is what someone who ran `compile` expects.)
 //!
 //! The code cache lives in `$XDG_CACHE_HOME/wedge/code` (or `~/.cache/wedge/code`);
@@ -60,7 +61,9 @@ pub fn requested(args: &Args, input: Option<&[u8]>) -> Tier {
     } else if args.force_interpreter {
         log::warn("--force-interpreter is deprecated, use --run-mode=interpreter instead.");
         Tier::Interpreter
-    } else if input.is_some_and(|b| wedge::aot::split_native_section(b).is_some()) {
+    } else if input.is_some_and(|b| {
+        wedge::aot::split_native_section(b).is_some() || crate::load::is_shared_library(b)
+    }) {
         Tier::Aot
     } else {
         Tier::Interpreter

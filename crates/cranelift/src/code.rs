@@ -30,6 +30,20 @@ use std::fmt;
 
 const MAGIC: &[u8; 10] = b"WEDGECODE\0";
 
+/// The symbols of a shared library written by [`CodeImage::write_object`]. Each data symbol
+/// has a companion `<name>_size` (`u64`, little-endian) giving its size in bytes.
+pub mod symbols {
+    /// Start of the code; function offsets are relative to it. Its size is the data symbol
+    /// `wedge_text_size` (a `u64`).
+    pub const TEXT: &str = "wedge_text";
+    /// The code format version, a little-endian `u32` (`CODE_FORMAT_VERSION`).
+    pub const VERSION: &str = "wedge_code_version";
+    /// The code's description: a serialized image without text.
+    pub const META: &str = "wedge_code_meta";
+    /// The wasm module the code was compiled from.
+    pub const WASM: &str = "wedge_wasm";
+}
+
 /// What a load-time relocation points at.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Target {
@@ -91,7 +105,6 @@ impl Helper {
 
     /// The C symbol with the same semantics (the C library's), used when the code is linked
     /// into a shared library.
-    #[allow(dead_code, reason = "used when shared libraries are written")]
     pub(crate) fn symbol(self) -> &'static str {
         match self {
             Helper::CeilF32 => "ceilf",
@@ -407,6 +420,16 @@ impl CodeImage {
     /// the same settings and target, and only CPU features this host has
     /// ([`check_compatible`]).
     pub fn deserialize(bytes: &[u8], fingerprint: &str) -> Result<(CodeImage, Vec<u8>), ImageError> {
+        Self::read(bytes, fingerprint, None)
+    }
+
+    /// [`CodeImage::deserialize`], or with `text_len`, the description of code mapped
+    /// elsewhere (the serialized text is empty).
+    fn read(
+        bytes: &[u8],
+        fingerprint: &str,
+        text_len: Option<usize>,
+    ) -> Result<(CodeImage, Vec<u8>), ImageError> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(MAGIC.len())? != MAGIC {
             return Err(ImageError::Malformed("not Wedge native code".into()));
@@ -458,7 +481,10 @@ impl CodeImage {
         if r.at != bytes.len() {
             return Err(ImageError::Malformed("trailing bytes".into()));
         }
-        let len = text.len() as u64;
+        if text_len.is_some() && !(text.is_empty() && relocs.is_empty()) {
+            return Err(ImageError::Malformed("a library's description holds code".into()));
+        }
+        let len = text_len.unwrap_or(text.len()) as u64;
         let inside = |o: u32| (o as u64) < len;
         if functions.len() != trampolines.len() && !trampolines.is_empty()
             || !functions.iter().chain(&trampolines).all(|&o| inside(o))
@@ -498,11 +524,139 @@ impl CodeImage {
             }
         })?;
         let base = memory.base();
-        Ok(CompiledModule {
+        Ok(self.bind(base, Box::new(memory)))
+    }
+
+    fn bind(&self, base: *const u8, owner: Box<dyn Send + Sync>) -> CompiledModule {
+        CompiledModule {
             functions: self.functions.iter().map(|&o| base.wrapping_add(o as usize)).collect(),
             trampolines: self.trampolines.iter().map(|&o| base.wrapping_add(o as usize)).collect(),
-            _memory: memory,
-        })
+            _owner: owner,
+        }
+    }
+
+    /// A relocatable ELF object for a shared library: the code in `.text` (global symbols
+    /// [`symbols::TEXT`], `wedge_f<N>` per defined function and `wedge_t<N>` per entry
+    /// trampoline), its load-time relocations as ELF relocations (the float helpers resolve to
+    /// the C library's `floor`, `ceilf`...), and in `.rodata` the format version, the image's
+    /// description ([`CodeImage::serialize`] without the text, with `module_key`) and the
+    /// module `wasm` itself, each with a `_size` symbol (see [`symbols`]).
+    pub fn write_object(&self, module_key: &[u8], wasm: &[u8]) -> Result<Vec<u8>, CompileError> {
+        use object::write::{Object, Relocation, StandardSection, Symbol, SymbolSection};
+        use object::{
+            Architecture, BinaryFormat, Endianness, RelocationEncoding, RelocationFlags,
+            RelocationKind, SymbolFlags, SymbolKind, SymbolScope,
+        };
+        let arch = if cfg!(target_arch = "x86_64") {
+            Architecture::X86_64
+        } else if cfg!(target_arch = "aarch64") {
+            Architecture::Aarch64
+        } else {
+            return Err(CompileError::host("shared libraries are written for x86-64 and aarch64 only"));
+        };
+        let mut obj = Object::new(BinaryFormat::Elf, arch, Endianness::Little);
+        let text = obj.section_id(StandardSection::Text);
+        obj.append_section_data(text, &self.text, 64);
+        let global = |obj: &mut Object<'_>, name: String, section, value: u64, size: u64, kind| {
+            obj.add_symbol(Symbol {
+                name: name.into_bytes(),
+                value,
+                size,
+                kind,
+                scope: SymbolScope::Dynamic,
+                weak: false,
+                section: SymbolSection::Section(section),
+                flags: SymbolFlags::None,
+            })
+        };
+        global(&mut obj, symbols::TEXT.into(), text, 0, self.text.len() as u64, SymbolKind::Text);
+        for (i, &o) in self.functions.iter().enumerate() {
+            global(&mut obj, format!("wedge_f{i}"), text, o.into(), 0, SymbolKind::Text);
+        }
+        for (i, &o) in self.trampolines.iter().enumerate() {
+            global(&mut obj, format!("wedge_t{i}"), text, o.into(), 0, SymbolKind::Text);
+        }
+        let text_symbol = obj.section_symbol(text);
+        let mut helpers = std::collections::HashMap::new();
+        for r in &self.relocs {
+            let (symbol, addend) = match r.target {
+                Target::Text(o) => (text_symbol, i64::from(o) + r.addend),
+                Target::Helper(h) => {
+                    let symbol = *helpers.entry(h as u8).or_insert_with(|| {
+                        obj.add_symbol(Symbol {
+                            name: h.symbol().as_bytes().to_vec(),
+                            value: 0,
+                            size: 0,
+                            kind: SymbolKind::Text,
+                            scope: SymbolScope::Dynamic,
+                            weak: false,
+                            section: SymbolSection::Undefined,
+                            flags: SymbolFlags::None,
+                        })
+                    });
+                    (symbol, r.addend)
+                }
+            };
+            obj.add_relocation(
+                text,
+                Relocation {
+                    offset: r.offset.into(),
+                    symbol,
+                    addend,
+                    flags: RelocationFlags::Generic {
+                        kind: RelocationKind::Absolute,
+                        encoding: RelocationEncoding::Generic,
+                        size: 64,
+                    },
+                },
+            )
+            .map_err(|e| CompileError::codegen(None, e))?;
+        }
+        let description = CodeImage {
+            text: Vec::new(),
+            relocs: Vec::new(),
+            ..self.clone()
+        };
+        let mut meta = Vec::new();
+        description.serialize(module_key, &mut meta);
+        let rodata = obj.section_id(StandardSection::ReadOnlyData);
+        let text_size = (self.text.len() as u64).to_le_bytes();
+        for (name, bytes) in [
+            ("wedge_text_size", &text_size[..]),
+            (symbols::VERSION, &CODE_FORMAT_VERSION.to_le_bytes()[..]),
+            (symbols::META, &meta),
+            (symbols::WASM, wasm),
+        ] {
+            let at = obj.append_section_data(rodata, bytes, 8);
+            global(&mut obj, name.into(), rodata, at, bytes.len() as u64, SymbolKind::Data);
+            let size = (bytes.len() as u64).to_le_bytes();
+            let at = obj.append_section_data(rodata, &size, 8);
+            global(&mut obj, format!("{name}_size"), rodata, at, 8, SymbolKind::Data);
+        }
+        obj.write().map_err(|e| CompileError::codegen(None, e))
+    }
+
+    /// Reads the description [`CodeImage::write_object`] put into a shared library (`meta`,
+    /// for a text section of `text_len` bytes) and its module key, with the checks of
+    /// [`CodeImage::deserialize`].
+    pub fn deserialize_library_meta(
+        meta: &[u8],
+        text_len: usize,
+        fingerprint: &str,
+    ) -> Result<(CodeImage, Vec<u8>), ImageError> {
+        Self::read(meta, fingerprint, Some(text_len))
+    }
+
+    /// Binds the code of a shared library (described by `self`, from
+    /// [`CodeImage::deserialize_library_meta`]) whose text the system loader mapped at `text`;
+    /// `owner` keeps the library loaded as long as the code is used.
+    ///
+    /// # Safety
+    /// `text` must be the [`symbols::TEXT`] address of a loaded library written by
+    /// [`CodeImage::write_object`] from an image with this description, and stay mapped while
+    /// `owner` lives.
+    pub unsafe fn bind_library(&self, text: *const u8, owner: Box<dyn Send + Sync>) -> CompiledModule {
+        self.bind(text, owner)
     }
 }
 
@@ -699,7 +853,8 @@ impl Drop for CodeMemory {
 pub struct CompiledModule {
     functions: Vec<*const u8>,
     trampolines: Vec<*const u8>,
-    _memory: CodeMemory,
+    /// What keeps the code mapped: our own pages, or a loaded shared library.
+    _owner: Box<dyn Send + Sync>,
 }
 
 impl fmt::Debug for CompiledModule {

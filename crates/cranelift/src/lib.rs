@@ -77,7 +77,7 @@ mod exit;
 mod libcalls;
 mod translate;
 
-pub use code::{CodeImage, CompiledModule, ImageError, check_compatible};
+pub use code::{CodeImage, CompiledModule, ImageError, check_compatible, symbols};
 pub use exit::{ExitTarget, ExitTrampoline};
 pub use libcalls::Libcalls;
 

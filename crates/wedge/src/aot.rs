@@ -101,6 +101,39 @@ pub(crate) fn read_image(
     Ok(image)
 }
 
+/// Links `object` (from `CodeImage::write_object`) into the shared library `out` with the
+/// system's C compiler driver (`$CC`, else `cc`), which must be installed for this output
+/// format; universal wasm files need nothing.
+pub(crate) fn link_shared_library(object: &[u8], out: &Path) -> Result<(), String> {
+    let obj_path = out.with_extension(format!("o.{}.tmp", std::process::id()));
+    std::fs::write(&obj_path, object)
+        .map_err(|e| format!("cannot write {}: {e}", obj_path.display()))?;
+    let cc = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+    let result = std::process::Command::new(&cc)
+        .arg("-shared")
+        .arg("-o")
+        .arg(out)
+        .arg(&obj_path)
+        // The float helpers (floor, ceilf, ...) come from the C math library; their absolute
+        // addresses sit in the code, so allow text relocations.
+        .args(["-lm", "-Wl,-z,notext"])
+        .output();
+    let _ = std::fs::remove_file(&obj_path);
+    match result {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "linking with {} failed: {}",
+            cc.to_string_lossy(),
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!(
+            "writing a shared library needs a C compiler driver to link it ({}: {e}); \
+             a universal wasm (any other output name) needs none",
+            cc.to_string_lossy()
+        )),
+    }
+}
+
 /// The code cache in a directory: one file per (module, compiler fingerprint).
 #[derive(Debug)]
 pub(crate) struct CodeCache<'a> {

@@ -70,6 +70,36 @@ impl Engine {
         Ok(crate::aot::universal(module, &image))
     }
 
+    /// Compiles `wasm` like [`Engine::precompile`] into the shared library `out` (the code in
+    /// its text, the module and the code's description as data; see
+    /// `wedge_cranelift::symbols`), linked by the system's C compiler driver (`$CC` or `cc`),
+    /// which must be installed. [`Module::from_shared_library`](crate::Module::from_shared_library)
+    /// loads it.
+    #[cfg(feature = "cranelift")]
+    pub fn precompile_shared_library(
+        &self,
+        wasm: &[u8],
+        out: &std::path::Path,
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<(), Error> {
+        let module = crate::aot::split_native_section(wasm).map_or(wasm, |(m, _)| m);
+        let info = ModuleInfo::parse(module, self.0.config.features.to_wasmparser())?;
+        let jit = match &self.0.jit {
+            Some(jit) => jit,
+            None => &crate::vm::jit::EngineJit::new(&self.0.config).ok_or_else(|| {
+                Error::new(crate::ErrorKind::Compile(
+                    "the compiled tier is not available on this host".into(),
+                ))
+            })?,
+        };
+        let image = jit.compile_image(&info, module, progress)?;
+        let object = image
+            .write_object(&crate::aot::sha256(module), module)
+            .map_err(|e| Error::new(crate::ErrorKind::Compile(e.to_string())))?;
+        crate::aot::link_shared_library(&object, out)
+            .map_err(|e| Error::new(crate::ErrorKind::Compile(e)))
+    }
+
     /// The engine's configuration.
     pub fn config(&self) -> &Config {
         &self.0.config

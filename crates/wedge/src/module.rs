@@ -81,7 +81,7 @@ impl std::fmt::Display for NativeCode {
             NativeCode::Interpreted(Some(why)) => write!(f, "interpreted: {why}"),
             NativeCode::Compiled => f.write_str("compiled"),
             NativeCode::Cached => f.write_str("compiled code from the code cache"),
-            NativeCode::Aot => f.write_str("native code from the module's native section"),
+            NativeCode::Aot => f.write_str("native code compiled ahead of time"),
         }
     }
 }
@@ -100,9 +100,6 @@ impl Module {
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {
         let bytes = bytes.as_ref();
         let info = ModuleInfo::parse(bytes, engine.config().features.to_wasmparser())?;
-        let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
-        let code = (0..info.bodies.len()).map(|_| OnceLock::new()).collect();
-        let offsets = VMOffsets::new(std::mem::size_of::<usize>() as u32, &info);
         #[cfg(feature = "cranelift")]
         let (compiled, native) = match engine.jit() {
             Some(jit) => jit.code_for(engine.config(), &info, bytes),
@@ -110,7 +107,51 @@ impl Module {
         };
         #[cfg(not(feature = "cranelift"))]
         let native = NativeCode::Interpreted(None);
-        Ok(Module(Arc::new(ModuleInner {
+        Ok(Self::assemble(
+            engine,
+            info,
+            bytes,
+            #[cfg(feature = "cranelift")]
+            compiled,
+            native,
+        ))
+    }
+
+    /// Loads a shared library written by `wedge compile OUT.so`
+    /// ([`Engine::precompile_shared_library`](crate::Engine::precompile_shared_library)): the
+    /// module inside it, validated with the engine's features, and with
+    /// [`Config::aot`](crate::Config::aot) its native code, when it was made for this CPU and
+    /// configuration ([`Module::native_code`] says what happened). The library is opened with
+    /// the system loader, which runs its initializers: load only libraries you trust.
+    #[cfg(feature = "cranelift")]
+    pub fn from_shared_library(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module, Error> {
+        let path = path.as_ref();
+        let lib = crate::vm::native_lib::NativeLibrary::open(path)
+            .map_err(|e| Error::resource(format!("cannot load {}: {e}", path.display())))?;
+        let lib = Arc::new(lib);
+        let parts = lib
+            .parts()
+            .map_err(|e| Error::resource(format!("cannot load {}: {e}", path.display())))?;
+        let info = ModuleInfo::parse(parts.wasm, engine.config().features.to_wasmparser())?;
+        let wasm = parts.wasm.to_vec();
+        let (compiled, native) = match engine.jit() {
+            Some(jit) if engine.config().is_aot() => jit.library_code(&info, &parts, || Box::new(lib.clone())),
+            _ => (None, NativeCode::Interpreted(None)),
+        };
+        Ok(Self::assemble(engine, info, &wasm, compiled, native))
+    }
+
+    fn assemble(
+        engine: &Engine,
+        info: ModuleInfo,
+        bytes: &[u8],
+        #[cfg(feature = "cranelift")] compiled: Option<wedge_cranelift::CompiledModule>,
+        native: NativeCode,
+    ) -> Module {
+        let type_ids = info.types.iter().map(|t| engine.type_id(t)).collect();
+        let code = (0..info.bodies.len()).map(|_| OnceLock::new()).collect();
+        let offsets = VMOffsets::new(std::mem::size_of::<usize>() as u32, &info);
+        Module(Arc::new(ModuleInner {
             engine: engine.clone(),
             info,
             bytes: bytes.into(),
@@ -120,7 +161,7 @@ impl Module {
             #[cfg(feature = "cranelift")]
             compiled,
             native,
-        })))
+        }))
     }
 
     /// Checks that `bytes` decode and validate with the engine's feature set, without keeping

@@ -149,3 +149,48 @@ fn jit_keeps_compiled_code_in_the_code_cache() {
     run(&[], Some(&s(&other))).assert_stderr_has("[jit] compiled\n");
     assert_eq!(std::fs::read_dir(&other).unwrap().count(), 1);
 }
+
+#[test]
+fn compile_to_so_writes_a_shared_library_that_runs() {
+    let d = dir("shared");
+    let input = d.join("math.wasm");
+    std::fs::write(&input, wat::parse_str(MATH).unwrap()).unwrap();
+    for (name, extra) in [("math.so", None), ("generic.so", Some("--generic-binary"))] {
+        let out = d.join(name);
+        let mut args = vec!["compile".to_string(), s(&input), s(&out)];
+        args.extend(extra.map(String::from));
+        wedge(&args).assert_code(0);
+        assert!(std::fs::read(&out).unwrap().starts_with(b"\x7fELF"));
+        for mode in ["--run-mode=aot", "--reactor"] {
+            let run = wedge(&[mode, "--reactor", &s(&out), "fib", "25"]);
+            run.assert_code(0).assert_stdout("75025\n");
+            assert!(!run.stderr.contains("interpreter"), "{run:#?}");
+            wedge(&[mode, "--reactor", &s(&out), "floor", "-2.5"])
+                .assert_code(0)
+                .assert_stdout("-3\n");
+            wedge(&[mode, "--reactor", &s(&out), "oob"])
+                .assert_code(134)
+                .assert_stderr_has("out of bounds memory access");
+        }
+        // The interpreter runs the module inside the library.
+        wedge(&["--run-mode", "interpreter", "--reactor", &s(&out), "fib", "10"])
+            .assert_code(0)
+            .assert_stdout("55\n");
+    }
+    // A library made with other settings runs interpreted, with the reason.
+    let o0 = d.join("o0.so");
+    wedge(&["compile", "--optimize=0", &s(&input), &s(&o0)]).assert_code(0);
+    wedge(&["--reactor", &s(&o0), "fib", "10"])
+        .assert_code(0)
+        .assert_stdout("55\n")
+        .assert_stderr_has("opt_level");
+    // Some other shared library is refused with a clear message.
+    let libc_path = ["/lib/x86_64-linux-gnu/libm.so.6", "/lib/aarch64-linux-gnu/libm.so.6"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    if let Some(p) = libc_path {
+        wedge(&["--reactor", p, "f"])
+            .assert_code(1)
+            .assert_stderr_has("not a Wedge native library");
+    }
+}

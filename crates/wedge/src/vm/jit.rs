@@ -115,6 +115,48 @@ impl EngineJit {
         }
     }
 
+    /// The native code of a shared library written by `wedge compile OUT.so` (its `parts`),
+    /// checked like a native section; `owner()` keeps the library open.
+    pub(crate) fn library_code(
+        &self,
+        info: &ModuleInfo,
+        parts: &super::native_lib::LibraryParts<'_>,
+        owner: impl FnOnce() -> Box<dyn Send + Sync>,
+    ) -> (Option<CompiledModule>, NativeCode) {
+        let checked = (|| {
+            if parts.version != wedge_cranelift::CODE_FORMAT_VERSION {
+                return Err(format!(
+                    "native code format {} (this Wedge reads {})",
+                    parts.version,
+                    wedge_cranelift::CODE_FORMAT_VERSION
+                ));
+            }
+            let (image, key) = wedge_cranelift::CodeImage::deserialize_library_meta(
+                parts.meta,
+                parts.text_len,
+                &self.compiler.fingerprint(),
+            )
+            .map_err(|e| e.to_string())?;
+            if key != crate::aot::sha256(parts.wasm) {
+                return Err("the native code was compiled from a different module".into());
+            }
+            if image.functions() != info.bodies.len() {
+                return Err("the native code does not match the module's functions".into());
+            }
+            Ok(image)
+        })();
+        match checked {
+            // SAFETY: `parts.text` is the library's `wedge_text`, described by `image` (checked
+            // above: format, fingerprint, module, every offset inside the text), and `owner`
+            // keeps the library loaded as long as the compiled module lives.
+            Ok(image) => self.logged(
+                Some(unsafe { image.bind_library(parts.text, owner()) }),
+                NativeCode::Aot,
+            ),
+            Err(why) => self.logged(None, NativeCode::Interpreted(Some(why))),
+        }
+    }
+
     /// Compiles `module` (without a native section) into a relocatable image for a universal
     /// wasm, reporting `progress(done, total)` functions.
     pub(crate) fn compile_image(

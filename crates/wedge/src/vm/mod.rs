@@ -7,6 +7,8 @@
 pub(crate) mod bulk;
 #[cfg(feature = "cranelift")]
 pub(crate) mod jit;
+#[cfg(feature = "cranelift")]
+pub(crate) mod native_lib;
 pub mod memory;
 pub mod sys;
 

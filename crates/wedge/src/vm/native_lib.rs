@@ -1,0 +1,113 @@
+//! Shared libraries written by `wedge compile OUT.so`, opened with the system loader.
+
+use std::ffi::{CStr, CString, c_void};
+use wedge_cranelift::symbols;
+
+/// An open shared library; closed on drop (after every module using its code is gone: the
+/// compiled module owns it).
+#[derive(Debug)]
+pub(crate) struct NativeLibrary {
+    handle: *mut c_void,
+}
+
+// SAFETY: a dlopen handle may be used and closed from any thread.
+unsafe impl Send for NativeLibrary {}
+// SAFETY: `&NativeLibrary` only looks symbols up, which the loader makes thread-safe.
+unsafe impl Sync for NativeLibrary {}
+
+/// What a Wedge shared library holds.
+pub(crate) struct LibraryParts<'a> {
+    /// The code's start.
+    pub(crate) text: *const u8,
+    /// The code's size.
+    pub(crate) text_len: usize,
+    /// The format version.
+    pub(crate) version: u32,
+    /// The code's description.
+    pub(crate) meta: &'a [u8],
+    /// The wasm module.
+    pub(crate) wasm: &'a [u8],
+}
+
+fn dl_error() -> String {
+    // SAFETY: dlerror returns null or a NUL-terminated string valid until the next dl* call
+    // on this thread; it is copied at once.
+    unsafe {
+        let e = libc::dlerror();
+        if e.is_null() {
+            "unknown error".into()
+        } else {
+            CStr::from_ptr(e).to_string_lossy().into_owned()
+        }
+    }
+}
+
+impl NativeLibrary {
+    /// Opens the library at `path`. Like any native library, its code is trusted: opening it
+    /// runs its initializers.
+    pub(crate) fn open(path: &std::path::Path) -> Result<NativeLibrary, String> {
+        let c = CString::new(path.as_os_str().as_encoded_bytes())
+            .map_err(|_| "the path contains a NUL byte".to_owned())?;
+        // SAFETY: `c` is a valid C string; loading a library is the documented purpose of
+        // this function (its code is trusted, see above).
+        let handle = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        if handle.is_null() {
+            return Err(dl_error());
+        }
+        Ok(NativeLibrary { handle })
+    }
+
+    fn symbol(&self, name: &str) -> Result<*const u8, String> {
+        let c = CString::new(name).expect("symbol names have no NUL");
+        // SAFETY: the handle is open; `c` is a valid C string.
+        let p = unsafe { libc::dlsym(self.handle, c.as_ptr()) };
+        if p.is_null() {
+            Err(format!("not a Wedge native library: no symbol {name}"))
+        } else {
+            Ok(p.cast())
+        }
+    }
+
+    /// A data symbol and its `<name>_size` companion, as bytes (`wedge_text_size` itself is
+    /// 8 bytes, described by `wedge_text_size_size`).
+    fn data(&self, name: &str) -> Result<&[u8], String> {
+        let p = self.symbol(name)?;
+        let size = self.symbol(&format!("{name}_size"))?;
+        // SAFETY: `<name>_size` is an 8-byte little-endian size written by
+        // `CodeImage::write_object`, in the library's read-only data.
+        let len = u64::from_le_bytes(unsafe { size.cast::<[u8; 8]>().read_unaligned() });
+        let len = usize::try_from(len).map_err(|_| format!("{name} is too large"))?;
+        // SAFETY: the symbol is `len` bytes of read-only data that stays mapped while the
+        // library is open, which `&self` guarantees for the returned lifetime.
+        Ok(unsafe { std::slice::from_raw_parts(p, len) })
+    }
+
+    /// The parts of a library written by `CodeImage::write_object`.
+    pub(crate) fn parts(&self) -> Result<LibraryParts<'_>, String> {
+        let version = self.data(symbols::VERSION)?;
+        let version = <[u8; 4]>::try_from(version)
+            .map(u32::from_le_bytes)
+            .map_err(|_| "malformed version symbol".to_owned())?;
+        let text = self.symbol(symbols::TEXT)?;
+        let size = self.data(&format!("{}_size", symbols::TEXT))?;
+        let text_len = <[u8; 8]>::try_from(size)
+            .ok()
+            .and_then(|b| usize::try_from(u64::from_le_bytes(b)).ok())
+            .ok_or_else(|| "malformed code size symbol".to_owned())?;
+        Ok(LibraryParts {
+            text,
+            text_len,
+            version,
+            meta: self.data(symbols::META)?,
+            wasm: self.data(symbols::WASM)?,
+        })
+    }
+}
+
+impl Drop for NativeLibrary {
+    fn drop(&mut self) {
+        // SAFETY: the handle is open and no code or data of the library is used any more
+        // (the compiled module that owned this value is gone).
+        unsafe { libc::dlclose(self.handle) };
+    }
+}
