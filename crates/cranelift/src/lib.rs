@@ -30,8 +30,8 @@
 //!   every function; a module using them is refused with [`CompileErrorKind::Unsupported`].
 //! * A `v128` is an `i8x16` vector everywhere (params, results, locals, globals' 16-byte slots,
 //!   the trampolines' 16-byte cells); lane 0 is the lowest-addressed byte, as in wasm memory.
-//!   On x86-64 SIMD needs SSSE3 and SSE4.1 (the host CPU's features; not the generic target):
-//!   without them a module using SIMD is refused with [`CompileErrorKind::Unsupported`].
+//!   On x86-64 without SSE4.1 (the generic target) vector rounding calls the float helpers
+//!   lane by lane, and without SSSE3 shuffles and swizzles go through memory a byte at a time.
 //!
 //! # Status
 //!
@@ -303,13 +303,6 @@ impl CraneliftCompiler {
         Ok(CraneliftCompiler { isa, settings })
     }
 
-    /// Whether the target lowers every SIMD operator without calling out (on x86-64 that
-    /// takes SSSE3 and SSE4.1); where it does not, modules using SIMD are not compiled.
-    fn lowers_simd(&self) -> bool {
-        self.isa.triple().architecture != target_lexicon::Architecture::X86_64
-            || (self.isa.has_round() && self.isa.has_x86_pshufb_lowering())
-    }
-
     /// The settings this compiler was made with.
     pub fn settings(&self) -> &CompilerSettings {
         &self.settings
@@ -369,7 +362,8 @@ impl CraneliftCompiler {
             info,
             offsets: &offsets,
             call_conv,
-            simd: self.lowers_simd(),
+            pshufb: self.isa.triple().architecture != target_lexicon::Architecture::X86_64
+                || self.isa.has_x86_pshufb_lowering(),
         };
         // Translate and compile on every core; linking is serial.
         let threads = std::thread::available_parallelism()

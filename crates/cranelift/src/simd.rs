@@ -14,11 +14,12 @@
 //!
 //! Relaxed SIMD is not translated: the interpreter does not run it either.
 
-use super::{FuncTranslator, I32, heap_flags};
+use super::{FuncTranslator, I32, PTR, heap_flags};
 use crate::CompileError;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
-    self, ConstantData, Endianness, InstBuilder, MemFlagsData, Opcode, Value, ValueDef, types,
+    self, ConstantData, Endianness, InstBuilder, MemFlagsData, Opcode, StackSlotData, StackSlotKey,
+    StackSlotKind, Value, ValueDef, types,
 };
 use cranelift_frontend::FunctionBuilder;
 use wasmparser::{MemArg, Operator};
@@ -32,6 +33,9 @@ const I32X4: ir::Type = types::I32X4;
 const I64X2: ir::Type = types::I64X2;
 const F32X4: ir::Type = types::F32X4;
 const F64X2: ir::Type = types::F64X2;
+
+/// Marks the function's byte-shuffling scratch slot (see `shuffle_in_memory`).
+const SCRATCH_KEY: u64 = 0x5349_4d44; // "SIMD"
 
 /// A lane reinterpretation: lane 0 is the lowest-addressed bytes, as in wasm memory.
 fn lanes_flags() -> MemFlagsData {
@@ -176,11 +180,6 @@ impl FuncTranslator<'_, '_> {
         if !is_simd(op) {
             return Ok(false);
         }
-        if !self.env.simd {
-            return Err(
-                self.unsupported("SIMD on a CPU without SSSE3 and SSE4.1 (or a generic target)")
-            );
-        }
         let heap = heap_flags(self.heap_region);
         match *op {
             // Memory.
@@ -242,6 +241,16 @@ impl FuncTranslator<'_, '_> {
             // Constants, shuffles, lanes.
             O::V128Const { value } => {
                 let v = self.vconst(V128, value.bytes());
+                self.push(v);
+            }
+            O::I8x16Shuffle { lanes } if !self.env.pshufb => {
+                let (a, b) = self.pop2_as(I8X16);
+                let v = self.shuffle_in_memory(a, b, Some(&lanes));
+                self.push(v);
+            }
+            O::I8x16Swizzle if !self.env.pshufb => {
+                let (a, b) = self.pop2_as(I8X16);
+                let v = self.shuffle_in_memory(a, b, None);
                 self.push(v);
             }
             O::I8x16Shuffle { lanes } => {
@@ -524,6 +533,61 @@ impl FuncTranslator<'_, '_> {
             _ => return Err(self.unsupported(format!("SIMD operator {}", operator_name(op)))),
         }
         Ok(true)
+    }
+
+    /// `i8x16.shuffle` (with `lanes`) or `i8x16.swizzle` (without) through a stack slot, a byte
+    /// at a time, for targets whose shuffles need `pshufb` (x86-64 without SSSE3, which
+    /// Cranelift would call a helper for). The slot holds `a` at 0, then `b` (shuffle) or zeros
+    /// (swizzle) at 16, then the swizzle's indices at 32, each overwritten by its result byte
+    /// once read.
+    fn shuffle_in_memory(&mut self, a: Value, b: Value, lanes: Option<&[u8; 16]>) -> Value {
+        let key = StackSlotKey::new(SCRATCH_KEY);
+        let found = self
+            .b
+            .func
+            .sized_stack_slots
+            .iter()
+            .find(|(_, d)| d.key == Some(key))
+            .map(|(s, _)| s);
+        let slot = found.unwrap_or_else(|| {
+            self.b.create_sized_stack_slot(StackSlotData::new_with_key(
+                StackSlotKind::ExplicitSlot,
+                48,
+                4,
+                key,
+            ))
+        });
+        let ptr = PTR;
+        self.b.ins().stack_store(ptr, a, slot, 0);
+        match lanes {
+            Some(lanes) => {
+                self.b.ins().stack_store(ptr, b, slot, 16);
+                for (i, &lane) in lanes.iter().enumerate() {
+                    let byte = self
+                        .b
+                        .ins()
+                        .stack_load(ptr, types::I8, slot, i32::from(lane));
+                    self.b.ins().stack_store(ptr, byte, slot, 32 + i as i32);
+                }
+            }
+            None => {
+                let zero = self.vconst(V128, &[0; 16]);
+                self.b.ins().stack_store(ptr, zero, slot, 16);
+                self.b.ins().stack_store(ptr, b, slot, 32);
+                let base = self.b.ins().stack_addr(ptr, slot, 0);
+                let sixteen = self.b.ins().iconst(ptr, 16);
+                for i in 0..16 {
+                    let index = self.b.ins().stack_load(ptr, types::I8, slot, 32 + i);
+                    let index = self.b.ins().uextend(ptr, index);
+                    // Indices past 15 read a zero.
+                    let index = self.b.ins().umin(index, sixteen);
+                    let at = self.b.ins().iadd(base, index);
+                    let byte = self.b.ins().load(types::I8, MemFlagsData::trusted(), at, 0);
+                    self.b.ins().stack_store(ptr, byte, slot, 32 + i);
+                }
+            }
+        }
+        self.b.ins().stack_load(ptr, V128, slot, 32)
     }
 
     fn load_splat(&mut self, memarg: &MemArg, ty: ir::Type) -> Result<(), CompileError> {

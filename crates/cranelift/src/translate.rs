@@ -25,8 +25,8 @@ pub(crate) struct Env<'a> {
     pub info: &'a ModuleInfo,
     pub offsets: &'a VMOffsets,
     pub call_conv: CallConv,
-    /// Whether the target lowers every SIMD operator inline (x86-64: SSSE3 and SSE4.1).
-    pub simd: bool,
+    /// Whether `i8x16.shuffle` and `i8x16.swizzle` lower inline (not on x86-64 without SSSE3).
+    pub pshufb: bool,
 }
 
 const PTR: ir::Type = types::I64;

@@ -278,3 +278,68 @@ fn vector_accesses_are_bounds_checked_to_their_last_byte() {
         Ok(vec![from_i32([-1; 4])])
     );
 }
+
+#[test]
+fn simd_for_the_baseline_cpu_matches_the_host_cpu() {
+    // On x86-64 the baseline CPU has no SSSE3 (shuffles go through memory) and no SSE4.1
+    // (rounding calls helpers): the results must be the same bits.
+    const WAT: &str = r#"(module
+        (func (export "shuffle") (param v128 v128) (result v128)
+            (i8x16.shuffle 31 0 17 2 16 15 14 13 12 11 10 9 8 7 6 5 (local.get 0) (local.get 1)))
+        (func (export "swizzle") (param v128 v128) (result v128)
+            (i8x16.swizzle (local.get 0) (local.get 1)))
+        ;; Two in one function, sharing the scratch slot.
+        (func (export "both") (param v128 v128) (result v128)
+            (i8x16.swizzle
+                (i8x16.shuffle 1 0 3 2 5 4 7 6 9 8 11 10 13 12 15 14 (local.get 0) (local.get 1))
+                (i8x16.shuffle 0 0 1 1 2 2 3 3 4 4 5 5 6 6 7 7 (local.get 1) (local.get 0))))
+        (func (export "ceil") (param v128 v128) (result v128) (f32x4.ceil (local.get 0)))
+        (func (export "floor") (param v128 v128) (result v128) (f64x2.floor (local.get 0)))
+        (func (export "trunc") (param v128 v128) (result v128) (f32x4.trunc (local.get 0)))
+        (func (export "nearest") (param v128 v128) (result v128) (f64x2.nearest (local.get 0)))
+    )"#;
+    let mut host = instantiate(WAT, &[]);
+    let mut generic = instantiate_compiled(WAT, &[], &test_libcalls(), &super::generic_compiler());
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut inputs = vec![
+        // Swizzle indices: in range, past 15, negative as i8.
+        from_i32([0x0010_ff0f, 0x0102_0380, 0x1f20_0e0d, 0x0706_0504]),
+        from_f32([f32::from_bits(0x7f80_0001), -0.5, 2.5, -1.5e9]),
+        (0x7ff0_0000_0000_0001u128 << 64) | (-2.5f64).to_bits() as u128,
+    ];
+    for _ in 0..64 {
+        // Small bytes as well, so swizzle indices are often in range.
+        let x = (next() as u128) << 64 | next() as u128;
+        inputs.push(x);
+        inputs.push(x & 0x1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f_1f1f);
+    }
+    for f in [
+        "shuffle", "swizzle", "both", "ceil", "floor", "trunc", "nearest",
+    ] {
+        for (k, &a) in inputs.iter().enumerate() {
+            let b = inputs[(k * 7 + 3) % inputs.len()];
+            assert_eq!(
+                generic.call_raw(f, &[a, b]),
+                host.call_raw(f, &[a, b]),
+                "{f}({a:#x}, {b:#x})"
+            );
+        }
+    }
+    // And the host's answers are wasm's.
+    let a = u128::from_le_bytes(std::array::from_fn(|i| 0x10 + i as u8));
+    let b = u128::from_le_bytes(std::array::from_fn(|i| 0x20 + i as u8));
+    let lanes = [31u8, 0, 17, 2, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5];
+    let expected = u128::from_le_bytes(lanes.map(|l| 0x10 + l));
+    assert_eq!(generic.call_raw("shuffle", &[a, b]), Ok(vec![expected]));
+    let idx = u128::from_le_bytes([15, 0, 16, 255, 128, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    let expected = u128::from_le_bytes([
+        0x1f, 0x10, 0, 0, 0, 0x13, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+    ]);
+    assert_eq!(generic.call_raw("swizzle", &[a, idx]), Ok(vec![expected]));
+}
