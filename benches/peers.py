@@ -18,7 +18,8 @@ Peers, each used if found:
   wasm3      `wasm3 --func run FILE ARG`, else the pywasm3 module in-process
   wasmtime   `wasmtime run --invoke run FILE ARG`, else the wasmtime module
              (pip install wasmtime) in-process
-  wasmedge   `wasmedge --reactor FILE run ARG`
+  wasmedge   `wasmedge --reactor FILE run ARG`; with --aot, `wasmedge compile`
+             first and `--run-mode aot`
   native     the same C built by gcc -O2 (only with --native)
 
 What is timed: a command-line runtime is timed from process start to exit,
@@ -135,18 +136,42 @@ def find_binary(name: str, *extra_dirs: Path) -> str | None:
 CARGO_BIN = Path(os.environ.get("CARGO_HOME", Path.home() / ".cargo")) / "bin"
 
 
-def wedge_runtime(path: str, jit: bool = False) -> Runtime | None:
+def wedge_runtime(path: str, mode: str, workdir: Path) -> Runtime | None:
+    """Wedge interpreting, JIT-compiling (`--run-mode jit`, code cache off, so every run
+    compiles), or running a universal wasm made by `wedge compile` beforehand (`aot`; the
+    compile is not timed, as with any AOT toolchain)."""
     binary = Path(path)
     if not (binary.is_file() and os.access(binary, os.X_OK)):
         return None
-    mode = ["--run-mode", "jit"] if jit else []
-    return Runtime(
-        "wedge",
-        str(binary),
-        command_runner(
-            lambda p, a: [str(binary), "run", *mode, "--reactor", str(p.wasm), "run", str(a)]
-        ),
-    )
+    if mode == "jit":
+        return Runtime("wedge", f"{binary} --run-mode jit", command_runner(
+            lambda p, a: [str(binary), "run", "--run-mode", "jit", "--code-cache", "off",
+                          "--reactor", str(p.wasm), "run", str(a)]))
+    if mode == "aot":
+        return Runtime("wedge", f"{binary} --run-mode aot (after wedge compile)",
+                       aot_runner(workdir, "wedge", lambda p, out: [
+                           str(binary), "compile", str(p.wasm), str(out)],
+                           lambda out, a: [str(binary), "run", "--run-mode", "aot",
+                                           "--reactor", str(out), "run", str(a)]))
+    return Runtime("wedge", str(binary), command_runner(
+        lambda p, a: [str(binary), "run", "--reactor", str(p.wasm), "run", str(a)]))
+
+
+def aot_runner(workdir: Path, tag: str, compile_argv, run_argv) -> Runner:
+    """Compiles each program once (untimed) with compile_argv(program, out), then times
+    run_argv(out, arg)."""
+    built: dict[str, Path] = {}
+
+    def run(program: Program, arg: int, timeout: float) -> tuple[float, str]:
+        if program.name not in built:
+            out = workdir / f"{program.name}.{tag}.aot.{'so' if tag == 'wasmedge' else 'wasm'}"
+            done = subprocess.run(compile_argv(program, out), capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RunError(f"compile failed: {done.stderr.strip()[-500:]}")
+            built[program.name] = out
+        return command_runner(lambda p, a: run_argv(built[p.name], a))(program, arg, timeout)
+
+    return run
 
 
 def wasmi_runtime() -> Runtime | None:
@@ -217,10 +242,16 @@ def wasmtime_runtime() -> Runtime | None:
     return Runtime("wasmtime", f"wasmtime-py {module_version('wasmtime')} (in-process)", run)
 
 
-def wasmedge_runtime() -> Runtime | None:
+def wasmedge_runtime(aot: bool, workdir: Path) -> Runtime | None:
     binary = find_binary("wasmedge", Path.home() / ".wasmedge" / "bin")
     if binary is None:
         return None
+    if aot:
+        return Runtime("wasmedge", f"{binary} --run-mode aot ({binary_version(binary)})",
+                       aot_runner(workdir, "wasmedge",
+                                  lambda p, out: [binary, "compile", str(p.wasm), str(out)],
+                                  lambda out, a: [binary, "--run-mode", "aot", "--reactor",
+                                                  str(out), "run", str(a)]))
     return Runtime(
         "wasmedge",
         f"{binary} ({binary_version(binary)})",
@@ -301,7 +332,11 @@ def main() -> int:
     parser.add_argument("--wedge", default=str(REPO / "target" / "release" / "wedge"),
                         help="the wedge binary (default: target/release/wedge)")
     parser.add_argument("--jit", action="store_true",
-                        help="run Wedge with --run-mode jit (the Cranelift tier)")
+                        help="run Wedge with --run-mode jit (the Cranelift tier, compiling "
+                             "in every run)")
+    parser.add_argument("--aot", action="store_true",
+                        help="run Wedge (and WasmEdge, if installed) on code compiled ahead "
+                             "of time (`wedge compile`, untimed) with --run-mode aot")
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this program (repeatable, or comma-separated)")
     parser.add_argument("--runs", type=int, default=3,
@@ -332,7 +367,7 @@ def main() -> int:
             "wasmi": wasmi_runtime,
             "wasm3": wasm3_runtime,
             "wasmtime": wasmtime_runtime,
-            "wasmedge": wasmedge_runtime,
+            "wasmedge": lambda: wasmedge_runtime(args.aot, Path(workdir)),
         }
         if args.native:
             peer_makers["native"] = lambda: native_runtime(Path(workdir))
@@ -344,7 +379,10 @@ def main() -> int:
                              f"known: {', '.join(peer_makers)}")
             peer_makers = {k: v for k, v in peer_makers.items() if k in wanted}
 
-        wedge = wedge_runtime(args.wedge, args.jit)
+        if args.jit and args.aot:
+            parser.error("--jit and --aot are exclusive")
+        mode = "jit" if args.jit else "aot" if args.aot else "interp"
+        wedge = wedge_runtime(args.wedge, mode, Path(workdir))
         if wedge is None:
             print(f"note: no wedge binary at {args.wedge}; timing the peers only "
                   "(build it with `cargo build --release` or pass --wedge)", file=sys.stderr)

@@ -1,6 +1,9 @@
 //! `wedge-cranelift`: Wedge's compiled tier. It translates the defined functions of a module
-//! (wasmparser operators) into Cranelift IR with `cranelift-frontend` and JIT-compiles them into
+//! (wasmparser operators) into Cranelift IR with `cranelift-frontend` and compiles them into
 //! native code that works on the shared VM context laid out by [`wedge_environ::VMOffsets`].
+//! The code comes out as a relocatable [`CodeImage`] (`code.rs`), which is loaded into
+//! executable memory at once (JIT), serialized (the runtime's code cache and universal wasm
+//! files) or written as an ELF object for a shared library.
 //!
 //! # ABI
 //!
@@ -23,8 +26,12 @@
 //! * Every load and store is bounds-checked explicitly against the memory's `current_length`
 //!   (64-bit arithmetic, address + offset + access size), so no guard pages are needed.
 //! * Operations that need the runtime call the [`Libcalls`] the runtime supplies, through the
-//!   table `VMRuntimeLimits::libcalls` points to: the code embeds no process addresses (calls
-//!   between a module's functions are relocations), a first step towards AOT files.
+//!   table `VMRuntimeLimits::libcalls` points to: the code embeds no process addresses. Calls
+//!   between a module's functions are PC-relative and resolved when the image is linked; the
+//!   only load-time relocations are the addresses of float helpers Cranelift calls on CPUs
+//!   without SSE4.1. So an image can be stored and loaded anywhere; [`CraneliftCompiler::fingerprint`]
+//!   (format, version, target, CPU features, settings) decides where it may run
+//!   ([`check_compatible`]).
 //! * Tail calls (`return_call`, `return_call_indirect`) are not supported yet: Cranelift only
 //!   supports them with its `tail` calling convention, which would change the convention of
 //!   every function; a module using them is refused with [`CompileErrorKind::Unsupported`].
@@ -42,9 +49,9 @@
 //! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`, and
 //! every SIMD (`v128`) operator of Wasm 2.0 (`simd.rs`).
 //! Not yet: relaxed SIMD, tail calls, atomics, memory64,
-//! exceptions, GC, instruction counting and gas, AOT output.
-//! Functions are translated and compiled in parallel on every core; linking them into the JIT
-//! module is serial.
+//! exceptions, GC, instruction counting and gas.
+//! Functions are translated and compiled in parallel on every core (handed out in batches of
+//! eight); linking them into one image is serial.
 //!
 //! Calls out of compiled code into functions that are not compiled (host functions, the
 //! interpreter) go through exit trampolines ([`CraneliftCompiler::exit_trampoline`], one per
