@@ -12,6 +12,10 @@
 //! canonical NaNs), `trunc_sat` (NaN to 0, saturation), `swizzle` (indices past 15 give 0),
 //! `q15mulr_sat_s` (the one overflow saturates), and the narrowing saturations.
 //!
+//! For the baseline x86-64 CPU (no SSSE3, no SSE4.1: the generic target) shuffles and swizzles
+//! go through a stack slot a byte at a time (Cranelift would need a `pshufb` helper), and
+//! vector rounding calls the float helpers lane by lane.
+//!
 //! Relaxed SIMD is not translated: the interpreter does not run it either.
 
 use super::{FuncTranslator, I32, PTR, heap_flags};
