@@ -332,9 +332,11 @@ impl CraneliftCompiler {
                 s.push_str(&format!("; {v}"));
             }
         }
-        // `generic` only chose the CPU features listed above.
+        // `generic` only chose the CPU features listed above; the optimization level is the
+        // Cranelift flag `opt_level` above.
         let settings = CompilerSettings {
             generic: false,
+            opt_level: OptLevel::default(),
             ..self.settings.clone()
         };
         s.push_str(&format!("; settings={settings:?}"));

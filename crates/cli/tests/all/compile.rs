@@ -10,6 +10,19 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
+/// `bytes` with the compiler version in the native code's fingerprint changed (same length).
+fn patch_version(bytes: &[u8]) -> Vec<u8> {
+    let needle = b"wedge-cranelift=";
+    let at = bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .expect("a fingerprint")
+        + needle.len();
+    let mut out = bytes.to_vec();
+    out[at] = if out[at] == b'9' { b'8' } else { b'9' };
+    out
+}
+
 fn s(p: &Path) -> String {
     p.to_string_lossy().into_owned()
 }
@@ -75,12 +88,21 @@ fn mismatched_native_code_falls_back_to_the_interpreter_with_a_message() {
     let d = dir("mismatch");
     let input = d.join("math.wasm");
     std::fs::write(&input, wat::parse_str(MATH).unwrap()).unwrap();
+    // Code from another optimization level runs natively.
     let o0 = d.join("o0.wasm");
     wedge(&["compile", "--optimize", "0", &s(&input), &s(&o0)]).assert_code(0);
-    wedge(&["--reactor", &s(&o0), "fib", "20"])
+    let run = wedge(&["--reactor", &s(&o0), "fib", "20"]);
+    run.assert_code(0).assert_stdout("6765\n");
+    assert!(!run.stderr.contains("interpreter"), "{run:#?}");
+    // Code from another version of Wedge does not.
+    let foreign = d.join("foreign.wasm");
+    std::fs::write(&foreign, patch_version(&std::fs::read(&o0).unwrap())).unwrap();
+    wedge(&["--reactor", &s(&foreign), "fib", "20"])
         .assert_code(0)
         .assert_stdout("6765\n")
-        .assert_stderr_has("running in the interpreter: native code made for another setup: opt_level");
+        .assert_stderr_has(
+            "running in the interpreter: native code made for another setup: wedge-cranelift",
+        );
     // A plain module under --run-mode aot runs interpreted, with a warning.
     wedge(&["--run-mode", "aot", "--reactor", &s(&input), "fib", "20"])
         .assert_code(0)
@@ -177,13 +199,13 @@ fn compile_to_so_writes_a_shared_library_that_runs() {
             .assert_code(0)
             .assert_stdout("55\n");
     }
-    // A library made with other settings runs interpreted, with the reason.
-    let o0 = d.join("o0.so");
-    wedge(&["compile", "--optimize=0", &s(&input), &s(&o0)]).assert_code(0);
-    wedge(&["--reactor", &s(&o0), "fib", "10"])
+    // A library from another version of Wedge runs interpreted, with the reason.
+    let foreign = d.join("foreign.so");
+    std::fs::write(&foreign, patch_version(&std::fs::read(d.join("math.so")).unwrap())).unwrap();
+    wedge(&["--reactor", &s(&foreign), "fib", "10"])
         .assert_code(0)
         .assert_stdout("55\n")
-        .assert_stderr_has("opt_level");
+        .assert_stderr_has("wedge-cranelift");
     // Some other shared library is refused with a clear message.
     let libc_path = ["/lib/x86_64-linux-gnu/libm.so.6", "/lib/aarch64-linux-gnu/libm.so.6"]
         .into_iter()
