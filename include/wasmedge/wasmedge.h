@@ -12,9 +12,7 @@
  *
  * Deliberately NOT declared (WasmEdge 0.17.1 has them; Wedge does not):
  *
- *   AOT compiler (wasmedge_compiler.h; Wedge has no AOT compiler):
- *     WasmEdge_CompilerCreate, WasmEdge_CompilerCompile,
- *     WasmEdge_CompilerCompileFromBytes, WasmEdge_CompilerDelete,
+ *   From wasmedge_compiler.h (which declares the four compiler functions):
  *     WasmEdge_LoaderParseFromBuffer (superseded by
  *     WasmEdge_LoaderParseFromBytes)
  *
@@ -47,6 +45,7 @@
 #include "wasmedge/wasmedge_basic.h"
 
 #include "wasmedge/wasmedge_ast.h"
+#include "wasmedge/wasmedge_compiler.h"
 #include "wasmedge/wasmedge_configure.h"
 #include "wasmedge/wasmedge_execution.h"
 #include "wasmedge/wasmedge_instance.h"

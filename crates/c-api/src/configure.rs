@@ -3,7 +3,7 @@
 use crate::ffi::{self, guard};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
-use wedge::{Config, Engine, Features, Proposal};
+use wedge::{Config, Engine, Features, OptLevel, Proposal};
 
 /// WasmEdge's `WasmEdge_Proposal` numbering (0.17).
 const PROPOSALS: [(u32, Option<Proposal>); 18] = [
@@ -26,6 +26,11 @@ const PROPOSALS: [(u32, Option<Proposal>); 18] = [
     (16, Some(Proposal::Threads)),
     (17, None), // Component model: not supported.
 ];
+
+/// `WasmEdge_RunMode` values.
+const RUN_MODE_INTERPRETER: u32 = 0;
+const RUN_MODE_JIT: u32 = 1;
+const RUN_MODE_LAZY_JIT: u32 = 3;
 
 /// `WasmEdge_HostRegistration_Wasi`.
 pub(crate) const HOST_REGISTRATION_WASI: u32 = 0;
@@ -118,8 +123,16 @@ impl ConfData {
             .measure_time(self.measure_time)
             // WasmEdge's interpreter always honours cancellation (async cancel, time limits).
             .interruptible(true)
-            // JIT, AOT and lazy JIT all compile in memory (no AOT files yet).
-            .jit(self.run_mode != 0);
+            // JIT and lazy JIT compile in memory, using native code a universal wasm or
+            // shared library carries; AOT runs only such native code and interprets the rest.
+            .jit(matches!(self.run_mode, RUN_MODE_JIT | RUN_MODE_LAZY_JIT))
+            .aot(self.run_mode != RUN_MODE_INTERPRETER)
+            .opt_level(match self.opt_level {
+                0 => OptLevel::None,
+                4 | 5 => OptLevel::SpeedAndSize,
+                _ => OptLevel::Speed,
+            })
+            .generic_cpu(self.generic_binary);
         if let Some(t) = &table {
             config.cost_table(t);
         }
@@ -249,8 +262,9 @@ conf_get!(
     fn WasmEdge_ConfigureGetMaxMemoryPage(c) -> u64, 0, |d| u64::from(d.max_memory_page)
 );
 conf_fn!(
-    /// Sets the run mode: interpreter (0), or JIT, AOT and lazy JIT, which all compile modules in
-    /// memory with Cranelift (Wedge cannot load AOT files yet).
+    /// Sets the run mode: interpreter (0); JIT (1) and lazy JIT (3) compile modules in memory
+    /// with Cranelift; AOT (2) runs the native code `WasmEdge_CompilerCompile` wrote and
+    /// interprets modules without it. JIT modes use such native code too.
     fn WasmEdge_ConfigureSetRunMode(c, mode: u32) |d| d.run_mode = mode
 );
 conf_get!(

@@ -65,6 +65,15 @@ pub(crate) fn load_file(
             code::READ_ERROR
         })
     })?;
+    // A shared library from `WasmEdge_CompilerCompile` (output format Native).
+    if bytes.starts_with(b"\x7fELF") {
+        let module = Module::from_shared_library(&conf.engine(None), path).map_err(|e| {
+            crate::ffi::log_error(&e.to_string());
+            error_result(&e)
+        })?;
+        let wasm: Arc<[u8]> = module.bytes().into();
+        return Ok(WasmEdge_ASTModuleContext::new(Ok(module), wasm));
+    }
     load_bytes(conf, bytes.into())
 }
 

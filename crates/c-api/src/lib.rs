@@ -22,6 +22,7 @@
 pub mod abi;
 pub mod ast;
 pub mod basic;
+pub mod compiler;
 pub mod configure;
 pub mod embed;
 pub mod execution;
@@ -53,7 +54,8 @@ pub mod exports {
         reason = "each generated entry names a function of some module"
     )]
     use crate::{
-        Export, ast::*, basic::*, configure::*, execution::*, instance::*, plugin::*, tags::*,
+        Export, ast::*, basic::*, compiler::*, configure::*, execution::*, instance::*, plugin::*,
+        tags::*,
         types::*, value::*, vm::*, wasi::*,
     };
     include!(concat!(env!("OUT_DIR"), "/exports.rs"));

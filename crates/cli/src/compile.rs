@@ -109,7 +109,11 @@ impl Progress {
     }
 
     fn finish(&self) {
-        let shown = self.last.lock().unwrap_or_else(|e| e.into_inner()).is_some();
+        let shown = self
+            .last
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some();
         if shown {
             let _ = writeln!(std::io::stderr());
         }

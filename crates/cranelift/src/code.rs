@@ -21,11 +21,11 @@
 
 use crate::{CODE_FORMAT_VERSION, CompileError};
 use cranelift_codegen::FinalizedMachReloc;
+use cranelift_codegen::FinalizedRelocTarget;
 use cranelift_codegen::binemit::Reloc;
+use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{self, LibCall};
 use cranelift_codegen::isa::TargetIsa;
-use cranelift_codegen::FinalizedRelocTarget;
-use cranelift_codegen::entity::EntityRef;
 use std::fmt;
 
 const MAGIC: &[u8; 10] = b"WEDGECODE\0";
@@ -287,8 +287,13 @@ impl CodeImage {
     ) -> Result<CodeImage, CompileError> {
         pieces.sort_by_key(|p| p.symbol);
         let symbols = functions + if trampolines { functions } else { 0 };
-        if pieces.len() != symbols as usize || pieces.iter().enumerate().any(|(i, p)| p.symbol != i as u32) {
-            return Err(CompileError::codegen(None, "missing or duplicate compiled function"));
+        if pieces.len() != symbols as usize
+            || pieces.iter().enumerate().any(|(i, p)| p.symbol != i as u32)
+        {
+            return Err(CompileError::codegen(
+                None,
+                "missing or duplicate compiled function",
+            ));
         }
         let mut text = Vec::new();
         let mut offsets = Vec::with_capacity(pieces.len());
@@ -419,7 +424,10 @@ impl CodeImage {
     /// inside the text) and that it was made by a compiler compatible with `fingerprint`:
     /// the same settings and target, and only CPU features this host has
     /// ([`check_compatible`]).
-    pub fn deserialize(bytes: &[u8], fingerprint: &str) -> Result<(CodeImage, Vec<u8>), ImageError> {
+    pub fn deserialize(
+        bytes: &[u8],
+        fingerprint: &str,
+    ) -> Result<(CodeImage, Vec<u8>), ImageError> {
         Self::read(bytes, fingerprint, None)
     }
 
@@ -469,7 +477,11 @@ impl CodeImage {
                         .and_then(Helper::from_u8)
                         .ok_or_else(|| ImageError::Malformed(format!("unknown helper {t}")))?,
                 ),
-                _ => return Err(ImageError::Malformed(format!("unknown relocation {kind}/{tkind}"))),
+                _ => {
+                    return Err(ImageError::Malformed(format!(
+                        "unknown relocation {kind}/{tkind}"
+                    )));
+                }
             };
             relocs.push(LoadReloc {
                 offset,
@@ -482,7 +494,9 @@ impl CodeImage {
             return Err(ImageError::Malformed("trailing bytes".into()));
         }
         if text_len.is_some() && !(text.is_empty() && relocs.is_empty()) {
-            return Err(ImageError::Malformed("a library's description holds code".into()));
+            return Err(ImageError::Malformed(
+                "a library's description holds code".into(),
+            ));
         }
         let len = text_len.unwrap_or(text.len()) as u64;
         let inside = |o: u32| (o as u64) < len;
@@ -496,7 +510,9 @@ impl CodeImage {
                     }
             })
         {
-            return Err(ImageError::Malformed("an offset lies outside the code".into()));
+            return Err(ImageError::Malformed(
+                "an offset lies outside the code".into(),
+            ));
         }
         Ok((
             CodeImage {
@@ -529,8 +545,16 @@ impl CodeImage {
 
     fn bind(&self, base: *const u8, owner: Box<dyn Send + Sync>) -> CompiledModule {
         CompiledModule {
-            functions: self.functions.iter().map(|&o| base.wrapping_add(o as usize)).collect(),
-            trampolines: self.trampolines.iter().map(|&o| base.wrapping_add(o as usize)).collect(),
+            functions: self
+                .functions
+                .iter()
+                .map(|&o| base.wrapping_add(o as usize))
+                .collect(),
+            trampolines: self
+                .trampolines
+                .iter()
+                .map(|&o| base.wrapping_add(o as usize))
+                .collect(),
             _owner: owner,
         }
     }
@@ -552,7 +576,9 @@ impl CodeImage {
         } else if cfg!(target_arch = "aarch64") {
             Architecture::Aarch64
         } else {
-            return Err(CompileError::host("shared libraries are written for x86-64 and aarch64 only"));
+            return Err(CompileError::host(
+                "shared libraries are written for x86-64 and aarch64 only",
+            ));
         };
         let mut obj = Object::new(BinaryFormat::Elf, arch, Endianness::Little);
         let text = obj.section_id(StandardSection::Text);
@@ -569,12 +595,33 @@ impl CodeImage {
                 flags: SymbolFlags::None,
             })
         };
-        global(&mut obj, symbols::TEXT.into(), text, 0, self.text.len() as u64, SymbolKind::Text);
+        global(
+            &mut obj,
+            symbols::TEXT.into(),
+            text,
+            0,
+            self.text.len() as u64,
+            SymbolKind::Text,
+        );
         for (i, &o) in self.functions.iter().enumerate() {
-            global(&mut obj, format!("wedge_f{i}"), text, o.into(), 0, SymbolKind::Text);
+            global(
+                &mut obj,
+                format!("wedge_f{i}"),
+                text,
+                o.into(),
+                0,
+                SymbolKind::Text,
+            );
         }
         for (i, &o) in self.trampolines.iter().enumerate() {
-            global(&mut obj, format!("wedge_t{i}"), text, o.into(), 0, SymbolKind::Text);
+            global(
+                &mut obj,
+                format!("wedge_t{i}"),
+                text,
+                o.into(),
+                0,
+                SymbolKind::Text,
+            );
         }
         let text_symbol = obj.section_symbol(text);
         let mut helpers = std::collections::HashMap::new();
@@ -628,10 +675,24 @@ impl CodeImage {
             (symbols::WASM, wasm),
         ] {
             let at = obj.append_section_data(rodata, bytes, 8);
-            global(&mut obj, name.into(), rodata, at, bytes.len() as u64, SymbolKind::Data);
+            global(
+                &mut obj,
+                name.into(),
+                rodata,
+                at,
+                bytes.len() as u64,
+                SymbolKind::Data,
+            );
             let size = (bytes.len() as u64).to_le_bytes();
             let at = obj.append_section_data(rodata, &size, 8);
-            global(&mut obj, format!("{name}_size"), rodata, at, 8, SymbolKind::Data);
+            global(
+                &mut obj,
+                format!("{name}_size"),
+                rodata,
+                at,
+                8,
+                SymbolKind::Data,
+            );
         }
         obj.write().map_err(|e| CompileError::codegen(None, e))
     }
@@ -655,7 +716,11 @@ impl CodeImage {
     /// `text` must be the [`symbols::TEXT`] address of a loaded library written by
     /// [`CodeImage::write_object`] from an image with this description, and stay mapped while
     /// `owner` lives.
-    pub unsafe fn bind_library(&self, text: *const u8, owner: Box<dyn Send + Sync>) -> CompiledModule {
+    pub unsafe fn bind_library(
+        &self,
+        text: *const u8,
+        owner: Box<dyn Send + Sync>,
+    ) -> CompiledModule {
         self.bind(text, owner)
     }
 }
@@ -677,9 +742,7 @@ pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
     };
     let (f, h) = (items(file), items(host));
     let get = |list: &[(String, String)], k: &str| {
-        list.iter()
-            .find(|(lk, _)| lk == k)
-            .map(|(_, v)| v.clone())
+        list.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.clone())
     };
     for (k, v) in &f {
         let here = get(&h, k);
@@ -689,7 +752,9 @@ pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
         if k.starts_with("has_") {
             let on = |v: &str| v == "1" || v == "true";
             if on(v) && !here.as_deref().is_some_and(on) {
-                return Err(format!("the code needs the CPU feature {k}, which this CPU lacks"));
+                return Err(format!(
+                    "the code needs the CPU feature {k}, which this CPU lacks"
+                ));
             }
         } else if here.as_deref() != Some(v.as_str()) {
             return Err(format!(
@@ -758,7 +823,9 @@ impl CodeMemory {
         fixup: impl FnOnce(usize, &mut [u8]),
     ) -> Result<CodeMemory, CompileError> {
         if cfg!(not(any(target_arch = "x86_64", target_arch = "aarch64"))) {
-            return Err(CompileError::host("loading code is supported on x86-64 and aarch64 only"));
+            return Err(CompileError::host(
+                "loading code is supported on x86-64 and aarch64 only",
+            ));
         }
         let page = page_size();
         let len = text.len().max(1).next_multiple_of(page);

@@ -180,6 +180,11 @@ impl Module {
         false
     }
 
+    /// The module's binary (for a module from a shared library, the module inside it).
+    pub fn bytes(&self) -> &[u8] {
+        &self.0.bytes
+    }
+
     /// Where the module's native code came from, or why it is interpreted.
     pub fn native_code(&self) -> &NativeCode {
         &self.0.native

@@ -26,6 +26,16 @@ pub const GUEST: &str = r#"
   (func (export "spin") (loop (br 0))))
 "#;
 
+/// A module exporting only `fib`.
+pub const GUEST_FIB: &str = r#"
+(module
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2))))))))
+"#;
+
 /// A WASI command: prints its second argument and its environment's first entry, exits 3.
 pub const WASI_GUEST: &str = r#"
 (module

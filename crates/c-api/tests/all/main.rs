@@ -4,6 +4,7 @@
 //! `build.rs`, so C plug-ins it loads call into this same copy of the runtime).
 
 mod c_host;
+mod compiler;
 mod headers;
 mod plugins;
 mod spec;

@@ -140,7 +140,7 @@ fn rust_host_imports_c_plugin_module_into_its_own_store() {
     let dir = fresh_dir("rust_host");
     let lib = install_library(&dir);
     let plugin = build_c_plugin(&dir.join("plugins/libc_math.so"), &lib);
-    assert!(wasmedge::embed::export_c_api() >= 278);
+    assert!(wasmedge::embed::export_c_api() >= 282);
     wasmedge::embed::load_plugins_from(&plugin);
 
     let engine = Engine::default();

@@ -4,7 +4,9 @@
 use super::*;
 
 fn dir(name: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wedge-cli-compile").join(name);
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("wedge-cli-compile")
+        .join(name);
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
@@ -63,21 +65,37 @@ fn compile_writes_a_universal_wasm_that_runs_natively() {
         let run = wedge(&with(&["fib", "25"]));
         run.assert_code(0).assert_stdout("75025\n");
         assert!(!run.stderr.contains("interpreter"), "{run:#?}");
-        wedge(&with(&["floor", "-2.5"])).assert_code(0).assert_stdout("-3\n");
+        wedge(&with(&["floor", "-2.5"]))
+            .assert_code(0)
+            .assert_stdout("-3\n");
         wedge(&with(&["oob"]))
             .assert_code(134)
             .assert_stderr_has("out of bounds memory access");
     }
     // The interpreter ignores the section; so does validate.
-    wedge(&["--run-mode", "interpreter", "--reactor", &s(&out), "fib", "10"])
-        .assert_code(0)
-        .assert_stdout("55\n");
+    wedge(&[
+        "--run-mode",
+        "interpreter",
+        "--reactor",
+        &s(&out),
+        "fib",
+        "10",
+    ])
+    .assert_code(0)
+    .assert_stdout("55\n");
     wedge(&["validate", &s(&out)]).assert_code(0);
 
     // Options may follow the files; --generic-binary code runs on this CPU.
     let generic = d.join("generic.wasm");
-    wedge(&["compile", &s(&input), &s(&generic), "--generic-binary", "--optimize", "3"])
-        .assert_code(0);
+    wedge(&[
+        "compile",
+        &s(&input),
+        &s(&generic),
+        "--generic-binary",
+        "--optimize",
+        "3",
+    ])
+    .assert_code(0);
     let run = wedge(&["--reactor", &s(&generic), "floor", "2.5"]);
     run.assert_code(0).assert_stdout("2\n");
     assert!(!run.stderr.contains("interpreter"), "{run:#?}");
@@ -195,21 +213,35 @@ fn compile_to_so_writes_a_shared_library_that_runs() {
                 .assert_stderr_has("out of bounds memory access");
         }
         // The interpreter runs the module inside the library.
-        wedge(&["--run-mode", "interpreter", "--reactor", &s(&out), "fib", "10"])
-            .assert_code(0)
-            .assert_stdout("55\n");
+        wedge(&[
+            "--run-mode",
+            "interpreter",
+            "--reactor",
+            &s(&out),
+            "fib",
+            "10",
+        ])
+        .assert_code(0)
+        .assert_stdout("55\n");
     }
     // A library from another version of Wedge runs interpreted, with the reason.
     let foreign = d.join("foreign.so");
-    std::fs::write(&foreign, patch_version(&std::fs::read(d.join("math.so")).unwrap())).unwrap();
+    std::fs::write(
+        &foreign,
+        patch_version(&std::fs::read(d.join("math.so")).unwrap()),
+    )
+    .unwrap();
     wedge(&["--reactor", &s(&foreign), "fib", "10"])
         .assert_code(0)
         .assert_stdout("55\n")
         .assert_stderr_has("wedge-cranelift");
     // Some other shared library is refused with a clear message.
-    let libc_path = ["/lib/x86_64-linux-gnu/libm.so.6", "/lib/aarch64-linux-gnu/libm.so.6"]
-        .into_iter()
-        .find(|p| Path::new(p).exists());
+    let libc_path = [
+        "/lib/x86_64-linux-gnu/libm.so.6",
+        "/lib/aarch64-linux-gnu/libm.so.6",
+    ]
+    .into_iter()
+    .find(|p| Path::new(p).exists());
     if let Some(p) = libc_path {
         wedge(&["--reactor", p, "f"])
             .assert_code(1)

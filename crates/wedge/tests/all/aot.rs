@@ -34,7 +34,8 @@ fn check(module: &Module) {
         } else if name == "nearest" {
             out[0] = Val::F32(0);
         }
-        f.call(&mut store, &[arg], &mut out).map(|()| out[0].clone())
+        f.call(&mut store, &[arg], &mut out)
+            .map(|()| out[0].clone())
     };
     assert_eq!(call("fib", Val::I32(20)).unwrap().i32(), Some(6765));
     assert_eq!(
@@ -84,7 +85,9 @@ fn aot_falls_back_to_the_interpreter_and_says_why() {
     });
     // A plain module.
     let m = Module::new(&aot, &wasm).unwrap();
-    assert!(matches!(m.native_code(), NativeCode::Interpreted(Some(why)) if why.contains("no native code")));
+    assert!(
+        matches!(m.native_code(), NativeCode::Interpreted(Some(why)) if why.contains("no native code"))
+    );
     check(&m);
 
     // Code made at another optimization level runs: the level changes speed, not behaviour.
@@ -213,9 +216,14 @@ fn the_code_cache_serves_a_module_compiled_before() {
 
     // Other settings use their own entry.
     let o0 = engine(|c| {
-        c.jit(true).code_cache(Some(dir.clone())).opt_level(OptLevel::None);
+        c.jit(true)
+            .code_cache(Some(dir.clone()))
+            .opt_level(OptLevel::None);
     });
-    assert_eq!(Module::new(&o0, &wasm).unwrap().native_code(), &NativeCode::Compiled);
+    assert_eq!(
+        Module::new(&o0, &wasm).unwrap().native_code(),
+        &NativeCode::Compiled
+    );
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2);
 
     // A damaged entry is ignored and replaced.
@@ -229,6 +237,9 @@ fn the_code_cache_serves_a_module_compiled_before() {
     let m = Module::new(&cached, &wasm).unwrap();
     assert_eq!(m.native_code(), &NativeCode::Compiled);
     check(&m);
-    assert_eq!(Module::new(&cached, &wasm).unwrap().native_code(), &NativeCode::Cached);
+    assert_eq!(
+        Module::new(&cached, &wasm).unwrap().native_code(),
+        &NativeCode::Cached
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
