@@ -205,8 +205,9 @@ impl EngineJit {
                 exits.insert(type_id, t);
                 code
             }
-            // Only signatures Cranelift cannot express (v128) get here; no compiled code can
-            // call such a function (its module would not have compiled), so leave it null.
+            // Every wasm signature has an exit trampoline, so this is a Cranelift failure
+            // (mapping executable memory, for one). Leave it null: such a function then has
+            // no compiled callers, as no compiled code could be made for this engine either.
             Err(_) => std::ptr::null(),
         }
     }
