@@ -205,9 +205,9 @@ impl EngineJit {
                 exits.insert(type_id, t);
                 code
             }
-            // Every wasm signature has an exit trampoline, so this is a Cranelift failure
-            // (mapping executable memory, for one). Leave it null: such a function then has
-            // no compiled callers, as no compiled code could be made for this engine either.
+            // Every wasm signature has an exit trampoline, so only running out of memory for
+            // code gets here. Known gap: the function is left with a null target, which
+            // compiled code calling it would jump to; instantiation cannot fail here yet.
             Err(_) => std::ptr::null(),
         }
     }
