@@ -39,6 +39,37 @@ const MATH: &str = r#"(module
   (func (export "floor") (param f64) (result f64) (f64.floor (local.get 0)))
   (func (export "oob") (result i32) (i32.load (i32.const 65535))))"#;
 
+/// The default mode and `--run-mode aot` run `file`'s native code with the interpreter's
+/// results, traps and exit codes; `--run-mode interpreter` runs the module in it.
+#[track_caller]
+fn check_native_runs(file: &Path) {
+    for mode in [None, Some("--run-mode=aot")] {
+        let run = |args: &[&str]| {
+            let mut all: Vec<String> = mode.into_iter().map(String::from).collect();
+            all.extend(["--reactor".to_string(), s(file)]);
+            all.extend(args.iter().map(|a| a.to_string()));
+            wedge(&all)
+        };
+        let r = run(&["fib", "25"]);
+        r.assert_code(0).assert_stdout("75025\n");
+        assert!(!r.stderr.contains("interpreter"), "{r:#?}");
+        run(&["floor", "-2.5"]).assert_code(0).assert_stdout("-3\n");
+        run(&["oob"])
+            .assert_code(134)
+            .assert_stderr_has("out of bounds memory access");
+    }
+    wedge(&[
+        "--run-mode",
+        "interpreter",
+        "--reactor",
+        &s(file),
+        "fib",
+        "10",
+    ])
+    .assert_code(0)
+    .assert_stdout("55\n");
+}
+
 #[test]
 fn compile_writes_a_universal_wasm_that_runs_natively() {
     let d = dir("universal");
@@ -52,37 +83,7 @@ fn compile_writes_a_universal_wasm_that_runs_natively() {
     let universal = std::fs::read(&out).unwrap();
     assert!(universal.starts_with(&plain) && universal.len() > plain.len());
 
-    // The default mode and --run-mode aot run the native code; the results, traps and exit
-    // codes are the interpreter's.
-    for mode in [None, Some("--run-mode=aot")] {
-        let mut args: Vec<String> = mode.into_iter().map(String::from).collect();
-        args.extend(["--reactor".into(), s(&out)]);
-        let with = |extra: &[&str]| {
-            let mut a = args.clone();
-            a.extend(extra.iter().map(|x| x.to_string()));
-            a
-        };
-        let run = wedge(&with(&["fib", "25"]));
-        run.assert_code(0).assert_stdout("75025\n");
-        assert!(!run.stderr.contains("interpreter"), "{run:#?}");
-        wedge(&with(&["floor", "-2.5"]))
-            .assert_code(0)
-            .assert_stdout("-3\n");
-        wedge(&with(&["oob"]))
-            .assert_code(134)
-            .assert_stderr_has("out of bounds memory access");
-    }
-    // The interpreter ignores the section; so does validate.
-    wedge(&[
-        "--run-mode",
-        "interpreter",
-        "--reactor",
-        &s(&out),
-        "fib",
-        "10",
-    ])
-    .assert_code(0)
-    .assert_stdout("55\n");
+    check_native_runs(&out);
     wedge(&["validate", &s(&out)]).assert_code(0);
 
     // Options may follow the files; --generic-binary code runs on this CPU.
@@ -96,9 +97,7 @@ fn compile_writes_a_universal_wasm_that_runs_natively() {
         "3",
     ])
     .assert_code(0);
-    let run = wedge(&["--reactor", &s(&generic), "floor", "2.5"]);
-    run.assert_code(0).assert_stdout("2\n");
-    assert!(!run.stderr.contains("interpreter"), "{run:#?}");
+    check_native_runs(&generic);
 }
 
 #[test]
@@ -201,28 +200,7 @@ fn compile_to_so_writes_a_shared_library_that_runs() {
         args.extend(extra.map(String::from));
         wedge(&args).assert_code(0);
         assert!(std::fs::read(&out).unwrap().starts_with(b"\x7fELF"));
-        for mode in ["--run-mode=aot", "--reactor"] {
-            let run = wedge(&[mode, "--reactor", &s(&out), "fib", "25"]);
-            run.assert_code(0).assert_stdout("75025\n");
-            assert!(!run.stderr.contains("interpreter"), "{run:#?}");
-            wedge(&[mode, "--reactor", &s(&out), "floor", "-2.5"])
-                .assert_code(0)
-                .assert_stdout("-3\n");
-            wedge(&[mode, "--reactor", &s(&out), "oob"])
-                .assert_code(134)
-                .assert_stderr_has("out of bounds memory access");
-        }
-        // The interpreter runs the module inside the library.
-        wedge(&[
-            "--run-mode",
-            "interpreter",
-            "--reactor",
-            &s(&out),
-            "fib",
-            "10",
-        ])
-        .assert_code(0)
-        .assert_stdout("55\n");
+        check_native_runs(&out);
     }
     // A library from another version of Wedge runs interpreted, with the reason.
     let foreign = d.join("foreign.so");
