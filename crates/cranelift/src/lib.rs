@@ -39,6 +39,11 @@
 //!   the trampolines' 16-byte cells); lane 0 is the lowest-addressed byte, as in wasm memory.
 //!   On x86-64 without SSE4.1 (the generic target) vector rounding calls the float helpers
 //!   lane by lane, and without SSSE3 shuffles and swizzles go through memory a byte at a time.
+//! * With [`CompilerSettings::metering`] on, the code counts instructions and charges each
+//!   operator its cost from the table, failing with `CostLimitExceeded` at exactly the operator
+//!   where the interpreter would (`metering.rs`). It keeps the counters in registers, writes
+//!   them to `VMRuntimeLimits::instr_count`/`cost_left` before calls, returns and traps, and
+//!   reads them back after calls.
 //!
 //! # Status
 //!
@@ -47,9 +52,10 @@
 //! globals, `select`, all structured control flow with multi-value blocks, `br_table`, direct,
 //! imported and indirect calls, loads and stores of every width on any memory (multi-memory),
 //! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`, and
-//! every SIMD (`v128`) operator of Wasm 2.0 (`simd.rs`).
+//! every SIMD (`v128`) operator of Wasm 2.0 (`simd.rs`), instruction counting and cost-table
+//! gas with the cost limit (`metering.rs`).
 //! Not yet: relaxed SIMD, tail calls, atomics, memory64,
-//! exceptions, GC, instruction counting and gas.
+//! exceptions, GC.
 //! Functions are translated and compiled in parallel on every core (handed out in batches of
 //! eight); linking them into one image is serial.
 //!
@@ -87,6 +93,7 @@ mod translate;
 pub use code::{CodeImage, CompiledModule, ImageError, check_compatible, symbols};
 pub use exit::{ExitTarget, ExitTrampoline};
 pub use libcalls::Libcalls;
+pub use translate::Metering;
 
 use code::{Piece, SymbolId};
 
@@ -238,6 +245,8 @@ pub struct CompilerSettings {
     /// Target the baseline CPU of the architecture instead of every feature of the host CPU
     /// (`wedge compile --generic-binary`): the code then runs on any CPU of the architecture.
     pub generic: bool,
+    /// Instruction counting and cost charging compiled into the code (off by default).
+    pub metering: Metering,
 }
 
 /// Compiles modules to native code with Cranelift for the host CPU.
@@ -373,6 +382,7 @@ impl CraneliftCompiler {
             call_conv,
             pshufb: self.isa.triple().architecture != target_lexicon::Architecture::X86_64
                 || self.isa.has_x86_pshufb_lowering(),
+            metering: &self.settings.metering,
         };
         // Translate and compile on every core; linking is serial.
         let threads = std::thread::available_parallelism()

@@ -20,6 +20,10 @@ use wedge_environ::{ModuleInfo, TrapCode, VMOffsets};
 #[path = "simd.rs"]
 mod simd;
 
+#[path = "metering.rs"]
+mod metering;
+pub use metering::Metering;
+
 /// What every function translation of a module shares.
 pub(crate) struct Env<'a> {
     pub info: &'a ModuleInfo,
@@ -27,6 +31,8 @@ pub(crate) struct Env<'a> {
     pub call_conv: CallConv,
     /// Whether `i8x16.shuffle` and `i8x16.swizzle` lower inline (not on x86-64 without SSSE3).
     pub pshufb: bool,
+    /// Instruction counting and cost charging (see `metering.rs`).
+    pub metering: &'a Metering,
 }
 
 const PTR: ir::Type = types::I64;
@@ -117,6 +123,7 @@ pub(crate) fn translate_function(
         func_refs: HashMap::new(),
         libcall_sigs: HashMap::new(),
         offset: range.start,
+        meter: metering::FuncMeter::new(env.metering, wasm),
     };
     t.translate(&body)?;
     t.b.finalize(frontend);
@@ -158,6 +165,8 @@ struct FuncTranslator<'a, 'f> {
     libcall_sigs: HashMap<Libcall, ir::SigRef>,
     /// Byte offset of the operator being translated.
     offset: u64,
+    /// Metering, when the module is compiled for an engine that counts or charges.
+    meter: Option<metering::FuncMeter<'a>>,
 }
 
 fn heap_flags(region: ir::AliasRegion) -> MemFlagsData {
@@ -224,6 +233,8 @@ impl FuncTranslator<'_, '_> {
             }
         }
 
+        // Metering counters into variables, before anything can trap.
+        self.meter_load();
         // Stack overflow and interrupt checks at entry.
         let limits = self.limits();
         let stack_limit = self.b.ins().load(
@@ -259,14 +270,17 @@ impl FuncTranslator<'_, '_> {
             let op = reader
                 .read()
                 .map_err(|e| malformed(fi, e.offset(), e.message()))?;
+            let after = self.meter_before(&op);
             if self.reachable {
                 self.operator(op)?;
             } else {
                 self.unreachable_operator(op);
             }
+            self.meter_after(after);
         }
         // The function's frame ended: `exit` holds the results.
         if self.reachable {
+            self.meter_flush();
             let rets = self.stack.clone();
             self.b.ins().return_(&rets);
         }
@@ -419,6 +433,7 @@ impl FuncTranslator<'_, '_> {
     }
 
     fn emit_trap_blocks(&mut self) {
+        self.meter_finish();
         if let Some(ib) = self.interrupt_block {
             self.b.switch_to_block(ib);
             self.b.seal_block(ib);
@@ -450,6 +465,7 @@ impl FuncTranslator<'_, '_> {
                 limits,
                 self.env.offsets.limits_trap_code() as i32,
             );
+            self.meter_flush();
             self.b.ins().jump(bail, &[]);
         }
         self.b.switch_to_block(bail);
@@ -595,9 +611,11 @@ impl FuncTranslator<'_, '_> {
         let results = self.b.inst_results(inst).to_vec();
         self.stack.extend(results);
         self.check_trap();
+        self.meter_after_call();
     }
 
     fn call(&mut self, function_index: u32) -> Result<(), CompileError> {
+        self.meter_flush();
         let info = self.env.info;
         let nparams = info.func_type(function_index).params().len();
         let args = self.popn(nparams);
@@ -655,6 +673,7 @@ impl FuncTranslator<'_, '_> {
     }
 
     fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<(), CompileError> {
+        self.meter_flush();
         let index = self.pop();
         let nparams = self.env.info.types[type_index as usize].params().len();
         let args = self.popn(nparams);
@@ -707,6 +726,9 @@ impl FuncTranslator<'_, '_> {
             .load(PTR, vm_invariant(), table, which.table_offset());
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
+        if which.can_trap() {
+            self.meter_flush();
+        }
         let inst = self.b.ins().call_indirect(sig, addr, &all);
         let result = self.b.inst_results(inst).first().copied();
         if which.can_trap() {
@@ -1048,6 +1070,7 @@ impl FuncTranslator<'_, '_> {
             O::Return => {
                 let n = self.results.len();
                 let rets = self.peekn(n).to_vec();
+                self.meter_flush();
                 self.b.ins().return_(&rets);
                 self.reachable = false;
             }

@@ -12,6 +12,7 @@
 //! ```
 
 mod module;
+pub mod opcodes;
 mod trap;
 mod types;
 mod vmoffsets;

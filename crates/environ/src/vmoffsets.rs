@@ -21,12 +21,13 @@
 //! * `VMGlobalDefinition { storage: [u8; 16] }`, 16-byte aligned, value in the low bytes
 //! * `VMFuncRef { wasm_call: *const u8, vmctx: *mut VMContext, type_id: u32, func_id: u32 }`
 //! * `VMRuntimeLimits { stack_limit: usize, trap_code: u32, _: u32, interrupt: *mut u32,
-//!   libcalls: *const Libcalls }`:
+//!   libcalls: *const Libcalls, instr_count: u64, cost_left: u64 }`:
 //!   compiled code stops when the stack pointer goes below `stack_limit`, reports a trap by
 //!   storing its `TrapCode` number plus one in `trap_code` and returning (each caller checks it
 //!   after a call), polls the store's interrupt flag (set from any thread) at loop heads and
 //!   function entries, clearing it when it stops, and calls the runtime through the `libcalls`
-//!   table (so compiled code holds no process addresses).
+//!   table (so compiled code holds no process addresses). Metered compiled code keeps the
+//!   store's instruction count and total cost there whenever it calls out, returns or traps.
 
 /// Marks a valid VM context (`"wdgc"` little-endian).
 pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wdgc");
@@ -140,6 +141,18 @@ impl VMOffsets {
     /// `VMRuntimeLimits::libcalls`: the table of runtime functions compiled code calls.
     pub fn limits_libcalls(&self) -> u32 {
         2 * self.ptr_size + 8
+    }
+
+    /// `VMRuntimeLimits::instr_count`: instructions counted so far plus `cost_left` (`u64`,
+    /// wrapping), kept up to date by metered compiled code at calls, returns and traps.
+    pub fn limits_instr_count(&self) -> u32 {
+        3 * self.ptr_size + 8
+    }
+
+    /// `VMRuntimeLimits::cost_left`: the cost that may still be charged before the cost limit
+    /// is passed (`u64`), kept like `instr_count`.
+    pub fn limits_cost_left(&self) -> u32 {
+        3 * self.ptr_size + 16
     }
 
     /// `VMMemoryDefinition::base`.

@@ -282,8 +282,10 @@ impl Config {
     /// Compiles every module to native code with Cranelift (WasmEdge's `--run-mode jit`). A module
     /// Cranelift cannot compile yet (SIMD, tail calls) runs in the interpreter, and compiled and
     /// interpreted functions call each other freely. Interrupts and deadlines stop compiled code
-    /// too (at function entries and loop heads). Not yet with metering: an engine that counts
-    /// instructions or measures cost interprets (compiled code does not count yet). Without the `cranelift` feature this has no effect.
+    /// too (at function entries and loop heads). Compiled code counts instructions and charges
+    /// costs against the cost limit exactly as the interpreter does (the same statistics, the
+    /// same error at the same operator), at some cost in speed. Without the `cranelift` feature
+    /// this has no effect.
     pub fn jit(&mut self, on: bool) -> &mut Self {
         self.jit = on;
         self
@@ -291,7 +293,7 @@ impl Config {
 
     /// Whether modules are compiled (see [`Config::jit`]).
     pub fn is_jit(&self) -> bool {
-        self.jit && cfg!(feature = "cranelift") && !self.metering.charges()
+        self.jit && cfg!(feature = "cranelift")
     }
 
     /// Runs the native code `wedge compile` (or [`Engine::precompile`](crate::Engine::precompile))
@@ -308,7 +310,7 @@ impl Config {
 
     /// Whether native code in universal wasm files is used (see [`Config::aot`]).
     pub fn is_aot(&self) -> bool {
-        self.aot && cfg!(feature = "cranelift") && !self.metering.charges()
+        self.aot && cfg!(feature = "cranelift")
     }
 
     /// Keeps JIT-compiled code in `dir` (created if needed), keyed by a hash of the module and

@@ -42,9 +42,10 @@ impl Engine {
     /// compiling. A native section already in `wasm` is replaced. `progress(done, total)`
     /// reports compiled functions from the compiling threads.
     ///
-    /// Fails if the engine has no compiled tier (the `cranelift` feature is off, or the
-    /// configuration meters instructions, which compiled code does not do yet) or the module
-    /// uses something the compiler does not support yet.
+    /// Fails if the engine has no compiled tier (the `cranelift` feature is off) or the module
+    /// uses something the compiler does not support yet. Code compiled for an engine that
+    /// counts instructions or charges costs meters like the interpreter; it runs only in an
+    /// engine with the same metering settings and cost table (they are part of the fingerprint).
     #[cfg(feature = "cranelift")]
     pub fn precompile(
         &self,
@@ -61,11 +62,6 @@ impl Engine {
                 ))
             })?,
         };
-        if self.0.config.metering.charges() {
-            return Err(Error::new(crate::ErrorKind::Compile(
-                "compiled code cannot count instructions or measure cost yet".into(),
-            )));
-        }
         let image = jit.compile_image(&info, module, progress)?;
         Ok(crate::aot::universal(module, &image))
     }

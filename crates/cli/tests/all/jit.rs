@@ -72,3 +72,57 @@ fn wast_runs_scripts_on_the_compiled_tier() {
         .assert_code(0)
         .assert_stdout_has("3 passed, 0 failed");
 }
+
+#[test]
+fn jit_metering_prints_the_interpreters_statistics_at_every_gas_limit() {
+    let wasm = wat_file(
+        "metered.wasm",
+        r#"(module
+             (memory 1)
+             (func (export "sum") (param i32) (result i32) (local i32)
+               (block
+                 (loop
+                   (br_if 1 (i32.eqz (local.get 0)))
+                   (i32.store (i32.const 0) (local.get 1))
+                   (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                   (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                   (br 0)))
+               (i32.div_u (local.get 1) (i32.load (i32.const 0)))))"#,
+    );
+    // The statistics lines without their timestamps, the exit code and the output.
+    let outcome = |jit: bool, limit: &str, n: &str| {
+        let mut args = vec![
+            "--enable-instruction-count",
+            "--enable-gas-measuring",
+            "--gas-limit",
+            limit,
+            "--reactor",
+            &wasm,
+            "sum",
+            n,
+        ];
+        if jit {
+            args.splice(0..0, ["--run-mode", "jit"]);
+        }
+        let run = wedge(&args);
+        let stats: Vec<String> = run
+            .stderr
+            .lines()
+            .filter(|l| l.contains("instructions count") || l.contains("Gas costs"))
+            .map(|l| l.split("] ").last().unwrap_or(l).to_string())
+            .collect();
+        assert_eq!(stats.len(), 2, "{run:#?}");
+        (run.code, run.stdout.clone(), stats)
+    };
+    // n = 1 divides by zero at the end; the limits cut every part of the loop.
+    for n in ["1", "5"] {
+        for limit in (0..=70).chain([1000]) {
+            let limit = limit.to_string();
+            assert_eq!(
+                outcome(true, &limit, n),
+                outcome(false, &limit, n),
+                "sum {n} with --gas-limit {limit}"
+            );
+        }
+    }
+}

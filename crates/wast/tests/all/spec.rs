@@ -52,6 +52,17 @@ fn jit_wasm_v2() {
     run_suite("jit/wasm-v2", spec(SpecVersion::V2), Features::wasm2());
 }
 
+// The compiled tier counting instructions and charging cost (no limit): metering must not
+// change what any program computes.
+#[test]
+fn jit_metered_wasm_v2() {
+    run_suite(
+        "jit-metered/wasm-v2",
+        spec(SpecVersion::V2),
+        Features::wasm2(),
+    );
+}
+
 #[test]
 fn jit_simd() {
     run_suite("jit/simd", proposal(Proposal::Simd), Features::wasm2());
@@ -140,7 +151,9 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
         }
         let mut config = Config::new();
         config.set_features(features);
-        config.jit(suite.starts_with("jit/"));
+        config.jit(suite.starts_with("jit"));
+        let metered = suite.starts_with("jit-metered/");
+        config.count_instructions(metered).measure_cost(metered);
         WastRunner::new(&config)
     };
     let runner = runner_with(None);
@@ -157,7 +170,7 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
         .map(|(key, text)| {
             let extra = EXTRA_FEATURES
                 .iter()
-                .find(|(k, _)| *k == key.trim_start_matches("jit/"))
+                .find(|(k, _)| key.ends_with(&format!("/{k}")) || key == *k)
                 .map(|&(_, p)| p);
             let runner = if extra.is_some() {
                 runner_with(extra)

@@ -24,12 +24,11 @@
 //! Cost tables are indexed by WasmEdge's opcode ordinals ([`OPCODES`]), not by binary encodings.
 
 pub(crate) mod interrupt;
-mod opcodes;
 pub(crate) mod regions;
 
 pub use interrupt::InterruptHandle;
-pub use opcodes::OPCODES;
-pub(crate) use opcodes::{named, ordinal_at};
+pub use wedge_environ::opcodes::OPCODES;
+pub(crate) use wedge_environ::opcodes::{self, named, ordinal_at};
 
 use interrupt::{ArmedDeadline, InterruptFlag};
 use std::sync::Arc;
@@ -141,6 +140,8 @@ pub(crate) struct Meter {
     time: bool,
     /// Charge host functions' costs (from the config).
     cost: bool,
+    /// Count instructions (from the config).
+    count: bool,
     /// Calls in progress: only the outermost one is timed and watched.
     depth: u32,
     /// A host function is being timed.
@@ -166,11 +167,44 @@ impl Meter {
             host_time: Duration::ZERO,
             time: config.time,
             cost: config.cost,
+            count: config.count,
             depth: 0,
             in_host: false,
             interrupt: Arc::default(),
             deadline: None,
         }
+    }
+
+    /// Entering compiled code (or returning to it from the host or the interpreter): it
+    /// charges into `limits` from here on.
+    pub(crate) fn enter_compiled(&self, limits: &mut crate::vm::VMRuntimeLimits) {
+        limits.cost_left = self.cost_limit.saturating_sub(self.total_cost);
+        limits.instr_count = self.instr_count.wrapping_add(limits.cost_left);
+        limits.total_cost_base = self.total_cost;
+        limits.cost_left_base = limits.cost_left;
+    }
+
+    /// Leaving compiled code (returning, or calling the host or the interpreter): takes over
+    /// what it charged.
+    pub(crate) fn take_from_compiled(&mut self, limits: &crate::vm::VMRuntimeLimits) {
+        if self.count {
+            self.instr_count = limits.instr_count.wrapping_sub(limits.cost_left);
+        }
+        self.total_cost = limits.total_cost_base + (limits.cost_left_base - limits.cost_left);
+    }
+
+    /// Before compiled code goes on (entering it, or returning to it from a host function):
+    /// when the total already exceeds the limit (a host function lowered it), the next
+    /// operator fails, counted at no cost, as in the interpreter, whose next charge fails.
+    /// Compiled code itself never passes the limit, so it need not check this.
+    pub(crate) fn check_not_over(&mut self) -> Result<(), wedge_environ::TrapCode> {
+        if self.cost && self.total_cost > self.cost_limit {
+            if self.count {
+                self.instr_count += 1;
+            }
+            return Err(wedge_environ::TrapCode::CostLimitExceeded);
+        }
+        Ok(())
     }
 
     pub(crate) fn statistics(&self) -> Statistics {

@@ -222,6 +222,15 @@ fn compiler_settings(config: &crate::Config) -> CompilerSettings {
             crate::OptLevel::SpeedAndSize => wedge_cranelift::OptLevel::SpeedAndSize,
         },
         generic: config.generic_cpu,
+        metering: wedge_cranelift::Metering {
+            count: config.metering.count,
+            cost: config.metering.cost,
+            costs: if config.metering.cost {
+                config.metering.costs.to_vec()
+            } else {
+                Vec::new()
+            },
+        },
     }
 }
 
@@ -315,6 +324,9 @@ pub(crate) unsafe fn call_compiled<T>(
         // SAFETY: `trampoline` returns the host entry trampoline, whose signature is this one.
         unsafe { std::mem::transmute(compiled.trampoline(def)) };
     let max_stack = store.inner.engine.config().max_native_stack;
+    let inner = &mut store.inner;
+    inner.meter.check_not_over()?;
+    inner.meter.enter_compiled(&mut inner.limits);
     let store_ptr: *mut Store<T> = store;
     let inner_ptr: *mut StoreInner = &mut store.inner;
     let limits: *mut VMRuntimeLimits = &mut *store.inner.limits;
@@ -330,6 +342,7 @@ pub(crate) unsafe fn call_compiled<T>(
         }
         (*limits).depth += 1;
         trampoline(vmctx, vmctx, cells);
+        (*inner_ptr).meter.take_from_compiled(&*limits);
         (*limits).depth -= 1;
         ((*limits).store, (*limits).inner, (*limits).dispatch) = saved;
         let code = std::mem::take(&mut (*limits).trap_code);
@@ -433,6 +446,28 @@ unsafe fn dispatch<T>(
     // SAFETY: see the function's contract; the frame that registered the pointer does not use
     // its own reference while compiled code runs.
     let store = unsafe { &mut *store.cast::<Store<T>>() };
+    // Host functions and the interpreter charge the store's `Meter`; compiled code goes on
+    // from what they leave, error or not.
+    let inner = &mut store.inner;
+    inner.meter.take_from_compiled(&inner.limits);
+    // SAFETY: `args` holds the cells, as the caller guarantees.
+    let r = unsafe { dispatch_to(store, func, instance, args) };
+    let inner = &mut store.inner;
+    let r = r.and_then(|()| Ok(inner.meter.check_not_over()?));
+    inner.meter.enter_compiled(&mut inner.limits);
+    r
+}
+
+/// [`dispatch`] once the counters are in the store's `Meter`.
+///
+/// # Safety
+/// As for `dispatch`.
+unsafe fn dispatch_to<T>(
+    store: &mut Store<T>,
+    func: u32,
+    instance: u32,
+    args: *mut u128,
+) -> Result<(), Error> {
     match store.inner.funcs[func as usize].kind.clone() {
         // SAFETY: `args` holds the cells (the trampoline made room for params and results).
         FuncKind::Host(h) => unsafe {

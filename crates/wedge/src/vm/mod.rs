@@ -69,6 +69,14 @@ pub struct VMRuntimeLimits {
     pub interrupt: *const std::sync::atomic::AtomicU32,
     /// The table of runtime functions compiled code calls (`wedge_cranelift::Libcalls`).
     pub libcalls: *const (),
+    /// Metering while compiled code runs (compiled for an engine that counts or charges): the
+    /// store's instruction count plus `cost_left` (wrapping; an operator of cost 1 leaves it
+    /// unchanged). The runtime sets both from the store's `Meter` when it enters compiled code
+    /// or returns to it, and takes them back when compiled code returns or calls the host or
+    /// the interpreter, so both tiers charge into the same totals.
+    pub instr_count: u64,
+    /// The cost compiled code may still charge: the cost limit minus the total cost.
+    pub cost_left: u64,
     // The rest is the runtime's own (compiled code reads only the fields above), set while
     // compiled code runs: how it calls back into the store.
     /// The `Store<T>` running compiled code.
@@ -82,6 +90,11 @@ pub struct VMRuntimeLimits {
     pub(crate) depth: u32,
     /// The error behind [`jit::PENDING_ERROR`] (a host function's own error, a WASI exit).
     pub(crate) pending: Option<crate::Error>,
+    /// The store's total cost and `cost_left` when the runtime last set `cost_left`: compiled
+    /// code has charged `cost_left_base - cost_left` since.
+    pub(crate) total_cost_base: u64,
+    /// See `total_cost_base`.
+    pub(crate) cost_left_base: u64,
 }
 
 // SAFETY: the raw pointers (`store`, `inner`) are set only while a call runs, by the thread
@@ -99,12 +112,16 @@ impl Default for VMRuntimeLimits {
             _pad: 0,
             interrupt: std::ptr::null(),
             libcalls: std::ptr::null(),
+            instr_count: 0,
+            cost_left: 0,
             store: std::ptr::null_mut(),
             inner: std::ptr::null_mut(),
             #[cfg(feature = "cranelift")]
             dispatch: None,
             depth: 0,
             pending: None,
+            total_cost_base: 0,
+            cost_left_base: 0,
         }
     }
 }
@@ -114,6 +131,12 @@ const _: () = {
     assert!(std::mem::offset_of!(VMRuntimeLimits, interrupt) == std::mem::size_of::<usize>() + 8);
     assert!(
         std::mem::offset_of!(VMRuntimeLimits, libcalls) == 2 * std::mem::size_of::<usize>() + 8
+    );
+    assert!(
+        std::mem::offset_of!(VMRuntimeLimits, instr_count) == 3 * std::mem::size_of::<usize>() + 8
+    );
+    assert!(
+        std::mem::offset_of!(VMRuntimeLimits, cost_left) == 3 * std::mem::size_of::<usize>() + 16
     );
 };
 

@@ -6,6 +6,7 @@ use wedge::*;
 
 mod aot;
 mod jit;
+mod jit_metering;
 mod metering;
 
 fn module(engine: &Engine, wat: &str) -> Module {

@@ -1,4 +1,5 @@
-//! WasmEdge's opcode ordinals: the numbering of its cost tables.
+//! WasmEdge's opcode ordinals: the numbering of its cost tables, which the interpreter and the
+//! compiled tier both charge by.
 //!
 //! Since WasmEdge 0.14 a cost table is indexed by an operator's position in the `UseOpCode` list
 //! of WasmEdge's `include/common/enum.inc` (not by its binary encoding): `unreachable` is 0,
