@@ -1,10 +1,11 @@
-//! Exit trampolines: native code with the wasm calling convention for functions that are not
-//! compiled (host functions, interpreted wasm), so compiled code can call any function through
-//! its `VMFuncRef`. One per signature; the runtime points the `VMFuncRef::wasm_call` of every
+//! Exit trampolines: native code with the wasm calling convention ([`WASM_CALL_CONV`], so
+//! compiled code may also tail-call them) for functions that are not compiled (host functions,
+//! interpreted wasm), so compiled code can call any function through its `VMFuncRef`. One per
+//! signature; the runtime points the `VMFuncRef::wasm_call` of every
 //! such function of that signature at it, and its `vmctx` at the `VMFuncRef` itself.
 
 use crate::code::{CodeImage, CompiledModule, Piece};
-use crate::{CompileError, clif_type, wasm_signature};
+use crate::{CompileError, WASM_CALL_CONV, clif_type, wasm_signature};
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use std::fmt;
@@ -30,7 +31,8 @@ impl fmt::Debug for ExitTrampoline {
 }
 
 impl ExitTrampoline {
-    /// The trampoline's code, with the wasm calling convention of its signature.
+    /// The trampoline's code, with the wasm calling convention (Cranelift's `tail`) of its
+    /// signature.
     pub fn code(&self) -> *const u8 {
         self.code.function(0)
     }
@@ -43,8 +45,7 @@ impl crate::CraneliftCompiler {
         ty: &FuncType,
         target: ExitTarget,
     ) -> Result<ExitTrampoline, CompileError> {
-        let call_conv = self.isa.default_call_conv();
-        let sig = wasm_signature(ty, call_conv, None)?;
+        let sig = wasm_signature(ty, WASM_CALL_CONV, None)?;
         let mut ctx = cranelift_codegen::Context::new();
         ctx.func.signature = sig;
         let mut fctx = FunctionBuilderContext::new();
@@ -71,7 +72,8 @@ impl crate::CraneliftCompiler {
             for (i, &v) in p[2..].iter().enumerate() {
                 b.ins().store(flags, v, addr, (i * 16) as i32);
             }
-            let mut tsig = ir::Signature::new(call_conv);
+            // The target is Rust: the native convention.
+            let mut tsig = ir::Signature::new(self.isa.default_call_conv());
             for _ in 0..3 {
                 tsig.params.push(ir::AbiParam::new(types::I64));
             }

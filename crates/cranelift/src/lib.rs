@@ -7,12 +7,17 @@
 //!
 //! # ABI
 //!
-//! * Every compiled wasm function uses the target's native calling convention
-//!   (`isa.default_call_conv()`, System V on x86-64 Linux) with the signature
-//!   `(callee_vmctx: *mut u8, caller_vmctx: *mut u8, wasm params...) -> wasm results`.
+//! * Every compiled wasm function, and every exit trampoline, uses Cranelift's `tail` calling
+//!   convention (the only one `return_call` works with; wasmtime does the same) with the
+//!   signature `(callee_vmctx: *mut u8, caller_vmctx: *mut u8, wasm params...) -> wasm results`.
+//!   On x86-64 its arguments go in the System V registers, up to eight integer results in
+//!   registers, and the callee pops its stack arguments. Only Cranelift code calls it: host
+//!   entry trampolines ([`CompiledModule::trampoline`]) have the native convention outside and
+//!   call the function with `tail`; exit targets and libcalls keep the native convention.
 //!   Any number of results is allowed: results that do not fit in registers go through an
-//!   implicit return area (`enable_multi_ret_implicit_sret`), which is only meant for callers
-//!   that are themselves Cranelift code, or a host entry trampoline ([`CompiledModule::trampoline`]).
+//!   implicit return area (`enable_multi_ret_implicit_sret`), which a tail call forwards.
+//!   Every function keeps a frame pointer (`preserve_frame_pointers`, which Cranelift's tail
+//!   calls need).
 //!   Wasm `i32`/`i64`/`f32`/`f64` are passed as such; `funcref`/`externref` are `i64` (the raw
 //!   table element: a `*const VMFuncRef`, or `externref index + 1`, 0 for null).
 //! * Traps do not use signals. A trapping function stores `TrapCode as u32 + 1` into
@@ -32,9 +37,11 @@
 //!   without SSE4.1. So an image can be stored and loaded anywhere; [`CraneliftCompiler::fingerprint`]
 //!   (format, version, target, CPU features, settings) decides where it may run
 //!   ([`check_compatible`]).
-//! * Tail calls (`return_call`, `return_call_indirect`) are not supported yet: Cranelift only
-//!   supports them with its `tail` calling convention, which would change the convention of
-//!   every function; a module using them is refused with [`CompileErrorKind::Unsupported`].
+//! * Tail calls (`return_call`, `return_call_indirect`, also to imports and to functions behind
+//!   exit trampolines) are Cranelift's `return_call`s: the callee replaces the caller's frame,
+//!   so tail recursion runs in constant stack, and returns (or traps) straight to the caller's
+//!   caller, which checks `trap_code` as after any call. Metering counters are written before
+//!   a tail call as before a return.
 //! * A `v128` is an `i8x16` vector everywhere (params, results, locals, globals' 16-byte slots,
 //!   the trampolines' 16-byte cells); lane 0 is the lowest-addressed byte, as in wasm memory.
 //!   On x86-64 without SSE4.1 (the generic target) vector rounding calls the float helpers
@@ -53,8 +60,9 @@
 //! imported and indirect calls, loads and stores of every width on any memory (multi-memory),
 //! `memory.size/grow`, the bulk-memory and table operators, `ref.null/is_null/func`, and
 //! every SIMD (`v128`) operator of Wasm 2.0 (`simd.rs`), instruction counting and cost-table
-//! gas with the cost limit (`metering.rs`).
-//! Not yet: relaxed SIMD, tail calls, atomics, memory64,
+//! gas with the cost limit (`metering.rs`), and tail calls (`return_call`,
+//! `return_call_indirect`).
+//! Not yet: relaxed SIMD, atomics, memory64,
 //! exceptions, GC.
 //! Functions are translated and compiled in parallel on every core (handed out in batches of
 //! eight); linking them into one image is serial.
@@ -102,7 +110,13 @@ use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 /// Version of the compiled-code ABI and of its serialized form; part of every fingerprint.
-pub const CODE_FORMAT_VERSION: u32 = 1;
+/// 2: wasm functions use Cranelift's `tail` calling convention.
+pub const CODE_FORMAT_VERSION: u32 = 2;
+
+/// The calling convention of every compiled wasm function and exit trampoline: Cranelift's
+/// `tail`, the only one `return_call` works with. Host entry trampolines, exit targets and
+/// libcalls keep the target's native convention.
+pub(crate) const WASM_CALL_CONV: CallConv = CallConv::Tail;
 
 use std::fmt;
 use wedge_environ::{FuncType, ModuleInfo, VMOffsets, ValType};
@@ -288,6 +302,8 @@ impl CraneliftCompiler {
         };
         set(&mut flags, "opt_level", opt)?;
         set(&mut flags, "enable_multi_ret_implicit_sret", "true")?;
+        // Cranelift's tail calls rely on every function keeping a frame pointer.
+        set(&mut flags, "preserve_frame_pointers", "true")?;
         // The code is position-independent by construction (calls between functions are
         // PC-relative, the runtime is reached through the libcall table), so no GOT is needed.
         set(&mut flags, "is_pic", "false")?;
@@ -373,13 +389,13 @@ impl CraneliftCompiler {
         wasm: &[u8],
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<CodeImage, CompileError> {
-        let call_conv = self.isa.default_call_conv();
         let offsets = self.offsets(info);
         let defs = info.bodies.len() as u32;
         let env = translate::Env {
             info,
             offsets: &offsets,
-            call_conv,
+            call_conv: WASM_CALL_CONV,
+            native_call_conv: self.isa.default_call_conv(),
             pshufb: self.isa.triple().architecture != target_lexicon::Architecture::X86_64
                 || self.isa.has_x86_pshufb_lowering(),
             metering: &self.settings.metering,
@@ -475,7 +491,7 @@ impl CraneliftCompiler {
             &mut w.fctx,
             ty,
             def,
-            env.call_conv,
+            env.native_call_conv,
             self.isa.frontend_config(),
         )?;
         out.push(self.finish(&mut w.ctx, defs + def, index)?);
@@ -554,9 +570,10 @@ pub(crate) fn wasm_signature(
     Ok(sig)
 }
 
-/// `extern "C" fn(callee_vmctx, caller_vmctx, args_results: *mut u128)`: loads the params from
-/// 16-byte cells, calls the function and stores its results into the same cells (value in the
-/// low bytes, the rest of the cell zeroed).
+/// `extern "C" fn(callee_vmctx, caller_vmctx, args_results: *mut u128)` (`call_conv`, the
+/// native convention): loads the params from 16-byte cells, calls the function (with
+/// [`WASM_CALL_CONV`]) and stores its results into the same cells (value in the low bytes, the
+/// rest of the cell zeroed).
 fn build_trampoline(
     func: &mut ir::Function,
     fctx: &mut FunctionBuilderContext,
@@ -570,7 +587,7 @@ fn build_trampoline(
         sig.params.push(ir::AbiParam::new(types::I64));
     }
     func.signature = sig;
-    let callee_ref = declare_local_func(func, callee, wasm_signature(ty, call_conv, None)?);
+    let callee_ref = declare_local_func(func, callee, wasm_signature(ty, WASM_CALL_CONV, None)?);
     let mut b = FunctionBuilder::new(func, fctx);
     let entry = b.create_block();
     b.append_block_params_for_function_params(entry);

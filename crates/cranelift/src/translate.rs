@@ -28,7 +28,10 @@ pub use metering::Metering;
 pub(crate) struct Env<'a> {
     pub info: &'a ModuleInfo,
     pub offsets: &'a VMOffsets,
+    /// The convention of wasm functions (`crate::WASM_CALL_CONV`).
     pub call_conv: CallConv,
+    /// The target's native convention, for libcalls.
+    pub native_call_conv: CallConv,
     /// Whether `i8x16.shuffle` and `i8x16.swizzle` lower inline (not on x86-64 without SSSE3).
     pub pshufb: bool,
     /// Instruction counting and cost charging (see `metering.rs`).
@@ -614,7 +617,9 @@ impl FuncTranslator<'_, '_> {
         self.meter_after_call();
     }
 
-    fn call(&mut self, function_index: u32) -> Result<(), CompileError> {
+    /// `call`, or with `tail` `return_call`: the callee returns to this function's caller,
+    /// which checks for a trap, and what follows is unreachable.
+    fn call(&mut self, function_index: u32, tail: bool) -> Result<(), CompileError> {
         self.meter_flush();
         let info = self.env.info;
         let nparams = info.func_type(function_index).params().len();
@@ -640,12 +645,17 @@ impl FuncTranslator<'_, '_> {
             };
             let mut all = vec![self.vmctx, self.vmctx];
             all.extend(args);
-            let inst = self.b.ins().call(fref, &all);
-            self.finish_call(inst);
+            if tail {
+                self.b.ins().return_call(fref, &all);
+                self.reachable = false;
+            } else {
+                let inst = self.b.ins().call(fref, &all);
+                self.finish_call(inst);
+            }
         } else {
             let funcref = self.vm_ptr(self.env.offsets.func(function_index));
             let sig = self.sig_ref(info.funcs[function_index as usize])?;
-            self.call_funcref(funcref, sig, args, vm_readonly());
+            self.call_funcref(funcref, sig, args, vm_readonly(), tail);
         }
         Ok(())
     }
@@ -656,6 +666,7 @@ impl FuncTranslator<'_, '_> {
         sig: ir::SigRef,
         args: Vec<Value>,
         flags: MemFlagsData,
+        tail: bool,
     ) {
         let o = self.env.offsets;
         let code = self
@@ -668,11 +679,22 @@ impl FuncTranslator<'_, '_> {
             .load(PTR, flags, funcref, o.func_ref_vmctx() as i32);
         let mut all = vec![callee_vmctx, self.vmctx];
         all.extend(args);
-        let inst = self.b.ins().call_indirect(sig, code, &all);
-        self.finish_call(inst);
+        if tail {
+            self.b.ins().return_call_indirect(sig, code, &all);
+            self.reachable = false;
+        } else {
+            let inst = self.b.ins().call_indirect(sig, code, &all);
+            self.finish_call(inst);
+        }
     }
 
-    fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<(), CompileError> {
+    /// `call_indirect`, or with `tail` `return_call_indirect` (see [`call`](Self::call)).
+    fn call_indirect(
+        &mut self,
+        type_index: u32,
+        table: u32,
+        tail: bool,
+    ) -> Result<(), CompileError> {
         self.meter_flush();
         let index = self.pop();
         let nparams = self.env.info.types[type_index as usize].params().len();
@@ -693,7 +715,7 @@ impl FuncTranslator<'_, '_> {
         let mismatch = self.b.ins().icmp(IntCC::NotEqual, actual, expected);
         self.trap_if(mismatch, TrapCode::IndirectCallTypeMismatch);
         let sig = self.sig_ref(type_index)?;
-        self.call_funcref(funcref, sig, args, vm_flags());
+        self.call_funcref(funcref, sig, args, vm_flags(), tail);
         Ok(())
     }
 
@@ -702,7 +724,7 @@ impl FuncTranslator<'_, '_> {
             Some(&s) => s,
             None => {
                 let (params, ret) = which.signature();
-                let mut sig = ir::Signature::new(self.env.call_conv);
+                let mut sig = ir::Signature::new(self.env.native_call_conv);
                 sig.params.push(ir::AbiParam::new(PTR));
                 sig.params
                     .extend(params.iter().map(|&t| ir::AbiParam::new(t)));
@@ -1074,14 +1096,16 @@ impl FuncTranslator<'_, '_> {
                 self.b.ins().return_(&rets);
                 self.reachable = false;
             }
-            O::Call { function_index } => self.call(function_index)?,
+            O::Call { function_index } => self.call(function_index, false)?,
             O::CallIndirect {
                 type_index,
                 table_index,
-            } => self.call_indirect(type_index, table_index)?,
-            O::ReturnCall { .. } | O::ReturnCallIndirect { .. } => {
-                return Err(self.unsupported("tail calls (return_call)"));
-            }
+            } => self.call_indirect(type_index, table_index, false)?,
+            O::ReturnCall { function_index } => self.call(function_index, true)?,
+            O::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(type_index, table_index, true)?,
             O::Drop => {
                 self.pop();
             }

@@ -11,6 +11,31 @@ fn jit_engine() -> Engine {
     Engine::new(&config)
 }
 
+/// An engine that runs universal wasm files (`Engine::precompile`) compiled and interprets
+/// plain modules, so one store holds both tiers.
+fn mixed_engine() -> Engine {
+    let mut config = Config::new();
+    config.aot(true);
+    Engine::new(&config)
+}
+
+/// `wat` as a module `mixed_engine` runs compiled.
+fn compiled(engine: &Engine, wat: &str) -> Module {
+    let universal = engine
+        .precompile(&wat::parse_str(wat).unwrap(), &|_, _| {})
+        .unwrap();
+    let m = Module::new(engine, universal).unwrap();
+    assert!(m.is_compiled());
+    m
+}
+
+/// `wat` as a module `mixed_engine` interprets.
+fn interpreted(engine: &Engine, wat: &str) -> Module {
+    let m = Module::new(engine, wat::parse_str(wat).unwrap()).unwrap();
+    assert!(!m.is_compiled());
+    m
+}
+
 const FIB: &str = r#"
 (module
   (func $fib (export "fib") (param i32) (result i32)
@@ -53,7 +78,7 @@ fn jit_compiles_and_runs_fib() {
 
 #[test]
 fn compiled_code_calls_host_functions_and_interpreted_modules() {
-    let engine = jit_engine();
+    let engine = mixed_engine();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     let double = Func::new(
@@ -69,41 +94,30 @@ fn compiled_code_calls_host_functions_and_interpreted_modules() {
     });
     linker.define("env", "double", double).unwrap();
     linker.define("env", "fail", fail).unwrap();
-    // A module with a tail call is interpreted (Cranelift does not compile tail calls yet); it
-    // calls back into compiled code through an import.
-    let interp = Module::new(
+    // An interpreted module; it calls back into compiled code through an import.
+    let interp = interpreted(
         &engine,
-        wat::parse_str(
-            r#"(module
-                 (import "env" "double" (func $d (param i32) (result i32)))
-                 (func (export "via_interp") (param i32) (result i32)
-                   (return_call $d (local.get 0))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    assert!(!interp.is_compiled());
+        r#"(module
+             (import "env" "double" (func $d (param i32) (result i32)))
+             (func (export "via_interp") (param i32) (result i32)
+               (return_call $d (local.get 0))))"#,
+    );
     let interp_inst = linker.instantiate(&mut store, &interp).unwrap();
     linker.instance(&store, "interp", interp_inst).unwrap();
-    let main = Module::new(
+    let main = compiled(
         &engine,
-        wat::parse_str(
-            r#"(module
-                 (import "env" "double" (func $d (param i32) (result i32)))
-                 (import "env" "fail" (func $fail))
-                 (import "interp" "via_interp" (func $v (param i32) (result i32)))
-                 (table 1 funcref) (elem (i32.const 0) $v)
-                 (type $t (func (param i32) (result i32)))
-                 (func (export "twice") (param i32) (result i32) (call $d (local.get 0)))
-                 (func (export "mixed") (param i32) (result i32)
-                   (call_indirect (type $t) (local.get 0) (i32.const 0)))
-                 (func (export "fail") (call $fail) (unreachable))
-                 (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    assert!(main.is_compiled());
+        r#"(module
+             (import "env" "double" (func $d (param i32) (result i32)))
+             (import "env" "fail" (func $fail))
+             (import "interp" "via_interp" (func $v (param i32) (result i32)))
+             (table 1 funcref) (elem (i32.const 0) $v)
+             (type $t (func (param i32) (result i32)))
+             (func (export "twice") (param i32) (result i32) (call $d (local.get 0)))
+             (func (export "mixed") (param i32) (result i32)
+               (call_indirect (type $t) (local.get 0) (i32.const 0)))
+             (func (export "fail") (call $fail) (unreachable))
+             (func (export "div") (param i32) (result i32) (i32.div_s (i32.const 1) (local.get 0))))"#,
+    );
     let i = linker.instantiate(&mut store, &main).unwrap();
     assert_eq!(
         call(&mut store, &i, "twice", &[Val::I32(21)]).unwrap()[0].i32(),
@@ -239,7 +253,7 @@ fn compiled_memory_grow_respects_the_page_limit_and_bulk_operators_work() {
 
 #[test]
 fn simd_modules_compile_and_pass_v128_to_host_functions_and_interpreted_code() {
-    let engine = jit_engine();
+    let engine = mixed_engine();
     let mut store = Store::new(&engine, ());
     let mut linker = Linker::new(&engine);
     // The host reverses the 16 bytes.
@@ -255,41 +269,31 @@ fn simd_modules_compile_and_pass_v128_to_host_functions_and_interpreted_code() {
         },
     );
     linker.define("env", "reverse", reverse).unwrap();
-    // Interpreted (it has a tail call): adds 1 to every i32 lane.
-    let interp = Module::new(
+    // Interpreted: adds 1 to every i32 lane.
+    let interp = interpreted(
         &engine,
-        wat::parse_str(
-            r#"(module
-                 (func $inc (param v128) (result v128)
-                   (i32x4.add (local.get 0) (v128.const i32x4 1 1 1 1)))
-                 (func (export "inc") (param v128) (result v128) (return_call $inc (local.get 0))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    assert!(!interp.is_compiled());
+        r#"(module
+             (func $inc (param v128) (result v128)
+               (i32x4.add (local.get 0) (v128.const i32x4 1 1 1 1)))
+             (func (export "inc") (param v128) (result v128) (return_call $inc (local.get 0))))"#,
+    );
     let interp_inst = linker.instantiate(&mut store, &interp).unwrap();
     linker.instance(&store, "interp", interp_inst).unwrap();
-    let simd = Module::new(
+    let simd = compiled(
         &engine,
-        wat::parse_str(
-            r#"(module
-                 (import "env" "reverse" (func $rev (param v128) (result v128)))
-                 (import "interp" "inc" (func $inc (param v128) (result v128)))
-                 (func (export "dot") (param v128 v128) (result i32)
-                   (local $p v128)
-                   (local.set $p (i32x4.dot_i16x8_s (local.get 0) (local.get 1)))
-                   (i32.add (i32x4.extract_lane 0 (local.get $p))
-                     (i32.add (i32x4.extract_lane 1 (local.get $p))
-                       (i32.add (i32x4.extract_lane 2 (local.get $p))
-                                (i32x4.extract_lane 3 (local.get $p))))))
-                 (func (export "round_trip") (param v128) (result v128)
-                   (call $rev (call $inc (call $rev (local.get 0))))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    assert!(simd.is_compiled());
+        r#"(module
+             (import "env" "reverse" (func $rev (param v128) (result v128)))
+             (import "interp" "inc" (func $inc (param v128) (result v128)))
+             (func (export "dot") (param v128 v128) (result i32)
+               (local $p v128)
+               (local.set $p (i32x4.dot_i16x8_s (local.get 0) (local.get 1)))
+               (i32.add (i32x4.extract_lane 0 (local.get $p))
+                 (i32.add (i32x4.extract_lane 1 (local.get $p))
+                   (i32.add (i32x4.extract_lane 2 (local.get $p))
+                            (i32x4.extract_lane 3 (local.get $p))))))
+             (func (export "round_trip") (param v128) (result v128)
+               (call $rev (call $inc (call $rev (local.get 0))))))"#,
+    );
     let i = linker.instantiate(&mut store, &simd).unwrap();
     let a = u128::from_le_bytes(std::array::from_fn(|k| k as u8 + 1));
     let b = u128::from_le_bytes([2; 16]);
@@ -309,4 +313,177 @@ fn simd_modules_compile_and_pass_v128_to_host_functions_and_interpreted_code() {
         "{:?}",
         r[0]
     );
+}
+
+/// Tail calls: a loop of a million, mutual recursion through a table, and tail calls into a
+/// host function and into the interpreted module, with their traps and errors.
+const TAIL_CALLS: &str = r#"(module
+  (import "env" "double" (func $double (param i32) (result i32)))
+  (import "env" "fail" (func $fail (param i32) (result i32)))
+  (type $t (func (param i32) (result i32)))
+  (table 4 funcref)
+  (elem (i32.const 0) $even $odd $double)
+  (func $sum (export "sum") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call $sum (i64.sub (local.get 0) (i64.const 1))
+                              (i64.add (local.get 1) (local.get 0))))))
+  (func $even (export "even") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (return_call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 1)))))
+  (func $odd (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (return_call_indirect (type $t) (i32.sub (local.get 0) (i32.const 1)) (i32.const 0)))))
+  (func (export "host") (param i32) (result i32)
+    (return_call $double (i32.add (local.get 0) (i32.const 1))))
+  (func (export "host_indirect") (param i32) (result i32)
+    (return_call_indirect (type $t) (local.get 0) (i32.const 2)))
+  (func (export "host_fails") (param i32) (result i32)
+    (return_call $fail (local.get 0)))
+  (func $div (param i32) (result i32) (i32.div_u (i32.const 100) (local.get 0)))
+  (func (export "trap_below") (param i32) (result i32)
+    (i32.add (call $div_tail (local.get 0)) (i32.const 1)))
+  (func $div_tail (param i32) (result i32) (return_call $div (local.get 0)))
+  (func (export "null") (result i32)
+    (return_call_indirect (type $t) (i32.const 0) (i32.const 3))))"#;
+
+fn tail_call_imports(store: &mut Store<()>, linker: &mut Linker<()>) {
+    let ty = || FuncType::new([ValType::I32], [ValType::I32]);
+    let double = Func::new(&mut *store, ty(), |_c, p, r| {
+        r[0] = Val::I32(p[0].i32().unwrap() * 2);
+        Ok(())
+    });
+    let fail = Func::new(&mut *store, ty(), |_c, _p, _r| {
+        Err(wedge::Error::host("the host says no"))
+    });
+    linker.define("env", "double", double).unwrap();
+    linker.define("env", "fail", fail).unwrap();
+}
+
+#[test]
+fn tail_calls_compile_run_in_constant_stack_and_reach_host_functions() {
+    // On a 384 KiB thread: a million plain calls could never fit, a million tail calls do.
+    let t = std::thread::Builder::new()
+        .stack_size(384 << 10)
+        .spawn(|| {
+            let engine = jit_engine();
+            let module = Module::new(&engine, wat::parse_str(TAIL_CALLS).unwrap()).unwrap();
+            assert!(module.is_compiled(), "{:?}", module.native_code());
+            let mut store = Store::new(&engine, ());
+            let mut linker = Linker::new(&engine);
+            tail_call_imports(&mut store, &mut linker);
+            let i = linker.instantiate(&mut store, &module).unwrap();
+            let mut c = |name: &str, args: &[Val]| call(&mut store, &i, name, args);
+            let n = 1_000_000i64;
+            assert_eq!(
+                c("sum", &[Val::I64(n), Val::I64(0)]).unwrap()[0].i64(),
+                Some(n * (n + 1) / 2)
+            );
+            assert_eq!(c("even", &[Val::I32(1_000_000)]).unwrap()[0].i32(), Some(1));
+            assert_eq!(c("even", &[Val::I32(999_999)]).unwrap()[0].i32(), Some(0));
+            assert_eq!(c("host", &[Val::I32(20)]).unwrap()[0].i32(), Some(42));
+            assert_eq!(
+                c("host_indirect", &[Val::I32(4)]).unwrap()[0].i32(),
+                Some(8)
+            );
+            let e = c("host_fails", &[Val::I32(1)]).unwrap_err();
+            assert!(e.to_string().contains("the host says no"), "{e}");
+            assert_eq!(c("trap_below", &[Val::I32(4)]).unwrap()[0].i32(), Some(26));
+            let e = c("trap_below", &[Val::I32(0)]).unwrap_err();
+            assert_eq!(e.trap_code(), Some(TrapCode::IntegerDivideByZero));
+            let e = c("null", &[]).unwrap_err();
+            assert_eq!(e.trap_code(), Some(TrapCode::UninitializedElement));
+        })
+        .unwrap();
+    t.join().unwrap();
+}
+
+#[test]
+fn compiled_code_tail_calls_interpreted_code_and_back() {
+    let engine = mixed_engine();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    tail_call_imports(&mut store, &mut linker);
+    let lib = compiled(&engine, TAIL_CALLS);
+    let lib = linker.instantiate(&mut store, &lib).unwrap();
+    linker.instance(&store, "lib", lib).unwrap();
+    // The interpreted module tail-calls compiled code, which tail-calls the host.
+    let interp = interpreted(
+        &engine,
+        r#"(module
+             (import "lib" "host" (func $host (param i32) (result i32)))
+             (func (export "via_interp") (param i32) (result i32)
+               (return_call $host (i32.mul (local.get 0) (i32.const 3)))))"#,
+    );
+    let interp = linker.instantiate(&mut store, &interp).unwrap();
+    linker.instance(&store, "interp", interp).unwrap();
+    let main = compiled(
+        &engine,
+        r#"(module
+             (import "interp" "via_interp" (func $v (param i32) (result i32)))
+             (import "lib" "trap_below" (func $t (param i32) (result i32)))
+             (type $ty (func (param i32) (result i32)))
+             (table 1 funcref) (elem (i32.const 0) $v)
+             (func (export "direct") (param i32) (result i32) (return_call $v (local.get 0)))
+             (func (export "indirect") (param i32) (result i32)
+               (return_call_indirect (type $ty) (local.get 0) (i32.const 0)))
+             (func (export "trap") (param i32) (result i32) (return_call $t (local.get 0))))"#,
+    );
+    let i = linker.instantiate(&mut store, &main).unwrap();
+    // (5 * 3 + 1) * 2
+    assert_eq!(
+        call(&mut store, &i, "direct", &[Val::I32(5)]).unwrap()[0].i32(),
+        Some(32)
+    );
+    assert_eq!(
+        call(&mut store, &i, "indirect", &[Val::I32(5)]).unwrap()[0].i32(),
+        Some(32)
+    );
+    let e = call(&mut store, &i, "trap", &[Val::I32(0)]).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::IntegerDivideByZero));
+    assert_eq!(
+        call(&mut store, &i, "trap", &[Val::I32(50)]).unwrap()[0].i32(),
+        Some(3)
+    );
+}
+
+#[test]
+fn compiled_tail_calls_count_the_interpreters_instructions() {
+    let counts: Vec<(u64, i64)> = [false, true]
+        .into_iter()
+        .map(|jit| {
+            let mut config = Config::new();
+            config.jit(jit).count_instructions(true);
+            let engine = Engine::new(&config);
+            let module = Module::new(&engine, wat::parse_str(TAIL_CALLS).unwrap()).unwrap();
+            assert_eq!(module.is_compiled(), jit);
+            let mut store = Store::new(&engine, ());
+            let mut linker = Linker::new(&engine);
+            tail_call_imports(&mut store, &mut linker);
+            let i = linker.instantiate(&mut store, &module).unwrap();
+            store.reset_statistics();
+            let mut sum = 0;
+            for (name, arg) in [
+                ("even", 1001),
+                ("host", 3),
+                ("host_indirect", 3),
+                ("trap_below", 5),
+            ] {
+                sum += i64::from(
+                    call(&mut store, &i, name, &[Val::I32(arg)]).unwrap()[0]
+                        .i32()
+                        .unwrap(),
+                );
+            }
+            let r = call(&mut store, &i, "sum", &[Val::I64(1000), Val::I64(0)]).unwrap();
+            sum += r[0].i64().unwrap();
+            assert!(call(&mut store, &i, "trap_below", &[Val::I32(0)]).is_err());
+            assert!(call(&mut store, &i, "null", &[]).is_err());
+            (store.statistics().instr_count, sum)
+        })
+        .collect();
+    assert!(counts[0].0 > 10_000, "{counts:?}");
+    assert_eq!(counts[0], counts[1]);
 }
