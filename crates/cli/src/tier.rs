@@ -76,12 +76,6 @@ pub fn configure(args: &Args, tier: Tier, config: &mut Config) {
         Tier::Interpreter => {}
         Tier::Jit => {
             config.jit(true).aot(true).code_cache(cache_dir(args));
-            if !config.is_jit() {
-                log::warn(
-                    "compiled code does not count instructions or gas yet; running in the \
-                     interpreter.",
-                );
-            }
         }
         Tier::Aot => {
             config.aot(true);

@@ -52,17 +52,7 @@ impl Engine {
         wasm: &[u8],
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<Vec<u8>, Error> {
-        let module = crate::aot::split_native_section(wasm).map_or(wasm, |(m, _)| m);
-        let info = ModuleInfo::parse(module, self.0.config.features.to_wasmparser())?;
-        let jit = match &self.0.jit {
-            Some(jit) => jit,
-            None => &crate::vm::jit::EngineJit::new(&self.0.config).ok_or_else(|| {
-                Error::new(crate::ErrorKind::Compile(
-                    "the compiled tier is not available on this host".into(),
-                ))
-            })?,
-        };
-        let image = jit.compile_image(&info, module, progress)?;
+        let (module, image) = self.compile_image(wasm, progress)?;
         Ok(crate::aot::universal(module, &image))
     }
 
@@ -78,6 +68,21 @@ impl Engine {
         out: &std::path::Path,
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<(), Error> {
+        let (module, image) = self.compile_image(wasm, progress)?;
+        let object = image
+            .write_object(&crate::aot::sha256(module), module)
+            .map_err(|e| Error::new(crate::ErrorKind::Compile(e.to_string())))?;
+        crate::aot::link_shared_library(&object, out)
+            .map_err(|e| Error::new(crate::ErrorKind::Compile(e)))
+    }
+
+    /// The module in `wasm` (without a native section it may carry), validated, and its code.
+    #[cfg(feature = "cranelift")]
+    fn compile_image<'w>(
+        &self,
+        wasm: &'w [u8],
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<(&'w [u8], wedge_cranelift::CodeImage), Error> {
         let module = crate::aot::split_native_section(wasm).map_or(wasm, |(m, _)| m);
         let info = ModuleInfo::parse(module, self.0.config.features.to_wasmparser())?;
         let jit = match &self.0.jit {
@@ -88,12 +93,7 @@ impl Engine {
                 ))
             })?,
         };
-        let image = jit.compile_image(&info, module, progress)?;
-        let object = image
-            .write_object(&crate::aot::sha256(module), module)
-            .map_err(|e| Error::new(crate::ErrorKind::Compile(e.to_string())))?;
-        crate::aot::link_shared_library(&object, out)
-            .map_err(|e| Error::new(crate::ErrorKind::Compile(e)))
+        Ok((module, jit.compile_image(&info, module, progress)?))
     }
 
     /// The engine's configuration.

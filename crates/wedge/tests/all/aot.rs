@@ -136,9 +136,10 @@ fn aot_falls_back_to_the_interpreter_and_says_why() {
         damaged.push(0);
         push_leb(&mut damaged, rest.len() as u32);
         damaged.extend_from_slice(rest);
-        match Module::new(&aot, &damaged) {
-            Ok(m) => assert!(!m.is_compiled(), "cut at {cut}"),
-            Err(_) => {} // a cut inside the name is just a custom section of another name
+        // (A cut inside the name leaves a custom section of another name, which may fail to
+        // decode; only loading damaged code would be wrong.)
+        if let Ok(m) = Module::new(&aot, &damaged) {
+            assert!(!m.is_compiled(), "cut at {cut}");
         }
     }
 }
