@@ -17,23 +17,27 @@
 //! The instruction count and the headroom (cost limit minus total cost) live in two
 //! `cranelift-frontend` variables, so they are registers in hot code. The count is kept as
 //! count plus headroom (wrapping), which an operator whose cost is 1 leaves unchanged: with
-//! WasmEdge's default table (every operator costs 1) counting costs nothing more than charging. Operators are charged in
-//! *sub-regions*: straight-line runs of operators that cannot trap and have no side effect,
-//! ended by at most one operator that can (a load, store, division, call, branch, `global.set`,
-//! a libcall...). A sub-region's cost and count are constants baked into the code at its start:
+//! WasmEdge's default table (every operator costs 1) counting costs nothing more than
+//! charging. Operators are charged in *sub-regions*: straight-line runs of operators without
+//! side effects (pure ones, and ones that can only trap: loads, divisions, trapping
+//! conversions, `table.get`), ended by at most one operator with an effect or a branch (a
+//! store, call, branch, `global.set`, libcall...). A sub-region's cost and count are constants
+//! charged at its end, before that last operator runs:
 //!
 //! ```text
 //!     brif headroom < COST, exhausted_k, cont      ; one compare and branch
 //! cont:
-//!     headroom -= COST; count += N - COST           ; register arithmetic (often 0)
+//!     headroom -= COST; count += N - COST           ; register arithmetic (often none)
+//!     <the store, call or branch>
 //! ```
 //!
-//! Since everything before the sub-region's last operator is pure, a sub-region whose cost does
-//! not fit never has to run anything: its cold block works out (from the headroom, with a short
-//! chain of compares) how many of its operators still fit, adds them (the count of the operator
-//! that does not fit too) and fails with `CostLimitExceeded`. A trap is always raised by the
-//! last operator of a sub-region, so the counters are exact at every trap without correction.
-//! Per-operator checks exist only in those cold blocks.
+//! Where the charge does not fit, nothing observable has happened since the sub-region began
+//! (its operators had no effect and none trapped), so its cold block works out (from the
+//! headroom, with a short chain of compares) how many of its operators still fit, adds them
+//! (the count of the operator that does not fit too) and fails with `CostLimitExceeded`. A trap
+//! inside a sub-region goes to a cold block of its own that charges exactly the operators up to
+//! the trapping one, or, where one of them does not fit, fails with the cost limit instead, as
+//! per-operator charging would. Per-operator checks exist only in those cold blocks.
 //!
 //! The variables are written to `VMRuntimeLimits` (`instr_count`, `cost_left`) before every
 //! call and trapping libcall, before every return and in the trap blocks, and read back after
@@ -45,9 +49,8 @@
 //! before compiled code goes on, counting the next operator as the interpreter's failing
 //! charge would.
 //!
-//! The cost is that of one compare-and-branch and one or two additions per sub-region, and
-//! loads, stores and divisions end sub-regions; a program with no metering compiles exactly as
-//! before.
+//! The cost is one compare-and-branch and one or two additions per sub-region, so about one
+//! per store, call or branch; a program with no metering compiles exactly as before.
 
 use super::{FuncTranslator, I64, vm_flags};
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -64,8 +67,8 @@ use wedge_environ::opcodes::{OPCODES, named, ordinal_at};
 pub struct Metering {
     /// Count executed instructions into `VMRuntimeLimits::instr_count`.
     pub count: bool,
-    /// Charge each operator its cost from `costs` into `VMRuntimeLimits::total_cost`, failing
-    /// with `CostLimitExceeded` where `cost_limit` would be passed.
+    /// Charge each operator its cost from `costs` against `VMRuntimeLimits::cost_left`,
+    /// failing with `CostLimitExceeded` where the store's cost limit would be passed.
     pub cost: bool,
     /// Cost of each operator by WasmEdge ordinal ([`wedge_environ::opcodes::OPCODES`]);
     /// ordinals past the end cost 0. Ignored unless `cost`.
@@ -120,20 +123,20 @@ pub(super) struct FuncMeter<'a> {
     count: Variable,
     /// Cost limit minus total cost (`u64`).
     headroom: Variable,
-    open: Option<SubRegion>,
-    /// Blocks of sub-regions that may not fit, with their operators' costs, filled at the end.
-    exhausted: Vec<(ir::Block, Vec<u64>)>,
+    /// The cost of each operator of the open sub-region, charged when it closes; None when
+    /// no sub-region is open.
+    open: Option<Vec<u64>>,
+    /// Cold blocks to fill at the end: where a sub-region's charge does not fit, and where an
+    /// operator inside an open sub-region traps.
+    cold: Vec<Cold>,
 }
 
-/// The sub-region being translated.
-struct SubRegion {
-    /// Placeholder `iconst`s of its count and cost, set when it closes.
-    count: Option<ir::Inst>,
-    cost: Option<ir::Inst>,
-    /// Its cold block when cost is measured.
-    exhausted: Option<ir::Block>,
-    /// The cost of each of its operators.
+/// A cold block of a sub-region, with the costs of its operators up to the one concerned.
+struct Cold {
+    block: ir::Block,
     ops: Vec<u64>,
+    /// The trap of the last operator in `ops`, or None where the whole charge did not fit.
+    trap: Option<TrapCode>,
 }
 
 impl<'a> FuncMeter<'a> {
@@ -145,7 +148,7 @@ impl<'a> FuncMeter<'a> {
             count: Variable::from_u32(0),
             headroom: Variable::from_u32(0),
             open: None,
-            exhausted: Vec::new(),
+            cold: Vec::new(),
         })
     }
 }
@@ -153,15 +156,55 @@ impl<'a> FuncMeter<'a> {
 /// What to do after an operator has been translated.
 pub(super) enum After {
     Nothing,
-    /// End the sub-region: the operator can trap, has side effects or leaves straight-line code.
-    Close,
     /// Charge operator `ordinal` where control now is (a loop head, an `else`, a block's
     /// continuation), if it is reachable.
     Charge(u16),
 }
 
+/// Whether `op` can trap but has no other effect: it may stay inside a sub-region, whose
+/// charge is checked after it (a trap inside a sub-region goes through a cold block that
+/// charges exactly the operators up to it).
+fn only_traps(op: &Operator<'_>) -> bool {
+    use Operator as O;
+    matches!(
+        op,
+        O::I32Load { .. }
+            | O::I64Load { .. }
+            | O::F32Load { .. }
+            | O::F64Load { .. }
+            | O::I32Load8S { .. }
+            | O::I32Load8U { .. }
+            | O::I32Load16S { .. }
+            | O::I32Load16U { .. }
+            | O::I64Load8S { .. }
+            | O::I64Load8U { .. }
+            | O::I64Load16S { .. }
+            | O::I64Load16U { .. }
+            | O::I64Load32S { .. }
+            | O::I64Load32U { .. }
+            | O::I32DivS
+            | O::I32DivU
+            | O::I32RemS
+            | O::I32RemU
+            | O::I64DivS
+            | O::I64DivU
+            | O::I64RemS
+            | O::I64RemU
+            | O::I32TruncF32S
+            | O::I32TruncF32U
+            | O::I32TruncF64S
+            | O::I32TruncF64U
+            | O::I64TruncF32S
+            | O::I64TruncF32U
+            | O::I64TruncF64S
+            | O::I64TruncF64U
+            | O::TableGet { .. }
+    )
+}
+
 /// Whether `op` can neither trap nor have a side effect nor branch, so the sub-region it is in
-/// goes on after it. Anything not listed ends the sub-region, which is always correct.
+/// goes on after it. An operator that is neither this nor [`only_traps`] ends the sub-region
+/// (its charge is checked before it runs), which is always correct.
 fn is_pure(op: &Operator<'_>) -> bool {
     use Operator as O;
     matches!(
@@ -351,8 +394,10 @@ impl FuncTranslator<'_, '_> {
         self.meter_reload();
     }
 
-    /// Writes the variables to `VMRuntimeLimits`: before calls, returns and traps.
+    /// Writes the variables to `VMRuntimeLimits`: before calls, returns and traps. An open
+    /// sub-region (falling off the function's end) is charged first.
     pub(super) fn meter_flush(&mut self) {
+        self.meter_close();
         let Some(m) = &self.meter else { return };
         let (count_var, headroom_var) = (m.count, m.headroom);
         let (count_on, cost_on) = (m.settings.count, m.settings.cost);
@@ -422,26 +467,22 @@ impl FuncTranslator<'_, '_> {
             _ => {
                 let ordinal = self.ordinal();
                 self.meter_charge(ordinal);
-                if is_pure(op) {
-                    After::Nothing
-                } else {
-                    After::Close
+                if !is_pure(op) && !only_traps(op) {
+                    // Its effect (or branch) happens only once the charge is known to fit.
+                    self.meter_close();
                 }
+                After::Nothing
             }
         }
     }
 
     /// After the operator [`meter_before`](Self::meter_before) was called for.
     pub(super) fn meter_after(&mut self, after: After) {
-        match after {
-            After::Nothing => {}
-            After::Close => self.meter_close(),
-            After::Charge(ordinal) => {
-                if self.reachable {
-                    self.meter_close();
-                    self.meter_charge(ordinal);
-                }
-            }
+        if let After::Charge(ordinal) = after
+            && self.reachable
+        {
+            self.meter_close();
+            self.meter_charge(ordinal);
         }
     }
 
@@ -456,30 +497,48 @@ impl FuncTranslator<'_, '_> {
             .unwrap_or(OPCODES.len() as u16)
     }
 
-    /// Charges operator `ordinal` to the open sub-region, opening one here if none is.
+    /// Adds operator `ordinal` to the open sub-region, opening one if none is.
     fn meter_charge(&mut self, ordinal: u16) {
-        let Some(m) = &self.meter else { return };
+        let Some(m) = &mut self.meter else { return };
         let cost = m.settings.cost_of(ordinal);
-        if m.open.is_none() {
-            self.meter_open();
-        }
-        if let Some(r) = self.meter.as_mut().and_then(|m| m.open.as_mut()) {
-            r.ops.push(cost);
-        }
+        m.open.get_or_insert_with(Vec::new).push(cost);
     }
 
-    /// Opens a sub-region here: the check and the additions, with placeholder constants.
-    fn meter_open(&mut self) {
-        let Some(m) = &self.meter else { return };
+    /// The block a trap with `code` goes to here: inside an open sub-region (the trapping
+    /// operator is its latest), a cold block that charges exactly the operators up to it, or
+    /// fails with the cost limit where one of them does not fit.
+    pub(super) fn meter_trap_block(&mut self, code: TrapCode) -> ir::Block {
+        let ops = match self.meter.as_ref().and_then(|m| m.open.as_ref()) {
+            Some(ops) if !ops.is_empty() => ops.clone(),
+            _ => return self.trap_block(code),
+        };
+        let block = self.b.create_block();
+        self.b.set_cold_block(block);
+        if let Some(m) = &mut self.meter {
+            m.cold.push(Cold {
+                block,
+                ops,
+                trap: Some(code),
+            });
+        }
+        block
+    }
+
+    /// Closes the open sub-region here: charges all its operators at once, and where their
+    /// cost does not fit goes to a cold block that charges those that do and fails.
+    fn meter_close(&mut self) {
+        let Some(m) = &mut self.meter else { return };
+        let Some(ops) = m.open.take() else { return };
         let (count_var, headroom_var) = (m.count, m.headroom);
         let (count_on, cost_on) = (m.settings.count, m.settings.cost);
-        let mut cost_inst = None;
-        let mut exhausted = None;
-        let cost = if cost_on {
-            let cost = self.b.ins().iconst(I64, 0);
-            cost_inst = Some(self.b.func.dfg.value_def(cost).unwrap_inst());
+        let cost = ops.iter().fold(0u64, |a, &c| a.saturating_add(c));
+        let n = ops.len() as u64;
+        if cost_on && cost != 0 {
             let headroom = self.b.use_var(headroom_var);
-            let short = self.b.ins().icmp(IntCC::UnsignedLessThan, headroom, cost);
+            let short = self
+                .b
+                .ins()
+                .icmp_imm_u(IntCC::UnsignedLessThan, headroom, cost as i64);
             let cold = self.b.create_block();
             self.b.set_cold_block(cold);
             let cont = self.b.create_block();
@@ -487,95 +546,130 @@ impl FuncTranslator<'_, '_> {
             self.b.seal_block(cold);
             self.b.switch_to_block(cont);
             self.b.seal_block(cont);
-            exhausted = Some(cold);
-            Some((cost, headroom))
-        } else {
-            None
-        };
-        let mut count_inst = None;
-        if count_on {
-            let n = self.b.ins().iconst(I64, 0);
-            count_inst = Some(self.b.func.dfg.value_def(n).unwrap_inst());
-            let count = self.b.use_var(count_var);
-            let count = self.b.ins().iadd(count, n);
-            self.b.def_var(count_var, count);
-        }
-        if let Some((cost, headroom)) = cost {
-            let left = self.b.ins().isub(headroom, cost);
+            let left = self
+                .b
+                .ins()
+                .iadd_imm_u(headroom, (cost as i64).wrapping_neg());
             self.b.def_var(headroom_var, left);
+            if let Some(m) = &mut self.meter {
+                m.cold.push(Cold {
+                    block: cold,
+                    ops,
+                    trap: None,
+                });
+            }
         }
-        if let Some(m) = &mut self.meter {
-            m.open = Some(SubRegion {
-                count: count_inst,
-                cost: cost_inst,
-                exhausted,
-                ops: Vec::new(),
-            });
-        }
-    }
-
-    /// Closes the open sub-region: its count and cost become constants.
-    fn meter_close(&mut self) {
-        let Some(m) = &mut self.meter else { return };
-        let Some(r) = m.open.take() else { return };
-        let cost = r.ops.iter().fold(0u64, |a, &c| a.saturating_add(c));
-        // The count variable holds the count plus the headroom (see `FuncMeter::count`).
-        let count = if m.settings.cost {
-            (r.ops.len() as i64).wrapping_sub(cost as i64)
-        } else {
-            r.ops.len() as i64
-        };
-        if let Some(block) = r.exhausted {
-            m.exhausted.push((block, r.ops));
-        }
-        if let Some(inst) = r.count {
-            self.b.func.replace(inst).iconst(I64, count);
-        }
-        if let Some(inst) = r.cost {
-            self.b.func.replace(inst).iconst(I64, cost as i64);
+        // The count variable holds the count plus the headroom.
+        let delta = if cost_on { n.wrapping_sub(cost) } else { n };
+        if count_on && delta != 0 {
+            let count = self.b.use_var(count_var);
+            let count = self.b.ins().iadd_imm_u(count, delta as i64);
+            self.b.def_var(count_var, count);
         }
     }
 
     /// Fills the cold blocks; called before the trap blocks are emitted.
     pub(super) fn meter_finish(&mut self) {
-        self.meter_close();
         let Some(m) = &mut self.meter else { return };
-        let (count_var, headroom_var, count_on) = (m.count, m.headroom, m.settings.count);
-        let exhausted = std::mem::take(&mut m.exhausted);
-        if exhausted.is_empty() {
-            return;
-        }
-        let fail = self.trap_block(TrapCode::CostLimitExceeded);
-        for (block, ops) in exhausted {
-            // The sub-region's operators fit one by one until one does not; the one that does
-            // not counts, and only the cost of those before it is charged. Its last operator
-            // never fits (the whole did not), and the others are pure, so nothing runs.
-            self.b.switch_to_block(block);
+        // Every operator that ends reachable code (a branch, `return`, `unreachable`) and the
+        // final return closed their sub-regions.
+        debug_assert!(m.open.is_none(), "a sub-region left open");
+        m.open = None;
+        let (count_var, headroom_var) = (m.count, m.headroom);
+        let (count_on, cost_on) = (m.settings.count, m.settings.cost);
+        for cold in std::mem::take(&mut m.cold) {
+            self.b.switch_to_block(cold.block);
+            if cold.trap.is_some() {
+                // (A sub-region's own cold block was sealed where it was branched to.)
+                self.b.seal_block(cold.block);
+            }
+            let total = cold.ops.iter().fold(0u64, |a, &c| a.saturating_add(c));
+            let over = match cold.trap {
+                Some(code) => {
+                    // Every operator up to the trapping one fits: it traps.
+                    let fits = if cost_on && total != 0 {
+                        let headroom = self.b.use_var(headroom_var);
+                        let fits = self.b.ins().icmp_imm_u(
+                            IntCC::UnsignedGreaterThanOrEqual,
+                            headroom,
+                            total as i64,
+                        );
+                        let fits_block = self.b.create_block();
+                        self.b.set_cold_block(fits_block);
+                        let over = self.b.create_block();
+                        self.b.set_cold_block(over);
+                        self.b.ins().brif(fits, fits_block, &[], over, &[]);
+                        self.b.seal_block(fits_block);
+                        self.b.seal_block(over);
+                        self.b.switch_to_block(fits_block);
+                        Some(over)
+                    } else {
+                        None
+                    };
+                    self.meter_add(count_var, headroom_var, (count_on, cost_on), |b| {
+                        let n = b.ins().iconst(I64, cold.ops.len() as i64);
+                        let c = b.ins().iconst(I64, total as i64);
+                        (n, c)
+                    });
+                    let t = self.trap_block(code);
+                    self.b.ins().jump(t, &[]);
+                    let Some(over) = fits else { continue };
+                    self.b.switch_to_block(over);
+                    over
+                }
+                None => cold.block,
+            };
+            debug_assert_eq!(self.b.current_block(), Some(over));
+            // The operators fit one by one until one does not; that one counts, and only the
+            // cost of those before it is charged. The last one never fits (the whole did
+            // not), and those before it had no effect, so nothing has to run.
             let headroom = self.b.use_var(headroom_var);
-            let mut add_count = self.b.ins().iconst(I64, 1);
-            let mut add_cost = self.b.ins().iconst(I64, 0);
-            let mut sum = 0u64;
-            for (i, &c) in ops[..ops.len().saturating_sub(1)].iter().enumerate() {
-                sum = sum.saturating_add(c);
-                let fits = self.b.ins().icmp_imm_u(
-                    IntCC::UnsignedGreaterThanOrEqual,
-                    headroom,
-                    sum as i64,
-                );
-                let n = self.b.ins().iconst(I64, i as i64 + 2);
-                add_count = self.b.ins().select(fits, n, add_count);
-                let s = self.b.ins().iconst(I64, sum as i64);
-                add_cost = self.b.ins().select(fits, s, add_cost);
-            }
-            let left = self.b.ins().isub(headroom, add_cost);
-            self.b.def_var(headroom_var, left);
-            if count_on {
-                let count = self.b.use_var(count_var);
-                let count = self.b.ins().iadd(count, add_count);
-                let count = self.b.ins().isub(count, add_cost);
-                self.b.def_var(count_var, count);
-            }
+            let ops = cold.ops;
+            self.meter_add(count_var, headroom_var, (count_on, cost_on), |b| {
+                let mut n = b.ins().iconst(I64, 1);
+                let mut c = b.ins().iconst(I64, 0);
+                let mut sum = 0u64;
+                for (i, &cost) in ops[..ops.len().saturating_sub(1)].iter().enumerate() {
+                    sum = sum.saturating_add(cost);
+                    let fits =
+                        b.ins()
+                            .icmp_imm_u(IntCC::UnsignedGreaterThanOrEqual, headroom, sum as i64);
+                    let k = b.ins().iconst(I64, i as i64 + 2);
+                    n = b.ins().select(fits, k, n);
+                    let s = b.ins().iconst(I64, sum as i64);
+                    c = b.ins().select(fits, s, c);
+                }
+                (n, c)
+            });
+            let fail = self.trap_block(TrapCode::CostLimitExceeded);
             self.b.ins().jump(fail, &[]);
+        }
+    }
+
+    /// Adds `n` operators of cost `c` (computed by `values`) to the variables.
+    fn meter_add(
+        &mut self,
+        count_var: Variable,
+        headroom_var: Variable,
+        (count_on, cost_on): (bool, bool),
+        values: impl FnOnce(&mut cranelift_frontend::FunctionBuilder<'_>) -> (ir::Value, ir::Value),
+    ) {
+        let (n, c) = values(&mut self.b);
+        if cost_on {
+            let headroom = self.b.use_var(headroom_var);
+            let left = self.b.ins().isub(headroom, c);
+            self.b.def_var(headroom_var, left);
+        }
+        if count_on {
+            // The count variable holds the count plus the headroom.
+            let count = self.b.use_var(count_var);
+            let count = self.b.ins().iadd(count, n);
+            let count = if cost_on {
+                self.b.ins().isub(count, c)
+            } else {
+                count
+            };
+            self.b.def_var(count_var, count);
         }
     }
 }

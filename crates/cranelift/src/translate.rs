@@ -377,7 +377,7 @@ impl FuncTranslator<'_, '_> {
 
     /// Continues in a new block when `cond` is zero; traps with `code` otherwise.
     fn trap_if(&mut self, cond: Value, code: TrapCode) {
-        let t = self.trap_block(code);
+        let t = self.meter_trap_block(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, t, &[], cont, &[]);
         self.b.switch_to_block(cont);
@@ -386,7 +386,7 @@ impl FuncTranslator<'_, '_> {
 
     /// Traps unconditionally; what follows is unreachable.
     fn trap(&mut self, code: TrapCode) {
-        let t = self.trap_block(code);
+        let t = self.meter_trap_block(code);
         self.b.ins().jump(t, &[]);
         self.reachable = false;
     }

@@ -117,6 +117,13 @@ const PROGRAMS: &str = r#"(module
         (i32.const 6))
       (select (i32.const 7) (local.get 0) (i32.and (local.get 0) (i32.const 2)))
       (i32.add)))
+  (func (export "loads") (param i32) (result i32)
+    ;; Loads, a division and a conversion that can trap in the middle of straight-line code.
+    (i32.store (i32.const 12) (local.get 0))
+    (i32.add
+      (i32.add (i32.load (i32.const 12)) (i32.load (local.get 0)))
+      (i32.add (i32.div_u (i32.const 100) (i32.load (i32.const 12)))
+               (i32.trunc_f32_s (f32.div (f32.const 10) (f32.convert_i32_s (local.get 0)))))))
   (func (export "crash") (param i32) (result i32)
     (i32.store (i32.const 0) (i32.const 1))
     (if (local.get 0) (then (unreachable)))
@@ -153,6 +160,9 @@ const CALLS: &[(&str, i32)] = &[
     ("nested", 0),
     ("nested", 1),
     ("nested", 2),
+    ("loads", 0),
+    ("loads", 3),
+    ("loads", 70000),
     ("crash", 0),
     ("crash", 1),
 ];
