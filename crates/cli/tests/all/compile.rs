@@ -226,3 +226,41 @@ fn compile_to_so_writes_a_shared_library_that_runs() {
             .assert_stderr_has("not a Wedge native library");
     }
 }
+
+#[test]
+fn statistics_compiled_in_give_the_interpreters_counts_and_must_match_at_run_time() {
+    let d = dir("statistics");
+    let input = d.join("math.wasm");
+    std::fs::write(&input, wat::parse_str(MATH).unwrap()).unwrap();
+    let out = d.join("metered.wasm");
+    let stats = ["--enable-instruction-count", "--enable-gas-measuring"];
+    let mut args = vec!["compile"];
+    args.extend(stats);
+    let (i, o) = (s(&input), s(&out));
+    args.extend([i.as_str(), o.as_str()]);
+    wedge(&args).assert_code(0);
+    let run = |mode: &str, with_stats: bool| {
+        let mut a = vec![mode];
+        if with_stats {
+            a.extend(stats);
+        }
+        a.extend(["--reactor", o.as_str(), "fib", "15"]);
+        let r = wedge(&a);
+        r.assert_code(0).assert_stdout("610\n");
+        r
+    };
+    let native = run("--run-mode=aot", true);
+    assert!(!native.stderr.contains("interpreter"), "{native:#?}");
+    let interpreted = run("--run-mode=interpreter", true);
+    let counts = |r: &Run| -> Vec<String> {
+        r.stderr
+            .lines()
+            .filter(|l| l.contains("instructions count") || l.contains("Gas costs"))
+            .map(|l| l.split("] ").last().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(counts(&native).len(), 2, "{native:#?}");
+    assert_eq!(counts(&native), counts(&interpreted));
+    // Without the statistics flags the metered code does not fit: interpreted, with the reason.
+    run("--run-mode=aot", false).assert_stderr_has("running in the interpreter");
+}
