@@ -110,6 +110,7 @@ pub(crate) fn translate_function(
         env,
         heap_region,
         def_region,
+        checked_bounds: Vec::new(),
         b,
         func_index,
         vmctx: Value::from_u32(0),
@@ -148,6 +149,10 @@ struct FuncTranslator<'a, 'f> {
     heap_region: ir::AliasRegion,
     /// Alias region of `VMMemoryDefinition::current_length` loads.
     def_region: ir::AliasRegion,
+    /// Bounds checks that passed earlier in the current straight-line code: (wasm address,
+    /// memory, end offset checked). Memories never shrink, so a later access at the same
+    /// address ending no further needs no check; cleared at every control operator.
+    checked_bounds: Vec<(Value, u32, u64)>,
     b: FunctionBuilder<'f>,
     func_index: u32,
     vmctx: Value,
@@ -771,23 +776,31 @@ impl FuncTranslator<'_, '_> {
         if memarg.ordering.is_some() {
             return Err(self.unsupported("atomic memory access"));
         }
-        let index = self.pop();
-        let index = self.b.ins().uextend(I64, index);
+        let wasm_index = self.pop();
+        let index = self.b.ins().uextend(I64, wasm_index);
         let o = self.env.offsets;
         let def = self.vm_ptr(o.memory(memory));
-        let len = self.b.ins().load(
-            PTR,
-            vm_flags().with_alias_region(Some(self.def_region)),
-            def,
-            o.memory_current_length() as i32,
-        );
-        // index < 2^32 and offset < 2^32 (memory32): the sum cannot wrap in 64 bits.
-        let end = self
-            .b
-            .ins()
-            .iadd_imm_u(index, (memarg.offset + size) as i64);
-        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+        let end_offset = memarg.offset + size;
+        let checked = self
+            .checked_bounds
+            .iter()
+            .any(|&(v, m, e)| v == wasm_index && m == memory && e >= end_offset);
+        if !checked {
+            let len = self.b.ins().load(
+                PTR,
+                vm_flags().with_alias_region(Some(self.def_region)),
+                def,
+                o.memory_current_length() as i32,
+            );
+            // index < 2^32 and offset < 2^32 (memory32): the sum cannot wrap in 64 bits.
+            let end = self.b.ins().iadd_imm_u(index, end_offset as i64);
+            let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+            if self.checked_bounds.len() == 16 {
+                self.checked_bounds.remove(0);
+            }
+            self.checked_bounds.push((wasm_index, memory, end_offset));
+        }
         let base = self
             .b
             .ins()
@@ -980,6 +993,25 @@ impl FuncTranslator<'_, '_> {
     fn operator(&mut self, op: Operator<'_>) -> Result<(), CompileError> {
         use Operator as O;
         let heap = heap_flags(self.heap_region);
+        // Past a control operator the code may be reached from elsewhere: forget the checks.
+        if matches!(
+            op,
+            O::Block { .. }
+                | O::Loop { .. }
+                | O::If { .. }
+                | O::Else
+                | O::End
+                | O::Br { .. }
+                | O::BrIf { .. }
+                | O::BrTable { .. }
+                | O::BrOnNull { .. }
+                | O::BrOnNonNull { .. }
+                | O::Return
+                | O::Unreachable
+                | O::TryTable { .. }
+        ) {
+            self.checked_bounds.clear();
+        }
         match op {
             O::Unreachable => self.trap(TrapCode::Unreachable),
             O::Nop => {}

@@ -487,3 +487,33 @@ fn compiled_tail_calls_count_the_interpreters_instructions() {
     assert!(counts[0].0 > 10_000, "{counts:?}");
     assert_eq!(counts[0], counts[1]);
 }
+
+#[test]
+fn a_repeated_access_is_checked_again_when_it_reaches_further() {
+    // The translator skips a bounds check already passed at the same address for an access
+    // ending no further; one ending further (the store) must still trap, after the load.
+    let engine = jit_engine();
+    let wat = r#"(module (memory 1)
+      (func (export "f") (param i32) (result i32)
+        (local $v i32)
+        (local.set $v (i32.load8_u (local.get 0)))
+        (i32.store8 (local.get 0) (i32.const 7))
+        (i32.store (local.get 0) (local.get $v))
+        (i32.load8_u (local.get 0)))
+      (func (export "peek") (param i32) (result i32) (i32.load8_u (local.get 0))))"#;
+    let module = Module::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+    assert!(module.is_compiled());
+    let mut store = Store::new(&engine, ());
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    assert_eq!(
+        call(&mut store, &i, "f", &[Val::I32(100)]).unwrap()[0].i32(),
+        Some(0)
+    );
+    let e = call(&mut store, &i, "f", &[Val::I32(65534)]).unwrap_err();
+    assert_eq!(e.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+    // The byte store before the trapping word store happened, as in the interpreter.
+    assert_eq!(
+        call(&mut store, &i, "peek", &[Val::I32(65534)]).unwrap()[0].i32(),
+        Some(7)
+    );
+}
