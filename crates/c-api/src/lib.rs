@@ -55,8 +55,7 @@ pub mod exports {
     )]
     use crate::{
         Export, ast::*, basic::*, compiler::*, configure::*, execution::*, instance::*, plugin::*,
-        tags::*,
-        types::*, value::*, vm::*, wasi::*,
+        tags::*, types::*, value::*, vm::*, wasi::*,
     };
     include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 }

@@ -208,4 +208,3 @@ fn log_bad_argument(text: &str, position: usize, ty: ValType, e: &ArgError) {
         )),
     }
 }
-

@@ -425,7 +425,8 @@ impl CraneliftCompiler {
                             for def in start..end {
                                 self.compile_one(env, wasm, def, &mut worker, &mut out)?;
                             }
-                            let n = done.fetch_add(end - start, std::sync::atomic::Ordering::Relaxed);
+                            let n =
+                                done.fetch_add(end - start, std::sync::atomic::Ordering::Relaxed);
                             progress(n + end - start, defs);
                         }
                     })
@@ -634,10 +635,23 @@ mod settings_tests {
             ..CompilerSettings::default()
         })
         .unwrap();
-        let fps = [host.fingerprint(), none.fingerprint(), generic.fingerprint()];
-        assert!(fps[0].contains(&host.isa.triple().to_string()), "{}", fps[0]);
+        let fps = [
+            host.fingerprint(),
+            none.fingerprint(),
+            generic.fingerprint(),
+        ];
+        assert!(
+            fps[0].contains(&host.isa.triple().to_string()),
+            "{}",
+            fps[0]
+        );
         assert_ne!(fps[0], fps[1]);
         assert_ne!(fps[0], fps[2]);
-        assert_eq!(fps[0], CraneliftCompiler::new(OptLevel::Speed).unwrap().fingerprint());
+        assert_eq!(
+            fps[0],
+            CraneliftCompiler::new(OptLevel::Speed)
+                .unwrap()
+                .fingerprint()
+        );
     }
 }

@@ -639,11 +639,7 @@ impl FuncTranslator<'_, '_> {
                         self.env.call_conv,
                         None,
                     )?;
-                    let f = crate::declare_local_func(
-                        self.b.func,
-                        def,
-                        sig,
-                    );
+                    let f = crate::declare_local_func(self.b.func, def, sig);
                     self.func_refs.insert(def, f);
                     f
                 }

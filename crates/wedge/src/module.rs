@@ -124,7 +124,10 @@ impl Module {
     /// configuration ([`Module::native_code`] says what happened). The library is opened with
     /// the system loader, which runs its initializers: load only libraries you trust.
     #[cfg(feature = "cranelift")]
-    pub fn from_shared_library(engine: &Engine, path: impl AsRef<std::path::Path>) -> Result<Module, Error> {
+    pub fn from_shared_library(
+        engine: &Engine,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Module, Error> {
         let path = path.as_ref();
         let lib = crate::vm::native_lib::NativeLibrary::open(path)
             .map_err(|e| Error::resource(format!("cannot load {}: {e}", path.display())))?;
@@ -135,7 +138,9 @@ impl Module {
         let info = ModuleInfo::parse(parts.wasm, engine.config().features.to_wasmparser())?;
         let wasm = parts.wasm.to_vec();
         let (compiled, native) = match engine.jit() {
-            Some(jit) if engine.config().is_aot() => jit.library_code(&info, &parts, || Box::new(lib.clone())),
+            Some(jit) if engine.config().is_aot() => {
+                jit.library_code(&info, &parts, || Box::new(lib.clone()))
+            }
             _ => (None, NativeCode::Interpreted(None)),
         };
         Ok(Self::assemble(engine, info, &wasm, compiled, native))

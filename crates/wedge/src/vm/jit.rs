@@ -20,12 +20,14 @@
 //! needed, and every bounds check is explicit.
 
 use super::{VMFuncRef, VMRuntimeLimits};
+use crate::NativeCode;
 use crate::store::{FuncKind, StoreInner};
 use crate::{Error, Store, TrapCode, Val};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
-use crate::NativeCode;
-use wedge_cranelift::{CompiledModule, CompilerSettings, CraneliftCompiler, ExitTrampoline, Libcalls};
+use wedge_cranelift::{
+    CompiledModule, CompilerSettings, CraneliftCompiler, ExitTrampoline, Libcalls,
+};
 use wedge_environ::{FuncType, ModuleInfo};
 
 /// `trap_code` when the error is not a trap: it is in `VMRuntimeLimits::pending`.

@@ -7,9 +7,9 @@
 pub(crate) mod bulk;
 #[cfg(feature = "cranelift")]
 pub(crate) mod jit;
+pub mod memory;
 #[cfg(feature = "cranelift")]
 pub(crate) mod native_lib;
-pub mod memory;
 pub mod sys;
 
 use wedge_environ::{VMCONTEXT_MAGIC, VMOffsets};

@@ -427,3 +427,64 @@ fn jit_and_interpreter_hit_the_memory_page_limit_alike() {
     assert_eq!(outcomes[1].3..=outcomes[1].4, outcomes[3].3..=outcomes[3].4);
     assert_eq!(outcomes[1].3, 7 * (3 + 2), "grow: 3 operators, size: 2");
 }
+
+#[test]
+fn jit_metering_matches_the_interpreter_on_the_benchmark_programs() {
+    // Real compiled C: the statistics of a whole run, and of runs stopped by the cost limit a
+    // third and two thirds of the way, with the memory they leave.
+    let programs = [
+        ("fib", 18),
+        ("matmul", 12),
+        ("sieve", 1),
+        ("sha256", 2),
+        ("quicksort", 1),
+        ("nbody", 500),
+    ];
+    let engines = [false, true].map(|jit| {
+        let mut config = Config::new();
+        config.jit(jit).count_instructions(true).measure_cost(true);
+        Engine::new(&config)
+    });
+    for (name, arg) in programs {
+        let path = format!(
+            "{}/../../benches/programs/{name}.wasm",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let wasm = std::fs::read(&path).unwrap();
+        let run = |engine: &Engine, limit: u64| {
+            let m = Module::new(engine, &wasm).unwrap();
+            assert_eq!(m.is_compiled(), engine.config().is_jit(), "{name}");
+            let mut store = Store::new(engine, ());
+            let inst = Instance::new(&mut store, &m, &[]).unwrap();
+            store.set_cost_limit(limit);
+            let f = inst.get_func(&store, "run").unwrap();
+            let mut out = [Val::default_for(f.ty(&store).results()[0])];
+            let r = f
+                .call(&mut store, &[Val::I32(arg)], &mut out)
+                .map(|()| format!("{:?}", out[0]))
+                .map_err(|e| e.trap_code());
+            let memory: u64 = inst.get_memory(&store, "memory").map_or(0, |mem| {
+                mem.data(&store)
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |h, (i, &b)| {
+                        h.wrapping_mul(31).wrapping_add(u64::from(b) ^ i as u64)
+                    })
+            });
+            (
+                r,
+                store.statistics().instr_count,
+                store.statistics().total_cost,
+                memory,
+            )
+        };
+        let full = run(&engines[0], u64::MAX);
+        assert_eq!(run(&engines[1], u64::MAX), full, "{name}({arg})");
+        assert!(full.0.is_ok(), "{name}: {full:?}");
+        for limit in [full.2 / 3, full.2 * 2 / 3] {
+            let want = run(&engines[0], limit);
+            assert_eq!(want.0, Err(Some(TrapCode::CostLimitExceeded)), "{name}");
+            assert_eq!(run(&engines[1], limit), want, "{name}({arg}) limit {limit}");
+        }
+    }
+}
