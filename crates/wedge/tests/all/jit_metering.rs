@@ -488,3 +488,55 @@ fn jit_metering_matches_the_interpreter_on_the_benchmark_programs() {
         }
     }
 }
+
+#[test]
+fn jit_metered_loops_stop_at_a_deadline_with_their_statistics() {
+    // Where an interrupt is seen differs between the tiers, but what was counted up to there
+    // reaches the store: with the default table every operator costs 1, so count = cost; 3
+    // operators run before the loop, and an iteration is 9 (its `loop` included).
+    for jit in [false, true] {
+        let mut config = Config::new();
+        config
+            .jit(jit)
+            .interruptible(true)
+            .count_instructions(true)
+            .measure_cost(true);
+        let engine = Engine::new(&config);
+        let m = Module::new(
+            &engine,
+            wat::parse_str(
+                r#"(module (memory (export "memory") 1)
+                 (func (export "spin") (local i32)
+                   (i32.store (i32.const 0) (i32.const 0))
+                   (loop
+                     (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                     (i32.store (i32.const 0) (local.get 0))
+                     (br 0))))"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(m.is_compiled(), jit);
+        let mut store = Store::new(&engine, ());
+        let inst = Instance::new(&mut store, &m, &[]).unwrap();
+        store.reset_statistics();
+        store.set_deadline(Some(
+            std::time::Instant::now() + std::time::Duration::from_millis(30),
+        ));
+        let f = inst.get_func(&store, "spin").unwrap();
+        let e = f.call(&mut store, &[], &mut []).unwrap_err();
+        assert_eq!(e.trap_code(), Some(TrapCode::Interrupted));
+        let s = store.statistics();
+        let mem = inst.get_memory(&store, "memory").unwrap();
+        let iterations = u32::from_le_bytes(mem.data(&store)[..4].try_into().unwrap());
+        assert!(iterations > 0);
+        // Interrupted at a loop head, before the `loop` counts again (as in the interpreter, which
+        // checks before it charges): every iteration that stored its number ran whole.
+        assert_eq!(
+            s.instr_count,
+            3 + 9 * u64::from(iterations),
+            "jit {jit}: {s:?}"
+        );
+        assert_eq!(s.total_cost, s.instr_count);
+    }
+}
