@@ -69,6 +69,16 @@ fn jit_simd() {
     run_suite("jit/simd", proposal(Proposal::Simd), Features::wasm2());
 }
 
+// Metered SIMD: vector operators end sub-regions, vector loads and stores trap after the charge.
+#[test]
+fn jit_metered_simd() {
+    run_suite(
+        "jit-metered/simd",
+        proposal(Proposal::Simd),
+        Features::wasm2(),
+    );
+}
+
 #[test]
 fn jit_tail_call() {
     run_suite(
