@@ -169,11 +169,11 @@ fn help(program: &str, command: Command) -> String {
              --reactor                        call ARGS[0] instead of `_start`; `_initialize` runs first\n  \
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
              --module NAME:PATH               instantiate PATH first and provide its exports as NAME\n  \
-             --run-mode MODE                  interpreter, jit (compile with Cranelift when loading) or\n  \
-                                              aot (run the native code `compile` added to FILE); without\n  \
-                                              it, native code in FILE runs, anything else is interpreted\n  \
-             --code-cache DIR|off             where jit keeps compiled code (default ~/.cache/wedge/code;\n  \
-                                              also WEDGE_CODE_CACHE); off: compile every time\n  \
+             --run-mode MODE                  interpreter, jit (compile with Cranelift when loading) or\n\
+\x20                                  aot (run the native code `compile` added to FILE); without\n\
+\x20                                  it, native code in FILE runs, anything else is interpreted\n  \
+             --code-cache DIR|off             where jit keeps compiled code (default ~/.cache/wedge/code;\n\
+\x20                                  also WEDGE_CODE_CACHE); off: compile every time\n  \
              {WASI_HELP}  \
              --allow-af-unix                  let the guest open Unix-domain sockets\n  \
              --gas-limit N                    stop the guest after N gas (1 per instruction); 134\n  \
@@ -202,14 +202,16 @@ fn help(program: &str, command: Command) -> String {
              and skipped directives, then each failure. Exit status 0 only if nothing failed.\n\n\
              WAST OPTIONS\n  \
              --memory-page-limit N            cap every memory at N 64 KiB pages\n  \
-             --run-mode interpreter|jit       run the scripts interpreted or compiled\n\n"
+             --run-mode interpreter|jit|aot   run the scripts interpreted, compiled, or compiled into\n\
+\x20                                  universal wasm files first and run from those\n\n"
         ),
         Command::Compile => format!(
             "USAGE\n  {program} compile [OPTIONS] IN OUT\n\n\
-             Validates IN and compiles it with Cranelift into OUT, a universal wasm: IN followed\n\
-             by a custom section with native code for this machine. `{program} run OUT` runs the\n\
-             native code when it suits the CPU and flags (else it interprets, with a warning);\n\
-             other runtimes run OUT as the plain module it also is.\n\n\
+             Validates IN and compiles it with Cranelift into OUT: a shared library if OUT ends\n\
+             in .so (linked with `cc`), otherwise a universal wasm, IN followed by a custom\n\
+             section with native code for this machine, which other runtimes run as the plain\n\
+             module it also is. `{program} run OUT` runs the native code when it suits the CPU\n\
+             and flags (else it interprets, with a warning).\n\n\
              COMPILE OPTIONS\n  \
              --optimize 0|1|2|3|s|z           0: no optimization; 1-3: speed (default 2); s, z: size\n  \
              --generic-binary                 use only the architecture's baseline CPU features\n  \

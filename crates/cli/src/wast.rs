@@ -15,7 +15,10 @@ pub fn wast(args: &Args) -> u8 {
         return FAILURE;
     };
     let mut config = load::config(args);
-    config.jit(crate::tier::requested(args, None) == crate::tier::Tier::Jit);
+    // `aot` compiles each module into a universal wasm and runs the native code read back.
+    let tier = crate::tier::requested(args, None);
+    config.jit(tier == crate::tier::Tier::Jit);
+    config.aot(tier == crate::tier::Tier::Aot);
     let files = std::iter::once(first).chain(args.rest.iter().map(String::as_str));
     let (mut passed, mut failed, mut skipped, mut scripts) = (0, 0, 0, 0);
     let mut ok = true;

@@ -291,8 +291,32 @@ impl State {
         }
         let bytes =
             encode(wat).map_err(|e| Outcome::Fail(format!("cannot encode the module: {e}")))?;
+        let config = self.engine.config();
+        if config.is_aot() && !config.is_jit() {
+            return self.compile_ahead_of_time(&bytes);
+        }
         Module::new(&self.engine, &bytes)
             .map_err(|e| Outcome::Fail(format!("module failed to load: {e}")))
+    }
+
+    /// The AOT tier: compiles the module into a universal wasm, loads that, and fails unless
+    /// the module runs the native code read back from it.
+    fn compile_ahead_of_time(&self, bytes: &[u8]) -> Early<Module> {
+        // A module that does not validate fails here as it would without AOT.
+        Module::validate(&self.engine, bytes)
+            .map_err(|e| Outcome::Fail(format!("module failed to load: {e}")))?;
+        let universal = self
+            .engine
+            .precompile(bytes, &|_, _| {})
+            .map_err(|e| Outcome::Fail(format!("module failed to compile ahead of time: {e}")))?;
+        let module = Module::new(&self.engine, &universal)
+            .map_err(|e| Outcome::Fail(format!("module failed to load: {e}")))?;
+        match module.native_code() {
+            wedge::NativeCode::Aot => Ok(module),
+            other => Err(Outcome::Fail(format!(
+                "the native code did not load: {other}"
+            ))),
+        }
     }
 
     /// Calls an export; the outer result is the harness's, the inner one the engine's.

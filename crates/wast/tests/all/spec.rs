@@ -88,6 +88,28 @@ fn jit_tail_call() {
     );
 }
 
+// The AOT tier: each module goes through `Engine::precompile` and is loaded back from the
+// universal wasm (keys `aot/<suite>/<file>`).
+
+#[test]
+fn aot_wasm_v2() {
+    run_suite("aot/wasm-v2", spec(SpecVersion::V2), Features::wasm2());
+}
+
+#[test]
+fn aot_simd() {
+    run_suite("aot/simd", proposal(Proposal::Simd), Features::wasm2());
+}
+
+#[test]
+fn aot_tail_call() {
+    run_suite(
+        "aot/tail-call",
+        proposal(Proposal::TailCall),
+        Features::default(),
+    );
+}
+
 // Tail calls flush the counters like returns; metered, they must still compute the same.
 #[test]
 fn jit_metered_tail_call() {
@@ -173,6 +195,9 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
         let mut config = Config::new();
         config.set_features(features);
         config.jit(suite.starts_with("jit"));
+        // `aot/`: every module is compiled into a universal wasm, which is then loaded and
+        // must run its native code (serialization, the fingerprint check and the loader).
+        config.aot(suite.starts_with("aot/"));
         let metered = suite.starts_with("jit-metered/");
         config.count_instructions(metered).measure_cost(metered);
         WastRunner::new(&config)
