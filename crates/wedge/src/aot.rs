@@ -134,6 +134,26 @@ pub(crate) fn link_shared_library(object: &[u8], out: &Path) -> Result<(), Strin
     }
 }
 
+/// Checks that `bytes` are a well-formed 64-bit ELF file whose loadable segments lie inside
+/// it, so the system loader can map it without touching bytes past its end (a truncated
+/// library would otherwise crash the process when its pages are read).
+pub(crate) fn check_elf(bytes: &[u8]) -> Result<(), String> {
+    use object::read::elf::{ElfFile64, ProgramHeader};
+    let file = ElfFile64::<object::Endianness>::parse(bytes)
+        .map_err(|e| format!("not a valid ELF file: {e}"))?;
+    let endian = file.endian();
+    for ph in file.elf_program_headers() {
+        let (offset, size) = (ph.p_offset(endian), ph.p_filesz(endian));
+        if offset
+            .checked_add(size)
+            .is_none_or(|end| end > bytes.len() as u64)
+        {
+            return Err("the file is truncated (a segment lies past its end)".into());
+        }
+    }
+    Ok(())
+}
+
 /// The code cache in a directory: one file per (module, compiler fingerprint).
 #[derive(Debug)]
 pub(crate) struct CodeCache<'a> {

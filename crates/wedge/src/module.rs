@@ -129,6 +129,10 @@ impl Module {
         path: impl AsRef<std::path::Path>,
     ) -> Result<Module, Error> {
         let path = path.as_ref();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::resource(format!("cannot read {}: {e}", path.display())))?;
+        crate::aot::check_elf(&bytes)
+            .map_err(|e| Error::resource(format!("cannot load {}: {e}", path.display())))?;
         let lib = crate::vm::native_lib::NativeLibrary::open(path)
             .map_err(|e| Error::resource(format!("cannot load {}: {e}", path.display())))?;
         let lib = Arc::new(lib);

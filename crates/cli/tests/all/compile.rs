@@ -213,6 +213,15 @@ fn compile_to_so_writes_a_shared_library_that_runs() {
         .assert_code(0)
         .assert_stdout("55\n")
         .assert_stderr_has("wedge-cranelift");
+    // A truncated library is refused before the system loader maps it (it would crash).
+    let bytes = std::fs::read(d.join("math.so")).unwrap();
+    for cut in [100, bytes.len() / 2, bytes.len() - 1] {
+        let truncated = d.join("truncated.so");
+        std::fs::write(&truncated, &bytes[..cut]).unwrap();
+        wedge(&["--reactor", &s(&truncated), "fib", "10"])
+            .assert_code(1)
+            .assert_stderr_has("cannot load");
+    }
     // Some other shared library is refused with a clear message.
     let libc_path = [
         "/lib/x86_64-linux-gnu/libm.so.6",
