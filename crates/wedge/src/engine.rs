@@ -1,6 +1,8 @@
 //! The engine: configuration and what is shared by every module and store.
 
-use crate::{Config, Error};
+use crate::Config;
+#[cfg(feature = "cranelift")]
+use crate::Error;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use wedge_environ::FuncType;

@@ -141,6 +141,10 @@ pub(crate) struct Meter {
     /// Charge host functions' costs (from the config).
     cost: bool,
     /// Count instructions (from the config).
+    #[cfg_attr(
+        not(feature = "cranelift"),
+        allow(dead_code, reason = "read by compiled code's entry")
+    )]
     count: bool,
     /// Calls in progress: only the outermost one is timed and watched.
     depth: u32,
@@ -177,6 +181,7 @@ impl Meter {
 
     /// Entering compiled code (or returning to it from the host or the interpreter): it
     /// charges into `limits` from here on.
+    #[cfg(feature = "cranelift")]
     pub(crate) fn enter_compiled(&self, limits: &mut crate::vm::VMRuntimeLimits) {
         limits.cost_left = self.cost_limit.saturating_sub(self.total_cost);
         limits.instr_count = self.instr_count.wrapping_add(limits.cost_left);
@@ -186,6 +191,7 @@ impl Meter {
 
     /// Leaving compiled code (returning, or calling the host or the interpreter): takes over
     /// what it charged.
+    #[cfg(feature = "cranelift")]
     pub(crate) fn take_from_compiled(&mut self, limits: &crate::vm::VMRuntimeLimits) {
         if self.count {
             self.instr_count = limits.instr_count.wrapping_sub(limits.cost_left);
@@ -197,6 +203,7 @@ impl Meter {
     /// when the total already exceeds the limit (a host function lowered it), the next
     /// operator fails, counted at no cost, as in the interpreter, whose next charge fails.
     /// Compiled code itself never passes the limit, so it need not check this.
+    #[cfg(feature = "cranelift")]
     pub(crate) fn check_not_over(&mut self) -> Result<(), wedge_environ::TrapCode> {
         if self.cost && self.total_cost > self.cost_limit {
             if self.count {

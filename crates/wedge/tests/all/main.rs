@@ -4,8 +4,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use wedge::*;
 
+// The compiled tier's tests need it built in.
+#[cfg(feature = "cranelift")]
 mod aot;
+#[cfg(feature = "cranelift")]
 mod jit;
+#[cfg(feature = "cranelift")]
 mod jit_metering;
 mod metering;
 
