@@ -186,7 +186,10 @@ impl<'a> CodeCache<'a> {
         let path = self.path(module, fingerprint);
         let mut bytes = Vec::with_capacity(image.text_len() + 1024);
         image.serialize(&sha256(module), &mut bytes);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        // Unique per process and per call, so concurrent writers never share a temporary.
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = path.with_extension(format!("tmp{}-{n}", std::process::id()));
         let ok = std::fs::create_dir_all(self.dir).is_ok()
             && std::fs::write(&tmp, &bytes).is_ok()
             && std::fs::rename(&tmp, &path).is_ok();
