@@ -176,8 +176,14 @@ impl<'a> CodeCache<'a> {
 
     /// The cached code of `module`, if there is a usable entry.
     pub(crate) fn get(&self, module: &[u8], fingerprint: &str) -> Option<CodeImage> {
-        let bytes = std::fs::read(self.path(module, fingerprint)).ok()?;
-        read_image(&bytes, module, fingerprint).ok()
+        let path = self.path(module, fingerprint);
+        let bytes = std::fs::read(&path).ok()?;
+        let image = read_image(&bytes, module, fingerprint).ok()?;
+        // Recently used entries are the last to be evicted.
+        if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+        Some(image)
     }
 
     /// Stores `image` as the code of `module`. Failures (a read-only directory, a full disk)
@@ -196,12 +202,69 @@ impl<'a> CodeCache<'a> {
         if !ok {
             let _ = std::fs::remove_file(&tmp);
         }
+        self.evict(CACHE_LIMIT, &path);
+    }
+
+    /// Removes the least recently used entries (by modification time) until the entries
+    /// take at most `limit` bytes, never `keep` (the one just written).
+    fn evict(&self, limit: u64, keep: &Path) {
+        let Ok(dir) = std::fs::read_dir(self.dir) else {
+            return;
+        };
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = dir
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "wcode"))
+            .filter_map(|e| {
+                let m = e.metadata().ok()?;
+                Some((m.modified().ok()?, m.len(), e.path()))
+            })
+            .collect();
+        let mut total: u64 = entries.iter().map(|e| e.1).sum();
+        entries.sort();
+        for (_, len, path) in entries {
+            if total <= limit {
+                break;
+            }
+            if path != keep && std::fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
     }
 }
+
+/// Most bytes the code cache keeps; the least recently used entries go first.
+pub const CACHE_LIMIT: u64 = 2 << 30;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cache_evicts_least_recently_used_entries() {
+        let dir = std::env::temp_dir().join(format!("wedge-evict-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for (i, name) in ["a", "b", "c"].iter().enumerate() {
+            let p = dir.join(format!("{name}.wcode"));
+            std::fs::write(&p, vec![0u8; 100]).unwrap();
+            let f = std::fs::File::options().append(true).open(&p).unwrap();
+            f.set_modified(old + std::time::Duration::from_secs(i as u64))
+                .unwrap();
+        }
+        std::fs::write(dir.join("other.txt"), vec![0u8; 1000]).unwrap();
+        let cache = CodeCache::new(&dir);
+        // 300 bytes of entries, limit 150: the two oldest go, whatever else is there stays.
+        cache.evict(150, &dir.join("a.wcode"));
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        // `a` is the oldest but is the entry being kept; `b` and `c` go until 100 bytes remain.
+        assert_eq!(left, ["a.wcode", "other.txt"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn finds_only_a_trailing_native_section() {

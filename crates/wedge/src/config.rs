@@ -316,7 +316,9 @@ impl Config {
     /// Keeps JIT-compiled code in `dir` (created if needed), keyed by a hash of the module and
     /// of everything that decides the code (compiler version, CPU features, settings), so a
     /// module loaded again is not compiled again. `None` (the default) compiles every time.
-    /// Entries are written atomically; a damaged or foreign entry is ignored and replaced.
+    /// Entries are written atomically; a damaged or foreign entry is ignored and replaced;
+    /// past [`CACHE_LIMIT`](crate::aot::CACHE_LIMIT) bytes the least recently used entries
+    /// are removed. Entries are native code: the directory must be as trusted as the program.
     pub fn code_cache(&mut self, dir: Option<std::path::PathBuf>) -> &mut Self {
         self.code_cache = dir;
         self
