@@ -57,7 +57,15 @@ pub fn read(path: &str) -> Option<Vec<u8>> {
 /// A shared library from `wedge compile OUT.so` (an ELF file) is opened with the system
 /// loader instead (see `Module::from_shared_library`).
 pub fn module(engine: &Engine, path: &str) -> Option<Module> {
-    let bytes = read(path)?;
+    module_from(engine, path, None)
+}
+
+/// [`module`], with the file's bytes when the caller has read them already.
+pub fn module_from(engine: &Engine, path: &str, bytes: Option<Vec<u8>>) -> Option<Module> {
+    let bytes = match bytes {
+        Some(b) => b,
+        None => read(path)?,
+    };
     if is_shared_library(&bytes) {
         return match Module::from_shared_library(engine, path) {
             Ok(m) => Some(m),

@@ -53,7 +53,7 @@ pub fn run(args: &Args) -> u8 {
     if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
         return FAILURE;
     }
-    let Some(module) = load::module(&engine, file) else {
+    let Some(module) = load::module_from(&engine, file, bytes) else {
         return FAILURE;
     };
     tier::report(tier, &module);
