@@ -76,23 +76,30 @@ pub fn compile(args: &Args) -> u8 {
 }
 
 /// A progress line on a terminal (stderr) for compiles that take more than a moment.
+/// It appears after half a second (`WEDGE_PROGRESS_AFTER_MS` sets another delay).
 struct Progress {
     on: bool,
     started: Instant,
+    delay: Duration,
     last: Mutex<Option<Instant>>,
 }
 
 impl Progress {
     fn new() -> Progress {
+        let delay = std::env::var("WEDGE_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(Duration::from_millis(500), Duration::from_millis);
         Progress {
             on: std::io::stderr().is_terminal(),
             started: Instant::now(),
+            delay,
             last: Mutex::new(None),
         }
     }
 
     fn update(&self, done: u32, total: u32) {
-        if !self.on || self.started.elapsed() < Duration::from_millis(500) {
+        if !self.on || self.started.elapsed() < self.delay {
             return;
         }
         let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());

@@ -273,3 +273,48 @@ fn statistics_compiled_in_give_the_interpreters_counts_and_must_match_at_run_tim
     // Without the statistics flags the metered code does not fit: interpreted, with the reason.
     run("--run-mode=aot", false).assert_stderr_has("running in the interpreter");
 }
+
+#[test]
+fn a_compile_on_a_terminal_shows_its_progress() {
+    // `script` (util-linux) gives wedge a terminal; without one it prints no progress line.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to provide a terminal");
+        return;
+    }
+    let d = dir("progress");
+    let input = d.join("many.wasm");
+    let mut wat = String::from("(module");
+    for i in 0..200 {
+        wat.push_str(&format!(
+            "(func (export \"f{i}\") (result i32) (i32.const {i}))"
+        ));
+    }
+    wat.push(')');
+    std::fs::write(&input, wat::parse_str(&wat).unwrap()).unwrap();
+    let out = d.join("many.aot.wasm");
+    let command = format!(
+        "{} compile {} {}",
+        env!("CARGO_BIN_EXE_wedge"),
+        s(&input),
+        s(&out)
+    );
+    let run = Command::new("script")
+        .args(["-qefc", &command, "/dev/null"])
+        .env("WEDGE_PROGRESS_AFTER_MS", "0")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{shown}");
+    assert!(
+        shown.contains("[compile] 200/200 functions (100%)"),
+        "{shown}"
+    );
+    // Without a terminal, no progress line.
+    wedge(&["compile", &s(&input), &s(&out)]).assert_code(0);
+    let plain = Command::new(env!("CARGO_BIN_EXE_wedge"))
+        .args(["compile", &s(&input), &s(&out)])
+        .env("WEDGE_PROGRESS_AFTER_MS", "0")
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&plain.stderr).contains("[compile]"));
+}
