@@ -31,8 +31,8 @@
 //! println!("{report}");
 //! ```
 
-pub mod harness;
 mod error;
+pub mod harness;
 mod report;
 mod runner;
 mod spectest;
