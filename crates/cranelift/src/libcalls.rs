@@ -147,9 +147,10 @@ fn table_offsets_follow_the_struct_layout() {
         Libcall::TableInit,
         Libcall::ElemDrop,
     ] {
-        // SAFETY: the offset is inside `l` (checked against the struct size first).
         let at = which.table_offset() as usize;
         assert!(at + size_of::<usize>() <= size_of::<Libcalls>());
+        // SAFETY: `base + at` lies inside `l` (asserted just above) and every field of the
+        // `#[repr(C)]` table is a pointer-sized, pointer-aligned function pointer.
         let entry = unsafe { *((base + at) as *const usize) };
         assert_eq!(entry, which.address(&l), "{which:?}");
     }

@@ -430,14 +430,16 @@ impl VmApi {
 
     /// The module context of `m` (borrowed from the VM).
     fn context(&self, m: ModId) -> Result<*const WasmEdge_ModuleInstanceContext, String> {
-        // SAFETY: the VM is live; the contexts it returns are borrowed.
         let ctx = match &self.modules[m] {
             VmModule::Active { generation } => {
                 if *generation != self.generation {
                     return Err(stale());
                 }
+                // SAFETY: the VM is live; the context it returns is borrowed from it.
                 unsafe { WasmEdge_VMGetActiveModule(self.vm) }
             }
+            // SAFETY: the VM and its store are live; `wrap` borrows `name`, which outlives the
+            // call; the context found is borrowed from the store.
             VmModule::Registered(name) => unsafe {
                 WasmEdge_StoreFindModule(WasmEdge_VMGetStoreContext(self.vm), wrap(name))
             },
