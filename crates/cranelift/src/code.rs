@@ -203,6 +203,8 @@ pub(crate) struct Piece {
     pub(crate) relocs: Vec<FinalizedMachReloc>,
     /// Maps the function's `UserExternalNameRef`s to symbols.
     pub(crate) names: Vec<SymbolId>,
+    /// Trap sites: offset in `bytes` and trap-site code (`traps.rs`).
+    pub(crate) traps: Vec<(u32, u8)>,
 }
 
 impl Piece {
@@ -225,12 +227,19 @@ impl Piece {
             .values()
             .map(|n| n.index)
             .collect();
+        let traps = code
+            .buffer
+            .traps()
+            .iter()
+            .filter_map(|t| Some((t.offset, crate::traps::site_code(t.code)?)))
+            .collect();
         Piece {
             symbol,
             alignment,
             bytes: code.code_buffer().to_vec(),
             relocs: code.buffer.relocs().to_vec(),
             names,
+            traps,
         }
     }
 }
@@ -243,6 +252,8 @@ pub struct CodeImage {
     functions: Vec<u32>,
     trampolines: Vec<u32>,
     relocs: Vec<LoadReloc>,
+    /// Trap sites, sorted by offset in `text`: (offset, trap-site code).
+    traps: Vec<(u32, u8)>,
 }
 
 impl fmt::Debug for CodeImage {
@@ -251,6 +262,7 @@ impl fmt::Debug for CodeImage {
             .field("text", &self.text.len())
             .field("functions", &self.functions.len())
             .field("relocs", &self.relocs.len())
+            .field("traps", &self.traps.len())
             .finish()
     }
 }
@@ -307,7 +319,9 @@ impl CodeImage {
             return Err(CompileError::codegen(None, "more than 2 GiB of code"));
         }
         let mut relocs = Vec::new();
+        let mut traps = Vec::new();
         for (p, &base) in pieces.iter().zip(&offsets) {
+            traps.extend(p.traps.iter().map(|&(o, c)| (base as u32 + o, c)));
             for r in &p.relocs {
                 let at = base + r.offset as usize;
                 let target = match &r.target {
@@ -361,6 +375,9 @@ impl CodeImage {
                 }
             }
         }
+        // Pieces are laid out in order, so this is nearly sorted already.
+        traps.sort_by_key(|&(o, _)| o);
+        traps.dedup_by_key(|&mut (o, _)| o);
         let offsets: Vec<u32> = offsets.into_iter().map(|o| o as u32).collect();
         let (functions, trampolines) = offsets.split_at(functions as usize);
         Ok(CodeImage {
@@ -369,6 +386,7 @@ impl CodeImage {
             functions: functions.to_vec(),
             trampolines: trampolines.to_vec(),
             relocs,
+            traps,
         })
     }
 
@@ -385,6 +403,11 @@ impl CodeImage {
     /// Size of the machine code in bytes.
     pub fn text_len(&self) -> usize {
         self.text.len()
+    }
+
+    /// The trap sites: offset in the text and trap-site code (`traps.rs`), sorted.
+    pub(crate) fn trap_sites(&self) -> &[(u32, u8)] {
+        &self.traps
     }
 
     /// Appends the serialized image (see the module docs) to `out`, with `module_key`
@@ -416,6 +439,11 @@ impl CodeImage {
             out.push(kind);
             u32_(out, target);
             out.extend_from_slice(&r.addend.to_le_bytes());
+        }
+        u32_(out, self.traps.len() as u32);
+        for &(offset, code) in &self.traps {
+            u32_(out, offset);
+            out.push(code);
         }
         bytes(out, &self.text);
     }
@@ -489,6 +517,16 @@ impl CodeImage {
                 addend,
             });
         }
+        let n = r.count(5)?;
+        let mut traps = Vec::with_capacity(n);
+        for _ in 0..n {
+            let offset = r.u32()?;
+            let code = r.u8()?;
+            if !crate::traps::valid_site_code(code) {
+                return Err(ImageError::Malformed(format!("unknown trap code {code}")));
+            }
+            traps.push((offset, code));
+        }
         let text = r.bytes()?.to_vec();
         if r.at != bytes.len() {
             return Err(ImageError::Malformed("trailing bytes".into()));
@@ -500,7 +538,11 @@ impl CodeImage {
         }
         let len = text_len.unwrap_or(text.len()) as u64;
         let inside = |o: u32| (o as u64) < len;
+        if !traps.is_sorted_by(|a, b| a.0 <= b.0) {
+            return Err(ImageError::Malformed("trap sites out of order".into()));
+        }
         if functions.len() != trampolines.len() && !trampolines.is_empty()
+            || !traps.iter().all(|&(o, _)| inside(o))
             || !functions.iter().chain(&trampolines).all(|&o| inside(o))
             || !relocs.iter().all(|r| {
                 r.offset as u64 + 8 <= len
@@ -521,6 +563,7 @@ impl CodeImage {
                 functions,
                 trampolines,
                 relocs,
+                traps,
             },
             key,
         ))
@@ -540,11 +583,23 @@ impl CodeImage {
             }
         })?;
         let base = memory.base();
-        Ok(self.bind(base, Box::new(memory)))
+        Ok(self.bind(base, self.text.len(), Box::new(memory)))
     }
 
-    fn bind(&self, base: *const u8, owner: Box<dyn Send + Sync>) -> CompiledModule {
+    /// The loaded module whose text (`text_len` bytes, this image's) is at `base`, kept
+    /// mapped by `owner`; its trap sites are registered while it lives.
+    fn bind(
+        &self,
+        base: *const u8,
+        text_len: usize,
+        owner: Box<dyn Send + Sync>,
+    ) -> CompiledModule {
         CompiledModule {
+            _registration: crate::traps::Registration::new(
+                base as usize,
+                text_len,
+                self.traps.clone().into(),
+            ),
             functions: self
                 .functions
                 .iter()
@@ -710,7 +765,7 @@ impl CodeImage {
 
     /// Binds the code of a shared library (described by `self`, from
     /// [`CodeImage::deserialize_library_meta`]) whose text the system loader mapped at `text`;
-    /// `owner` keeps the library loaded as long as the code is used.
+    /// `text_len` bytes long; `owner` keeps the library loaded as long as the code is used.
     ///
     /// # Safety
     /// `text` must be the [`symbols::TEXT`] address of a loaded library written by
@@ -719,9 +774,10 @@ impl CodeImage {
     pub unsafe fn bind_library(
         &self,
         text: *const u8,
+        text_len: usize,
         owner: Box<dyn Send + Sync>,
     ) -> CompiledModule {
-        self.bind(text, owner)
+        self.bind(text, text_len, owner)
     }
 }
 
@@ -924,6 +980,8 @@ impl Drop for CodeMemory {
 pub struct CompiledModule {
     functions: Vec<*const u8>,
     trampolines: Vec<*const u8>,
+    /// The code's entry in the trap handler's registry (removed before the code goes).
+    _registration: crate::traps::Registration,
     /// What keeps the code mapped: our own pages, or a loaded shared library.
     _owner: Box<dyn Send + Sync>,
 }

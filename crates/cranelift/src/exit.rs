@@ -13,8 +13,9 @@ use wedge_environ::FuncType;
 
 /// What an exit trampoline calls: `(callee_vmctx, caller_vmctx, args_results)`. The arguments
 /// are in 16-byte cells (value in the low bytes, the rest zero); the target writes the results
-/// into the same cells. A target that fails stores the trap code in `VMRuntimeLimits` and
-/// returns (the compiled caller checks it).
+/// into the same cells. A target that fails stores its error in `VMRuntimeLimits::trap_code`
+/// (reached through the caller's VM context) and returns; the trampoline then traps with
+/// [`Trap::Pending`](crate::Trap::Pending).
 pub type ExitTarget = unsafe extern "C" fn(*mut u8, *mut u8, *mut u128);
 
 /// The code of one exit trampoline; valid while this value lives.
@@ -80,6 +81,21 @@ impl crate::CraneliftCompiler {
             let tsig = b.import_signature(tsig);
             let callee = b.ins().iconst(types::I64, target as usize as i64);
             b.ins().call_indirect(tsig, callee, &[p[0], p[1], addr]);
+            let offsets = wedge_environ::VMOffsets {
+                ptr_size: 8,
+                num_memories: 0,
+                num_tables: 0,
+                num_globals: 0,
+                num_funcs: 0,
+                num_types: 0,
+            };
+            let limits = b
+                .ins()
+                .load(types::I64, flags, p[1], offsets.limits() as i32);
+            let failed = b
+                .ins()
+                .load(types::I32, flags, limits, offsets.limits_trap_code() as i32);
+            b.ins().trapnz(failed, crate::traps::CLIF_PENDING);
             let mut results = Vec::new();
             for (i, &t) in ty.results().iter().enumerate() {
                 let t = clif_type(t).expect("checked by wasm_signature");

@@ -20,16 +20,23 @@
 //!   calls need).
 //!   Wasm `i32`/`i64`/`f32`/`f64` are passed as such; `funcref`/`externref` are `i64` (the raw
 //!   table element: a `*const VMFuncRef`, or `externref index + 1`, 0 for null).
-//! * Traps do not use signals. A trapping function stores `TrapCode as u32 + 1` into
-//!   `VMRuntimeLimits::trap_code` and returns at once with zero results. After every call that
-//!   can trap (wasm calls and the bulk libcalls) the caller loads `trap_code` and returns at
-//!   once if it is non-zero, so the runtime only checks it after the outermost call.
+//! * Traps are faulting instructions: explicit traps (`trapnz`, `trap`) and, with
+//!   [`CompilerSettings::guard_regions`], loads and stores that hit a memory's guard region.
+//!   The runtime enters compiled code through [`call_trampoline`], and a signal handler turns
+//!   a fault at one of the code's trap sites into a return from that call with the trap
+//!   (`traps.rs`), so calls need no check afterwards. A libcall or host function (behind an
+//!   exit trampoline) that fails stores its error in `VMRuntimeLimits::trap_code`, and the
+//!   compiled code that called it then traps with [`Trap::Pending`].
 //! * Function entry checks the stack pointer against `VMRuntimeLimits::stack_limit`
 //!   (`CallStackExhausted`) and, like every loop head, polls the store's interrupt flag that
 //!   `VMRuntimeLimits::interrupt` points to, with an atomic load (non-zero: it is reset to 0 and
 //!   the function traps with `Interrupted`).
-//! * Every load and store is bounds-checked explicitly against the memory's `current_length`
-//!   (64-bit arithmetic, address + offset + access size), so no guard pages are needed.
+//! * With [`CompilerSettings::guard_regions`] (the runtime's memories are reserved as
+//!   [`wedge_environ::MEMORY32_RESERVATION`] plus [`wedge_environ::MEMORY_GUARD_SIZE`]), a load
+//!   or store whose static offset plus size fits in the guard has no bounds check: one beyond
+//!   the memory's length faults. Other accesses, and all of them in metered code (whose
+//!   counters live in registers, which a fault would lose), are checked explicitly against
+//!   `current_length` (64-bit arithmetic, address + offset + access size).
 //! * Operations that need the runtime call the [`Libcalls`] the runtime supplies, through the
 //!   table `VMRuntimeLimits::libcalls` points to: the code embeds no process addresses. Calls
 //!   between a module's functions are PC-relative and resolved when the image is linked; the
@@ -39,9 +46,8 @@
 //!   ([`check_compatible`]).
 //! * Tail calls (`return_call`, `return_call_indirect`, also to imports and to functions behind
 //!   exit trampolines) are Cranelift's `return_call`s: the callee replaces the caller's frame,
-//!   so tail recursion runs in constant stack, and returns (or traps) straight to the caller's
-//!   caller, which checks `trap_code` as after any call. Metering counters are written before
-//!   a tail call as before a return.
+//!   so tail recursion runs in constant stack, and returns straight to the caller's caller.
+//!   Metering counters are written before a tail call as before a return.
 //! * A `v128` is an `i8x16` vector everywhere (params, results, locals, globals' 16-byte slots,
 //!   the trampolines' 16-byte cells); lane 0 is the lowest-addressed byte, as in wasm memory.
 //!   On x86-64 without SSE4.1 (the generic target) vector rounding calls the float helpers
@@ -97,11 +103,13 @@ mod code;
 mod exit;
 mod libcalls;
 mod translate;
+mod traps;
 
 pub use code::{CodeImage, CompiledModule, ImageError, check_compatible, symbols};
 pub use exit::{ExitTarget, ExitTrampoline};
 pub use libcalls::Libcalls;
 pub use translate::Metering;
+pub use traps::{Trap, call_trampoline, install_handlers};
 
 use code::{Piece, SymbolId};
 
@@ -111,7 +119,8 @@ use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 /// Version of the compiled-code ABI and of its serialized form; part of every fingerprint.
 /// 2: wasm functions use Cranelift's `tail` calling convention.
-pub const CODE_FORMAT_VERSION: u32 = 2;
+/// 3: traps are faulting instructions with a trap-site table; no trap checks after calls.
+pub const CODE_FORMAT_VERSION: u32 = 3;
 
 /// The calling convention of every compiled wasm function and exit trampoline: Cranelift's
 /// `tail`, the only one `return_call` works with. Host entry trampolines, exit targets and
@@ -261,6 +270,11 @@ pub struct CompilerSettings {
     pub generic: bool,
     /// Instruction counting and cost charging compiled into the code (off by default).
     pub metering: Metering,
+    /// Every linear memory the code accesses is reserved as
+    /// [`wedge_environ::MEMORY32_RESERVATION`] plus [`wedge_environ::MEMORY_GUARD_SIZE`] bytes,
+    /// inaccessible beyond its length, so unmetered code leaves out the bounds checks the guard
+    /// covers. Off by default (every access is checked).
+    pub guard_regions: bool,
 }
 
 /// Compiles modules to native code with Cranelift for the host CPU.
@@ -289,6 +303,11 @@ impl CraneliftCompiler {
 
     /// A compiler for the host CPU with `settings`.
     pub fn with_settings(settings: CompilerSettings) -> Result<Self, CompileError> {
+        if !traps::SUPPORTED {
+            return Err(CompileError::host(
+                "compiled code needs Linux on x86-64 or aarch64 (for its trap handling)",
+            ));
+        }
         let mut flags = settings::builder();
         let opt = match settings.opt_level {
             OptLevel::None => "none",
@@ -399,6 +418,7 @@ impl CraneliftCompiler {
             pshufb: self.isa.triple().architecture != target_lexicon::Architecture::X86_64
                 || self.isa.has_x86_pshufb_lowering(),
             metering: &self.settings.metering,
+            guard_regions: self.settings.guard_regions,
         };
         // Translate and compile on every core; linking is serial.
         let threads = std::thread::available_parallelism()
@@ -653,5 +673,53 @@ mod settings_tests {
                 .unwrap()
                 .fingerprint()
         );
+        let guarded = CraneliftCompiler::with_settings(CompilerSettings {
+            guard_regions: true,
+            ..CompilerSettings::default()
+        })
+        .unwrap();
+        assert_ne!(fps[0], guarded.fingerprint());
+    }
+
+    #[test]
+    fn guard_regions_leave_out_bounds_checks_the_guard_covers() {
+        // (func (param i32) (result i32) (i32.add (i32.load offset=16 (local.get 0))
+        //                                          (i32.load offset=0xfffffff0 (local.get 0))))
+        let wasm = wat_free_module();
+        let info = ModuleInfo::parse(&wasm, wasmparser::WasmFeatures::WASM2).unwrap();
+        let image = |guard_regions| {
+            CraneliftCompiler::with_settings(CompilerSettings {
+                guard_regions,
+                ..CompilerSettings::default()
+            })
+            .unwrap()
+            .compile_image(&info, &wasm, &|_, _| {})
+            .unwrap()
+        };
+        let oob = wedge_environ::TrapCode::MemoryOutOfBounds as u8;
+        let count = |img: &CodeImage| img.trap_sites().iter().filter(|t| t.1 == oob).count();
+        let (checked, guarded) = (image(false), image(true));
+        // Checked: two explicit checks (trap instructions), the loads cannot fault. Guarded:
+        // the first load faults instead of being checked; the far one keeps its check.
+        assert_eq!(count(&checked), 2 + 2, "{checked:?}");
+        assert_eq!(count(&guarded), 1 + 2, "{guarded:?}");
+        assert!(guarded.text_len() < checked.text_len());
+    }
+
+    /// The module of `guard_regions_leave_out_bounds_checks_the_guard_covers`, by hand.
+    fn wat_free_module() -> Vec<u8> {
+        let body = [
+            0x00, // no locals
+            0x20, 0x00, 0x28, 0x02, 0x10, // local.get 0; i32.load align=4 offset=16
+            0x20, 0x00, 0x28, 0x02, 0xf0, 0xff, 0xff, 0xff, 0x0f, // offset=0xfffffff0
+            0x6a, 0x0b, // i32.add; end
+        ];
+        let mut wasm = vec![0, b'a', b's', b'm', 1, 0, 0, 0];
+        wasm.extend([1, 6, 1, 0x60, 1, 0x7f, 1, 0x7f]); // type (i32) -> i32
+        wasm.extend([3, 2, 1, 0]); // func 0: type 0
+        wasm.extend([5, 3, 1, 0, 1]); // memory 1
+        wasm.extend([10, body.len() as u8 + 2, 1, body.len() as u8]);
+        wasm.extend(body);
+        wasm
     }
 }

@@ -36,6 +36,8 @@ pub(crate) struct Env<'a> {
     pub pshufb: bool,
     /// Instruction counting and cost charging (see `metering.rs`).
     pub metering: &'a Metering,
+    /// Memories have guard regions (`CompilerSettings::guard_regions`).
+    pub guard_regions: bool,
 }
 
 const PTR: ir::Type = types::I64;
@@ -120,8 +122,8 @@ pub(crate) fn translate_function(
         reachable: true,
         unreachable_depth: 0,
         trap_blocks: Vec::new(),
-        bail_block: None,
         interrupt_block: None,
+        guard: env.guard_regions && !env.metering.is_on(),
         results: Vec::new(),
         sig_refs: HashMap::new(),
         func_refs: HashMap::new(),
@@ -162,9 +164,8 @@ struct FuncTranslator<'a, 'f> {
     reachable: bool,
     /// Nesting depth of blocks opened in unreachable code.
     unreachable_depth: u32,
+    /// Metered code's trap blocks: they write the counters back, then trap.
     trap_blocks: Vec<(TrapCode, ir::Block)>,
-    /// Returns zero results (after a trap was recorded).
-    bail_block: Option<ir::Block>,
     /// Clears the interrupt flag and traps with `Interrupted`.
     interrupt_block: Option<ir::Block>,
     results: Vec<ir::Type>,
@@ -173,13 +174,16 @@ struct FuncTranslator<'a, 'f> {
     libcall_sigs: HashMap<Libcall, ir::SigRef>,
     /// Byte offset of the operator being translated.
     offset: u64,
+    /// Accesses whose offset fits in the memory guard go unchecked (guard regions, unmetered).
+    guard: bool,
     /// Metering, when the module is compiled for an engine that counts or charges.
     meter: Option<metering::FuncMeter<'a>>,
 }
 
+/// Flags of a wasm memory access: it may fault (in a guard region) with `MemoryOutOfBounds`.
 fn heap_flags(region: ir::AliasRegion) -> MemFlagsData {
     MemFlagsData::new()
-        .with_notrap()
+        .with_trap_code(Some(crate::traps::clif_trap(TrapCode::MemoryOutOfBounds)))
         .with_endianness(Endianness::Little)
         .with_alias_region(Some(region))
 }
@@ -370,18 +374,13 @@ impl FuncTranslator<'_, '_> {
         b
     }
 
-    fn bail_block(&mut self) -> ir::Block {
-        if let Some(b) = self.bail_block {
-            return b;
-        }
-        let b = self.b.create_block();
-        self.b.set_cold_block(b);
-        self.bail_block = Some(b);
-        b
-    }
-
-    /// Continues in a new block when `cond` is zero; traps with `code` otherwise.
+    /// Traps with `code` when `cond` is non-zero. Metered code first goes to a cold block
+    /// that writes the counters back.
     fn trap_if(&mut self, cond: Value, code: TrapCode) {
+        if self.meter.is_none() {
+            self.b.ins().trapnz(cond, crate::traps::clif_trap(code));
+            return;
+        }
         let t = self.meter_trap_block(code);
         let cont = self.b.create_block();
         self.b.ins().brif(cond, t, &[], cont, &[]);
@@ -391,13 +390,17 @@ impl FuncTranslator<'_, '_> {
 
     /// Traps unconditionally; what follows is unreachable.
     fn trap(&mut self, code: TrapCode) {
-        let t = self.meter_trap_block(code);
-        self.b.ins().jump(t, &[]);
+        if self.meter.is_none() {
+            self.b.ins().trap(crate::traps::clif_trap(code));
+        } else {
+            let t = self.meter_trap_block(code);
+            self.b.ins().jump(t, &[]);
+        }
         self.reachable = false;
     }
 
-    /// After a call: returns at once if the callee trapped.
-    fn check_trap(&mut self) {
+    /// After a libcall that can fail: traps (with the error the runtime stored) if it did.
+    fn check_pending(&mut self) {
         let limits = self.limits();
         let code = self.b.ins().load(
             I32,
@@ -405,11 +408,7 @@ impl FuncTranslator<'_, '_> {
             limits,
             self.env.offsets.limits_trap_code() as i32,
         );
-        let bail = self.bail_block();
-        let cont = self.b.create_block();
-        self.b.ins().brif(code, bail, &[], cont, &[]);
-        self.b.switch_to_block(cont);
-        self.b.seal_block(cont);
+        self.b.ins().trapnz(code, crate::traps::CLIF_PENDING);
     }
 
     fn interrupt_check(&mut self) {
@@ -454,37 +453,21 @@ impl FuncTranslator<'_, '_> {
                 self.env.offsets.limits_interrupt() as i32,
             );
             self.b.ins().atomic_store(vm_flags(), zero, flag_ptr);
-            let t = self.trap_block(TrapCode::Interrupted);
-            self.b.ins().jump(t, &[]);
+            if self.meter.is_none() {
+                self.b
+                    .ins()
+                    .trap(crate::traps::clif_trap(TrapCode::Interrupted));
+            } else {
+                let t = self.trap_block(TrapCode::Interrupted);
+                self.b.ins().jump(t, &[]);
+            }
         }
-        let traps = self.trap_blocks.clone();
-        if traps.is_empty() && self.bail_block.is_none() {
-            return;
-        }
-        let bail = self.bail_block();
-        for (code, block) in traps {
+        for (code, block) in self.trap_blocks.clone() {
             self.b.switch_to_block(block);
             self.b.seal_block(block);
-            let limits = self.limits();
-            let v = self.b.ins().iconst(I32, code as i64 + 1);
-            self.b.ins().store(
-                vm_flags(),
-                v,
-                limits,
-                self.env.offsets.limits_trap_code() as i32,
-            );
             self.meter_flush();
-            self.b.ins().jump(bail, &[]);
+            self.b.ins().trap(crate::traps::clif_trap(code));
         }
-        self.b.switch_to_block(bail);
-        self.b.seal_block(bail);
-        let zeros: Vec<Value> = self
-            .results
-            .clone()
-            .into_iter()
-            .map(|t| self.zero(t))
-            .collect();
-        self.b.ins().return_(&zeros);
     }
 
     // ---- control -------------------------------------------------------------------------
@@ -618,12 +601,11 @@ impl FuncTranslator<'_, '_> {
     fn finish_call(&mut self, inst: ir::Inst) {
         let results = self.b.inst_results(inst).to_vec();
         self.stack.extend(results);
-        self.check_trap();
         self.meter_after_call();
     }
 
     /// `call`, or with `tail` `return_call`: the callee returns to this function's caller,
-    /// which checks for a trap, and what follows is unreachable.
+    /// and what follows is unreachable.
     fn call(&mut self, function_index: u32, tail: bool) -> Result<(), CompileError> {
         self.meter_flush();
         let info = self.env.info;
@@ -755,7 +737,7 @@ impl FuncTranslator<'_, '_> {
         let inst = self.b.ins().call_indirect(sig, addr, &all);
         let result = self.b.inst_results(inst).first().copied();
         if which.can_trap() {
-            self.check_trap();
+            self.check_pending();
         }
         result
     }
@@ -777,10 +759,14 @@ impl FuncTranslator<'_, '_> {
         let o = self.env.offsets;
         let def = self.vm_ptr(o.memory(memory));
         let end_offset = memarg.offset + size;
-        let checked = self
-            .checked_bounds
-            .iter()
-            .any(|&(v, m, e)| v == wasm_index && m == memory && e >= end_offset);
+        let guarded = self.guard
+            && !self.env.info.memories[memory as usize].memory64
+            && end_offset <= wedge_environ::MEMORY_GUARD_SIZE;
+        let checked = guarded
+            || self
+                .checked_bounds
+                .iter()
+                .any(|&(v, m, e)| v == wasm_index && m == memory && e >= end_offset);
         if !checked {
             let len = self.b.ins().load(
                 PTR,

@@ -40,6 +40,29 @@ pub enum TrapCode {
 }
 
 impl TrapCode {
+    /// Every trap code, in declaration order: `ALL[code as usize] == code`.
+    pub const ALL: [TrapCode; 14] = [
+        TrapCode::Unreachable,
+        TrapCode::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds,
+        TrapCode::UndefinedElement,
+        TrapCode::UninitializedElement,
+        TrapCode::IndirectCallTypeMismatch,
+        TrapCode::IntegerOverflow,
+        TrapCode::IntegerDivideByZero,
+        TrapCode::InvalidConversionToInteger,
+        TrapCode::CallStackExhausted,
+        TrapCode::NullReference,
+        TrapCode::CostLimitExceeded,
+        TrapCode::Interrupted,
+        TrapCode::HostFuncError,
+    ];
+
+    /// The code numbered `n` (`code as u32`), if there is one.
+    pub fn from_index(n: u32) -> Option<TrapCode> {
+        Self::ALL.get(n as usize).copied()
+    }
+
     /// The message the WebAssembly specification's test suite uses for this trap.
     pub fn message(self) -> &'static str {
         match self {
@@ -90,3 +113,17 @@ impl fmt::Display for TrapCode {
 }
 
 impl std::error::Error for TrapCode {}
+
+#[cfg(test)]
+mod tests {
+    use super::TrapCode;
+
+    #[test]
+    fn all_is_in_declaration_order() {
+        for (i, &code) in TrapCode::ALL.iter().enumerate() {
+            assert_eq!(code as usize, i);
+            assert_eq!(TrapCode::from_index(i as u32), Some(code));
+        }
+        assert_eq!(TrapCode::from_index(TrapCode::ALL.len() as u32), None);
+    }
+}

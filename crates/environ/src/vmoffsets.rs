@@ -22,12 +22,27 @@
 //! * `VMFuncRef { wasm_call: *const u8, vmctx: *mut VMContext, type_id: u32, func_id: u32 }`
 //! * `VMRuntimeLimits { stack_limit: usize, trap_code: u32, _: u32, interrupt: *mut u32,
 //!   libcalls: *const Libcalls, instr_count: u64, cost_left: u64 }`:
-//!   compiled code stops when the stack pointer goes below `stack_limit`, reports a trap by
-//!   storing its `TrapCode` number plus one in `trap_code` and returning (each caller checks it
-//!   after a call), polls the store's interrupt flag (set from any thread) at loop heads and
-//!   function entries, clearing it when it stops, and calls the runtime through the `libcalls`
-//!   table (so compiled code holds no process addresses). Metered compiled code keeps the
-//!   store's instruction count and total cost there whenever it calls out, returns or traps.
+//!   compiled code stops when the stack pointer goes below `stack_limit`, polls the store's
+//!   interrupt flag (set from any thread) at loop heads and function entries, clearing it when
+//!   it stops, and calls the runtime through the `libcalls` table (so compiled code holds no
+//!   process addresses). A libcall or host function that fails stores its `TrapCode` number
+//!   plus one (or `u32::MAX` for an error the runtime keeps) in `trap_code`, and the compiled
+//!   caller then traps. Metered compiled code keeps the store's instruction count and total
+//!   cost there whenever it calls out, returns or traps.
+//!
+//! Linear memories with 32-bit addresses are reserved as [`MEMORY32_RESERVATION`] bytes of
+//! address space plus [`MEMORY_GUARD_SIZE`] bytes of guard, all inaccessible beyond the
+//! memory's current length, so compiled code may leave out the bounds check of an access whose
+//! offset plus size is at most the guard size: any address it can form is inside the
+//! reservation, and one beyond the length faults.
+
+/// Address space every 32-bit linear memory reserves before its guard: all a 32-bit index can
+/// reach.
+pub const MEMORY32_RESERVATION: u64 = 1 << 32;
+
+/// Inaccessible address space after [`MEMORY32_RESERVATION`], which a static offset plus access
+/// size may reach without a bounds check.
+pub const MEMORY_GUARD_SIZE: u64 = 2 << 30;
 
 /// Marks a valid VM context (`"wdgc"` little-endian).
 pub const VMCONTEXT_MAGIC: u32 = u32::from_le_bytes(*b"wdgc");

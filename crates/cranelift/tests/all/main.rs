@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use wedge_cranelift::{
     CompileErrorKind, CompiledModule, CompilerSettings, CraneliftCompiler, ExitTarget,
-    ExitTrampoline, Libcalls, OptLevel,
+    ExitTrampoline, Libcalls, OptLevel, Trap,
 };
 use wedge_environ::{
     ConstOp, DataMode, ElemMode, EntityIndex, FuncType, ModuleInfo, TrapCode, VMOffsets, ValType,
@@ -312,17 +312,16 @@ impl Instance {
         let tramp = self
             .compiled
             .trampoline(index - self.info.num_imported_funcs);
-        // SAFETY: the trampoline has this C signature (crate docs); the VM context is fully
-        // built and everything it points to lives in `self`; `cells` holds every param and
-        // result.
-        let f: unsafe extern "C" fn(*mut u8, *mut u8, *mut u128) =
-            unsafe { std::mem::transmute(tramp) };
         self.limits.trap_code = 0;
         let ctx = self.ctx();
-        // SAFETY: see above.
-        unsafe { f(ctx, ctx, cells.as_mut_ptr()) };
-        if self.limits.trap_code != 0 {
-            return Err(trap_from_code(self.limits.trap_code));
+        // SAFETY: a host entry trampoline of `self.compiled` (loaded while `self` lives); the
+        // VM context is fully built and everything it points to lives in `self`; `cells`
+        // holds every param and result.
+        let r = unsafe { wedge_cranelift::call_trampoline(tramp, ctx, ctx, cells.as_mut_ptr()) };
+        match r {
+            Ok(()) => {}
+            Err(Trap::Code(code)) => return Err(code),
+            Err(Trap::Pending) => return Err(trap_from_code(self.limits.trap_code)),
         }
         cells.truncate(ty.results().len());
         Ok(cells)

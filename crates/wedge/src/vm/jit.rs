@@ -6,18 +6,21 @@
 //!
 //! * **Into compiled code**: [`call_compiled`] sets the store's `VMRuntimeLimits` (the stack limit
 //!   at the outermost entry, the store pointers the exits need) and calls the function's host
-//!   entry trampoline with its arguments in 16-byte cells. A trap comes back as a non-zero
-//!   `trap_code`, which it turns into the `Error`.
+//!   entry trampoline with its arguments in 16-byte cells, through
+//!   [`wedge_cranelift::call_trampoline`], which catches a trap in the code (a faulting
+//!   instruction: see `wedge-cranelift`'s `traps.rs`) and returns it.
 //! * **Out of compiled code**: every function that is not compiled (host functions, interpreted
 //!   wasm) has, in its `VMFuncRef`, the engine's exit trampoline for its signature as `wasm_call`
 //!   and the `VMFuncRef` itself as `vmctx`. The trampoline spills the arguments into cells and
 //!   calls [`exit_dispatch`], which finds the store through the caller's VM context and runs
 //!   the function (the host function, or the interpreter). An error is stored for the compiled
 //!   caller to see: a trap as its code, anything else (a host error, a WASI exit) as
-//!   [`PENDING_ERROR`] with the error kept in `pending`.
+//!   [`PENDING_ERROR`] with the error kept in `pending`; the exit trampoline then traps, which
+//!   unwinds the compiled frames up to the innermost `call_compiled`. Libcalls report errors
+//!   the same way.
 //!
-//! Compiled code never unwinds: traps return through every frame, so no signal handlers are
-//! needed, and every bounds check is explicit.
+//! Memories are reserved with guard regions, so the code is compiled with
+//! `CompilerSettings::guard_regions` (unmetered code leaves out most bounds checks).
 
 use super::{VMFuncRef, VMRuntimeLimits};
 use crate::NativeCode;
@@ -152,7 +155,7 @@ impl EngineJit {
             // above: format, fingerprint, module, every offset inside the text), and `owner`
             // keeps the library loaded as long as the compiled module lives.
             Ok(image) => self.logged(
-                Some(unsafe { image.bind_library(parts.text, owner()) }),
+                Some(unsafe { image.bind_library(parts.text, parts.text_len, owner()) }),
                 NativeCode::Aot,
             ),
             Err(why) => self.logged(None, NativeCode::Interpreted(Some(why))),
@@ -224,6 +227,8 @@ fn compiler_settings(config: &crate::Config) -> CompilerSettings {
             crate::OptLevel::SpeedAndSize => wedge_cranelift::OptLevel::SpeedAndSize,
         },
         generic: config.generic_cpu,
+        // Every `LinearMemory` is reserved with the guard (`vm/memory.rs`).
+        guard_regions: true,
         metering: wedge_cranelift::Metering {
             count: config.metering.count,
             cost: config.metering.cost,
@@ -322,9 +327,7 @@ pub(crate) unsafe fn call_compiled<T>(
         .as_ref()
         .expect("call_compiled on an interpreted module");
     let vmctx = inst.vmctx.as_ptr().cast::<u8>();
-    let trampoline: unsafe extern "C" fn(*mut u8, *mut u8, *mut u128) =
-        // SAFETY: `trampoline` returns the host entry trampoline, whose signature is this one.
-        unsafe { std::mem::transmute(compiled.trampoline(def)) };
+    let trampoline = compiled.trampoline(def);
     let max_stack = store.inner.engine.config().max_native_stack;
     let inner = &mut store.inner;
     inner.meter.check_not_over()?;
@@ -343,43 +346,28 @@ pub(crate) unsafe fn call_compiled<T>(
             (*limits).stack_limit = stack_limit(max_stack);
         }
         (*limits).depth += 1;
-        trampoline(vmctx, vmctx, cells);
+        // The module (kept alive by `module`) stays loaded during the call.
+        let r = wedge_cranelift::call_trampoline(trampoline, vmctx, vmctx, cells);
         (*inner_ptr).meter.take_from_compiled(&*limits);
         (*limits).depth -= 1;
         ((*limits).store, (*limits).inner, (*limits).dispatch) = saved;
         let code = std::mem::take(&mut (*limits).trap_code);
-        match code {
-            0 => Ok(()),
-            PENDING_ERROR => Err((*limits)
-                .pending
-                .take()
-                .unwrap_or_else(|| Error::host("compiled code failed"))),
-            n => Err(Error::from(trap_code(n - 1))),
+        match r {
+            Ok(()) => Ok(()),
+            Err(wedge_cranelift::Trap::Code(t)) => Err(Error::from(t)),
+            Err(wedge_cranelift::Trap::Pending) => Err(match code {
+                PENDING_ERROR => (*limits)
+                    .pending
+                    .take()
+                    .unwrap_or_else(|| Error::host("compiled code failed")),
+                n => Error::from(
+                    n.checked_sub(1)
+                        .and_then(TrapCode::from_index)
+                        .unwrap_or(TrapCode::HostFuncError),
+                ),
+            }),
         }
     }
-}
-
-/// The trap with number `n` (`TrapCode as u32`).
-fn trap_code(n: u32) -> TrapCode {
-    const ALL: [TrapCode; 14] = [
-        TrapCode::Unreachable,
-        TrapCode::MemoryOutOfBounds,
-        TrapCode::TableOutOfBounds,
-        TrapCode::UndefinedElement,
-        TrapCode::UninitializedElement,
-        TrapCode::IndirectCallTypeMismatch,
-        TrapCode::IntegerOverflow,
-        TrapCode::IntegerDivideByZero,
-        TrapCode::InvalidConversionToInteger,
-        TrapCode::CallStackExhausted,
-        TrapCode::NullReference,
-        TrapCode::CostLimitExceeded,
-        TrapCode::Interrupted,
-        TrapCode::HostFuncError,
-    ];
-    ALL.get(n as usize)
-        .copied()
-        .unwrap_or(TrapCode::HostFuncError)
 }
 
 /// Records `e` for the compiled caller.

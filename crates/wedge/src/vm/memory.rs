@@ -7,9 +7,19 @@ use wedge_environ::MemoryType;
 /// Size of a WebAssembly page.
 pub const WASM_PAGE_SIZE: usize = 65536;
 
-/// Bytes of inaccessible address space kept after a memory's largest size, so that compiled code
-/// can fold a 32-bit offset into the address without a bounds check.
-pub const GUARD_SIZE: usize = 1 << 32;
+/// Address space a memory reserves: with 32-bit addresses, all an index can reach plus the
+/// guard ([`wedge_environ::MEMORY32_RESERVATION`] + [`wedge_environ::MEMORY_GUARD_SIZE`]), which
+/// lets compiled code leave out bounds checks; with 64-bit addresses, the largest size plus the
+/// guard (compiled code checks every access there).
+fn reservation(ty: &MemoryType, max_pages: u64) -> Option<usize> {
+    let guard = wedge_environ::MEMORY_GUARD_SIZE;
+    let bytes = if ty.memory64 {
+        max_pages.checked_mul(WASM_PAGE_SIZE as u64)?
+    } else {
+        wedge_environ::MEMORY32_RESERVATION
+    };
+    usize::try_from(bytes.checked_add(guard)?).ok()
+}
 
 /// A linear memory. Its base address never changes, so its definition can be shared.
 #[derive(Debug)]
@@ -33,7 +43,8 @@ impl LinearMemory {
             ));
         }
         let max_pages = ty.limits.max.unwrap_or(u64::MAX).min(cap);
-        let reserve = max_pages as usize * WASM_PAGE_SIZE + GUARD_SIZE;
+        let reserve = reservation(&ty, max_pages)
+            .ok_or_else(|| format!("cannot reserve a memory of {max_pages} pages"))?;
         let mut mmap = Mmap::reserve(reserve).map_err(|e| format!("cannot reserve memory: {e}"))?;
         let len = ty.limits.min as usize * WASM_PAGE_SIZE;
         mmap.commit(len)

@@ -517,3 +517,155 @@ fn a_repeated_access_is_checked_again_when_it_reaches_further() {
         Some(7)
     );
 }
+
+#[test]
+fn accesses_in_the_guard_region_trap_and_memory_stays_usable() {
+    // Memories are reserved with a guard, so these accesses compile without a bounds check
+    // (offset + size within the guard) and fault beyond the length; the fault becomes the
+    // trap. An offset past the guard is checked explicitly.
+    let engine = jit_engine();
+    let wat = r#"(module (memory 1 3)
+      (func (export "load") (param i32) (result i64) (i64.load (local.get 0)))
+      (func (export "load_far") (param i32) (result i32)
+        (i32.load offset=0x7ffffff0 (local.get 0)))
+      (func (export "load_past_guard") (param i32) (result i32)
+        (i32.load offset=0xfffffff0 (local.get 0)))
+      (func (export "store") (param i32 i64) (i64.store (local.get 0) (local.get 1)))
+      (func (export "v128") (param i32) (result i32)
+        (i32x4.extract_lane 3 (v128.load (local.get 0))))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    let module = Module::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+    assert!(module.is_compiled());
+    let mut store = Store::new(&engine, ());
+    let i = Instance::new(&mut store, &module, &[]).unwrap();
+    let oob = |store: &mut Store<()>, name: &str, args: &[Val]| {
+        let e = call(store, &i, name, args).unwrap_err();
+        assert_eq!(
+            e.trap_code(),
+            Some(TrapCode::MemoryOutOfBounds),
+            "{name} {args:?}"
+        );
+    };
+    call(&mut store, &i, "store", &[Val::I32(65528), Val::I64(-2)]).unwrap();
+    assert_eq!(
+        call(&mut store, &i, "load", &[Val::I32(65528)]).unwrap()[0].i64(),
+        Some(-2)
+    );
+    for addr in [65529, 65536, 1 << 20, -8, -1] {
+        oob(&mut store, "load", &[Val::I32(addr)]);
+        oob(&mut store, "store", &[Val::I32(addr), Val::I64(1)]);
+    }
+    oob(&mut store, "v128", &[Val::I32(65521)]);
+    oob(&mut store, "load_far", &[Val::I32(0)]);
+    oob(&mut store, "load_far", &[Val::I32(-1)]);
+    oob(&mut store, "load_past_guard", &[Val::I32(0)]);
+    oob(&mut store, "load_past_guard", &[Val::I32(-1)]);
+    // A partly out-of-bounds store writes nothing.
+    assert_eq!(
+        call(&mut store, &i, "load", &[Val::I32(65528)]).unwrap()[0].i64(),
+        Some(-2)
+    );
+    // After growing, the same addresses work; the maximum still bounds the memory.
+    assert_eq!(
+        call(&mut store, &i, "grow", &[Val::I32(2)]).unwrap()[0].i32(),
+        Some(1)
+    );
+    call(&mut store, &i, "store", &[Val::I32(65536), Val::I64(5)]).unwrap();
+    assert_eq!(
+        call(&mut store, &i, "load", &[Val::I32(65536)]).unwrap()[0].i64(),
+        Some(5)
+    );
+    oob(&mut store, "load", &[Val::I32(3 * 65536 - 4)]);
+}
+
+#[test]
+fn a_trap_unwinds_only_to_the_innermost_entry_from_the_host() {
+    // compiled `outer` -> host -> compiled `inner`, which traps: the host sees the trap as an
+    // error, handles it, and `outer` goes on.
+    let engine = jit_engine();
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let host = Func::new(
+        &mut store,
+        FuncType::new([ValType::I32], [ValType::I32]),
+        |mut c, p, r| {
+            let inner = c.get_export("inner").and_then(|e| e.into_func()).unwrap();
+            let mut out = [Val::I32(0)];
+            let v = match inner.call(&mut c, &[p[0].clone()], &mut out) {
+                Ok(()) => out[0].i32().unwrap(),
+                Err(e) => {
+                    assert_eq!(e.trap_code(), Some(TrapCode::IntegerDivideByZero));
+                    -1
+                }
+            };
+            r[0] = Val::I32(v * 10);
+            Ok(())
+        },
+    );
+    linker.define("env", "host", host).unwrap();
+    let module = Module::new(
+        &engine,
+        wat::parse_str(
+            r#"(module
+             (import "env" "host" (func $h (param i32) (result i32)))
+             (func (export "inner") (param i32) (result i32)
+               (i32.div_u (i32.const 100) (local.get 0)))
+             (func (export "outer") (param i32) (result i32)
+               (i32.add (call $h (local.get 0)) (i32.const 1))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(module.is_compiled());
+    let i = linker.instantiate(&mut store, &module).unwrap();
+    assert_eq!(
+        call(&mut store, &i, "outer", &[Val::I32(5)]).unwrap()[0].i32(),
+        Some(201)
+    );
+    assert_eq!(
+        call(&mut store, &i, "outer", &[Val::I32(0)]).unwrap()[0].i32(),
+        Some(-9)
+    );
+}
+
+#[test]
+fn threads_trap_independently() {
+    let engine = jit_engine();
+    let module = Module::new(
+        &engine,
+        wat::parse_str(
+            r#"(module (memory 1)
+             (func (export "f") (param i32) (result i32)
+               (local $i i32) (local $s i32)
+               (loop $l
+                 (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $i))))
+                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                 (br_if $l (i32.lt_u (local.get $i) (local.get 0))))
+               (local.get $s)))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(module.is_compiled());
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let (engine, module) = (&engine, &module);
+            s.spawn(move || {
+                let mut store = Store::new(engine, ());
+                let i = Instance::new(&mut store, module, &[]).unwrap();
+                for k in 0..200 {
+                    // Odd rounds read past the end and trap; even rounds finish.
+                    let n = if (k + t) % 2 == 0 { 65536 } else { 65537 };
+                    let r = call(&mut store, &i, "f", &[Val::I32(n)]);
+                    match r {
+                        Ok(v) => assert_eq!(v[0].i32(), Some(0)),
+                        Err(e) => {
+                            assert_eq!(n, 65537);
+                            assert_eq!(e.trap_code(), Some(TrapCode::MemoryOutOfBounds));
+                        }
+                    }
+                }
+            });
+        }
+    });
+}
