@@ -101,7 +101,7 @@ pub unsafe extern "C" fn WasmEdge_CompilerDelete(cxt: *mut WasmEdge_CompilerCont
 }
 
 fn compile(conf: &ConfData, wasm: &[u8], out: &str) -> WasmEdge_Result {
-    let engine = conf.engine(None);
+    let engine = conf.compile_engine();
     if let Err(e) = wedge::Module::validate(&engine, wasm) {
         ffi::log_error(&e.to_string());
         return error_result(&e);

@@ -103,7 +103,17 @@ impl ConfData {
     /// The Wedge engine for these settings and, when statistics are on, that cost table. Equal
     /// settings share one engine, so modules loaded once run in every store that uses them.
     pub(crate) fn engine(&self, cost_table: Option<&[u64]>) -> Engine {
-        type Cached = (ConfData, Option<Vec<u64>>, Engine);
+        self.engine_for(cost_table, false)
+    }
+
+    /// The engine `WasmEdge_CompilerCompile` uses: as [`ConfData::engine`], except that the
+    /// code polls for interrupts only with `ConfigureCompilerSetInterruptible`.
+    pub(crate) fn compile_engine(&self) -> Engine {
+        self.engine_for(None, true)
+    }
+
+    fn engine_for(&self, cost_table: Option<&[u64]>, compile: bool) -> Engine {
+        type Cached = (ConfData, Option<Vec<u64>>, bool, Engine);
         static ENGINES: Mutex<Vec<Cached>> = Mutex::new(Vec::new());
         let table = if self.measure_cost {
             cost_table.map(<[u64]>::to_vec)
@@ -111,7 +121,10 @@ impl ConfData {
             None
         };
         let mut engines = ENGINES.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, _, e)) = engines.iter().find(|(c, t, _)| c == self && *t == table) {
+        if let Some((_, _, _, e)) = engines
+            .iter()
+            .find(|(c, t, k, _)| c == self && *t == table && *k == compile)
+        {
             return e.clone();
         }
         let mut config = Config::new();
@@ -121,8 +134,9 @@ impl ConfData {
             .count_instructions(self.count_instructions)
             .measure_cost(self.measure_cost)
             .measure_time(self.measure_time)
-            // WasmEdge's interpreter always honours cancellation (async cancel, time limits).
-            .interruptible(true)
+            // WasmEdge's interpreter always honours cancellation (async cancel, time limits);
+            // its compiler adds the polls only when asked to.
+            .interruptible(!compile || self.interruptible)
             // JIT and lazy JIT compile in memory, using native code a universal wasm or
             // shared library carries; AOT runs only such native code and interprets the rest.
             .jit(matches!(self.run_mode, RUN_MODE_JIT | RUN_MODE_LAZY_JIT))
@@ -137,7 +151,7 @@ impl ConfData {
             config.cost_table(t);
         }
         let engine = Engine::new(&config);
-        engines.push((self.clone(), table, engine.clone()));
+        engines.push((self.clone(), table, compile, engine.clone()));
         engine
     }
 }

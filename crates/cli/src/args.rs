@@ -180,6 +180,8 @@ pub struct Args {
     pub optimize: Option<String>,
     /// `compile --generic-binary`.
     pub generic_binary: bool,
+    /// `compile --interruptible`: the code polls for interrupts (time limits).
+    pub interruptible: bool,
     /// `--code-cache DIR|off` (the last one wins); see `crate::tier`.
     pub code_cache: Option<String>,
     /// The metering flags: `--gas-limit`, `--time-limit`, `--enable-*` statistics.
@@ -213,6 +215,7 @@ impl Args {
             force_interpreter: false,
             optimize: None,
             generic_binary: false,
+            interruptible: false,
             code_cache: None,
             metering: crate::stats::Metering::default(),
             unsupported: Vec::new(),
@@ -412,7 +415,7 @@ fn apply(args: &mut Args, name: &str, opt: Opt, value: Option<String>) -> Result
             args.optimize = Some(v);
         }
         Opt::GenericBinary => args.generic_binary = true,
-        Opt::Interruptible => {}
+        Opt::Interruptible => args.interruptible = true,
         Opt::CodeCache => args.code_cache = Some(value_or_empty()),
         Opt::Metering(flag) => args.metering.apply(flag, value.as_deref())?,
         Opt::Unsupported { reason, .. } => args.unsupported.push(Unsupported {

@@ -36,6 +36,7 @@ pub fn compile(args: &Args) -> u8 {
         _ => OptLevel::Speed,
     });
     config.generic_cpu(args.generic_binary);
+    config.interruptible(args.interruptible);
     let engine = Engine::new(&config);
     let Some(bytes) = load::read(input) else {
         return FAILURE;

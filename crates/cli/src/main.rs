@@ -215,7 +215,7 @@ fn help(program: &str, command: Command) -> String {
              COMPILE OPTIONS\n  \
              --optimize 0|1|2|3|s|z           0: no optimization; 1-3: speed (default 2); s, z: size\n  \
              --generic-binary                 use only the architecture's baseline CPU features\n  \
-             --interruptible                  accepted; compiled code always polls for interrupts\n  \
+             --interruptible                  poll for interrupts, so --time-limit can stop the code\n  \
              --enable-instruction-count, --enable-gas-measuring, --enable-time-measuring,\n  \
              --enable-all-statistics          compile the counters in (run with the same flags)\n  \
              not available: --dump (there is no LLVM IR)\n\n"

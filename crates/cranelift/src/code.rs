@@ -406,6 +406,7 @@ impl CodeImage {
     }
 
     /// The trap sites: offset in the text and trap-site code (`traps.rs`), sorted.
+    #[cfg(test)]
     pub(crate) fn trap_sites(&self) -> &[(u32, u8)] {
         &self.traps
     }
@@ -802,7 +803,8 @@ pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
     };
     for (k, v) in &f {
         let here = get(&h, k);
-        if k == "opt_level" {
+        // Speed only; and code without interrupt polls runs, uninterruptible, as WasmEdge's.
+        if k == "opt_level" || k == "interruptible" {
             continue;
         }
         if k.starts_with("has_") {
@@ -821,7 +823,7 @@ pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
     }
     if let Some((k, v)) = h
         .iter()
-        .find(|(k, _)| !k.starts_with("has_") && get(&f, k).is_none())
+        .find(|(k, _)| !k.starts_with("has_") && k != "interruptible" && get(&f, k).is_none())
     {
         return Err(format!("{k}: the file has none, here {v}"));
     }
@@ -1049,6 +1051,10 @@ mod tests {
         assert!(err.contains("has_sse41"), "{err}");
         let o0 = "format=1; target=x86_64; opt_level=none; has_sse41=1; has_avx=1";
         assert_eq!(check_compatible(o0, host), Ok(()));
+        let polls = "format=1; target=x86_64; opt_level=speed; has_sse41=1; has_avx=1; \
+                     interruptible=1";
+        assert_eq!(check_compatible(polls, host), Ok(()));
+        assert_eq!(check_compatible(host, polls), Ok(()));
         let err = check_compatible("format=2; target=x86_64; opt_level=speed", host).unwrap_err();
         assert!(err.contains("format"), "{err}");
         let err = check_compatible("format=1; target=aarch64; opt_level=speed", host).unwrap_err();

@@ -28,9 +28,9 @@
 //!   exit trampoline) that fails stores its error in `VMRuntimeLimits::trap_code`, and the
 //!   compiled code that called it then traps with [`Trap::Pending`].
 //! * Function entry checks the stack pointer against `VMRuntimeLimits::stack_limit`
-//!   (`CallStackExhausted`) and, like every loop head, polls the store's interrupt flag that
-//!   `VMRuntimeLimits::interrupt` points to, with an atomic load (non-zero: it is reset to 0 and
-//!   the function traps with `Interrupted`).
+//!   (`CallStackExhausted`). With [`CompilerSettings::interruptible`] it also, like every loop
+//!   head, polls the store's interrupt flag that `VMRuntimeLimits::interrupt` points to, with
+//!   an atomic load (non-zero: it is reset to 0 and the function traps with `Interrupted`).
 //! * With [`CompilerSettings::guard_regions`] (the runtime's memories are reserved as
 //!   [`wedge_environ::MEMORY32_RESERVATION`] plus [`wedge_environ::MEMORY_GUARD_SIZE`]), a load
 //!   or store whose static offset plus size fits in the guard has no bounds check: one beyond
@@ -275,6 +275,10 @@ pub struct CompilerSettings {
     /// inaccessible beyond its length, so unmetered code leaves out the bounds checks the guard
     /// covers. Off by default (every access is checked).
     pub guard_regions: bool,
+    /// Poll the store's interrupt flag at function entries and loop heads (`wedge compile
+    /// --interruptible`, `Config::interruptible` in the runtime). Code without polls runs
+    /// anywhere but cannot be interrupted, as WasmEdge's AOT code compiled without the flag.
+    pub interruptible: bool,
 }
 
 /// Compiles modules to native code with Cranelift for the host CPU.
@@ -377,13 +381,18 @@ impl CraneliftCompiler {
             }
         }
         // `generic` only chose the CPU features listed above; the optimization level is the
-        // Cranelift flag `opt_level` above.
+        // Cranelift flag `opt_level` above; `interruptible` is an item of its own, which
+        // `check_compatible` does not compare.
         let settings = CompilerSettings {
             generic: false,
             opt_level: OptLevel::default(),
+            interruptible: false,
             ..self.settings.clone()
         };
-        s.push_str(&format!("; settings={settings:?}"));
+        s.push_str(&format!(
+            "; interruptible={}; settings={settings:?}",
+            u8::from(self.settings.interruptible)
+        ));
         s
     }
 
@@ -419,6 +428,7 @@ impl CraneliftCompiler {
                 || self.isa.has_x86_pshufb_lowering(),
             metering: &self.settings.metering,
             guard_regions: self.settings.guard_regions,
+            interruptible: self.settings.interruptible,
         };
         // Translate and compile on every core; linking is serial.
         let threads = std::thread::available_parallelism()

@@ -38,6 +38,8 @@ pub(crate) struct Env<'a> {
     pub metering: &'a Metering,
     /// Memories have guard regions (`CompilerSettings::guard_regions`).
     pub guard_regions: bool,
+    /// Poll the interrupt flag (`CompilerSettings::interruptible`).
+    pub interruptible: bool,
 }
 
 const PTR: ir::Type = types::I64;
@@ -412,6 +414,9 @@ impl FuncTranslator<'_, '_> {
     }
 
     fn interrupt_check(&mut self) {
+        if !self.env.interruptible {
+            return;
+        }
         let limits = self.limits();
         // The flag's address never changes (it can be hoisted); the flag itself can change at
         // any time (another thread sets it).

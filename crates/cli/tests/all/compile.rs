@@ -318,3 +318,53 @@ fn a_compile_on_a_terminal_shows_its_progress() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("[compile]"));
 }
+
+#[test]
+fn interruptible_code_stops_at_the_time_limit_and_code_without_polls_still_runs_natively() {
+    let d = dir("interruptible");
+    let input = d.join("spin.wasm");
+    std::fs::write(
+        &input,
+        wat::parse_str(
+            r#"(module
+                 (func (export "spin") (loop (br 0)))
+                 (func (export "count") (param i32) (result i32) (local $s i32)
+                   (loop $l
+                     (local.set $s (i32.add (local.get $s) (local.get 0)))
+                     (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))
+                     (br_if $l))
+                   (local.get $s)))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let polls = d.join("polls.wasm");
+    let plain = d.join("plain.wasm");
+    wedge(&["compile", "--interruptible", &s(&input), &s(&polls)]).assert_code(0);
+    wedge(&["compile", &s(&input), &s(&plain)]).assert_code(0);
+    wedge(&[
+        "--run-mode=aot",
+        "--time-limit",
+        "100",
+        "--reactor",
+        &s(&polls),
+        "spin",
+    ])
+    .assert_code(134)
+    .assert_stderr_has("interrupted");
+    // Code without polls is still native code for an interruptible run (as in WasmEdge, a
+    // time limit cannot stop it); both files compute alike.
+    for file in [&polls, &plain] {
+        let r = wedge(&[
+            "--run-mode=aot",
+            "--time-limit",
+            "60000",
+            "--reactor",
+            &s(file),
+            "count",
+            "100",
+        ]);
+        r.assert_code(0).assert_stdout("5050\n");
+        assert!(!r.stderr.contains("interpreter"), "{r:#?}");
+    }
+}

@@ -229,6 +229,7 @@ fn compiler_settings(config: &crate::Config) -> CompilerSettings {
         generic: config.generic_cpu,
         // Every `LinearMemory` is reserved with the guard (`vm/memory.rs`).
         guard_regions: true,
+        interruptible: config.metering.interruptible,
         metering: wedge_cranelift::Metering {
             count: config.metering.count,
             cost: config.metering.cost,
