@@ -129,15 +129,25 @@ fn instantiate(wat: &str, imports: &[HostFunc]) -> Instance {
 fn compile(wat: &str) -> Result<(ModuleInfo, Vec<u8>, CompiledModule), CompileErrorKind> {
     let wasm = wat::parse_str(wat).expect("valid wat");
     let info = ModuleInfo::parse(&wasm, WasmFeatures::all()).expect("valid module");
-    let compiler = CraneliftCompiler::new(OptLevel::Speed).expect("host supported");
+    let compiler = test_compiler();
     let compiled = compiler
         .compile(&info, &wasm)
         .map_err(|e| e.kind().clone())?;
     Ok((info, wasm, compiled))
 }
 
+/// The harness's compiler: interruptible (tests raise the interrupt flag), with memories
+/// checked explicitly (the harness allocates them without guard regions).
+fn test_compiler() -> CraneliftCompiler {
+    CraneliftCompiler::with_settings(CompilerSettings {
+        interruptible: true,
+        ..CompilerSettings::default()
+    })
+    .expect("host supported")
+}
+
 fn instantiate_with(wat: &str, imports: &[HostFunc], libcalls: &Libcalls) -> Instance {
-    let compiler = CraneliftCompiler::new(OptLevel::Speed).expect("host supported");
+    let compiler = test_compiler();
     instantiate_compiled(wat, imports, libcalls, &compiler)
 }
 
