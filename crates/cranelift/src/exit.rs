@@ -4,11 +4,12 @@
 //! signature; the runtime points the `VMFuncRef::wasm_call` of every
 //! such function of that signature at it, and its `vmctx` at the `VMFuncRef` itself.
 
-use crate::code::{CodeImage, CompiledModule, Piece};
+use crate::code::{CompiledModule, Piece};
 use crate::{CompileError, WASM_CALL_CONV, clif_type, wasm_signature};
 use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use std::fmt;
+use wedge_environ::CodeImage;
 use wedge_environ::FuncType;
 
 /// What an exit trampoline calls: `(callee_vmctx, caller_vmctx, args_results)`. The arguments
@@ -40,12 +41,25 @@ impl ExitTrampoline {
 }
 
 impl crate::CraneliftCompiler {
-    /// An exit trampoline for functions of type `ty` that calls `target`.
+    /// An exit trampoline for functions of type `ty` that calls `target`, loaded.
     pub fn exit_trampoline(
         &self,
         ty: &FuncType,
         target: ExitTarget,
     ) -> Result<ExitTrampoline, CompileError> {
+        let image = self.exit_trampoline_image(ty, target as usize)?;
+        Ok(ExitTrampoline {
+            code: crate::code::load(&image)?,
+        })
+    }
+
+    /// The image of an exit trampoline for functions of type `ty` that calls the
+    /// [`ExitTarget`] at address `target` ([`Compiler::compile_exit_trampoline`](crate::Compiler::compile_exit_trampoline)).
+    pub fn exit_trampoline_image(
+        &self,
+        ty: &FuncType,
+        target: usize,
+    ) -> Result<CodeImage, CompileError> {
         let sig = wasm_signature(ty, WASM_CALL_CONV, None)?;
         let mut ctx = cranelift_codegen::Context::new();
         ctx.func.signature = sig;
@@ -79,7 +93,7 @@ impl crate::CraneliftCompiler {
                 tsig.params.push(ir::AbiParam::new(types::I64));
             }
             let tsig = b.import_signature(tsig);
-            let callee = b.ins().iconst(types::I64, target as usize as i64);
+            let callee = b.ins().iconst(types::I64, target as i64);
             b.ins().call_indirect(tsig, callee, &[p[0], p[1], addr]);
             let offsets = wedge_environ::VMOffsets {
                 ptr_size: 8,
@@ -110,7 +124,6 @@ impl crate::CraneliftCompiler {
         )
         .map_err(|e| CompileError::codegen(None, format!("{:?}", e.inner)))?;
         let piece = Piece::from_context(&ctx, &*self.isa, 0);
-        let code = CodeImage::link(self.fingerprint(), 1, vec![piece], false)?.load()?;
-        Ok(ExitTrampoline { code })
+        crate::code::link(self.fingerprint(), 1, vec![piece], false)
     }
 }

@@ -1,9 +1,11 @@
 //! `wedge-cranelift`: Wedge's compiled tier. It translates the defined functions of a module
 //! (wasmparser operators) into Cranelift IR with `cranelift-frontend` and compiles them into
 //! native code that works on the shared VM context laid out by [`wedge_environ::VMOffsets`].
-//! The code comes out as a relocatable [`CodeImage`] (`code.rs`), which is loaded into
-//! executable memory at once (JIT), serialized (the runtime's code cache and universal wasm
-//! files) or written as an ELF object for a shared library.
+//! [`CraneliftCompiler`] implements `wedge-environ`'s [`Compiler`] trait, the runtime's seam to
+//! a backend: the code comes out as a relocatable [`CodeImage`], which is loaded into
+//! executable memory at once ([`load`], for the JIT), serialized (the runtime's code cache and
+//! universal wasm files) or written as an ELF object for a shared library ([`write_object`],
+//! used through [`bind_library`]). Compiled code runs, and traps, through [`call_trampoline`].
 //!
 //! # ABI
 //!
@@ -105,11 +107,15 @@ mod libcalls;
 mod translate;
 mod traps;
 
-pub use code::{CodeImage, CompiledModule, ImageError, check_compatible, symbols};
+pub use code::{CompiledModule, bind_library, load, write_object};
 pub use exit::{ExitTarget, ExitTrampoline};
 pub use libcalls::Libcalls;
 pub use translate::Metering;
 pub use traps::{Trap, call_trampoline, install_handlers};
+pub use wedge_environ::{
+    CODE_FORMAT_VERSION, CodeImage, CompileError, CompileErrorKind, Compiler, ImageError,
+    check_compatible, symbols,
+};
 
 use code::{Piece, SymbolId};
 
@@ -117,10 +123,6 @@ use cranelift_codegen::ir::{self, InstBuilder, MemFlagsData, types};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
-/// Version of the compiled-code ABI and of its serialized form; part of every fingerprint.
-/// 2: wasm functions use Cranelift's `tail` calling convention.
-/// 3: traps are faulting instructions with a trap-site table; no trap checks after calls.
-pub const CODE_FORMAT_VERSION: u32 = 3;
 
 /// The calling convention of every compiled wasm function and exit trampoline: Cranelift's
 /// `tail`, the only one `return_call` works with. Host entry trampolines, exit targets and
@@ -141,122 +143,6 @@ pub enum OptLevel {
     /// Optimize for speed and code size.
     SpeedAndSize,
 }
-
-/// Why a module could not be compiled.
-#[derive(Debug)]
-pub struct CompileError(Box<CompileErrorKind>);
-
-/// What went wrong while compiling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CompileErrorKind {
-    /// The host is not supported by Cranelift, or a setting was refused.
-    Host(String),
-    /// The module uses an operator or a type the compiled tier does not support yet.
-    Unsupported {
-        /// Function index (in the function index space), if the problem is in a body.
-        func_index: Option<u32>,
-        /// Byte offset in the module.
-        offset: u64,
-        /// What is unsupported (an operator name, a type).
-        what: String,
-    },
-    /// A function body could not be decoded (the module should have been validated).
-    Malformed {
-        /// Function index (in the function index space).
-        func_index: u32,
-        /// Byte offset in the module.
-        offset: u64,
-        /// The decoder's message.
-        message: String,
-    },
-    /// Cranelift failed to compile or link a function.
-    Codegen {
-        /// Function index, if the failure is tied to one.
-        func_index: Option<u32>,
-        /// Cranelift's message.
-        message: String,
-    },
-}
-
-impl CompileError {
-    /// What went wrong.
-    pub fn kind(&self) -> &CompileErrorKind {
-        &self.0
-    }
-
-    #[cold]
-    pub(crate) fn new(kind: CompileErrorKind) -> Self {
-        CompileError(Box::new(kind))
-    }
-
-    #[cold]
-    pub(crate) fn host(message: impl fmt::Display) -> Self {
-        Self::new(CompileErrorKind::Host(message.to_string()))
-    }
-
-    #[cold]
-    pub(crate) fn codegen(func_index: Option<u32>, message: impl fmt::Display) -> Self {
-        Self::new(CompileErrorKind::Codegen {
-            func_index,
-            message: message.to_string(),
-        })
-    }
-
-    #[cold]
-    pub(crate) fn unsupported(
-        func_index: Option<u32>,
-        offset: u64,
-        what: impl Into<String>,
-    ) -> Self {
-        Self::new(CompileErrorKind::Unsupported {
-            func_index,
-            offset,
-            what: what.into(),
-        })
-    }
-}
-
-impl fmt::Display for CompileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &*self.0 {
-            CompileErrorKind::Host(m) => write!(f, "cannot compile for this host: {m}"),
-            CompileErrorKind::Unsupported {
-                func_index,
-                offset,
-                what,
-            } => {
-                write!(
-                    f,
-                    "not supported by the compiler yet: {what} (at offset {offset:#x}"
-                )?;
-                if let Some(i) = func_index {
-                    write!(f, ", in function {i}")?;
-                }
-                f.write_str(")")
-            }
-            CompileErrorKind::Malformed {
-                func_index,
-                offset,
-                message,
-            } => write!(
-                f,
-                "malformed function body: {message} (at offset {offset:#x}, in function {func_index})"
-            ),
-            CompileErrorKind::Codegen {
-                func_index,
-                message,
-            } => {
-                f.write_str("code generation failed")?;
-                if let Some(i) = func_index {
-                    write!(f, " in function {i}")?;
-                }
-                write!(f, ": {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for CompileError {}
 
 /// What a compiler is set up to produce. Everything here changes the machine code, so it is
 /// all part of [`CraneliftCompiler::fingerprint`], which AOT files and the code cache are
@@ -405,7 +291,7 @@ impl CraneliftCompiler {
     /// trampoline, and loads the code. The code reaches the runtime through the `Libcalls`
     /// table of the store's `VMRuntimeLimits`.
     pub fn compile(&self, info: &ModuleInfo, wasm: &[u8]) -> Result<CompiledModule, CompileError> {
-        self.compile_image(info, wasm, &|_, _| {})?.load()
+        code::load(&self.compile_image(info, wasm, &|_, _| {})?)
     }
 
     /// Compiles every defined function of `info` (decoded from `wasm`) and its host entry
@@ -474,7 +360,30 @@ impl CraneliftCompiler {
         for r in results {
             pieces.extend(r?);
         }
-        CodeImage::link(self.fingerprint(), defs, pieces, true)
+        code::link(self.fingerprint(), defs, pieces, true)
+    }
+}
+
+impl Compiler for CraneliftCompiler {
+    fn fingerprint(&self) -> String {
+        CraneliftCompiler::fingerprint(self)
+    }
+
+    fn compile_module(
+        &self,
+        info: &ModuleInfo,
+        wasm: &[u8],
+        progress: &(dyn Fn(u32, u32) + Sync),
+    ) -> Result<CodeImage, CompileError> {
+        self.compile_image(info, wasm, progress)
+    }
+
+    fn compile_exit_trampoline(
+        &self,
+        ty: &FuncType,
+        target: usize,
+    ) -> Result<CodeImage, CompileError> {
+        self.exit_trampoline_image(ty, target)
     }
 }
 

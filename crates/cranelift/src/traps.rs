@@ -26,9 +26,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Once, OnceLock, PoisonError, RwLock};
 use wedge_environ::TrapCode;
 
-/// Trap-site code for "the error is in `VMRuntimeLimits::trap_code`" (a libcall or a host
-/// function failed); other codes are [`TrapCode`] numbers.
-pub(crate) const SITE_PENDING: u8 = u8::MAX;
+use wedge_environ::TRAP_SITE_PENDING as SITE_PENDING;
 
 /// Cranelift trap code for [`SITE_PENDING`].
 pub(crate) const CLIF_PENDING: cranelift_codegen::ir::TrapCode =
@@ -52,11 +50,6 @@ pub(crate) fn site_code(code: cranelift_codegen::ir::TrapCode) -> Option<u8> {
         user => TrapCode::from_index(u32::from(user.as_raw().get()).checked_sub(1)?)?,
     };
     Some(ours as u8)
-}
-
-/// Whether `code` is a valid trap-site code.
-pub(crate) fn valid_site_code(code: u8) -> bool {
-    code == SITE_PENDING || TrapCode::from_index(code.into()).is_some()
 }
 
 /// Why compiled code entered with [`call_trampoline`] stopped.

@@ -1,8 +1,9 @@
 //! `wedge-environ`: what every Wedge execution tier agrees on.
 //!
 //! It holds the module model decoded and validated by wasmparser ([`ModuleInfo`]), the value and
-//! entity types, [`TrapCode`], and the layout of the VM context ([`VMOffsets`]) that the
-//! interpreter, compiled code and the runtime all read.
+//! entity types, [`TrapCode`], the layout of the VM context ([`VMOffsets`]) that the
+//! interpreter, compiled code and the runtime all read, and the seam to compiler backends:
+//! the [`Compiler`] trait and compiled code as data ([`CodeImage`]).
 //!
 //! ```
 //! use wedge_environ::{ModuleInfo, wasmparser::WasmFeatures};
@@ -11,12 +12,18 @@
 //! assert!(info.funcs.is_empty());
 //! ```
 
+mod code;
 mod module;
 pub mod opcodes;
 mod trap;
 mod types;
 mod vmoffsets;
 
+pub use code::{
+    CODE_FORMAT_VERSION, CodeImage, CompileError, CompileErrorKind, Compiler, FloatHelper,
+    ImageError, LoadReloc, RelocTarget, TRAP_SITE_PENDING, check_compatible, symbols,
+    valid_trap_site_code,
+};
 pub use module::*;
 pub use trap::TrapCode;
 pub use types::*;

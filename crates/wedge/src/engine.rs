@@ -71,8 +71,7 @@ impl Engine {
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<(), Error> {
         let (module, image) = self.compile_image(wasm, progress)?;
-        let object = image
-            .write_object(&crate::aot::sha256(module), module)
+        let object = wedge_cranelift::write_object(&image, &crate::aot::sha256(module), module)
             .map_err(|e| Error::new(crate::ErrorKind::Compile(e.to_string())))?;
         crate::aot::link_shared_library(&object, out)
             .map_err(|e| Error::new(crate::ErrorKind::Compile(e)))

@@ -28,10 +28,8 @@ use crate::store::{FuncKind, StoreInner};
 use crate::{Error, Store, TrapCode, Val};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
-use wedge_cranelift::{
-    CompiledModule, CompilerSettings, CraneliftCompiler, ExitTrampoline, Libcalls,
-};
-use wedge_environ::{FuncType, ModuleInfo};
+use wedge_cranelift::{CompiledModule, CompilerSettings, CraneliftCompiler, Libcalls};
+use wedge_environ::{Compiler, FuncType, ModuleInfo};
 
 /// `trap_code` when the error is not a trap: it is in `VMRuntimeLimits::pending`.
 pub(crate) const PENDING_ERROR: u32 = u32::MAX;
@@ -41,8 +39,10 @@ pub(crate) type DispatchFn = unsafe fn(*mut (), u32, u32, *mut u128) -> Result<(
 
 /// The engine's compiled tier: the compiler and one exit trampoline per signature.
 pub(crate) struct EngineJit {
-    compiler: CraneliftCompiler,
-    exits: Mutex<HashMap<u32, ExitTrampoline>>,
+    /// The backend, behind the `Compiler` seam; loading and running its code is
+    /// `wedge-cranelift`'s (`load`, `bind_library`, `call_trampoline`).
+    compiler: Box<dyn Compiler>,
+    exits: Mutex<HashMap<u32, CompiledModule>>,
 }
 
 impl std::fmt::Debug for EngineJit {
@@ -58,7 +58,7 @@ impl EngineJit {
         let settings = compiler_settings(config);
         match CraneliftCompiler::with_settings(settings) {
             Ok(compiler) => Some(EngineJit {
-                compiler,
+                compiler: Box::new(compiler),
                 exits: Mutex::default(),
             }),
             Err(e) => {
@@ -107,14 +107,14 @@ impl EngineJit {
         {
             return self.logged(Some(code), NativeCode::Cached);
         }
-        let image = match self.compiler.compile_image(info, module, &|_, _| {}) {
+        let image = match self.compiler.compile_module(info, module, &|_, _| {}) {
             Ok(image) => image,
             Err(e) => return self.logged(None, NativeCode::Interpreted(Some(e.to_string()))),
         };
         if let Some(cache) = &cache {
             cache.put(module, &fingerprint, &image);
         }
-        match image.load() {
+        match wedge_cranelift::load(&image) {
             Ok(code) => self.logged(Some(code), NativeCode::Compiled),
             Err(e) => self.logged(None, NativeCode::Interpreted(Some(e.to_string()))),
         }
@@ -155,7 +155,9 @@ impl EngineJit {
             // above: format, fingerprint, module, every offset inside the text), and `owner`
             // keeps the library loaded as long as the compiled module lives.
             Ok(image) => self.logged(
-                Some(unsafe { image.bind_library(parts.text, parts.text_len, owner()) }),
+                Some(unsafe {
+                    wedge_cranelift::bind_library(&image, parts.text, parts.text_len, owner())
+                }),
                 NativeCode::Aot,
             ),
             Err(why) => self.logged(None, NativeCode::Interpreted(Some(why))),
@@ -171,7 +173,7 @@ impl EngineJit {
         progress: &(dyn Fn(u32, u32) + Sync),
     ) -> Result<wedge_cranelift::CodeImage, Error> {
         self.compiler
-            .compile_image(info, module, progress)
+            .compile_module(info, module, progress)
             .map_err(|e| Error::new(crate::ErrorKind::Compile(e.to_string())))
     }
 
@@ -184,7 +186,7 @@ impl EngineJit {
         if image.functions() != info.bodies.len() {
             return Err("the native code does not match the module's functions".into());
         }
-        image.load().map_err(|e| e.to_string())
+        wedge_cranelift::load(image).map_err(|e| e.to_string())
     }
 
     fn logged(
@@ -202,11 +204,16 @@ impl EngineJit {
     pub(crate) fn exit_trampoline(&self, type_id: u32, ty: &FuncType) -> *const u8 {
         let mut exits = self.exits.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(t) = exits.get(&type_id) {
-            return t.code();
+            return t.function(0);
         }
-        match self.compiler.exit_trampoline(ty, exit_dispatch) {
+        let target: wedge_cranelift::ExitTarget = exit_dispatch;
+        let code = self
+            .compiler
+            .compile_exit_trampoline(ty, target as usize)
+            .and_then(|image| wedge_cranelift::load(&image));
+        match code {
             Ok(t) => {
-                let code = t.code();
+                let code = t.function(0);
                 exits.insert(type_id, t);
                 code
             }
