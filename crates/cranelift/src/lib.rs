@@ -385,6 +385,25 @@ impl Compiler for CraneliftCompiler {
     ) -> Result<CodeImage, CompileError> {
         self.exit_trampoline_image(ty, target)
     }
+
+    fn compile_trap_function(
+        &self,
+        code: wedge_environ::TrapCode,
+    ) -> Result<CodeImage, CompileError> {
+        // No parameters and no results: it never returns, so the caller's arguments (in
+        // registers or on the stack, which the trap unwinds) do not matter.
+        let mut ctx = cranelift_codegen::Context::new();
+        ctx.func.signature = ir::Signature::new(WASM_CALL_CONV);
+        let mut fctx = FunctionBuilderContext::new();
+        let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+        let entry = b.create_block();
+        b.switch_to_block(entry);
+        b.seal_block(entry);
+        b.ins().trap(traps::clif_trap(code));
+        b.finalize(self.isa.frontend_config());
+        self.finish(&mut ctx, 0, 0)
+            .and_then(|piece| code::link(self.fingerprint(), 1, vec![piece], false))
+    }
 }
 
 /// A compiling thread's reusable Cranelift state.

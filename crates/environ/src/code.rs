@@ -72,6 +72,10 @@ pub trait Compiler: Send + Sync {
         ty: &FuncType,
         target: usize,
     ) -> Result<CodeImage, CompileError>;
+
+    /// A function that traps with `code` as soon as it is called, whatever its arguments (an
+    /// image of one function): the runtime's stand-in for an exit trampoline it could not make.
+    fn compile_trap_function(&self, code: TrapCode) -> Result<CodeImage, CompileError>;
 }
 
 /// Why a module could not be compiled.

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 use wedge_cranelift::{
-    CompileErrorKind, CompiledModule, CompilerSettings, CraneliftCompiler, ExitTarget,
+    CompileErrorKind, CompiledModule, Compiler, CompilerSettings, CraneliftCompiler, ExitTarget,
     ExitTrampoline, Libcalls, OptLevel, Trap,
 };
 use wedge_environ::{
@@ -94,7 +94,7 @@ struct Instance {
     _table_bufs: Vec<Vec<u64>>,
     _tables: Vec<Box<TableDef>>,
     _globals: Vec<Box<Global>>,
-    _funcrefs: Vec<Box<FuncRef>>,
+    funcrefs: Vec<Box<FuncRef>>,
     /// The exit trampolines of the imports.
     _exits: Vec<ExitTrampoline>,
 }
@@ -277,7 +277,7 @@ fn instantiate_compiled(
         _table_bufs: table_bufs,
         _tables: tables,
         _globals: globals,
-        _funcrefs: funcrefs,
+        funcrefs,
         _exits: exits,
     }
 }
@@ -978,6 +978,26 @@ fn host(target: ExitTarget) -> HostFunc {
         target,
         ty: FuncType::new([ValType::I32], [ValType::I32]),
     }
+}
+
+#[test]
+fn the_trap_function_traps_with_its_code_whatever_the_signature() {
+    let mut i = instantiate(
+        r#"(module
+            (import "env" "f" (func $f (param i32) (result i32)))
+            (func (export "call") (param i32) (result i32) (call $f (local.get 0)))
+            (func (export "tail") (param i32) (result i32) (return_call $f (local.get 0))))"#,
+        &[host(host_tick)],
+    );
+    assert_eq!(i.call_i32("call", &[5]), Ok(5));
+    let compiler = test_compiler();
+    let image = compiler
+        .compile_trap_function(TrapCode::HostFuncError)
+        .expect("compiles");
+    let trap = wedge_cranelift::load(&image).expect("loads");
+    i.funcrefs[0].wasm_call = trap.function(0);
+    assert_eq!(i.call_i32("call", &[5]), Err(TrapCode::HostFuncError));
+    assert_eq!(i.call_i32("tail", &[5]), Err(TrapCode::HostFuncError));
 }
 
 #[test]

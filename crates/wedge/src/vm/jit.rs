@@ -39,6 +39,9 @@ pub(crate) type DispatchFn = unsafe fn(*mut (), u32, u32, *mut u128) -> Result<(
 
 /// The engine's compiled tier: the compiler and one exit trampoline per signature.
 pub(crate) struct EngineJit {
+    /// Traps with `HostFuncError` when called: the target of functions whose exit trampoline
+    /// could not be made (no memory for code).
+    unavailable: CompiledModule,
     /// The backend, behind the `Compiler` seam; loading and running its code is
     /// `wedge-cranelift`'s (`load`, `bind_library`, `call_trampoline`).
     compiler: Box<dyn Compiler>,
@@ -56,8 +59,14 @@ impl EngineJit {
     /// message) where Cranelift cannot target it; modules are then interpreted.
     pub(crate) fn new(config: &crate::Config) -> Option<EngineJit> {
         let settings = compiler_settings(config);
-        match CraneliftCompiler::with_settings(settings) {
-            Ok(compiler) => Some(EngineJit {
+        let made = CraneliftCompiler::with_settings(settings).and_then(|compiler| {
+            let unavailable =
+                wedge_cranelift::load(&compiler.compile_trap_function(TrapCode::HostFuncError)?)?;
+            Ok((compiler, unavailable))
+        });
+        match made {
+            Ok((compiler, unavailable)) => Some(EngineJit {
+                unavailable,
                 compiler: Box::new(compiler),
                 exits: Mutex::default(),
             }),
@@ -218,9 +227,8 @@ impl EngineJit {
                 code
             }
             // Every wasm signature has an exit trampoline, so only running out of memory for
-            // code gets here. Known gap: the function is left with a null target, which
-            // compiled code calling it would jump to; instantiation cannot fail here yet.
-            Err(_) => std::ptr::null(),
+            // code gets here: compiled code calling the function then traps.
+            Err(_) => self.unavailable.function(0),
         }
     }
 }
