@@ -903,6 +903,19 @@ impl FuncTranslator<'_, '_> {
     fn divrem(&mut self, signed: bool, rem: bool) {
         let (a, b) = self.pop2();
         let t = self.b.func.dfg.value_type(a);
+        if self.meter.is_none() {
+            // Cranelift's operators trap as wasm's do (a zero divisor, and `sdiv` overflow, with
+            // the trap codes `traps.rs` maps), and its `srem` of INT_MIN by -1 is 0.
+            let v = match (signed, rem) {
+                (true, false) => self.b.ins().sdiv(a, b),
+                (true, true) => self.b.ins().srem(a, b),
+                (false, false) => self.b.ins().udiv(a, b),
+                (false, true) => self.b.ins().urem(a, b),
+            };
+            self.push(v);
+            return;
+        }
+        // Metered code checks first, so its trap blocks can write the counters back.
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
         self.trap_if(zero, TrapCode::IntegerDivideByZero);
         let v = if signed && !rem {
@@ -932,6 +945,18 @@ impl FuncTranslator<'_, '_> {
     /// Trapping float-to-int conversion: NaN and out-of-range inputs trap, the rest truncates.
     fn trunc(&mut self, to: ir::Type, signed: bool) {
         let x = self.pop();
+        if self.meter.is_none() {
+            // Cranelift's conversions trap as wasm's do: NaN with BAD_CONVERSION_TO_INTEGER,
+            // out of range with INTEGER_OVERFLOW (mapped in `traps.rs`).
+            let v = if signed {
+                self.b.ins().fcvt_to_sint(to, x)
+            } else {
+                self.b.ins().fcvt_to_uint(to, x)
+            };
+            self.push(v);
+            return;
+        }
+        // Metered code checks first, so its trap blocks can write the counters back.
         let from = self.b.func.dfg.value_type(x);
         let nan = self.b.ins().fcmp(FloatCC::Unordered, x, x);
         self.trap_if(nan, TrapCode::InvalidConversionToInteger);
