@@ -123,7 +123,7 @@ impl Piece {
         let alignment = code
             .buffer
             .alignment
-            .max(isa.function_alignment().minimum)
+            .max(isa.function_alignment().preferred)
             .max(isa.symbol_alignment() as u32);
         let names = ctx
             .func
