@@ -282,27 +282,9 @@ fn instantiate_compiled(
     }
 }
 
-const TRAPS: [TrapCode; 14] = [
-    TrapCode::Unreachable,
-    TrapCode::MemoryOutOfBounds,
-    TrapCode::TableOutOfBounds,
-    TrapCode::UndefinedElement,
-    TrapCode::UninitializedElement,
-    TrapCode::IndirectCallTypeMismatch,
-    TrapCode::IntegerOverflow,
-    TrapCode::IntegerDivideByZero,
-    TrapCode::InvalidConversionToInteger,
-    TrapCode::CallStackExhausted,
-    TrapCode::NullReference,
-    TrapCode::CostLimitExceeded,
-    TrapCode::Interrupted,
-    TrapCode::HostFuncError,
-];
-
+/// The trap a libcall or host function stored in `trap_code` (its number plus one).
 fn trap_from_code(code: u32) -> TrapCode {
-    let t = TRAPS[code as usize - 1];
-    assert_eq!(t as u32 + 1, code);
-    t
+    TrapCode::from_index(code - 1).expect("a trap code")
 }
 
 impl Instance {
