@@ -392,7 +392,7 @@ impl ModuleInfo {
 
     /// Decodes and validates `bytes` with the given feature set.
     pub fn parse(bytes: &[u8], features: WasmFeatures) -> Result<ModuleInfo, ModuleError> {
-        Builder::new(features).parse(bytes)
+        Builder::new(features).parse(bytes, PARALLEL_VALIDATION_MIN)
     }
 }
 
@@ -516,6 +516,63 @@ pub fn convert_const_expr(e: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Mo
     Ok(ConstExpr { ops })
 }
 
+/// Modules of at least this many bytes have their function bodies validated in parallel.
+const PARALLEL_VALIDATION_MIN: usize = 1 << 20;
+
+type DeferredBody<'a> = (
+    u32,
+    wasmparser::FuncToValidate<wasmparser::ValidatorResources>,
+    wasmparser::FunctionBody<'a>,
+);
+
+/// Validates `bodies` (in function order) on every core; the error of the first invalid one.
+fn validate_bodies(bodies: Vec<DeferredBody<'_>>) -> Result<(), ModuleError> {
+    if bodies.is_empty() {
+        return Ok(());
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(bodies.len().div_ceil(64));
+    // Handed out in batches of 64, in order.
+    let queue = std::sync::Mutex::new(bodies.into_iter());
+    let first_error = std::sync::Mutex::new(None::<ModuleError>);
+    let work = || {
+        let mut allocs = wasmparser::FuncValidatorAllocations::default();
+        loop {
+            let batch: Vec<DeferredBody<'_>> = {
+                let mut queue = queue.lock().unwrap_or_else(|e| e.into_inner());
+                queue.by_ref().take(64).collect()
+            };
+            if batch.is_empty() {
+                return;
+            }
+            for (func_index, func, body) in batch {
+                let mut v = func.into_validator(allocs);
+                let r = v.validate(&body);
+                allocs = v.into_allocations();
+                if let Err(e) = r {
+                    let e = ModuleError::from_reader(e, Some(func_index));
+                    let mut first = first_error.lock().unwrap_or_else(|e| e.into_inner());
+                    if first.as_ref().is_none_or(|f| f.func_index > e.func_index) {
+                        *first = Some(e);
+                    }
+                    break;
+                }
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(work);
+        }
+        work();
+    });
+    match first_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 struct Builder {
     validator: Validator,
     info: ModuleInfo,
@@ -531,22 +588,39 @@ impl Builder {
         }
     }
 
-    fn parse(mut self, bytes: &[u8]) -> Result<ModuleInfo, ModuleError> {
+    /// Decodes and validates `bytes`, validating the function bodies in parallel when the
+    /// module has at least `parallel_min` bytes.
+    fn parse(mut self, bytes: &[u8], parallel_min: usize) -> Result<ModuleInfo, ModuleError> {
         let err = |e| ModuleError::from_reader(e, None);
         let mut parser = Parser::new(0);
         parser.set_features(*self.validator.features());
+        // A large module's function bodies are validated on every core once the module has
+        // been read; an error found before that waits until the bodies before it are checked,
+        // so the error reported is the one a validation in order finds first.
+        let mut deferred = (bytes.len() >= parallel_min).then(Vec::new);
         for payload in parser.parse_all(bytes) {
-            let payload = payload.map_err(err)?;
-            let valid = self.validator.payload(&payload).map_err(err)?;
-            if let wasmparser::ValidPayload::Func(func, body) = valid {
-                let func_index = self.info.num_imported_funcs + self.info.bodies.len() as u32;
-                let mut v = func.into_validator(std::mem::take(&mut self.allocs));
-                v.validate(&body)
-                    .map_err(|e| ModuleError::from_reader(e, Some(func_index)))?;
-                self.allocs = v.into_allocations();
+            let step = payload.map_err(err).and_then(|payload| {
+                let valid = self.validator.payload(&payload).map_err(err)?;
+                if let wasmparser::ValidPayload::Func(func, body) = valid {
+                    let func_index = self.info.num_imported_funcs + self.info.bodies.len() as u32;
+                    match &mut deferred {
+                        Some(list) => list.push((func_index, func, body)),
+                        None => {
+                            let mut v = func.into_validator(std::mem::take(&mut self.allocs));
+                            v.validate(&body)
+                                .map_err(|e| ModuleError::from_reader(e, Some(func_index)))?;
+                            self.allocs = v.into_allocations();
+                        }
+                    }
+                }
+                self.payload(payload)
+            });
+            if let Err(e) = step {
+                validate_bodies(deferred.unwrap_or_default())?;
+                return Err(e);
             }
-            self.payload(payload)?;
         }
+        validate_bodies(deferred.unwrap_or_default())?;
         Ok(self.info)
     }
 
@@ -771,5 +845,85 @@ impl Builder {
             _ => {}
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leb(out: &mut Vec<u8>, mut v: u32) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(byte);
+                return;
+            }
+            out.push(byte | 0x80);
+        }
+    }
+
+    fn section(out: &mut Vec<u8>, id: u8, content: &[u8]) {
+        out.push(id);
+        leb(out, content.len() as u32);
+        out.extend_from_slice(content);
+    }
+
+    /// A module of `n` functions `() -> ()` whose bodies push and drop constants (about 300
+    /// bytes each); those in `invalid` apply `i32.eqz` to an `i64`. With `bad_data`, it ends
+    /// with a data section that refers to a memory it does not have.
+    fn module(n: u32, invalid: &[u32], bad_data: bool) -> Vec<u8> {
+        let mut m = vec![0, b'a', b's', b'm', 1, 0, 0, 0];
+        section(&mut m, 1, &[1, 0x60, 0, 0]);
+        let mut funcs = Vec::new();
+        leb(&mut funcs, n);
+        funcs.extend(std::iter::repeat_n(0u8, n as usize));
+        section(&mut m, 3, &funcs);
+        let mut code = Vec::new();
+        leb(&mut code, n);
+        for i in 0..n {
+            let mut body = vec![0u8];
+            for _ in 0..100 {
+                body.extend([0x41, 0x01, 0x1a]);
+            }
+            if invalid.contains(&i) {
+                body.extend([0x42, 0x00, 0x45, 0x1a]);
+            }
+            body.push(0x0b);
+            leb(&mut code, body.len() as u32);
+            code.extend(body);
+        }
+        section(&mut m, 10, &code);
+        if bad_data {
+            section(&mut m, 11, &[1, 0, 0x41, 0, 0x0b, 1, 0xff]);
+        }
+        m
+    }
+
+    #[test]
+    fn large_modules_validate_in_parallel_and_report_the_first_error() {
+        let features = WasmFeatures::WASM2;
+        let n = 4000;
+        let valid = module(n, &[], false);
+        assert!(valid.len() >= PARALLEL_VALIDATION_MIN);
+        let info = ModuleInfo::parse(&valid, features).unwrap();
+        assert_eq!(info.bodies.len(), n as usize);
+        // The same error as validation in order: the first invalid function, even when a
+        // later one (handed to another thread) and a later section are invalid too.
+        for (invalid, bad_data) in [(vec![3001, 1500], false), (vec![3999, 17], true)] {
+            let bytes = module(n, &invalid, bad_data);
+            let first = *invalid.iter().min().unwrap();
+            let e = ModuleInfo::parse(&bytes, features).unwrap_err();
+            assert_eq!(e.func_index, Some(first), "{e:?}");
+            let in_order = Builder::new(features)
+                .parse(&bytes, usize::MAX)
+                .unwrap_err();
+            assert_eq!(e.offset, in_order.offset);
+            assert_eq!(e.message, in_order.message);
+        }
+        // Only the data section is invalid: its error.
+        let e = ModuleInfo::parse(&module(n, &[], true), features).unwrap_err();
+        assert_eq!(e.func_index, None, "{e:?}");
     }
 }
