@@ -373,6 +373,8 @@ def main() -> int:
             peer_makers["native"] = lambda: native_runtime(Path(workdir))
         if args.peers is not None:
             wanted = {name for name in args.peers.split(",") if name}
+            if args.native:
+                wanted.add("native")  # --native asks for it whatever --peers lists
             unknown = wanted - set(peer_makers)
             if unknown:
                 parser.error(f"unknown peer(s): {', '.join(sorted(unknown))}; "
