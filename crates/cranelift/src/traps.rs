@@ -24,9 +24,7 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Once, OnceLock, PoisonError, RwLock};
-use wedge_environ::TrapCode;
-
-use wedge_environ::TRAP_SITE_PENDING as SITE_PENDING;
+use wedge_environ::{TRAP_SITE_PENDING as SITE_PENDING, TrapCode};
 
 /// Cranelift trap code for [`SITE_PENDING`].
 pub(crate) const CLIF_PENDING: cranelift_codegen::ir::TrapCode =
@@ -154,6 +152,10 @@ impl Drop for Registration {
 }
 
 /// The trap-site code at `pc`, if `pc` is a trap site of loaded code.
+///
+/// Called from the signal handler. The registry is written only while code is registered or
+/// dropped, which never happens on a thread in the middle of running compiled code, so a
+/// thread that faults at a trap site never waits for a lock it holds itself.
 fn lookup(pc: usize) -> Option<u8> {
     let code = CODE.read().unwrap_or_else(PoisonError::into_inner);
     let (&start, entry) = code.range(..=pc).next_back()?;
