@@ -208,6 +208,10 @@ pub fn install_handlers() {
 }
 
 /// The signal handler: resumes a trapping activation at the landing pad, or forwards.
+///
+/// # Safety
+/// Only the kernel calls it, as an `SA_SIGINFO` handler, with the signal's `siginfo_t` and
+/// the interrupted thread's `ucontext_t`.
 unsafe extern "C" fn on_signal(
     sig: libc::c_int,
     info: *mut libc::siginfo_t,
@@ -236,6 +240,9 @@ unsafe extern "C" fn on_signal(
 }
 
 /// Hands a signal that is not ours to the handler installed before ours.
+///
+/// # Safety
+/// The arguments must be those the kernel passed to [`on_signal`].
 unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     let Some(i) = SIGNALS.iter().position(|&s| s == sig) else {
         return;
@@ -269,6 +276,10 @@ unsafe fn forward(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut li
     }
 }
 
+/// The PC of the interrupted thread.
+///
+/// # Safety
+/// `context` must be the `ucontext_t` the kernel passed to a signal handler.
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 unsafe fn context_pc(context: *mut libc::c_void) -> usize {
     let uc = context.cast::<libc::ucontext_t>();
@@ -276,6 +287,10 @@ unsafe fn context_pc(context: *mut libc::c_void) -> usize {
     unsafe { (*uc).uc_mcontext.gregs[libc::REG_RIP as usize] as usize }
 }
 
+/// Makes the interrupted thread resume at `pc` with stack pointer `sp`.
+///
+/// # Safety
+/// As for [`context_pc`]; `sp` and `pc` must be a valid place to resume.
 #[cfg(all(target_os = "linux", target_arch = "x86_64"))]
 unsafe fn resume(context: *mut libc::c_void, sp: usize, pc: usize) {
     let uc = context.cast::<libc::ucontext_t>();
@@ -286,6 +301,10 @@ unsafe fn resume(context: *mut libc::c_void, sp: usize, pc: usize) {
     }
 }
 
+/// The PC of the interrupted thread.
+///
+/// # Safety
+/// `context` must be the `ucontext_t` the kernel passed to a signal handler.
 #[cfg(all(target_os = "linux", target_arch = "aarch64"))]
 unsafe fn context_pc(context: *mut libc::c_void) -> usize {
     let uc = context.cast::<libc::ucontext_t>();
@@ -293,6 +312,10 @@ unsafe fn context_pc(context: *mut libc::c_void) -> usize {
     unsafe { (*uc).uc_mcontext.pc as usize }
 }
 
+/// Makes the interrupted thread resume at `pc` with stack pointer `sp`.
+///
+/// # Safety
+/// As for [`context_pc`]; `sp` and `pc` must be a valid place to resume.
 #[cfg(all(target_os = "linux", target_arch = "aarch64"))]
 unsafe fn resume(context: *mut libc::c_void, sp: usize, pc: usize) {
     let uc = context.cast::<libc::ucontext_t>();
@@ -309,6 +332,10 @@ pub(crate) const SUPPORTED: bool = cfg!(all(
     any(target_arch = "x86_64", target_arch = "aarch64")
 ));
 
+/// Elsewhere no compiled code runs (the compiler refuses to start), so no fault is ours.
+///
+/// # Safety
+/// None: it reads nothing.
 #[cfg(not(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
@@ -317,6 +344,10 @@ unsafe fn context_pc(_: *mut libc::c_void) -> usize {
     0
 }
 
+/// Never called where no compiled code runs.
+///
+/// # Safety
+/// None: it does nothing.
 #[cfg(not(all(
     target_os = "linux",
     any(target_arch = "x86_64", target_arch = "aarch64")
