@@ -101,7 +101,7 @@ pub(crate) fn read_image(
     Ok(image)
 }
 
-/// Links `object` (from `CodeImage::write_object`) into the shared library `out` with the
+/// Links `object` (from `wedge_cranelift::write_object`) into the shared library `out` with the
 /// system's C compiler driver (`$CC`, else `cc`), which must be installed for this output
 /// format; universal wasm files need nothing.
 pub(crate) fn link_shared_library(object: &[u8], out: &Path) -> Result<(), String> {

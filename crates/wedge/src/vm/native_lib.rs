@@ -74,7 +74,7 @@ impl NativeLibrary {
         let p = self.symbol(name)?;
         let size = self.symbol(&format!("{name}_size"))?;
         // SAFETY: `<name>_size` is an 8-byte little-endian size written by
-        // `CodeImage::write_object`, in the library's read-only data.
+        // `wedge_cranelift::write_object`, in the library's read-only data.
         let len = u64::from_le_bytes(unsafe { size.cast::<[u8; 8]>().read_unaligned() });
         let len = usize::try_from(len).map_err(|_| format!("{name} is too large"))?;
         // SAFETY: the symbol is `len` bytes of read-only data that stays mapped while the
@@ -82,7 +82,7 @@ impl NativeLibrary {
         Ok(unsafe { std::slice::from_raw_parts(p, len) })
     }
 
-    /// The parts of a library written by `CodeImage::write_object`.
+    /// The parts of a library written by `wedge_cranelift::write_object`.
     pub(crate) fn parts(&self) -> Result<LibraryParts<'_>, String> {
         let version = self.data(symbols::VERSION)?;
         let version = <[u8; 4]>::try_from(version)
