@@ -29,8 +29,9 @@
 //!   (`traps.rs`), so calls need no check afterwards. A libcall or host function (behind an
 //!   exit trampoline) that fails stores its error in `VMRuntimeLimits::trap_code`, and the
 //!   compiled code that called it then traps with [`Trap::Pending`].
-//! * Function entry checks the stack pointer against `VMRuntimeLimits::stack_limit`
-//!   (`CallStackExhausted`). With [`CompilerSettings::interruptible`] it also, like every loop
+//! * The prologue of every function with a frame checks the stack pointer, less the frame it
+//!   is about to allocate, against `VMRuntimeLimits::stack_limit` (Cranelift's own stack
+//!   check, through the `stack_limit` global value; `CallStackExhausted`). With [`CompilerSettings::interruptible`] it also, like every loop
 //!   head, polls the store's interrupt flag that `VMRuntimeLimits::interrupt` points to, with
 //!   an atomic load (non-zero: it is reset to 0 and the function traps with `Interrupted`).
 //! * With [`CompilerSettings::guard_regions`] (the runtime's memories are reserved as
@@ -513,7 +514,11 @@ pub(crate) fn wasm_signature(
     func_index: Option<u32>,
 ) -> Result<ir::Signature, CompileError> {
     let mut sig = ir::Signature::new(call_conv);
-    sig.params.push(ir::AbiParam::new(types::I64));
+    // The callee's VM context, marked so that the prologue's stack check can find it.
+    sig.params.push(ir::AbiParam::special(
+        types::I64,
+        ir::ArgumentPurpose::VMContext,
+    ));
     sig.params.push(ir::AbiParam::new(types::I64));
     let conv = |t: ValType| {
         clif_type(t)

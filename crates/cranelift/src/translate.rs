@@ -247,19 +247,31 @@ impl FuncTranslator<'_, '_> {
             }
         }
 
+        // Stack overflow: Cranelift's prologue compares the stack pointer, less the frame it
+        // is about to allocate, with `VMRuntimeLimits::stack_limit`, before it saves anything
+        // (and leaves the check out of leaf functions without a frame). It traps with
+        // `STACK_OVERFLOW` before this function has done or counted anything.
+        let invariant = self.b.func.dfg.mem_flags.insert_unchecked(vm_invariant());
+        let trusted = self.b.func.dfg.mem_flags.insert_unchecked(vm_flags());
+        let vmctx = self
+            .b
+            .func
+            .create_global_value(ir::GlobalValueData::VMContext);
+        let limits = self.b.func.create_global_value(ir::GlobalValueData::Load {
+            base: vmctx,
+            offset: (self.env.offsets.limits() as i32).into(),
+            global_type: PTR,
+            flags: invariant,
+        });
+        let stack_limit = self.b.func.create_global_value(ir::GlobalValueData::Load {
+            base: limits,
+            offset: (self.env.offsets.limits_stack_limit() as i32).into(),
+            global_type: PTR,
+            flags: trusted,
+        });
+        self.b.func.stack_limit = Some(stack_limit);
         // Metering counters into variables, before anything can trap.
         self.meter_load();
-        // Stack overflow and interrupt checks at entry.
-        let limits = self.limits();
-        let stack_limit = self.b.ins().load(
-            PTR,
-            vm_flags(),
-            limits,
-            self.env.offsets.limits_stack_limit() as i32,
-        );
-        let sp = self.b.ins().get_stack_pointer(PTR);
-        let low = self.b.ins().icmp(IntCC::UnsignedLessThan, sp, stack_limit);
-        self.trap_if(low, TrapCode::CallStackExhausted);
         self.interrupt_check();
 
         let exit = self.b.create_block();
@@ -762,7 +774,6 @@ impl FuncTranslator<'_, '_> {
         let wasm_index = self.pop();
         let index = self.b.ins().uextend(I64, wasm_index);
         let o = self.env.offsets;
-        let def = self.vm_ptr(o.memory(memory));
         let end_offset = memarg.offset + size;
         let guarded = self.guard
             && !self.env.info.memories[memory as usize].memory64
@@ -773,6 +784,7 @@ impl FuncTranslator<'_, '_> {
                 .iter()
                 .any(|&(v, m, e)| v == wasm_index && m == memory && e >= end_offset);
         if !checked {
+            let def = self.vm_ptr(o.memory(memory));
             let len = self.b.ins().load(
                 PTR,
                 vm_flags().with_alias_region(Some(self.def_region)),
@@ -788,10 +800,7 @@ impl FuncTranslator<'_, '_> {
             }
             self.checked_bounds.push((wasm_index, memory, end_offset));
         }
-        let base = self
-            .b
-            .ins()
-            .load(PTR, vm_invariant(), def, o.memory_base() as i32);
+        let base = self.vm_ptr(o.memory_base_of(memory));
         let addr = self.b.ins().iadd(base, index);
         Ok(if memarg.offset == 0 {
             addr

@@ -32,7 +32,8 @@ use std::fmt;
 /// Version of the compiled-code ABI and of its serialized form; part of every fingerprint.
 /// 2: wasm functions use Cranelift's `tail` calling convention.
 /// 3: traps are faulting instructions with a trap-site table; no trap checks after calls.
-pub const CODE_FORMAT_VERSION: u32 = 3;
+/// 4: memory bases in the VM context; the stack check is Cranelift's, in the prologue.
+pub const CODE_FORMAT_VERSION: u32 = 4;
 
 /// Trap-site code for "the error is in `VMRuntimeLimits::trap_code`" (a libcall or a host
 /// function failed, and the compiled caller then trapped); other codes are [`TrapCode`]

@@ -6,6 +6,7 @@
 //! +8                 runtime: *mut ()  (the owning store, opaque to compiled code)
 //! +8+ptr             limits: *mut VMRuntimeLimits  (the store's, shared by its instances)
 //! +memories_begin    [*mut VMMemoryDefinition; num_memories]   imports first
+//! +memory_bases_begin [*mut u8;                num_memories]   each memory's base
 //! +tables_begin      [*mut VMTableDefinition;  num_tables]
 //! +globals_begin     [*mut VMGlobalDefinition; num_globals]
 //! +funcs_begin       [*const VMFuncRef;        num_funcs]
@@ -13,7 +14,9 @@
 //! ```
 //!
 //! The pointed-to definitions are owned by the store and never move, so an instance that imports
-//! a memory reads the same definition as the instance that exports it.
+//! a memory reads the same definition as the instance that exports it. A memory's base address
+//! never changes either, so the VM context also holds a copy of it, which compiled code reads
+//! with one load instead of two.
 //!
 //! * `VMMemoryDefinition { base: *mut u8, current_length: usize }`
 //! * `VMTableDefinition { base: *mut u64, current_elements: u64 }`, elements are raw references
@@ -93,9 +96,13 @@ impl VMOffsets {
     pub fn memories_begin(&self) -> u32 {
         8 + 2 * self.ptr_size
     }
+    /// Start of the memory base array.
+    pub fn memory_bases_begin(&self) -> u32 {
+        self.memories_begin() + self.num_memories * self.ptr_size
+    }
     /// Start of the table pointer array.
     pub fn tables_begin(&self) -> u32 {
-        self.memories_begin() + self.num_memories * self.ptr_size
+        self.memory_bases_begin() + self.num_memories * self.ptr_size
     }
     /// Start of the global pointer array.
     pub fn globals_begin(&self) -> u32 {
@@ -117,6 +124,11 @@ impl VMOffsets {
     pub fn memory(&self, i: u32) -> u32 {
         assert!(i < self.num_memories);
         self.memories_begin() + i * self.ptr_size
+    }
+    /// Offset of memory `i`'s base address (a copy of its definition's `base`).
+    pub fn memory_base_of(&self, i: u32) -> u32 {
+        assert!(i < self.num_memories);
+        self.memory_bases_begin() + i * self.ptr_size
     }
     /// Offset of the pointer to table `i`'s definition.
     pub fn table(&self, i: u32) -> u32 {

@@ -264,8 +264,9 @@ fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> R
 
     // The VM context: pointers to every entity's definition.
     for (i, &m) in inst.memories.iter().enumerate() {
-        let def = store.memories[m as usize].definition();
-        inst.vmctx.set_memory(i as u32, def);
+        let memory = &mut store.memories[m as usize];
+        let base = memory.base();
+        inst.vmctx.set_memory(i as u32, memory.definition(), base);
     }
     for (i, &t) in inst.tables.iter().enumerate() {
         let def: *mut _ = &mut *store.tables[t as usize].def;

@@ -190,6 +190,7 @@ fn instantiate_compiled(
             capacity: cap,
         });
         put(offsets.memory(i as u32), &mut *def as *mut MemDef as usize);
+        put(offsets.memory_base_of(i as u32), def.base as usize);
         mem_bufs.push(buf);
         mems.push(def);
     }

@@ -91,6 +91,11 @@ impl LinearMemory {
         Some(old)
     }
 
+    /// The base address, the same for the memory's whole life.
+    pub fn base(&self) -> *mut u8 {
+        self.def.base
+    }
+
     /// The definition that instances point to.
     pub fn definition(&mut self) -> *mut VMMemoryDefinition {
         &mut *self.def

@@ -240,9 +240,11 @@ impl VMContextBox {
     pub fn set_limits(&mut self, p: *mut VMRuntimeLimits) {
         self.write(self.offsets.limits(), p);
     }
-    /// Sets memory `i`'s definition pointer.
-    pub fn set_memory(&mut self, i: u32, p: *mut VMMemoryDefinition) {
+    /// Sets memory `i`'s definition pointer and the copy of its base address, which never
+    /// changes.
+    pub fn set_memory(&mut self, i: u32, p: *mut VMMemoryDefinition, base: *mut u8) {
         self.write(self.offsets.memory(i), p);
+        self.write(self.offsets.memory_base_of(i), base);
     }
     /// Memory `i`'s definition pointer.
     pub fn memory(&self, i: u32) -> *mut VMMemoryDefinition {
