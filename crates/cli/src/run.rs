@@ -56,7 +56,7 @@ pub fn run(args: &Args) -> u8 {
     let Some(module) = load::module_from(&engine, file, bytes) else {
         return FAILURE;
     };
-    tier::report(tier, &module);
+    tier::report(tier, &module, args.metering.time_limit_ms > 0);
     if !wasi::adapt(&mut linker, &module) {
         return FAILURE;
     }

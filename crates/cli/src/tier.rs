@@ -83,13 +83,21 @@ pub fn configure(args: &Args, tier: Tier, config: &mut Config) {
     }
 }
 
-/// Warns when `module` was to run native code but is interpreted, saying why.
-pub fn report(tier: Tier, module: &Module) {
+/// Warns when `module` was to run native code but is interpreted, saying why, and when a
+/// time limit is set but the module's native code cannot be stopped.
+pub fn report(tier: Tier, module: &Module, time_limited: bool) {
     if tier == Tier::Interpreter {
         return;
     }
     if let NativeCode::Interpreted(Some(why)) = module.native_code() {
         log::warn(format_args!("running in the interpreter: {why}"));
+    }
+    if time_limited && !module.can_be_interrupted() {
+        log::warn(
+            "the native code was compiled without --interruptible: the time limit cannot \
+             stop it (compile it with `wedge compile --interruptible`, or run it with \
+             --run-mode jit or interpreter)",
+        );
     }
 }
 

@@ -276,6 +276,7 @@ fn bind(
     owner: Box<dyn Send + Sync>,
 ) -> CompiledModule {
     CompiledModule {
+        polls_for_interrupts: image.polls_for_interrupts(),
         _registration: crate::traps::Registration::new(
             base as usize,
             text_len,
@@ -565,6 +566,7 @@ impl Drop for CodeMemory {
 pub struct CompiledModule {
     functions: Vec<*const u8>,
     trampolines: Vec<*const u8>,
+    polls_for_interrupts: bool,
     /// The code's entry in the trap handler's registry (removed before the code goes).
     _registration: crate::traps::Registration,
     /// What keeps the code mapped: our own pages, or a loaded shared library.
@@ -606,6 +608,11 @@ impl CompiledModule {
     /// If `def_index` is out of range.
     pub fn trampoline(&self, def_index: u32) -> *const u8 {
         self.trampolines[def_index as usize]
+    }
+
+    /// Whether the code polls for interrupts (see [`CodeImage::polls_for_interrupts`]).
+    pub fn polls_for_interrupts(&self) -> bool {
+        self.polls_for_interrupts
     }
 }
 

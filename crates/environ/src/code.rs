@@ -367,6 +367,12 @@ impl CodeImage {
         &self.fingerprint
     }
 
+    /// Whether the code polls for interrupts at function entries and loop heads (compiled
+    /// for an interruptible engine), so that a time limit or an interrupt can stop it.
+    pub fn polls_for_interrupts(&self) -> bool {
+        self.fingerprint.split("; ").any(|i| i == "interruptible=1")
+    }
+
     /// Number of compiled (defined) functions.
     pub fn functions(&self) -> usize {
         self.functions.len()

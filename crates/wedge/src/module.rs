@@ -189,6 +189,21 @@ impl Module {
         false
     }
 
+    /// Whether a deadline or an [`InterruptHandle`](crate::InterruptHandle) can stop the
+    /// module's functions: always when they are interpreted; for native code, only when it
+    /// was compiled for an interruptible engine (`wedge compile --interruptible`,
+    /// [`Config::interruptible`](crate::Config::interruptible)), as in WasmEdge.
+    pub fn can_be_interrupted(&self) -> bool {
+        #[cfg(feature = "cranelift")]
+        return self
+            .0
+            .compiled
+            .as_ref()
+            .is_none_or(|c| c.polls_for_interrupts());
+        #[cfg(not(feature = "cranelift"))]
+        true
+    }
+
     /// The module's binary (for a module from a shared library, the module inside it).
     pub fn bytes(&self) -> &[u8] {
         &self.0.bytes

@@ -353,8 +353,8 @@ fn interruptible_code_stops_at_the_time_limit_and_code_without_polls_still_runs_
     .assert_code(134)
     .assert_stderr_has("interrupted");
     // Code without polls is still native code for an interruptible run (as in WasmEdge, a
-    // time limit cannot stop it); both files compute alike.
-    for file in [&polls, &plain] {
+    // time limit cannot stop it, which a warning says); both files compute alike.
+    for (file, warned) in [(&polls, false), (&plain, true)] {
         let r = wedge(&[
             "--run-mode=aot",
             "--time-limit",
@@ -365,6 +365,11 @@ fn interruptible_code_stops_at_the_time_limit_and_code_without_polls_still_runs_
             "100",
         ]);
         r.assert_code(0).assert_stdout("5050\n");
-        assert!(!r.stderr.contains("interpreter"), "{r:#?}");
+        assert!(!r.stderr.contains("running in the interpreter"), "{r:#?}");
+        assert_eq!(
+            r.stderr.contains("the time limit cannot stop it"),
+            warned,
+            "{r:#?}"
+        );
     }
 }
