@@ -38,6 +38,7 @@ import dataclasses
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -314,14 +315,26 @@ def check(program: Program, output: str, expected: int) -> None:
         raise RunError(f"wrong checksum: printed {got}, expected {expected}")
 
 
-def best_time(runtime: Runtime, program: Program, arg: int, expected: int,
-              runs: int, timeout: float) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        elapsed, output = runtime.runner(program, arg, timeout)
-        check(program, output, expected)
-        best = min(best, elapsed)
-    return best
+def time_all(runtimes: list[Runtime], program: Program, arg: int, expected: int,
+             args: argparse.Namespace, errors: list[str]) -> dict[str, float | None]:
+    """Times every runtime `args.runs` times, one run of each in turn (so that a change in
+    the machine's load hits them all alike), and returns each one's best or median time, or
+    None for a runtime that failed."""
+    samples: dict[str, list[float] | None] = {r.name: [] for r in runtimes}
+    for _ in range(args.runs):
+        for runtime in runtimes:
+            times = samples[runtime.name]
+            if times is None:
+                continue
+            try:
+                elapsed, output = runtime.runner(program, arg, args.timeout)
+                check(program, output, expected)
+                times.append(elapsed)
+            except RunError as error:
+                samples[runtime.name] = None
+                errors.append(f"{program.name} on {runtime.name}: {error}")
+    pick = min if args.stat == "best" else statistics.median
+    return {name: None if times is None else pick(times) for name, times in samples.items()}
 
 
 def main() -> int:
@@ -340,7 +353,9 @@ def main() -> int:
     parser.add_argument("--only", action="append", metavar="NAME",
                         help="run only this program (repeatable, or comma-separated)")
     parser.add_argument("--runs", type=int, default=3,
-                        help="take the best of this many runs (default 3)")
+                        help="run each runtime this many times, taking turns (default 3)")
+    parser.add_argument("--stat", choices=("best", "median"), default="best",
+                        help="report each runtime's best (default) or median time")
     parser.add_argument("--small", action="store_true",
                         help="use each program's small argument (a quick check)")
     parser.add_argument("--peers", metavar="LIST",
@@ -417,14 +432,8 @@ def report(programs: list[Program], wedge: Runtime | None, peers: list[Runtime],
         arg = program.small_arg if args.small else program.default_arg
         expected = program.small_checksum if args.small else program.default_checksum
         print(f"timing {program.name}({arg}) ...", file=sys.stderr, flush=True)
-        times: dict[str, float | None] = {}
-        for runtime in ([wedge] if wedge else []) + peers:
-            try:
-                times[runtime.name] = best_time(runtime, program, arg, expected,
-                                                args.runs, args.timeout)
-            except RunError as error:
-                times[runtime.name] = None
-                errors.append(f"{program.name} on {runtime.name}: {error}")
+        times = time_all(([wedge] if wedge else []) + peers, program, arg, expected, args,
+                         errors)
         row = [program.name, str(arg)]
         if wedge:
             row.append(seconds(times["wedge"]))
@@ -447,7 +456,8 @@ def report(programs: list[Program], wedge: Runtime | None, peers: list[Runtime],
     for row in rows:
         print(line(row))
     print()
-    print(f"Best of {args.runs} run(s). Runtimes:")
+    print(f"{'Best' if args.stat == 'best' else 'Median'} of {args.runs} run(s), "
+          "the runtimes taking turns. Runtimes:")
     for runtime in ([wedge] if wedge else []) + peers:
         print(f"- {runtime.name}: {runtime.how}")
     if errors:
