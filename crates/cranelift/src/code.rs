@@ -252,7 +252,16 @@ pub(crate) fn link(
 
 /// Copies the code into executable memory and links it.
 pub fn load(image: &CodeImage) -> Result<CompiledModule, CompileError> {
-    let memory = CodeMemory::new(image.text(), |base, text| {
+    load_text(image, image.text())
+}
+
+/// [`load`] for an image whose code is `text`, kept apart from it
+/// ([`CodeImage::deserialize_borrowed`]): the code is copied once, from where it was read.
+pub fn load_text(image: &CodeImage, text: &[u8]) -> Result<CompiledModule, CompileError> {
+    image
+        .check_offsets(text.len())
+        .map_err(|e| CompileError::codegen(None, e.to_string()))?;
+    let memory = CodeMemory::new(text, |base, text| {
         for r in image.relocs() {
             let target = match r.target {
                 RelocTarget::Text(o) => base + o as usize,
@@ -264,7 +273,7 @@ pub fn load(image: &CodeImage) -> Result<CompiledModule, CompileError> {
         }
     })?;
     let base = memory.base();
-    Ok(bind(image, base, image.text().len(), Box::new(memory)))
+    Ok(bind(image, base, text.len(), Box::new(memory)))
 }
 
 /// The loaded module whose text (`text_len` bytes, this image's) is at `base`, kept

@@ -108,7 +108,7 @@ mod libcalls;
 mod translate;
 mod traps;
 
-pub use code::{CompiledModule, bind_library, load, write_object};
+pub use code::{CompiledModule, bind_library, load, load_text, write_object};
 pub use exit::{ExitTarget, ExitTrampoline};
 pub use libcalls::Libcalls;
 pub use translate::Metering;

@@ -465,16 +465,28 @@ impl CodeImage {
         bytes: &[u8],
         fingerprint: &str,
     ) -> Result<(CodeImage, Vec<u8>), ImageError> {
+        let (mut image, key, text) = Self::read(bytes, fingerprint, None)?;
+        image.text = text.to_vec();
+        Ok((image, key))
+    }
+
+    /// [`CodeImage::deserialize`] without copying the code: the image returned has no text,
+    /// and the code is the slice of `bytes` returned with it, which the image's offsets were
+    /// checked against (for `wedge_cranelift::load_text`).
+    pub fn deserialize_borrowed<'a>(
+        bytes: &'a [u8],
+        fingerprint: &str,
+    ) -> Result<(CodeImage, Vec<u8>, &'a [u8]), ImageError> {
         Self::read(bytes, fingerprint, None)
     }
 
-    /// [`CodeImage::deserialize`], or with `text_len`, the description of code mapped
-    /// elsewhere (the serialized text is empty).
-    fn read(
-        bytes: &[u8],
+    /// The description, module key and text of a serialized image; with `text_len`, the
+    /// description of code mapped elsewhere (the serialized text is empty).
+    fn read<'a>(
+        bytes: &'a [u8],
         fingerprint: &str,
         text_len: Option<usize>,
-    ) -> Result<(CodeImage, Vec<u8>), ImageError> {
+    ) -> Result<(CodeImage, Vec<u8>, &'a [u8]), ImageError> {
         let mut r = Reader { bytes, at: 0 };
         if r.take(MAGIC.len())? != MAGIC {
             return Err(ImageError::Malformed("not Wedge native code".into()));
@@ -536,7 +548,7 @@ impl CodeImage {
             }
             traps.push((offset, code));
         }
-        let text = r.bytes()?.to_vec();
+        let text = r.bytes()?;
         if r.at != bytes.len() {
             return Err(ImageError::Malformed("trailing bytes".into()));
         }
@@ -545,15 +557,30 @@ impl CodeImage {
                 "a library's description holds code".into(),
             ));
         }
-        let len = text_len.unwrap_or(text.len()) as u64;
-        let inside = |o: u32| (o as u64) < len;
         if !traps.is_sorted_by(|a, b| a.0 <= b.0) {
             return Err(ImageError::Malformed("trap sites out of order".into()));
         }
-        if functions.len() != trampolines.len() && !trampolines.is_empty()
-            || !traps.iter().all(|&(o, _)| inside(o))
-            || !functions.iter().chain(&trampolines).all(|&o| inside(o))
-            || !relocs.iter().all(|r| {
+        let image = CodeImage {
+            fingerprint: file_fp,
+            text: Vec::new(),
+            functions,
+            trampolines,
+            relocs,
+            traps,
+        };
+        image.check_offsets(text_len.unwrap_or(text.len()))?;
+        Ok((image, key, text))
+    }
+
+    /// Checks that every offset of the image (functions, trampolines, relocations and their
+    /// targets, trap sites) lies inside code of `len` bytes.
+    pub fn check_offsets(&self, len: usize) -> Result<(), ImageError> {
+        let len = len as u64;
+        let inside = |o: u32| (o as u64) < len;
+        if self.functions.len() != self.trampolines.len() && !self.trampolines.is_empty()
+            || !self.traps.iter().all(|&(o, _)| inside(o))
+            || !self.functions.iter().chain(&self.trampolines).all(|&o| inside(o))
+            || !self.relocs.iter().all(|r| {
                 r.offset as u64 + 8 <= len
                     && match r.target {
                         RelocTarget::Text(o) => inside(o),
@@ -565,17 +592,7 @@ impl CodeImage {
                 "an offset lies outside the code".into(),
             ));
         }
-        Ok((
-            CodeImage {
-                fingerprint: file_fp,
-                text,
-                functions,
-                trampolines,
-                relocs,
-                traps,
-            },
-            key,
-        ))
+        Ok(())
     }
 
     /// Reads the description ([`CodeImage::description`]) put into a shared library (`meta`,
@@ -586,7 +603,8 @@ impl CodeImage {
         text_len: usize,
         fingerprint: &str,
     ) -> Result<(CodeImage, Vec<u8>), ImageError> {
-        Self::read(meta, fingerprint, Some(text_len))
+        let (image, key, _) = Self::read(meta, fingerprint, Some(text_len))?;
+        Ok((image, key))
     }
 }
 
@@ -677,7 +695,40 @@ impl<'a> Reader<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::check_compatible;
+    use super::{CodeImage, LoadReloc, RelocTarget, check_compatible};
+
+    #[test]
+    fn a_borrowed_image_is_the_serialized_one_without_its_text() {
+        let fp = "format=1; target=x86_64; opt_level=speed; interruptible=1";
+        let image = CodeImage::from_parts(
+            fp.into(),
+            (0..64).collect(),
+            vec![0, 32],
+            vec![16, 48],
+            vec![LoadReloc {
+                offset: 8,
+                target: RelocTarget::Text(40),
+                addend: -4,
+            }],
+            vec![(4, 1), (36, 2)],
+        );
+        let mut bytes = Vec::new();
+        image.serialize(b"key", &mut bytes);
+        let (copy, key) = CodeImage::deserialize(&bytes, fp).unwrap();
+        let (borrowed, key2, text) = CodeImage::deserialize_borrowed(&bytes, fp).unwrap();
+        assert_eq!((key.as_slice(), key2.as_slice()), (&b"key"[..], &b"key"[..]));
+        assert_eq!(text, image.text());
+        assert_eq!(copy.text(), image.text());
+        assert!(borrowed.text().is_empty());
+        assert_eq!(borrowed.function_offsets(), image.function_offsets());
+        assert_eq!(borrowed.trampoline_offsets(), image.trampoline_offsets());
+        assert_eq!(borrowed.relocs(), image.relocs());
+        assert_eq!(borrowed.trap_sites(), image.trap_sites());
+        assert!(borrowed.polls_for_interrupts());
+        // Every offset must lie inside the code it is loaded with.
+        assert!(borrowed.check_offsets(64).is_ok());
+        assert!(borrowed.check_offsets(48).is_err());
+    }
 
     #[test]
     fn compatibility_allows_fewer_cpu_features_only() {

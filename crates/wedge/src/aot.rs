@@ -89,16 +89,17 @@ pub(crate) fn universal(module: &[u8], image: &CodeImage) -> Vec<u8> {
 }
 
 /// Reads serialized code made for `module` by a compiler compatible with `fingerprint`.
-pub(crate) fn read_image(
-    payload: &[u8],
+pub(crate) fn read_image<'a>(
+    payload: &'a [u8],
     module: &[u8],
     fingerprint: &str,
-) -> Result<CodeImage, String> {
-    let (image, key) = CodeImage::deserialize(payload, fingerprint).map_err(|e| e.to_string())?;
+) -> Result<(CodeImage, &'a [u8]), String> {
+    let (image, key, text) =
+        CodeImage::deserialize_borrowed(payload, fingerprint).map_err(|e| e.to_string())?;
     if key != sha256(module) {
         return Err("the native code was compiled from a different module".into());
     }
-    Ok(image)
+    Ok((image, text))
 }
 
 /// Links `object` (from `wedge_cranelift::write_object`) into the shared library `out` with the
@@ -174,16 +175,22 @@ impl<'a> CodeCache<'a> {
         self.dir.join(format!("{hex}.wcode"))
     }
 
-    /// The cached code of `module`, if there is a usable entry.
-    pub(crate) fn get(&self, module: &[u8], fingerprint: &str) -> Option<CodeImage> {
+    /// `load(image, text)` of the cached code of `module`, if there is a usable entry.
+    pub(crate) fn get<T>(
+        &self,
+        module: &[u8],
+        fingerprint: &str,
+        load: impl FnOnce(&CodeImage, &[u8]) -> Result<T, String>,
+    ) -> Option<T> {
         let path = self.path(module, fingerprint);
         let bytes = std::fs::read(&path).ok()?;
-        let image = read_image(&bytes, module, fingerprint).ok()?;
+        let (image, text) = read_image(&bytes, module, fingerprint).ok()?;
+        let loaded = load(&image, text).ok()?;
         // Recently used entries are the last to be evicted.
         if let Ok(f) = std::fs::File::options().append(true).open(&path) {
             let _ = f.set_modified(std::time::SystemTime::now());
         }
-        Some(image)
+        Some(loaded)
     }
 
     /// Stores `image` as the code of `module`. Failures (a read-only directory, a full disk)

@@ -107,10 +107,12 @@ impl Module {
         };
         #[cfg(not(feature = "cranelift"))]
         let native = NativeCode::Interpreted(None);
+        // A universal wasm's native section is not kept: its code is loaded or unused.
+        let module = crate::aot::split_native_section(bytes).map_or(bytes, |(m, _)| m);
         Ok(Self::assemble(
             engine,
             info,
-            bytes,
+            module,
             #[cfg(feature = "cranelift")]
             compiled,
             native,
@@ -204,7 +206,8 @@ impl Module {
         true
     }
 
-    /// The module's binary (for a module from a shared library, the module inside it).
+    /// The module's binary (for a module from a shared library, the module inside it; for
+    /// a universal wasm, the module without its native section).
     pub fn bytes(&self) -> &[u8] {
         &self.0.bytes
     }

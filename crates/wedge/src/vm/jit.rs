@@ -96,7 +96,7 @@ impl EngineJit {
             match section {
                 Some((module, payload)) => {
                     match crate::aot::read_image(payload, module, &fingerprint)
-                        .and_then(|image| self.load_checked(&image, info))
+                        .and_then(|(image, text)| self.load_checked(&image, text, info))
                     {
                         Ok(code) => return self.logged(Some(code), NativeCode::Aot),
                         Err(e) => why_not = Some(e),
@@ -111,9 +111,11 @@ impl EngineJit {
         // Compile the module itself, without a native section it may carry.
         let module = section.map_or(wasm, |(m, _)| m);
         let cache = config.code_cache.as_deref().map(crate::aot::CodeCache::new);
-        if let Some(image) = cache.as_ref().and_then(|c| c.get(module, &fingerprint))
-            && let Ok(code) = self.load_checked(&image, info)
-        {
+        if let Some(code) = cache.as_ref().and_then(|c| {
+            c.get(module, &fingerprint, |image, text| {
+                self.load_checked(image, text, info)
+            })
+        }) {
             return self.logged(Some(code), NativeCode::Cached);
         }
         let image = match self.compiler.compile_module(info, module, &|_, _| {}) {
@@ -186,16 +188,18 @@ impl EngineJit {
             .map_err(|e| Error::new(crate::ErrorKind::Compile(e.to_string())))
     }
 
-    /// Loads `image` if it has code for every defined function of `info`.
+    /// Loads `image`, whose code is `text`, if it has code for every defined function of
+    /// `info`.
     fn load_checked(
         &self,
         image: &wedge_cranelift::CodeImage,
+        text: &[u8],
         info: &ModuleInfo,
     ) -> Result<CompiledModule, String> {
         if image.functions() != info.bodies.len() {
             return Err("the native code does not match the module's functions".into());
         }
-        wedge_cranelift::load(image).map_err(|e| e.to_string())
+        wedge_cranelift::load_text(image, text).map_err(|e| e.to_string())
     }
 
     fn logged(
