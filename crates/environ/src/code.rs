@@ -579,7 +579,11 @@ impl CodeImage {
         let inside = |o: u32| (o as u64) < len;
         if self.functions.len() != self.trampolines.len() && !self.trampolines.is_empty()
             || !self.traps.iter().all(|&(o, _)| inside(o))
-            || !self.functions.iter().chain(&self.trampolines).all(|&o| inside(o))
+            || !self
+                .functions
+                .iter()
+                .chain(&self.trampolines)
+                .all(|&o| inside(o))
             || !self.relocs.iter().all(|r| {
                 r.offset as u64 + 8 <= len
                     && match r.target {
@@ -716,7 +720,10 @@ mod tests {
         image.serialize(b"key", &mut bytes);
         let (copy, key) = CodeImage::deserialize(&bytes, fp).unwrap();
         let (borrowed, key2, text) = CodeImage::deserialize_borrowed(&bytes, fp).unwrap();
-        assert_eq!((key.as_slice(), key2.as_slice()), (&b"key"[..], &b"key"[..]));
+        assert_eq!(
+            (key.as_slice(), key2.as_slice()),
+            (&b"key"[..], &b"key"[..])
+        );
         assert_eq!(text, image.text());
         assert_eq!(copy.text(), image.text());
         assert!(borrowed.text().is_empty());
