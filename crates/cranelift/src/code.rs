@@ -286,6 +286,7 @@ fn bind(
 ) -> CompiledModule {
     CompiledModule {
         polls_for_interrupts: image.polls_for_interrupts(),
+        validated_features: image.validated_features(),
         _registration: crate::traps::Registration::new(
             base as usize,
             text_len,
@@ -576,6 +577,7 @@ pub struct CompiledModule {
     functions: Vec<*const u8>,
     trampolines: Vec<*const u8>,
     polls_for_interrupts: bool,
+    validated_features: Option<u64>,
     /// The code's entry in the trap handler's registry (removed before the code goes).
     _registration: crate::traps::Registration,
     /// What keeps the code mapped: our own pages, or a loaded shared library.
@@ -622,6 +624,12 @@ impl CompiledModule {
     /// Whether the code polls for interrupts (see [`CodeImage::polls_for_interrupts`]).
     pub fn polls_for_interrupts(&self) -> bool {
         self.polls_for_interrupts
+    }
+
+    /// The wasm features the module was validated with before it was compiled (see
+    /// [`CodeImage::validated_features`]).
+    pub fn validated_features(&self) -> Option<u64> {
+        self.validated_features
     }
 }
 

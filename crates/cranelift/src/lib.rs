@@ -166,6 +166,12 @@ pub struct CompilerSettings {
     /// --interruptible`, `Config::interruptible` in the runtime). Code without polls runs
     /// anywhere but cannot be interrupted, as WasmEdge's AOT code compiled without the flag.
     pub interruptible: bool,
+    /// The wasm features (`wasmparser::WasmFeatures` bits) modules are validated with before
+    /// they are compiled. It does not change the code: it is recorded in the fingerprint (not
+    /// compared by [`check_compatible`]) so that a runtime with the same features can load the
+    /// code without validating the module's function bodies again
+    /// ([`CodeImage::validated_features`]).
+    pub wasm_features: u64,
 }
 
 /// Compiles modules to native code with Cranelift for the host CPU.
@@ -268,17 +274,19 @@ impl CraneliftCompiler {
             }
         }
         // `generic` only chose the CPU features listed above; the optimization level is the
-        // Cranelift flag `opt_level` above; `interruptible` is an item of its own, which
-        // `check_compatible` does not compare.
+        // Cranelift flag `opt_level` above; `interruptible` and `wasm_features` are items of
+        // their own, which `check_compatible` does not compare.
         let settings = CompilerSettings {
             generic: false,
             opt_level: OptLevel::default(),
             interruptible: false,
+            wasm_features: 0,
             ..self.settings.clone()
         };
         s.push_str(&format!(
-            "; interruptible={}; settings={settings:?}",
-            u8::from(self.settings.interruptible)
+            "; interruptible={}; wasm_features={:#x}; settings={settings:?}",
+            u8::from(self.settings.interruptible),
+            self.settings.wasm_features
         ));
         s
     }

@@ -373,6 +373,16 @@ impl CodeImage {
         self.fingerprint.split("; ").any(|i| i == "interruptible=1")
     }
 
+    /// The wasm features (`wasmparser::WasmFeatures` bits) the module was validated with
+    /// before it was compiled, where the fingerprint records them.
+    pub fn validated_features(&self) -> Option<u64> {
+        let hex = self
+            .fingerprint
+            .split("; ")
+            .find_map(|i| i.strip_prefix("wasm_features=0x"))?;
+        u64::from_str_radix(hex, 16).ok()
+    }
+
     /// Number of compiled (defined) functions.
     pub fn functions(&self) -> usize {
         self.functions.len()
@@ -619,6 +629,7 @@ impl CodeImage {
 /// the optimization level (`opt_level`), which changes how fast the code is, not what it does.
 /// On a mismatch, says which item differs.
 pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
+    const IGNORED: [&str; 3] = ["opt_level", "interruptible", "wasm_features"];
     let items = |s: &str| -> Vec<(String, String)> {
         s.split("; ")
             .map(|i| {
@@ -633,8 +644,9 @@ pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
     };
     for (k, v) in &f {
         let here = get(&h, k);
-        // Speed only; and code without interrupt polls runs, uninterruptible, as WasmEdge's.
-        if k == "opt_level" || k == "interruptible" {
+        // Speed only; code without interrupt polls runs, uninterruptible, as WasmEdge's; and
+        // the features the module was validated with do not change the code.
+        if IGNORED.contains(&k.as_str()) {
             continue;
         }
         if k.starts_with("has_") {
@@ -651,10 +663,9 @@ pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
             ));
         }
     }
-    if let Some((k, v)) = h
-        .iter()
-        .find(|(k, _)| !k.starts_with("has_") && k != "interruptible" && get(&f, k).is_none())
-    {
+    if let Some((k, v)) = h.iter().find(|(k, _)| {
+        !k.starts_with("has_") && !IGNORED.contains(&k.as_str()) && get(&f, k).is_none()
+    }) {
         return Err(format!("{k}: the file has none, here {v}"));
     }
     Ok(())
@@ -732,6 +743,16 @@ mod tests {
         assert_eq!(borrowed.relocs(), image.relocs());
         assert_eq!(borrowed.trap_sites(), image.trap_sites());
         assert!(borrowed.polls_for_interrupts());
+        assert_eq!(borrowed.validated_features(), None);
+        let with = CodeImage::from_parts(
+            format!("{fp}; wasm_features=0x1f"),
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+            vec![],
+        );
+        assert_eq!(with.validated_features(), Some(0x1f));
         // Every offset must lie inside the code it is loaded with.
         assert!(borrowed.check_offsets(64).is_ok());
         assert!(borrowed.check_offsets(48).is_err());
@@ -751,6 +772,13 @@ mod tests {
                      interruptible=1";
         assert_eq!(check_compatible(polls, host), Ok(()));
         assert_eq!(check_compatible(host, polls), Ok(()));
+        let simd = format!("{host}; wasm_features=0x3f");
+        assert_eq!(check_compatible(&simd, host), Ok(()));
+        assert_eq!(check_compatible(host, &simd), Ok(()));
+        assert_eq!(
+            check_compatible(&simd, &format!("{host}; wasm_features=0x1f")),
+            Ok(())
+        );
         let err = check_compatible("format=2; target=x86_64; opt_level=speed", host).unwrap_err();
         assert!(err.contains("format"), "{err}");
         let err = check_compatible("format=1; target=aarch64; opt_level=speed", host).unwrap_err();

@@ -3,6 +3,7 @@
 
 use crate::types::*;
 use std::collections::HashMap;
+use std::fmt;
 use std::ops::Range;
 use wasmparser::{
     ElementItems, ElementKind, ExternalKind, Parser, Payload, TypeRef, Validator, WasmFeatures,
@@ -394,6 +395,47 @@ impl ModuleInfo {
     pub fn parse(bytes: &[u8], features: WasmFeatures) -> Result<ModuleInfo, ModuleError> {
         Builder::new(features).parse(bytes, PARALLEL_VALIDATION_MIN)
     }
+
+    /// Decodes and validates `bytes` with the given feature set, except for the function
+    /// bodies, which are validated only when the caller calls
+    /// [`UnvalidatedBodies::validate`]. Running or compiling a body that was not validated is
+    /// a bug; leaving them out is only for code compiled earlier from the same module,
+    /// validated then with the same features.
+    pub fn parse_deferring_bodies(
+        bytes: &[u8],
+        features: WasmFeatures,
+    ) -> Result<(ModuleInfo, UnvalidatedBodies<'_>), ModuleError> {
+        let (info, bodies) = Builder::new(features).parse_deferred(bytes)?;
+        Ok((
+            info,
+            UnvalidatedBodies {
+                bodies,
+                parallel: bytes.len() >= PARALLEL_VALIDATION_MIN,
+            },
+        ))
+    }
+}
+
+/// The function bodies [`ModuleInfo::parse_deferring_bodies`] has not validated.
+pub struct UnvalidatedBodies<'a> {
+    bodies: Vec<DeferredBody<'a>>,
+    parallel: bool,
+}
+
+impl UnvalidatedBodies<'_> {
+    /// Validates the bodies (on every core for a large module); the error is the first one
+    /// a validation in order finds.
+    pub fn validate(self) -> Result<(), ModuleError> {
+        validate_bodies(self.bodies, self.parallel)
+    }
+}
+
+impl fmt::Debug for UnvalidatedBodies<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UnvalidatedBodies")
+            .field("bodies", &self.bodies.len())
+            .finish()
+    }
 }
 
 /// Converts a wasmparser value type into ours.
@@ -525,14 +567,19 @@ type DeferredBody<'a> = (
     wasmparser::FunctionBody<'a>,
 );
 
-/// Validates `bodies` (in function order) on every core; the error of the first invalid one.
-fn validate_bodies(bodies: Vec<DeferredBody<'_>>) -> Result<(), ModuleError> {
+/// Validates `bodies` (in function order), on every core when `parallel`; the error of the
+/// first invalid one.
+fn validate_bodies(bodies: Vec<DeferredBody<'_>>, parallel: bool) -> Result<(), ModuleError> {
     if bodies.is_empty() {
         return Ok(());
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(bodies.len().div_ceil(64));
+    let threads = if parallel {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(bodies.len().div_ceil(64))
+    } else {
+        1
+    };
     // Handed out in batches of 64, in order.
     let queue = std::sync::Mutex::new(bodies.into_iter());
     let first_error = std::sync::Mutex::new(None::<ModuleError>);
@@ -590,14 +637,34 @@ impl Builder {
 
     /// Decodes and validates `bytes`, validating the function bodies in parallel when the
     /// module has at least `parallel_min` bytes.
-    fn parse(mut self, bytes: &[u8], parallel_min: usize) -> Result<ModuleInfo, ModuleError> {
+    fn parse(self, bytes: &[u8], parallel_min: usize) -> Result<ModuleInfo, ModuleError> {
+        let parallel = bytes.len() >= parallel_min;
+        let (info, deferred) = self.parse_bodies(bytes, parallel)?;
+        validate_bodies(deferred, true)?;
+        Ok(info)
+    }
+
+    /// Decodes and validates `bytes` except for the function bodies, which it returns.
+    fn parse_deferred<'a>(
+        self,
+        bytes: &'a [u8],
+    ) -> Result<(ModuleInfo, Vec<DeferredBody<'a>>), ModuleError> {
+        self.parse_bodies(bytes, true)
+    }
+
+    /// Decodes and validates `bytes`; the function bodies are validated as they come, or with
+    /// `defer`, returned for validation later. When another error comes first, the deferred
+    /// bodies before it are validated first, so the error returned is the one a validation
+    /// in order finds first.
+    fn parse_bodies<'a>(
+        mut self,
+        bytes: &'a [u8],
+        defer: bool,
+    ) -> Result<(ModuleInfo, Vec<DeferredBody<'a>>), ModuleError> {
         let err = |e| ModuleError::from_reader(e, None);
         let mut parser = Parser::new(0);
         parser.set_features(*self.validator.features());
-        // A large module's function bodies are validated on every core once the module has
-        // been read; an error found before that waits until the bodies before it are checked,
-        // so the error reported is the one a validation in order finds first.
-        let mut deferred = (bytes.len() >= parallel_min).then(Vec::new);
+        let mut deferred = defer.then(Vec::new);
         for payload in parser.parse_all(bytes) {
             let step = payload.map_err(err).and_then(|payload| {
                 let valid = self.validator.payload(&payload).map_err(err)?;
@@ -616,12 +683,11 @@ impl Builder {
                 self.payload(payload)
             });
             if let Err(e) = step {
-                validate_bodies(deferred.unwrap_or_default())?;
+                validate_bodies(deferred.unwrap_or_default(), true)?;
                 return Err(e);
             }
         }
-        validate_bodies(deferred.unwrap_or_default())?;
-        Ok(self.info)
+        Ok((self.info, deferred.unwrap_or_default()))
     }
 
     fn payload(&mut self, payload: Payload<'_>) -> Result<(), ModuleError> {
@@ -925,5 +991,24 @@ mod tests {
         // Only the data section is invalid: its error.
         let e = ModuleInfo::parse(&module(n, &[], true), features).unwrap_err();
         assert_eq!(e.func_index, None, "{e:?}");
+    }
+
+    #[test]
+    fn deferred_bodies_are_validated_only_when_asked_and_report_the_first_error() {
+        let features = WasmFeatures::WASM2;
+        for n in [10, 4000] {
+            let bytes = module(n, &[7, 3], false);
+            let (info, bodies) = ModuleInfo::parse_deferring_bodies(&bytes, features).unwrap();
+            assert_eq!(info.bodies.len(), n as usize);
+            let e = bodies.validate().unwrap_err();
+            assert_eq!(e.func_index, Some(3), "{e:?}");
+            // An error after the code section still waits for the bodies before it.
+            let bytes = module(n, &[9], true);
+            let e = ModuleInfo::parse_deferring_bodies(&bytes, features).unwrap_err();
+            assert_eq!(e.func_index, Some(9), "{e:?}");
+            let valid = module(n, &[], false);
+            let (_, bodies) = ModuleInfo::parse_deferring_bodies(&valid, features).unwrap();
+            assert!(bodies.validate().is_ok());
+        }
     }
 }

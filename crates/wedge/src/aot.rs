@@ -246,6 +246,44 @@ pub const CACHE_LIMIT: u64 = 2 << 30;
 mod tests {
     use super::*;
 
+    /// A universal wasm whose native code was compiled from this module after a validation
+    /// with the engine's features is not validated again; with other features it is.
+    #[test]
+    fn native_code_validated_with_the_same_features_skips_body_validation() {
+        use crate::{Config, Engine, Instance, Module, NativeCode, Proposal, Store, Val};
+        let valid =
+            wat::parse_str(r#"(module (func (export "f") (result i32) i32.const 7))"#).unwrap();
+        // The same module with a body that does not validate (an i64 for an i32 result).
+        let invalid =
+            wat::parse_str(r#"(module (func (export "f") (result i32) i64.const 7))"#).unwrap();
+        let engine = |simd: bool| {
+            let mut config = Config::new();
+            config.aot(true);
+            if !simd {
+                config.features_mut().disable(Proposal::Simd);
+            }
+            Engine::new(&config)
+        };
+        let (_, image) = engine(true).compile_image(&valid, &|_, _| {}).unwrap();
+        assert!(image.validated_features().is_some());
+        // Native code that claims to be the invalid module's: only a crafted file has this.
+        let crafted = universal(&invalid, &image);
+
+        let module = Module::new(&engine(true), &crafted).unwrap();
+        assert_eq!(module.native_code(), &NativeCode::Aot);
+        let mut store = Store::new(module.engine(), ());
+        let i = Instance::new(&mut store, &module, &[]).unwrap();
+        let mut out = [Val::I32(0)];
+        let f = i.get_func(&store, "f").unwrap();
+        f.call(&mut store, &[], &mut out).unwrap();
+        assert_eq!(out[0].i32(), Some(7));
+
+        let err = Module::new(&engine(false), &crafted).unwrap_err();
+        assert!(err.to_string().contains("type mismatch"), "{err}");
+        let err = Module::new(&Engine::new(&Config::new()), &crafted).unwrap_err();
+        assert!(err.to_string().contains("type mismatch"), "{err}");
+    }
+
     #[test]
     fn the_cache_evicts_least_recently_used_entries() {
         let dir = std::env::temp_dir().join(format!("wedge-evict-{}", std::process::id()));

@@ -79,7 +79,7 @@ impl Engine {
 
     /// The module in `wasm` (without a native section it may carry), validated, and its code.
     #[cfg(feature = "cranelift")]
-    fn compile_image<'w>(
+    pub(crate) fn compile_image<'w>(
         &self,
         wasm: &'w [u8],
         progress: &(dyn Fn(u32, u32) + Sync),

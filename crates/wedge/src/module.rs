@@ -96,17 +96,29 @@ pub struct ExportType<'a> {
 }
 
 impl Module {
-    /// Decodes and validates a binary module with the engine's feature set.
+    /// Decodes and validates a binary module with the engine's feature set. The function
+    /// bodies of a module whose native code it loads (a universal wasm's, or the code
+    /// cache's) are not validated again when that code was compiled from this module after a
+    /// validation with the same features, as its fingerprint records: the native code is
+    /// trusted anyway.
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module, Error> {
         let bytes = bytes.as_ref();
-        let info = ModuleInfo::parse(bytes, engine.config().features.to_wasmparser())?;
+        let (info, bodies) =
+            ModuleInfo::parse_deferring_bodies(bytes, engine.config().features.to_wasmparser())?;
         #[cfg(feature = "cranelift")]
         let (compiled, native) = match engine.jit() {
-            Some(jit) => jit.code_for(engine.config(), &info, bytes),
-            None => (None, NativeCode::Interpreted(None)),
+            // Validates the bodies unless it loads code compiled from them after a validation.
+            Some(jit) => jit.code_for(engine.config(), &info, bytes, bodies)?,
+            None => {
+                bodies.validate()?;
+                (None, NativeCode::Interpreted(None))
+            }
         };
         #[cfg(not(feature = "cranelift"))]
-        let native = NativeCode::Interpreted(None);
+        let native = {
+            bodies.validate()?;
+            NativeCode::Interpreted(None)
+        };
         // A universal wasm's native section is not kept: its code is loaded or unused.
         let module = crate::aot::split_native_section(bytes).map_or(bytes, |(m, _)| m);
         Ok(Self::assemble(

@@ -29,7 +29,7 @@ use crate::{Error, Store, TrapCode, Val};
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use wedge_cranelift::{CompiledModule, CompilerSettings, CraneliftCompiler, Libcalls};
-use wedge_environ::{Compiler, FuncType, ModuleInfo};
+use wedge_environ::{Compiler, FuncType, ModuleError, ModuleInfo, UnvalidatedBodies};
 
 /// `trap_code` when the error is not a trap: it is in `VMRuntimeLimits::pending`.
 pub(crate) const PENDING_ERROR: u32 = u32::MAX;
@@ -83,13 +83,20 @@ impl EngineJit {
     /// is interpreted, and the origin says why.
     ///
     /// Setting the environment variable `WEDGE_JIT_LOG` prints each module's outcome to stderr.
+    ///
+    /// The module's function `bodies` are validated unless the native code was compiled from
+    /// this module after a validation with the same features (its fingerprint says which);
+    /// their first error is the error returned.
     pub(crate) fn code_for(
         &self,
         config: &crate::Config,
         info: &ModuleInfo,
         wasm: &[u8],
-    ) -> (Option<CompiledModule>, NativeCode) {
+        bodies: UnvalidatedBodies<'_>,
+    ) -> Result<(Option<CompiledModule>, NativeCode), ModuleError> {
         let fingerprint = self.compiler.fingerprint();
+        let features = config.features.to_wasmparser().bits();
+        let validated = |code: &CompiledModule| code.validated_features() == Some(features);
         let mut why_not = None;
         let section = crate::aot::split_native_section(wasm);
         if config.is_aot() {
@@ -98,7 +105,12 @@ impl EngineJit {
                     match crate::aot::read_image(payload, module, &fingerprint)
                         .and_then(|(image, text)| self.load_checked(&image, text, info))
                     {
-                        Ok(code) => return self.logged(Some(code), NativeCode::Aot),
+                        Ok(code) => {
+                            if !validated(&code) {
+                                bodies.validate()?;
+                            }
+                            return Ok(self.logged(Some(code), NativeCode::Aot));
+                        }
                         Err(e) => why_not = Some(e),
                     }
                 }
@@ -106,7 +118,8 @@ impl EngineJit {
             }
         }
         if !config.is_jit() {
-            return self.logged(None, NativeCode::Interpreted(why_not));
+            bodies.validate()?;
+            return Ok(self.logged(None, NativeCode::Interpreted(why_not)));
         }
         // Compile the module itself, without a native section it may carry.
         let module = section.map_or(wasm, |(m, _)| m);
@@ -116,19 +129,25 @@ impl EngineJit {
                 self.load_checked(image, text, info)
             })
         }) {
-            return self.logged(Some(code), NativeCode::Cached);
+            if !validated(&code) {
+                bodies.validate()?;
+            }
+            return Ok(self.logged(Some(code), NativeCode::Cached));
         }
+        bodies.validate()?;
         let image = match self.compiler.compile_module(info, module, &|_, _| {}) {
             Ok(image) => image,
-            Err(e) => return self.logged(None, NativeCode::Interpreted(Some(e.to_string()))),
+            Err(e) => {
+                return Ok(self.logged(None, NativeCode::Interpreted(Some(e.to_string()))));
+            }
         };
         if let Some(cache) = &cache {
             cache.put(module, &fingerprint, &image);
         }
-        match wedge_cranelift::load(&image) {
+        Ok(match wedge_cranelift::load(&image) {
             Ok(code) => self.logged(Some(code), NativeCode::Compiled),
             Err(e) => self.logged(None, NativeCode::Interpreted(Some(e.to_string()))),
-        }
+        })
     }
 
     /// The native code of a shared library written by `wedge compile OUT.so` (its `parts`),
@@ -249,6 +268,7 @@ fn compiler_settings(config: &crate::Config) -> CompilerSettings {
         // Every `LinearMemory` is reserved with the guard (`vm/memory.rs`).
         guard_regions: true,
         interruptible: config.metering.interruptible,
+        wasm_features: config.features.to_wasmparser().bits(),
         metering: wedge_cranelift::Metering {
             count: config.metering.count,
             cost: config.metering.cost,
