@@ -95,14 +95,7 @@ impl crate::CraneliftCompiler {
             let tsig = b.import_signature(tsig);
             let callee = b.ins().iconst(types::I64, target as i64);
             b.ins().call_indirect(tsig, callee, &[p[0], p[1], addr]);
-            let offsets = wedge_environ::VMOffsets {
-                ptr_size: 8,
-                num_memories: 0,
-                num_tables: 0,
-                num_globals: 0,
-                num_funcs: 0,
-                num_types: 0,
-            };
+            let offsets = wedge_environ::VMOffsets::header(self.isa.pointer_bytes().into());
             let limits = b
                 .ins()
                 .load(types::I64, flags, p[1], offsets.limits() as i32);

@@ -80,6 +80,20 @@ impl VMOffsets {
         }
     }
 
+    /// The layout of a VM context without entities: enough for the offsets that depend on
+    /// the pointer size alone (the header and `VMRuntimeLimits`), for code that serves every
+    /// module, such as exit trampolines.
+    pub fn header(ptr_size: u32) -> Self {
+        VMOffsets {
+            ptr_size,
+            num_memories: 0,
+            num_tables: 0,
+            num_globals: 0,
+            num_funcs: 0,
+            num_types: 0,
+        }
+    }
+
     /// Offset of the magic number.
     pub fn magic(&self) -> u32 {
         0
