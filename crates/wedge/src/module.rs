@@ -136,7 +136,9 @@ impl Module {
     /// module inside it, validated with the engine's features, and with
     /// [`Config::aot`](crate::Config::aot) its native code, when it was made for this CPU and
     /// configuration ([`Module::native_code`] says what happened). The library is opened with
-    /// the system loader, which runs its initializers: load only libraries you trust.
+    /// the system loader, which runs its initializers: load only libraries you trust. As in
+    /// [`Module::new`], the function bodies are not validated again when the library's code
+    /// was compiled after a validation with the engine's features.
     #[cfg(feature = "cranelift")]
     pub fn from_shared_library(
         engine: &Engine,
@@ -153,14 +155,23 @@ impl Module {
         let parts = lib
             .parts()
             .map_err(|e| Error::resource(format!("cannot load {}: {e}", path.display())))?;
-        let info = ModuleInfo::parse(parts.wasm, engine.config().features.to_wasmparser())?;
-        let wasm = parts.wasm.to_vec();
+        let features = engine.config().features.to_wasmparser();
+        let (info, bodies) = ModuleInfo::parse_deferring_bodies(parts.wasm, features)?;
         let (compiled, native) = match engine.jit() {
             Some(jit) if engine.config().is_aot() => {
                 jit.library_code(&info, &parts, || Box::new(lib.clone()))
             }
             _ => (None, NativeCode::Interpreted(None)),
         };
+        // As in `Module::new`: code compiled after a validation with these features vouches
+        // for the bodies.
+        if compiled
+            .as_ref()
+            .is_none_or(|c| c.validated_features() != Some(features.bits()))
+        {
+            bodies.validate()?;
+        }
+        let wasm = parts.wasm.to_vec();
         Ok(Self::assemble(engine, info, &wasm, compiled, native))
     }
 
