@@ -155,21 +155,19 @@ impl Module {
         let parts = lib
             .parts()
             .map_err(|e| Error::resource(format!("cannot load {}: {e}", path.display())))?;
-        let features = engine.config().features.to_wasmparser();
-        let (info, bodies) = ModuleInfo::parse_deferring_bodies(parts.wasm, features)?;
+        let (info, bodies) = ModuleInfo::parse_deferring_bodies(
+            parts.wasm,
+            engine.config().features.to_wasmparser(),
+        )?;
         let (compiled, native) = match engine.jit() {
             Some(jit) if engine.config().is_aot() => {
                 jit.library_code(&info, &parts, || Box::new(lib.clone()))
             }
             _ => (None, NativeCode::Interpreted(None)),
         };
-        // As in `Module::new`: code compiled after a validation with these features vouches
-        // for the bodies.
-        if compiled
-            .as_ref()
-            .is_none_or(|c| c.validated_features() != Some(features.bits()))
-        {
-            bodies.validate()?;
+        match &compiled {
+            Some(code) => crate::vm::jit::validate_unless_vouched(bodies, code, engine.config())?,
+            None => bodies.validate()?,
         }
         let wasm = parts.wasm.to_vec();
         Ok(Self::assemble(engine, info, &wasm, compiled, native))

@@ -95,8 +95,6 @@ impl EngineJit {
         bodies: UnvalidatedBodies<'_>,
     ) -> Result<(Option<CompiledModule>, NativeCode), ModuleError> {
         let fingerprint = self.compiler.fingerprint();
-        let features = config.features.to_wasmparser().bits();
-        let validated = |code: &CompiledModule| code.validated_features() == Some(features);
         let mut why_not = None;
         let section = crate::aot::split_native_section(wasm);
         if config.is_aot() {
@@ -106,9 +104,7 @@ impl EngineJit {
                         .and_then(|(image, text)| self.load_checked(&image, text, info))
                     {
                         Ok(code) => {
-                            if !validated(&code) {
-                                bodies.validate()?;
-                            }
+                            validate_unless_vouched(bodies, &code, config)?;
                             return Ok(self.logged(Some(code), NativeCode::Aot));
                         }
                         Err(e) => why_not = Some(e),
@@ -129,9 +125,7 @@ impl EngineJit {
                 self.load_checked(image, text, info)
             })
         }) {
-            if !validated(&code) {
-                bodies.validate()?;
-            }
+            validate_unless_vouched(bodies, &code, config)?;
             return Ok(self.logged(Some(code), NativeCode::Cached));
         }
         bodies.validate()?;
@@ -253,6 +247,21 @@ impl EngineJit {
             // code gets here: compiled code calling the function then traps.
             Err(_) => self.unavailable.function(0),
         }
+    }
+}
+
+/// Validates a module's function `bodies` unless `code` was compiled from them after a
+/// validation with `config`'s features (its fingerprint records them): native code is trusted
+/// anyway, so it vouches for the bodies it was compiled from.
+pub(crate) fn validate_unless_vouched(
+    bodies: UnvalidatedBodies<'_>,
+    code: &CompiledModule,
+    config: &crate::Config,
+) -> Result<(), ModuleError> {
+    if code.validated_features() == Some(config.features.to_wasmparser().bits()) {
+        Ok(())
+    } else {
+        bodies.validate()
     }
 }
 
