@@ -31,9 +31,10 @@
 //!   compiled code that called it then traps with [`Trap::Pending`].
 //! * The prologue of every function with a frame checks the stack pointer, less the frame it
 //!   is about to allocate, against `VMRuntimeLimits::stack_limit` (Cranelift's own stack
-//!   check, through the `stack_limit` global value; `CallStackExhausted`). With [`CompilerSettings::interruptible`] it also, like every loop
-//!   head, polls the store's interrupt flag that `VMRuntimeLimits::interrupt` points to, with
-//!   an atomic load (non-zero: it is reset to 0 and the function traps with `Interrupted`).
+//!   check, through the `stack_limit` global value; `CallStackExhausted`). With
+//!   [`CompilerSettings::interruptible`] it also, like every loop head, polls the store's
+//!   interrupt flag that `VMRuntimeLimits::interrupt` points to, with an atomic load
+//!   (non-zero: it is reset to 0 and the function traps with `Interrupted`).
 //! * With [`CompilerSettings::guard_regions`] (the runtime's memories are reserved as
 //!   [`wedge_environ::MEMORY32_RESERVATION`] plus [`wedge_environ::MEMORY_GUARD_SIZE`]), a load
 //!   or store whose static offset plus size fits in the guard has no bounds check: one beyond

@@ -370,16 +370,13 @@ impl CodeImage {
     /// Whether the code polls for interrupts at function entries and loop heads (compiled
     /// for an interruptible engine), so that a time limit or an interrupt can stop it.
     pub fn polls_for_interrupts(&self) -> bool {
-        self.fingerprint.split("; ").any(|i| i == "interruptible=1")
+        fingerprint_item(&self.fingerprint, "interruptible") == Some("1")
     }
 
     /// The wasm features (`wasmparser::WasmFeatures` bits) the module was validated with
     /// before it was compiled, where the fingerprint records them.
     pub fn validated_features(&self) -> Option<u64> {
-        let hex = self
-            .fingerprint
-            .split("; ")
-            .find_map(|i| i.strip_prefix("wasm_features=0x"))?;
+        let hex = fingerprint_item(&self.fingerprint, "wasm_features")?.strip_prefix("0x")?;
         u64::from_str_radix(hex, 16).ok()
     }
 
@@ -630,45 +627,45 @@ impl CodeImage {
 /// On a mismatch, says which item differs.
 pub fn check_compatible(file: &str, host: &str) -> Result<(), String> {
     const IGNORED: [&str; 3] = ["opt_level", "interruptible", "wasm_features"];
-    let items = |s: &str| -> Vec<(String, String)> {
-        s.split("; ")
-            .map(|i| {
-                let (k, v) = i.split_once('=').unwrap_or((i, ""));
-                (k.to_owned(), v.to_owned())
-            })
-            .collect()
-    };
-    let (f, h) = (items(file), items(host));
-    let get = |list: &[(String, String)], k: &str| {
-        list.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.clone())
-    };
-    for (k, v) in &f {
-        let here = get(&h, k);
+    for (k, v) in fingerprint_items(file) {
+        let here = fingerprint_item(host, k);
         // Speed only; code without interrupt polls runs, uninterruptible, as WasmEdge's; and
         // the features the module was validated with do not change the code.
-        if IGNORED.contains(&k.as_str()) {
+        if IGNORED.contains(&k) {
             continue;
         }
         if k.starts_with("has_") {
             let on = |v: &str| v == "1" || v == "true";
-            if on(v) && !here.as_deref().is_some_and(on) {
+            if on(v) && !here.is_some_and(on) {
                 return Err(format!(
                     "the code needs the CPU feature {k}, which this CPU lacks"
                 ));
             }
-        } else if here.as_deref() != Some(v.as_str()) {
+        } else if here != Some(v) {
             return Err(format!(
                 "{k}: the file's is {v}, here {}",
-                here.as_deref().unwrap_or("(none)")
+                here.unwrap_or("(none)")
             ));
         }
     }
-    if let Some((k, v)) = h.iter().find(|(k, _)| {
-        !k.starts_with("has_") && !IGNORED.contains(&k.as_str()) && get(&f, k).is_none()
+    if let Some((k, v)) = fingerprint_items(host).find(|&(k, _)| {
+        !k.starts_with("has_") && !IGNORED.contains(&k) && fingerprint_item(file, k).is_none()
     }) {
         return Err(format!("{k}: the file has none, here {v}"));
     }
     Ok(())
+}
+
+/// The `key=value` items of a fingerprint (an item without `=` has an empty value).
+fn fingerprint_items(fingerprint: &str) -> impl Iterator<Item = (&str, &str)> {
+    fingerprint
+        .split("; ")
+        .map(|i| i.split_once('=').unwrap_or((i, "")))
+}
+
+/// The value of item `key` of a fingerprint.
+fn fingerprint_item<'a>(fingerprint: &'a str, key: &str) -> Option<&'a str> {
+    fingerprint_items(fingerprint).find_map(|(k, v)| (k == key).then_some(v))
 }
 
 struct Reader<'a> {
