@@ -223,6 +223,11 @@ fn path_open(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Resu
             FollowSymlinks::Yes => d.dir.open_dir(p)?,
             FollowSymlinks::No => d.dir.open_dir_nofollow(p)?,
         };
+        // WasmEdge opens with the access the rights ask for, and the OS refuses to open a
+        // directory for writing with `EISDIR` (after `ENOENT` and `ENOTDIR`, as here).
+        if write {
+            return Err(Errno::Isdir);
+        }
         Descriptor::Dir(Dir::opened(sub, rights, fdflags, readonly))
     } else {
         let mut opts = cap_std::fs::OpenOptions::new();

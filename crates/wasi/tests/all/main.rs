@@ -6,6 +6,7 @@ mod fs;
 mod logging;
 mod sandbox;
 mod sys;
+mod testsuite;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
