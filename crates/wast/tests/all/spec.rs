@@ -34,7 +34,7 @@ const FAILURES_SHOWN: usize = 5;
 
 #[test]
 fn wasm_v1() {
-    run_suite("wasm-v1", spec(SpecVersion::V1), Features::wasm1());
+    run_suite("wasm-v1", named(spec(SpecVersion::V1)), Features::wasm1());
 }
 
 // The same suites on the compiled tier (`Config::jit`): keys `jit/<suite>/<file>`. Modules
@@ -43,12 +43,20 @@ fn wasm_v1() {
 
 #[test]
 fn jit_wasm_v1() {
-    run_suite("jit/wasm-v1", spec(SpecVersion::V1), Features::wasm1());
+    run_suite(
+        "jit/wasm-v1",
+        named(spec(SpecVersion::V1)),
+        Features::wasm1(),
+    );
 }
 
 #[test]
 fn jit_wasm_v2() {
-    run_suite("jit/wasm-v2", spec(SpecVersion::V2), Features::wasm2());
+    run_suite(
+        "jit/wasm-v2",
+        named(spec(SpecVersion::V2)),
+        Features::wasm2(),
+    );
 }
 
 // The compiled tier counting instructions and charging cost (no limit): metering must not
@@ -57,14 +65,18 @@ fn jit_wasm_v2() {
 fn jit_metered_wasm_v2() {
     run_suite(
         "jit-metered/wasm-v2",
-        spec(SpecVersion::V2),
+        named(spec(SpecVersion::V2)),
         Features::wasm2(),
     );
 }
 
 #[test]
 fn jit_simd() {
-    run_suite("jit/simd", proposal(Proposal::Simd), Features::wasm2());
+    run_suite(
+        "jit/simd",
+        named(proposal(Proposal::Simd)),
+        Features::wasm2(),
+    );
 }
 
 // Metered SIMD: vector operators end sub-regions, vector loads and stores trap after the charge.
@@ -72,7 +84,7 @@ fn jit_simd() {
 fn jit_metered_simd() {
     run_suite(
         "jit-metered/simd",
-        proposal(Proposal::Simd),
+        named(proposal(Proposal::Simd)),
         Features::wasm2(),
     );
 }
@@ -81,7 +93,7 @@ fn jit_metered_simd() {
 fn jit_tail_call() {
     run_suite(
         "jit/tail-call",
-        proposal(Proposal::TailCall),
+        named(proposal(Proposal::TailCall)),
         Features::default(),
     );
 }
@@ -91,19 +103,27 @@ fn jit_tail_call() {
 
 #[test]
 fn aot_wasm_v2() {
-    run_suite("aot/wasm-v2", spec(SpecVersion::V2), Features::wasm2());
+    run_suite(
+        "aot/wasm-v2",
+        named(spec(SpecVersion::V2)),
+        Features::wasm2(),
+    );
 }
 
 #[test]
 fn aot_simd() {
-    run_suite("aot/simd", proposal(Proposal::Simd), Features::wasm2());
+    run_suite(
+        "aot/simd",
+        named(proposal(Proposal::Simd)),
+        Features::wasm2(),
+    );
 }
 
 #[test]
 fn aot_tail_call() {
     run_suite(
         "aot/tail-call",
-        proposal(Proposal::TailCall),
+        named(proposal(Proposal::TailCall)),
         Features::default(),
     );
 }
@@ -113,7 +133,7 @@ fn aot_tail_call() {
 fn jit_metered_tail_call() {
     run_suite(
         "jit-metered/tail-call",
-        proposal(Proposal::TailCall),
+        named(proposal(Proposal::TailCall)),
         Features::default(),
     );
 }
@@ -122,7 +142,7 @@ fn jit_metered_tail_call() {
 fn jit_extended_const() {
     run_suite(
         "jit/extended-const",
-        proposal(Proposal::ExtendedConst),
+        named(proposal(Proposal::ExtendedConst)),
         Features::default(),
     );
 }
@@ -131,26 +151,26 @@ fn jit_extended_const() {
 fn jit_multi_memory() {
     run_suite(
         "jit/multi-memory",
-        proposal(Proposal::MultiMemory),
+        named(proposal(Proposal::MultiMemory)),
         Features::default(),
     );
 }
 
 #[test]
 fn wasm_v2() {
-    run_suite("wasm-v2", spec(SpecVersion::V2), Features::wasm2());
+    run_suite("wasm-v2", named(spec(SpecVersion::V2)), Features::wasm2());
 }
 
 #[test]
 fn simd() {
-    run_suite("simd", proposal(Proposal::Simd), Features::wasm2());
+    run_suite("simd", named(proposal(Proposal::Simd)), Features::wasm2());
 }
 
 #[test]
 fn tail_call() {
     run_suite(
         "tail-call",
-        proposal(Proposal::TailCall),
+        named(proposal(Proposal::TailCall)),
         Features::default(),
     );
 }
@@ -159,7 +179,7 @@ fn tail_call() {
 fn extended_const() {
     run_suite(
         "extended-const",
-        proposal(Proposal::ExtendedConst),
+        named(proposal(Proposal::ExtendedConst)),
         Features::default(),
     );
 }
@@ -168,9 +188,62 @@ fn extended_const() {
 fn multi_memory() {
     run_suite(
         "multi-memory",
-        proposal(Proposal::MultiMemory),
+        named(proposal(Proposal::MultiMemory)),
         Features::default(),
     );
+}
+
+// Wedge's own scripts (`crates/wedge/tests/regress`): the smallest form of every bug found by
+// fuzzing or by real programs, on every tier, metered and not.
+
+#[test]
+fn regress() {
+    run_suite("wedge", regress_files(), Features::default());
+}
+
+#[test]
+fn metered_regress() {
+    run_suite("metered/wedge", regress_files(), Features::default());
+}
+
+#[test]
+fn jit_regress() {
+    run_suite("jit/wedge", regress_files(), Features::default());
+}
+
+#[test]
+fn jit_metered_regress() {
+    run_suite("jit-metered/wedge", regress_files(), Features::default());
+}
+
+#[test]
+fn aot_regress() {
+    run_suite("aot/wedge", regress_files(), Features::default());
+}
+
+/// The scripts in `crates/wedge/tests/regress`, as `(file name, text)`.
+fn regress_files() -> impl Iterator<Item = (String, &'static str)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../wedge/tests/regress");
+    let mut files: Vec<(String, &'static str)> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .map(|entry| {
+            let path = entry.unwrap_or_else(|e| panic!("{dir}: {e}")).path();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // The harness takes scripts for the life of the test binary, as it does the
+            // testsuite crate's.
+            (name, &*Box::leak(text.into_boxed_str()))
+        })
+        .filter(|(name, _)| name.ends_with(".wast"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scripts in {dir}");
+    files.into_iter()
 }
 
 /// One file's result: its report, or why there is none (malformed script, timeout, panic).
@@ -178,7 +251,14 @@ type FileOutcome = wedge_wast::harness::FileOutcome<Report>;
 
 /// Runs every file of a suite (each with the runner for its feature set) and checks the
 /// results against the known-failures list.
-fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, features: Features) {
+/// A testsuite crate's files as `(file name, text)`.
+fn named(
+    files: impl Iterator<Item = TestFile<'static>>,
+) -> impl Iterator<Item = (String, &'static str)> {
+    files.map(|f| (f.name().to_string(), f.raw()))
+}
+
+fn run_suite(suite: &str, files: impl Iterator<Item = (String, &'static str)>, features: Features) {
     quiet_worker_panics();
     let runner_with = |extra: Option<wedge::Proposal>| {
         let mut features = features;
@@ -191,7 +271,7 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
         // `aot/`: every module is compiled into a universal wasm, which is then loaded and
         // must run its native code (serialization, the fingerprint check and the loader).
         config.aot(suite.starts_with("aot/"));
-        let metered = suite.starts_with("jit-metered/");
+        let metered = suite.starts_with("jit-metered/") || suite.starts_with("metered/");
         config.count_instructions(metered).measure_cost(metered);
         WastRunner::new(&config)
     };
@@ -201,7 +281,7 @@ fn run_suite(suite: &str, files: impl Iterator<Item = TestFile<'static>>, featur
     run_suite_files(
         suite,
         &format!("wast-{suite}"),
-        files.map(|f| (f.name().to_string(), f.raw())),
+        files,
         &known,
         |key, text| {
             let extra = EXTRA_FEATURES
