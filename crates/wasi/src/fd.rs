@@ -12,7 +12,9 @@ use std::os::unix::ffi::OsStrExt;
 use cap_std::fs::{FileType, FileTypeExt, Metadata, MetadataExt};
 use wedge::ValType::{I32, I64};
 
+use crate::poll::{Waiter, ready_now};
 use crate::{Args, Errno, GuestMemory, Registrar, WasiCtx};
+use rustix::event::PollFlags;
 
 /// WASI `rights` bits.
 #[allow(
@@ -603,13 +605,13 @@ pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), wedge
     r.func("fd_prestat_get", &[I32, I32], fd_prestat_get)?;
     r.func("fd_prestat_dir_name", &[I32, I32, I32], fd_prestat_dir_name)?;
     r.func("fd_pwrite", &[I32, I32, I32, I64, I32], fd_pwrite)?;
-    r.func("fd_read", &[I32, I32, I32, I32], fd_read)?;
+    r.blocking("fd_read", &[I32, I32, I32, I32], fd_read)?;
     r.func("fd_readdir", &[I32, I32, I32, I64, I32], fd_readdir)?;
     r.func("fd_renumber", &[I32, I32], fd_renumber)?;
     r.func("fd_seek", &[I32, I64, I32, I32], fd_seek)?;
     r.func("fd_sync", &[I32], fd_sync)?;
     r.func("fd_tell", &[I32, I32], fd_tell)?;
-    r.func("fd_write", &[I32, I32, I32, I32], fd_write)?;
+    r.blocking("fd_write", &[I32, I32, I32, I32], fd_write)?;
     Ok(())
 }
 
@@ -796,11 +798,31 @@ fn write_iovecs(
     Ok(total)
 }
 
-fn fd_read(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
+/// `fd_read`: a read that would block (a pipe, a terminal, a socket) waits through `waiter`
+/// first, so a stop ends it. Once some bytes are read, it returns them rather than wait for
+/// more to fill the next iovec, as `readv(2)` does.
+fn fd_read(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    waiter: &Waiter,
+) -> Result<(), Errno> {
     let d = get(ctx, a.u32(0))?;
     d.check(rights::FD_READ)?;
     let fd = d.io_fd()?;
-    let n = read_iovecs(mem, a.u32(1), a.u32(2), |buf, _| {
+    // Files opened by path are regular files (nearly always): never worth a `poll`.
+    let file = matches!(d, Descriptor::File(_));
+    let n = read_iovecs(mem, a.u32(1), a.u32(2), |buf, done| {
+        let waited = if buf.is_empty() {
+            Ok(())
+        } else if done == 0 {
+            waiter.ready(fd, PollFlags::IN)
+        } else if file || ready_now(fd, PollFlags::IN) {
+            Ok(())
+        } else {
+            Err(Errno::Again)
+        };
+        waited?;
         rustix::io::read(fd, buf).map_err(os)
     })?;
     mem.write(a.u32(3), n)
@@ -817,12 +839,23 @@ fn fd_pread(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Resul
     mem.write(a.u32(4), n)
 }
 
-fn fd_write(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
+/// `fd_write`: a write to a full pipe or socket waits through `waiter` until there is room,
+/// so a stop ends the wait (a write larger than the room then still blocks until the reader
+/// takes enough).
+fn fd_write(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    waiter: &Waiter,
+) -> Result<(), Errno> {
     let d = get(ctx, a.u32(0))?;
     d.check(rights::FD_WRITE)?;
     d.writable()?;
     let fd = d.io_fd()?;
     let n = write_iovecs(mem, a.u32(1), a.u32(2), |buf, _| {
+        if !buf.is_empty() {
+            waiter.ready(fd, PollFlags::OUT)?;
+        }
         rustix::io::write(fd, buf).map_err(os)
     })?;
     if d.sync_writes() {

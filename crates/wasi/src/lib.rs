@@ -46,7 +46,8 @@ pub use errno::Errno;
 pub use memory::{GuestMemory, Pod};
 pub use sock::adapt_imports;
 
-use wedge::{Caller, Error, Extern, FuncType, Linker, Store, Val, ValType};
+use poll::Waiter;
+use wedge::{AsContext, Caller, Error, Extern, FuncType, Linker, Store, TrapCode, Val, ValType};
 
 /// The import module name of WASI preview1.
 pub const MODULE: &str = "wasi_snapshot_preview1";
@@ -95,6 +96,10 @@ impl Args<'_> {
 /// A host function returning an errno.
 pub(crate) type ErrnoFn = fn(&mut WasiCtx, &mut GuestMemory<'_>, &Args<'_>) -> Result<(), Errno>;
 
+/// A host function returning an errno that may wait on the OS, through the [`Waiter`].
+pub(crate) type BlockingFn =
+    fn(&mut WasiCtx, &mut GuestMemory<'_>, &Args<'_>, &Waiter) -> Result<(), Errno>;
+
 /// Defines host functions in a linker.
 pub(crate) struct Registrar<'a, T> {
     linker: &'a mut Linker<T>,
@@ -105,22 +110,62 @@ pub(crate) struct Registrar<'a, T> {
 impl<T: 'static> Registrar<'_, T> {
     /// Defines `wasi_snapshot_preview1.name`, taking `params` and returning an errno (i32).
     pub(crate) fn func(&mut self, name: &str, params: &[ValType], f: ErrnoFn) -> Result<(), Error> {
+        self.define(name, params, false, move |ctx, mem, args, _| {
+            f(ctx, mem, args)
+        })
+    }
+
+    /// As [`Registrar::func`], for a function that may block: its waits end when the store's
+    /// running call is stopped (a time limit, an interrupt), and the call then fails with
+    /// [`TrapCode::Interrupted`].
+    pub(crate) fn blocking(
+        &mut self,
+        name: &str,
+        params: &[ValType],
+        f: BlockingFn,
+    ) -> Result<(), Error> {
+        self.define(name, params, true, f)
+    }
+
+    fn define(
+        &mut self,
+        name: &str,
+        params: &[ValType],
+        blocks: bool,
+        f: impl Fn(&mut WasiCtx, &mut GuestMemory<'_>, &Args<'_>, &Waiter) -> Result<(), Errno>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Result<(), Error> {
         let get = self.get;
         let ty = FuncType::new(params.iter().copied(), [ValType::I32]);
         let func = wedge::Func::new(
             &mut *self.store,
             ty,
             move |mut caller: Caller<'_, T>, args, results| {
+                let waiter = Waiter::new(if blocks {
+                    caller.as_context().armed_interrupt_handle()
+                } else {
+                    None
+                });
                 let errno = match caller.get_export("memory").and_then(Extern::into_memory) {
                     None => Errno::Fault,
                     Some(mem) => {
                         let (bytes, data) = mem.data_and_store_mut(&mut caller);
-                        match f(get(data), &mut GuestMemory::new(bytes), &Args(args)) {
+                        match f(
+                            get(data),
+                            &mut GuestMemory::new(bytes),
+                            &Args(args),
+                            &waiter,
+                        ) {
                             Ok(()) => Errno::Success,
                             Err(e) => e,
                         }
                     }
                 };
+                if waiter.take_interrupt() {
+                    return Err(TrapCode::Interrupted.into());
+                }
                 results[0] = Val::I32(errno as i32);
                 Ok(())
             },

@@ -25,13 +25,22 @@
 //! each edge (as edge-triggered code must) sees the same events, only possibly more often.
 //!
 //! With no subscriptions both return at once with no events, as WasmEdge does.
+//!
+//! Every WASI call that can block for long (these two, `fd_read`/`fd_write` on a pipe, a
+//! terminal or a socket, and the socket calls that wait for a peer) waits here, through a
+//! [`Waiter`]: when the store's running call can be stopped (a time limit, or an
+//! `InterruptHandle` held by the embedder), the wait also watches the handle's wakeup
+//! descriptor, and a stop ends it at once: the call fails with `TrapCode::Interrupted`, as an
+//! interrupt of wasm code does. A wait that nothing can stop is a plain blocking call.
 
 use crate::clock::Clock;
 use crate::fd::{Descriptor, rights};
 use crate::{Args, Errno, GuestMemory, Registrar, WasiCtx};
 use rustix::event::{PollFd, PollFlags, Timespec};
+use std::cell::Cell;
 use std::os::fd::BorrowedFd;
 use std::time::{Duration, Instant};
+use wedge::InterruptHandle;
 use wedge::ValType::I32;
 
 const SUBSCRIPTION_SIZE: u32 = 48;
@@ -46,10 +55,141 @@ const SUBCLOCK_ABSTIME: u16 = 1;
 /// `eventrwflags::fd_readwrite_hangup`.
 const EVENTRW_HANGUP: u16 = 1;
 
+/// How long one wait lasts, at most, between checks of the interrupt flag when the OS gave
+/// no wakeup descriptor.
+const CHECK_INTERVAL: Duration = Duration::from_millis(10);
+
 pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), wedge::Error> {
-    r.func("poll_oneoff", &[I32, I32, I32, I32], poll_oneoff)?;
-    r.func("epoll_oneoff", &[I32, I32, I32, I32], poll_oneoff)?;
+    r.blocking("poll_oneoff", &[I32, I32, I32, I32], poll_oneoff)?;
+    r.blocking("epoll_oneoff", &[I32, I32, I32, I32], poll_oneoff)?;
     Ok(())
+}
+
+/// How a host function waits on the OS: with the store's interrupt handle when its running
+/// call can be stopped, so that a stop ends the wait.
+pub(crate) struct Waiter {
+    handle: Option<InterruptHandle>,
+    interrupted: Cell<bool>,
+}
+
+impl Waiter {
+    /// A waiter watching `handle` (from `Store::armed_interrupt_handle`); `None` waits plainly.
+    pub(crate) fn new(handle: Option<InterruptHandle>) -> Waiter {
+        Waiter {
+            handle,
+            interrupted: Cell::new(false),
+        }
+    }
+
+    /// Whether anything can stop the running call (else waits are plain blocking calls).
+    pub(crate) fn can_be_stopped(&self) -> bool {
+        self.handle.is_some()
+    }
+
+    /// Whether a wait ended for a stop; the host function then fails with
+    /// `TrapCode::Interrupted` whatever errno it returned. Consumes the stop.
+    pub(crate) fn take_interrupt(&self) -> bool {
+        if !self.interrupted.get() {
+            return false;
+        }
+        if let Some(h) = &self.handle {
+            h.take();
+        }
+        true
+    }
+
+    /// Returns once an operation for `events` on `fd` (a read, accept, write or send) would
+    /// not block: `fd` is ready, non-blocking, or a regular file. `intr` when a stop came
+    /// first. Without an interrupt handle it returns at once and the operation blocks itself.
+    pub(crate) fn ready(&self, fd: BorrowedFd<'_>, events: PollFlags) -> Result<(), Errno> {
+        if self.handle.is_none() {
+            return Ok(());
+        }
+        if ready_now(fd, events) {
+            return Ok(());
+        }
+        // A non-blocking descriptor reports `again` itself.
+        if rustix::fs::fcntl_getfl(fd).is_ok_and(|f| f.contains(rustix::fs::OFlags::NONBLOCK)) {
+            return Ok(());
+        }
+        self.poll(&mut vec![PollFd::from_borrowed_fd(fd, events)], None)
+            .map(drop)
+    }
+
+    /// `poll(2)` on `fds` for at most `timeout` (`None`: until one is ready): how many are
+    /// ready, 0 when the time is up; `intr` when a stop came first.
+    pub(crate) fn poll<'a>(
+        &'a self,
+        fds: &mut Vec<PollFd<'a>>,
+        timeout: Option<Duration>,
+    ) -> Result<usize, Errno> {
+        let Some(handle) = &self.handle else {
+            return poll_os(fds, timeout);
+        };
+        let until = timeout.map(|t| Instant::now().checked_add(t));
+        let wakeup = handle.wakeup_fd();
+        if let Some(w) = wakeup {
+            fds.push(PollFd::from_borrowed_fd(w, PollFlags::IN));
+        }
+        let result = loop {
+            if handle.is_pending() {
+                self.interrupted.set(true);
+                break Err(Errno::Intr);
+            }
+            // `None`: no end; `Some(None)`: too far away to come.
+            let left = until.map(|u| u.map(|u| u.saturating_duration_since(Instant::now())));
+            let mut slice = left.flatten();
+            if wakeup.is_none() {
+                slice = Some(slice.map_or(CHECK_INTERVAL, |s| s.min(CHECK_INTERVAL)));
+            }
+            let ready = match poll_os(fds, slice) {
+                Ok(n) => n,
+                Err(e) => break Err(e),
+            };
+            let woken = wakeup.is_some() && fds.last().is_some_and(|w| !w.revents().is_empty());
+            if woken {
+                // A stop is checked above; without one the wakeup is stale.
+                handle.clear_wakeup();
+            }
+            let ready = ready - usize::from(woken);
+            if ready > 0 || left.flatten() == Some(Duration::ZERO) {
+                break Ok(ready);
+            }
+            if let Some(Some(u)) = until
+                && Instant::now() >= u
+            {
+                break Ok(0);
+            }
+        };
+        if wakeup.is_some() {
+            fds.pop();
+        }
+        result
+    }
+}
+
+/// Whether an operation for `events` on `fd` would not block now: `poll(2)` says it is ready
+/// (a regular file always is) or hung up, or the descriptor cannot be polled.
+pub(crate) fn ready_now(fd: BorrowedFd<'_>, events: PollFlags) -> bool {
+    let now = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    let mut fds = [PollFd::from_borrowed_fd(fd, events)];
+    rustix::event::poll(&mut fds, Some(&now)).is_ok_and(|n| n > 0)
+}
+
+/// `poll(2)`, a signal counting as nothing ready.
+fn poll_os(fds: &mut [PollFd<'_>], timeout: Option<Duration>) -> Result<usize, Errno> {
+    let timeout = timeout.map(|d| Timespec {
+        tv_sec: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        tv_nsec: i64::from(d.subsec_nanos()),
+    });
+    match rustix::event::poll(fds, timeout.as_ref()) {
+        Ok(n) => Ok(n),
+        Err(rustix::io::Errno::INTR) => Ok(0),
+        Err(e) => Err(Errno::from_raw_os(e.raw_os_error())),
+    }
 }
 
 /// What one subscription waits for.
@@ -91,7 +231,12 @@ impl Event {
 }
 
 /// `poll_oneoff(in, out, nsubscriptions, *nevents)`.
-fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
+fn poll_oneoff(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    waiter: &Waiter,
+) -> Result<(), Errno> {
     let (input, output, n, nevents) = (a.u32(0), a.u32(1), a.u32(2), a.u32(3));
     mem.slice(input, n.checked_mul(SUBSCRIPTION_SIZE).ok_or(Errno::Fault)?)?;
     mem.slice(output, n.checked_mul(EVENT_SIZE).ok_or(Errno::Fault)?)?;
@@ -102,7 +247,7 @@ fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Re
     let events = if subs.is_empty() {
         Vec::new()
     } else {
-        wait(ctx, &subs)?
+        wait(ctx, &subs, waiter)?
     };
     for (i, e) in (0u32..).zip(&events) {
         let out = mem.slice_mut(output + i * EVENT_SIZE, EVENT_SIZE)?;
@@ -173,7 +318,11 @@ fn pollable(ctx: &WasiCtx, fd: u32, write: bool) -> Result<BorrowedFd<'_>, Errno
 }
 
 /// Blocks until at least one of `subs` is ready and returns their events.
-fn wait(ctx: &WasiCtx, subs: &[Subscription]) -> Result<Vec<Event>, Errno> {
+fn wait<'a>(
+    ctx: &'a WasiCtx,
+    subs: &[Subscription],
+    waiter: &'a Waiter,
+) -> Result<Vec<Event>, Errno> {
     let mut targets = Vec::new();
     let mut fds = Vec::new();
     for (i, sub) in subs.iter().enumerate() {
@@ -210,14 +359,7 @@ fn wait(ctx: &WasiCtx, subs: &[Subscription]) -> Result<Vec<Event>, Errno> {
         if !events.is_empty() {
             return Ok(events);
         }
-        let timeout = soonest.map(|d| Timespec {
-            tv_sec: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
-            tv_nsec: i64::from(d.subsec_nanos()),
-        });
-        match rustix::event::poll(&mut fds, timeout.as_ref()) {
-            Ok(_) | Err(rustix::io::Errno::INTR) => {}
-            Err(e) => return Err(Errno::from_raw_os(e.raw_os_error())),
-        }
+        waiter.poll(&mut fds, soonest)?;
     }
 }
 

@@ -31,7 +31,9 @@
 
 use crate::fd::Descriptor;
 use crate::memory::GuestMemory;
+use crate::poll::Waiter;
 use crate::{Args, Errno, MODULE, Registrar, WasiCtx};
+use rustix::event::{PollFd, PollFlags};
 use rustix::io::{IoSlice, IoSliceMut};
 use rustix::net::sockopt::{self, Timeout};
 use rustix::net::{
@@ -219,6 +221,7 @@ fn split(addr: &SocketAddrAny) -> Result<(Family, Vec<u8>, u16), Errno> {
 fn recv(
     ctx: &WasiCtx,
     mem: &mut GuestMemory<'_>,
+    waiter: &Waiter,
     fd: u32,
     iovs_ptr: u32,
     iovs_len: u32,
@@ -239,6 +242,8 @@ fn recv(
     if riflags & RIFLAGS_WAITALL != 0 {
         flags |= RecvFlags::WAITALL;
     }
+    // With `recv_waitall` the receive itself may wait again for the rest.
+    waiter.ready(sock.as_fd(), PollFlags::IN)?;
     let mut control = RecvAncillaryBuffer::default();
     let non_empty: Vec<(u32, u32)> = iovs.into_iter().filter(|&(_, len)| len > 0).collect();
     let msg = if let [(buf, len)] = non_empty[..] {
@@ -279,13 +284,13 @@ fn recv(
     Ok((msg.bytes as u32, roflags, msg.address))
 }
 
-/// Sends the guest's ciovec array, to `to` if given.
+/// Sends the guest's ciovec array (`iovs`: pointer, count), to `to` if given.
 fn send(
     ctx: &WasiCtx,
     mem: &GuestMemory<'_>,
+    waiter: &Waiter,
     fd: u32,
-    iovs_ptr: u32,
-    iovs_len: u32,
+    (iovs_ptr, iovs_len): (u32, u32),
     siflags: u32,
     to: Option<SocketAddrAny>,
 ) -> Result<u32, Errno> {
@@ -298,6 +303,8 @@ fn send(
         .map(|(buf, len)| mem.slice(buf, len).map(IoSlice::new))
         .collect::<Result<Vec<_>, Errno>>()?;
     let sock = socket(ctx, fd)?;
+    // A send larger than the room in the socket's buffer may still wait for the peer.
+    waiter.ready(sock.as_fd(), PollFlags::OUT)?;
     let mut control = SendAncillaryBuffer::default();
     let n = match to {
         None => rustix::net::sendmsg(sock, &slices, &mut control, SendFlags::NOSIGNAL),
@@ -357,10 +364,39 @@ fn sock_connect(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
     a: &Args<'_>,
+    waiter: &Waiter,
     abi: Abi,
 ) -> Result<(), Errno> {
     let addr = target(mem, a.u32(1), a.u32(2), abi)?;
-    rustix::net::connect(socket(ctx, a.u32(0))?, &addr).map_err(os)
+    connect(socket(ctx, a.u32(0))?, &addr, waiter)
+}
+
+/// Connects `sock` to `addr`. When the call can be stopped, an IP socket connects
+/// non-blocking and waits for the outcome through `waiter`, so a stop ends the wait; the guest
+/// sees the same result as from a blocking connect. (A Unix socket connects at once or fails.)
+fn connect(sock: &Socket, addr: &SocketAddrAny, waiter: &Waiter) -> Result<(), Errno> {
+    use rustix::fs::{OFlags, fcntl_getfl, fcntl_setfl};
+    let blocking = || rustix::net::connect(sock, addr).map_err(os);
+    if !waiter.can_be_stopped() || sock.family == Family::Unix {
+        return blocking();
+    }
+    let flags = fcntl_getfl(sock).map_err(os)?;
+    if flags.contains(OFlags::NONBLOCK) {
+        return blocking();
+    }
+    fcntl_setfl(sock, flags | OFlags::NONBLOCK).map_err(os)?;
+    let r = rustix::net::connect(sock, addr);
+    fcntl_setfl(sock, flags).map_err(os)?;
+    match r {
+        Err(rustix::io::Errno::INPROGRESS) => {
+            waiter.poll(&mut vec![PollFd::new(sock, PollFlags::OUT)], None)?;
+            match sockopt::socket_error(sock).map_err(os)? {
+                Ok(()) => Ok(()),
+                Err(e) => Err(os(e)),
+            }
+        }
+        r => r.map_err(os),
+    }
 }
 
 fn sock_listen(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
@@ -372,6 +408,7 @@ fn sock_listen(ctx: &mut WasiCtx, _: &mut GuestMemory<'_>, a: &Args<'_>) -> Resu
 fn sock_accept(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
+    waiter: &Waiter,
     fd: u32,
     fdflags: u32,
     out: u32,
@@ -385,6 +422,7 @@ fn sock_accept(
     if fdflags & FDFLAGS_NONBLOCK != 0 {
         flags |= SocketFlags::NONBLOCK;
     }
+    waiter.ready(listener.as_fd(), PollFlags::IN)?;
     let conn = rustix::net::accept_with(listener, flags).map_err(os)?;
     let (family, kind) = (listener.family, listener.kind);
     let new = ctx.insert(Descriptor::Socket(Socket {
@@ -396,11 +434,16 @@ fn sock_accept(
 }
 
 /// `sock_recv(fd, ri_data, ri_data_len, ri_flags, *ro_datalen, *ro_flags)`.
-fn sock_recv(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
+fn sock_recv(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    waiter: &Waiter,
+) -> Result<(), Errno> {
     let (len_out, flags_out) = (a.u32(4), a.u32(5));
     mem.slice(len_out, 4)?;
     mem.slice(flags_out, 2)?;
-    let (n, roflags, _) = recv(ctx, mem, a.u32(0), a.u32(1), a.u32(2), a.u32(3))?;
+    let (n, roflags, _) = recv(ctx, mem, waiter, a.u32(0), a.u32(1), a.u32(2), a.u32(3))?;
     mem.write(len_out, n)?;
     mem.write(flags_out, roflags)
 }
@@ -412,6 +455,7 @@ fn sock_recv_from(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
     a: &Args<'_>,
+    waiter: &Waiter,
     abi: Abi,
 ) -> Result<(), Errno> {
     let (port_out, len_out, flags_out) = match abi {
@@ -430,7 +474,7 @@ fn sock_recv_from(
     }
     mem.slice(len_out, 4)?;
     mem.slice(flags_out, 2)?;
-    let (n, roflags, from) = recv(ctx, mem, a.u32(0), a.u32(1), a.u32(2), a.u32(4))?;
+    let (n, roflags, from) = recv(ctx, mem, waiter, a.u32(0), a.u32(1), a.u32(2), a.u32(4))?;
     let (addr_at, room) = if storage {
         (buf + 2, buf_len - 2)
     } else {
@@ -461,10 +505,23 @@ fn sock_recv_from(
 }
 
 /// `sock_send(fd, si_data, si_data_len, si_flags, *so_datalen)`.
-fn sock_send(ctx: &mut WasiCtx, mem: &mut GuestMemory<'_>, a: &Args<'_>) -> Result<(), Errno> {
+fn sock_send(
+    ctx: &mut WasiCtx,
+    mem: &mut GuestMemory<'_>,
+    a: &Args<'_>,
+    waiter: &Waiter,
+) -> Result<(), Errno> {
     let out = a.u32(4);
     mem.slice(out, 4)?;
-    let n = send(ctx, mem, a.u32(0), a.u32(1), a.u32(2), a.u32(3), None)?;
+    let n = send(
+        ctx,
+        mem,
+        waiter,
+        a.u32(0),
+        (a.u32(1), a.u32(2)),
+        a.u32(3),
+        None,
+    )?;
     mem.write(out, n)
 }
 
@@ -473,12 +530,21 @@ fn sock_send_to(
     ctx: &mut WasiCtx,
     mem: &mut GuestMemory<'_>,
     a: &Args<'_>,
+    waiter: &Waiter,
     abi: Abi,
 ) -> Result<(), Errno> {
     let to = target(mem, a.u32(3), a.u32(4), abi)?;
     let out = a.u32(6);
     mem.slice(out, 4)?;
-    let n = send(ctx, mem, a.u32(0), a.u32(1), a.u32(2), a.u32(5), Some(to))?;
+    let n = send(
+        ctx,
+        mem,
+        waiter,
+        a.u32(0),
+        (a.u32(1), a.u32(2)),
+        a.u32(5),
+        Some(to),
+    )?;
     mem.write(out, n)
 }
 
@@ -1038,24 +1104,34 @@ fn define<T: 'static>(
     r.func(name, &vec![I32; params], f)
 }
 
+/// Defines `name` as `f`, an errno function of `params` `i32`s that may block.
+fn define_blocking<T: 'static>(
+    r: &mut Registrar<'_, T>,
+    name: &str,
+    params: usize,
+    f: crate::BlockingFn,
+) -> Result<(), Error> {
+    r.blocking(name, &vec![I32; params], f)
+}
+
 pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), Error> {
     // V1 under the plain names.
     define(r, "sock_open", 3, sock_open)?;
     define(r, "sock_bind", 3, |c, m, a| sock_bind(c, m, a, Abi::V1))?;
-    define(r, "sock_connect", 3, |c, m, a| {
-        sock_connect(c, m, a, Abi::V1)
+    define_blocking(r, "sock_connect", 3, |c, m, a, w| {
+        sock_connect(c, m, a, w, Abi::V1)
     })?;
     define(r, "sock_listen", 2, sock_listen)?;
-    define(r, "sock_accept", 2, |c, m, a| {
-        sock_accept(c, m, a.u32(0), 0, a.u32(1))
+    define_blocking(r, "sock_accept", 2, |c, m, a, w| {
+        sock_accept(c, m, w, a.u32(0), 0, a.u32(1))
     })?;
-    define(r, "sock_recv", 6, sock_recv)?;
-    define(r, "sock_recv_from", 7, |c, m, a| {
-        sock_recv_from(c, m, a, Abi::V1)
+    define_blocking(r, "sock_recv", 6, sock_recv)?;
+    define_blocking(r, "sock_recv_from", 7, |c, m, a, w| {
+        sock_recv_from(c, m, a, w, Abi::V1)
     })?;
-    define(r, "sock_send", 5, sock_send)?;
-    define(r, "sock_send_to", 7, |c, m, a| {
-        sock_send_to(c, m, a, Abi::V1)
+    define_blocking(r, "sock_send", 5, sock_send)?;
+    define_blocking(r, "sock_send_to", 7, |c, m, a, w| {
+        sock_send_to(c, m, a, w, Abi::V1)
     })?;
     define(r, "sock_getlocaladdr", 4, |c, m, a| {
         sock_addr(c, m, a, Abi::V1, false)
@@ -1066,20 +1142,20 @@ pub(crate) fn register<T: 'static>(r: &mut Registrar<'_, T>) -> Result<(), Error
     // V2.
     define(r, "sock_open_v2", 3, sock_open)?;
     define(r, "sock_bind_v2", 3, |c, m, a| sock_bind(c, m, a, Abi::V2))?;
-    define(r, "sock_connect_v2", 3, |c, m, a| {
-        sock_connect(c, m, a, Abi::V2)
+    define_blocking(r, "sock_connect_v2", 3, |c, m, a, w| {
+        sock_connect(c, m, a, w, Abi::V2)
     })?;
     define(r, "sock_listen_v2", 2, sock_listen)?;
-    define(r, "sock_accept_v2", 3, |c, m, a| {
-        sock_accept(c, m, a.u32(0), a.u32(1), a.u32(2))
+    define_blocking(r, "sock_accept_v2", 3, |c, m, a, w| {
+        sock_accept(c, m, w, a.u32(0), a.u32(1), a.u32(2))
     })?;
-    define(r, "sock_recv_v2", 6, sock_recv)?;
-    define(r, "sock_recv_from_v2", 8, |c, m, a| {
-        sock_recv_from(c, m, a, Abi::V2)
+    define_blocking(r, "sock_recv_v2", 6, sock_recv)?;
+    define_blocking(r, "sock_recv_from_v2", 8, |c, m, a, w| {
+        sock_recv_from(c, m, a, w, Abi::V2)
     })?;
-    define(r, "sock_send_v2", 5, sock_send)?;
-    define(r, "sock_send_to_v2", 7, |c, m, a| {
-        sock_send_to(c, m, a, Abi::V2)
+    define_blocking(r, "sock_send_v2", 5, sock_send)?;
+    define_blocking(r, "sock_send_to_v2", 7, |c, m, a, w| {
+        sock_send_to(c, m, a, w, Abi::V2)
     })?;
     define(r, "sock_getlocaladdr_v2", 3, |c, m, a| {
         sock_addr(c, m, a, Abi::V2, false)

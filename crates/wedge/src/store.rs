@@ -148,7 +148,7 @@ impl<T> Store<T> {
         let mut limits: Box<crate::vm::VMRuntimeLimits> = Box::default();
         // Compiled code polls the same flag the interpreter and the `InterruptHandle` use; the
         // meter keeps it alive as long as the store.
-        limits.interrupt = &meter.interrupt.0;
+        limits.interrupt = &meter.interrupt.bits;
         #[cfg(feature = "cranelift")]
         {
             limits.libcalls = crate::vm::jit::libcalls();
@@ -235,6 +235,16 @@ impl<T> Store<T> {
     /// [`Config::interruptible`](crate::Config::interruptible)).
     pub fn interrupt_handle(&self) -> InterruptHandle {
         self.inner.meter.interrupt_handle()
+    }
+
+    /// For a host function about to block in the OS: the [`InterruptHandle`] when something can
+    /// stop the running call (its deadline, or an interrupt handle held elsewhere); `None` when
+    /// nothing can, and the function may simply block. With a handle, the function waits on
+    /// [`InterruptHandle::wakeup_fd`] as well, and on a stop [`InterruptHandle::take`]s it and
+    /// fails with [`TrapCode::Interrupted`](crate::TrapCode::Interrupted) (WASI's blocking calls
+    /// do this).
+    pub fn armed_interrupt_handle(&self) -> Option<InterruptHandle> {
+        self.inner.meter.armed_interrupt_handle()
     }
 
     /// Stops every call made from the host after `deadline` with

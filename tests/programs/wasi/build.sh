@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")"
 CLANG=${CLANG:-clang}
 SYSROOT=${SYSROOT:-/usr}
-PROGRAMS="args_env clocks random files dirs links poll exit echo preopens escape tcp_server tcp_client"
+PROGRAMS="args_env clocks random files dirs links poll exit echo preopens escape tcp_server tcp_client blocking"
 
 for p in $PROGRAMS; do
     # -O2: small and quick in the interpreter; --strip-debug drops DWARF but keeps the name

@@ -1,9 +1,12 @@
 //! Stopping a running guest: an interrupt flag per store, set by an [`InterruptHandle`] from any
 //! thread or by the deadline watchdog, and polled by interruptible code at function entries and
-//! loop heads.
+//! loop heads. Host functions that block in the OS wait on the flag's wakeup descriptor too, so
+//! a stop also ends a guest's sleep, read or accept.
 
+use crate::vm::sys::Wakeup;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::os::fd::BorrowedFd;
+use std::sync::atomic::{AtomicU32, Ordering, fence};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
@@ -14,17 +17,40 @@ const DEADLINE: u32 = 2;
 
 /// A store's interrupt flag: non-zero asks the running guest to stop.
 #[derive(Debug, Default)]
-pub(crate) struct InterruptFlag(pub(crate) AtomicU32);
+pub(crate) struct InterruptFlag {
+    /// The flag; compiled code reads it through `VMRuntimeLimits::interrupt`.
+    pub(crate) bits: AtomicU32,
+    /// Signalled whenever the flag is raised, for host functions blocked in `poll(2)`. Made
+    /// when a host function first waits (`None` if the OS would not give one).
+    wakeup: OnceLock<Option<Wakeup>>,
+}
 
 impl InterruptFlag {
     /// Whether a stop was asked for; consumes the request, as WasmEdge's stop token does.
     #[inline(always)]
     pub(crate) fn take(&self) -> bool {
-        self.0.load(Ordering::Relaxed) != 0 && self.0.swap(0, Ordering::Relaxed) != 0
+        self.bits.load(Ordering::Relaxed) != 0 && self.bits.swap(0, Ordering::Relaxed) != 0
     }
 
     fn clear_deadline(&self) {
-        self.0.fetch_and(!DEADLINE, Ordering::Relaxed);
+        self.bits.fetch_and(!DEADLINE, Ordering::Relaxed);
+    }
+
+    /// Sets `bit` and wakes a host function waiting on the wakeup descriptor.
+    fn raise(&self, bit: u32) {
+        self.bits.fetch_or(bit, Ordering::SeqCst);
+        // Pairs with the fence in `wakeup`: either the waiter sees the bit when it checks after
+        // making the descriptor, or this sees the descriptor and signals it.
+        fence(Ordering::SeqCst);
+        if let Some(Some(w)) = self.wakeup.get() {
+            w.signal();
+        }
+    }
+
+    fn wakeup(&self) -> Option<&Wakeup> {
+        let w = self.wakeup.get_or_init(|| Wakeup::new().ok()).as_ref();
+        fence(Ordering::SeqCst);
+        w
     }
 }
 
@@ -60,7 +86,43 @@ pub struct InterruptHandle {
 impl InterruptHandle {
     /// Asks the store's running (or next) call to stop.
     pub fn interrupt(&self) {
-        self.flag.0.fetch_or(REQUESTED, Ordering::Relaxed);
+        self.flag.raise(REQUESTED);
+    }
+
+    /// Whether a stop was asked for (by [`InterruptHandle::interrupt`] or a deadline) that the
+    /// guest has not stopped for yet.
+    pub fn is_pending(&self) -> bool {
+        self.flag.bits.load(Ordering::SeqCst) != 0
+    }
+
+    /// Consumes a pending stop, as running code does when it stops for one; true if there was
+    /// one. A host function that gives up a blocking wait for a stop calls this, then fails
+    /// with [`TrapCode::Interrupted`](crate::TrapCode::Interrupted) so the guest stops.
+    pub fn take(&self) -> bool {
+        let taken = self.flag.bits.swap(0, Ordering::SeqCst) != 0;
+        self.clear_wakeup();
+        taken
+    }
+
+    /// For a host function that blocks in the OS: a descriptor that polls readable once a stop
+    /// is asked for, to wait on together with the host's own descriptors. `None` when the OS
+    /// gives no descriptor; then wait in short slices and check [`is_pending`] between them.
+    ///
+    /// Get the descriptor first, then check [`is_pending`] before each wait: a stop asked for
+    /// after that check always wakes the wait. A wakeup with no stop pending is stale (a stop
+    /// already taken); [`clear_wakeup`] it and wait again.
+    ///
+    /// [`is_pending`]: InterruptHandle::is_pending
+    /// [`clear_wakeup`]: InterruptHandle::clear_wakeup
+    pub fn wakeup_fd(&self) -> Option<BorrowedFd<'_>> {
+        self.flag.wakeup().map(Wakeup::as_fd)
+    }
+
+    /// Makes the wakeup descriptor unreadable until the next stop is asked for.
+    pub fn clear_wakeup(&self) {
+        if let Some(Some(w)) = self.flag.wakeup.get() {
+            w.clear();
+        }
     }
 }
 
@@ -104,7 +166,7 @@ impl Watchdog {
                 if entry.key().0 > now {
                     break;
                 }
-                entry.remove().0.fetch_or(DEADLINE, Ordering::Relaxed);
+                entry.remove().raise(DEADLINE);
             }
             d = match d.pending.keys().next() {
                 None => self.wake.wait(d).unwrap_or_else(PoisonError::into_inner),
@@ -130,7 +192,7 @@ pub(crate) struct ArmedDeadline {
 /// Raises `flag` at `at` unless the returned guard is dropped first.
 pub(crate) fn arm(at: Instant, flag: &Arc<InterruptFlag>) -> ArmedDeadline {
     if at <= Instant::now() {
-        flag.0.fetch_or(DEADLINE, Ordering::Relaxed);
+        flag.raise(DEADLINE);
     }
     let w = watchdog();
     let mut d = w.deadlines.lock().unwrap_or_else(PoisonError::into_inner);

@@ -236,6 +236,12 @@ impl Meter {
         }
     }
 
+    /// The interrupt handle if anything else can raise the flag: the meter holds one reference
+    /// to it, and every [`InterruptHandle`] and armed deadline one more.
+    pub(crate) fn armed_interrupt_handle(&self) -> Option<InterruptHandle> {
+        (Arc::strong_count(&self.interrupt) > 1).then(|| self.interrupt_handle())
+    }
+
     pub(crate) fn set_deadline(&mut self, deadline: Option<Instant>) {
         self.deadline = deadline;
     }

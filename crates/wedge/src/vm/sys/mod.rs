@@ -74,3 +74,65 @@ impl Drop for Mmap {
 pub fn page_size() -> usize {
     rustix::param::page_size()
 }
+
+/// A descriptor that wakes a thread blocked in `poll(2)`: readable after [`Wakeup::signal`]
+/// until [`Wakeup::clear`]. Both are non-blocking and may run on any thread.
+#[derive(Debug)]
+pub struct Wakeup {
+    /// An eventfd on Linux; elsewhere the read end of a pipe.
+    read: std::os::fd::OwnedFd,
+    /// The pipe's write end; `None` for an eventfd, which is written through `read`.
+    #[cfg_attr(
+        any(target_os = "linux", target_os = "android"),
+        allow(dead_code, reason = "only pipes have a second end")
+    )]
+    write: Option<std::os::fd::OwnedFd>,
+}
+
+impl Wakeup {
+    /// A new, unsignalled wakeup.
+    pub fn new() -> std::io::Result<Wakeup> {
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        {
+            use rustix::event::{EventfdFlags, eventfd};
+            let fd = eventfd(0, EventfdFlags::CLOEXEC | EventfdFlags::NONBLOCK)?;
+            Ok(Wakeup {
+                read: fd,
+                write: None,
+            })
+        }
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        {
+            use rustix::fs::{OFlags, fcntl_setfl};
+            use rustix::io::{FdFlags, fcntl_setfd};
+            let (read, write) = rustix::pipe::pipe()?;
+            for end in [&read, &write] {
+                fcntl_setfl(end, OFlags::NONBLOCK)?;
+                fcntl_setfd(end, FdFlags::CLOEXEC)?;
+            }
+            Ok(Wakeup {
+                read,
+                write: Some(write),
+            })
+        }
+    }
+
+    /// Makes the descriptor readable.
+    pub fn signal(&self) {
+        let end = self.write.as_ref().unwrap_or(&self.read);
+        // A full counter or pipe is readable already; nothing else can fail on a valid fd.
+        let _ = rustix::io::write(end, &1u64.to_ne_bytes());
+    }
+
+    /// Makes the descriptor unreadable again (until the next signal).
+    pub fn clear(&self) {
+        let mut buf = [0u8; 64];
+        while matches!(rustix::io::read(&self.read, &mut buf), Ok(n) if n == buf.len()) {}
+    }
+
+    /// The descriptor to poll for reading.
+    pub fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        use std::os::fd::AsFd;
+        self.read.as_fd()
+    }
+}
