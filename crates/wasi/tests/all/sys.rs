@@ -5,10 +5,14 @@
 //! Most tests use a guest that imports the functions and re-exports each under the same name,
 //! so the test drives them with pointers into the guest's memory; the TCP echo test runs two
 //! guest programs, a server and a client, each in its own store on its own thread.
+//!
+//! The calls that wait (a sleep, a read from a pipe, accepting, receiving) are also tested
+//! under a deadline and an interrupt: each must end at once with `TrapCode::Interrupted` and
+//! leave the store fit for the next call.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use wedge::{Engine, Error, Instance, Linker, Memory, Module, Store, Val};
+use wedge::{Engine, Error, Instance, Linker, Memory, Module, Store, TrapCode, Val};
 use wedge_wasi::{Errno, Exit, WasiCtx, WasiCtxBuilder};
 
 /// The functions the re-exporting guest imports, with their parameter types (each returns an
@@ -28,6 +32,7 @@ const IMPORTS: &[(&str, &str)] = &[
     ("fd_fdstat_get", "i32 i32"),
     ("fd_fdstat_set_flags", "i32 i32"),
     ("fd_close", "i32"),
+    ("fd_read", "i32 i32 i32 i32"),
     ("sock_open", "i32 i32 i32"),
     ("sock_open_v2", "i32 i32 i32"),
     ("sock_bind", "i32 i32 i32"),
@@ -123,6 +128,32 @@ impl Guest {
         let mut results = [Val::I32(-1)];
         f.call(&mut self.store, args, &mut results).expect("call");
         results[0].i32().expect("i32 errno")
+    }
+
+    /// Calls `name`, which is expected to be stopped by a deadline or an interrupt within 10 s
+    /// and not before `early`; panics if it returns or fails otherwise.
+    fn call_interrupted(&mut self, name: &str, args: &[u32], early: Duration) {
+        let f = self.instance.get_func(&self.store, name).expect("export");
+        let args: Vec<Val> = args.iter().map(|&a| Val::I32(a as i32)).collect();
+        let mut results = [Val::I32(-1)];
+        let start = Instant::now();
+        let r = f.call(&mut self.store, &args, &mut results);
+        let took = start.elapsed();
+        match r {
+            Err(e) => assert_eq!(e.trap_code(), Some(TrapCode::Interrupted), "{name}: {e}"),
+            Ok(()) => panic!("{name} returned errno {:?} instead of stopping", results[0]),
+        }
+        assert!(took >= early, "{name} stopped early, after {took:?}");
+        assert!(
+            took < Duration::from_secs(10),
+            "{name} stopped late, after {took:?}"
+        );
+    }
+
+    /// Stops every call from now on after `ms` milliseconds.
+    fn deadline_in(&mut self, ms: u64) {
+        self.store
+            .set_deadline(Some(Instant::now() + Duration::from_millis(ms)));
     }
 
     fn poke(&mut self, at: u32, bytes: &[u8]) {
@@ -1230,5 +1261,137 @@ fn v2_shaped_imports_of_plain_names_get_the_v2_functions() {
         result[0].i32(),
         Some(Errno::Notsock as i32),
         "V1 accept on stdout"
+    );
+}
+
+#[test]
+fn an_interrupt_ends_a_sleep_in_poll_oneoff_and_the_store_goes_on() {
+    let mut g = Guest::plain();
+    let handle = g.store.interrupt_handle();
+    let stopper = {
+        let handle = handle.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            handle.interrupt();
+        })
+    };
+    // A minute on the monotonic clock, as wasi-libc's usleep asks.
+    g.subscribe_clock(0, 1, 1, 60_000_000_000, 0);
+    g.call_interrupted(
+        "poll_oneoff",
+        &[SUBS, EVENTS, 1, OUT],
+        Duration::from_millis(100),
+    );
+    stopper.join().expect("stopper");
+    // The stop was consumed: the next sleep runs to its end, and a handle no one uses again
+    // leaves later waits alone.
+    assert!(!handle.is_pending());
+    g.subscribe_clock(0, 2, 1, 20_000_000, 0);
+    let start = Instant::now();
+    assert_eq!(g.poll("poll_oneoff", 1), [(2, 0, 0, 0, 0)]);
+    assert!(start.elapsed() >= Duration::from_millis(20));
+    drop(handle);
+    g.subscribe_clock(0, 3, 1, 1_000_000, 0);
+    assert_eq!(g.poll("epoll_oneoff", 1), [(3, 0, 0, 0, 0)]);
+}
+
+#[test]
+fn an_interrupt_asked_for_before_a_wait_ends_it_at_once() {
+    let mut g = Guest::plain();
+    let handle = g.store.interrupt_handle();
+    handle.interrupt();
+    assert!(handle.is_pending());
+    g.subscribe_clock(0, 1, 1, 60_000_000_000, 0);
+    g.call_interrupted("poll_oneoff", &[SUBS, EVENTS, 1, OUT], Duration::ZERO);
+    assert!(!handle.is_pending());
+}
+
+#[test]
+fn a_deadline_ends_waits_for_a_connection_and_for_data() {
+    use std::io::Write;
+    let mut g = Guest::plain();
+    let (listener, port) = g.listener();
+    g.deadline_in(200);
+    g.call_interrupted("sock_accept", &[listener, OUT], Duration::from_millis(200));
+    // A pending connection is accepted at once, with or without a deadline.
+    let mut peer = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    g.store.set_deadline(None);
+    assert_eq!(g.call("sock_accept", &[listener, OUT]), 0);
+    let conn = g.u32_at(OUT);
+    g.poke32(IOVS, BUF);
+    g.poke32(IOVS + 4, 64);
+    g.deadline_in(200);
+    g.call_interrupted(
+        "sock_recv",
+        &[conn, IOVS, 1, 0, OUT, OUT + 4],
+        Duration::from_millis(200),
+    );
+    g.deadline_in(200);
+    g.call_interrupted(
+        "sock_recv_from",
+        &[conn, IOVS, 1, ADDR, 0, OUT, OUT + 4],
+        Duration::from_millis(200),
+    );
+    // Data that is there is received under a deadline as without one.
+    peer.write_all(b"ping").expect("write");
+    g.deadline_in(10_000);
+    assert_eq!(g.call("sock_recv", &[conn, IOVS, 1, 0, OUT, OUT + 4]), 0);
+    assert_eq!(g.peek(BUF, g.u32_at(OUT) as usize), b"ping");
+}
+
+#[test]
+fn a_deadline_ends_a_read_from_an_empty_pipe_and_a_read_returns_what_is_there() {
+    use std::io::Write;
+    let (reader, mut writer) = std::io::pipe().expect("pipe");
+    let mut g = Guest::new(WasiCtxBuilder::new().stdio_fd(0, reader.into()).build());
+    // Two iovecs: 4 bytes, then 64.
+    g.poke32(IOVS, BUF);
+    g.poke32(IOVS + 4, 4);
+    g.poke32(IOVS + 8, BUF2);
+    g.poke32(IOVS + 12, 64);
+    g.deadline_in(200);
+    g.call_interrupted("fd_read", &[0, IOVS, 2, OUT], Duration::from_millis(200));
+    // Four bytes fill the first iovec: the read returns them rather than wait for more to
+    // fill the second (it would be stopped at the deadline if it waited).
+    writer.write_all(b"ping").expect("write");
+    g.deadline_in(10_000);
+    assert_eq!(g.call("fd_read", &[0, IOVS, 2, OUT]), 0);
+    assert_eq!((g.u32_at(OUT), g.peek(BUF, 4)), (4, b"ping".to_vec()));
+    // More than the first iovec holds spills into the second.
+    writer.write_all(b"pong, pong").expect("write");
+    assert_eq!(g.call("fd_read", &[0, IOVS, 2, OUT]), 0);
+    assert_eq!(g.u32_at(OUT), 10);
+    assert_eq!(g.peek(BUF2, 6), b", pong");
+    // The end of the pipe reads as end of file, at once.
+    drop(writer);
+    assert_eq!(g.call("fd_read", &[0, IOVS, 2, OUT]), 0);
+    assert_eq!(g.u32_at(OUT), 0);
+}
+
+#[test]
+fn calls_that_can_be_stopped_still_say_again_and_connect_as_before() {
+    let mut g = Guest::plain();
+    // Holding a handle makes every wait watch it.
+    let _handle = g.store.interrupt_handle();
+    let (listener, port) = g.listener();
+    assert_eq!(g.call("fd_fdstat_set_flags", &[listener, 4]), 0);
+    let start = Instant::now();
+    assert_eq!(g.call("sock_accept", &[listener, OUT]), Errno::Again as i32);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // A connect that can be stopped: to the listener, then to a port nobody listens on.
+    let client = g.open(false, 1, 2);
+    let addr = g.addr_v1(&[127, 0, 0, 1]);
+    assert_eq!(g.call("sock_connect", &[client, addr, u32::from(port)]), 0);
+    assert_eq!(g.call("fd_fdstat_get", &[client, OUT]), 0);
+    assert_eq!(g.u16_at(OUT + 2) & 4, 0, "the socket is blocking again");
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let refused = g.open(false, 1, 2);
+    let addr = g.addr_v1(&[127, 0, 0, 1]);
+    assert_eq!(
+        g.call("sock_connect", &[refused, addr, u32::from(closed)]),
+        Errno::Connrefused as i32
     );
 }
