@@ -13,6 +13,7 @@
 //! T/ro/                 preopened as /ro, read-only: keep.txt ("keep\n"), dir/
 //! ```
 
+use super::tiers::on_every_tier;
 use super::wasi::{TempDir, listing, program, run};
 use std::path::Path;
 use std::time::SystemTime;
@@ -118,181 +119,197 @@ fn assert_blocked(stdout: &str, attempts: &[&str]) {
 
 #[test]
 fn escape_with_dotdot_is_refused() {
-    let layout = Layout::new("dotdot");
-    let out = layout.attempt("dotdot");
-    assert_blocked(
-        &out,
-        &[
-            "read ../secret",
-            "read ./../secret",
-            "read .. without following",
-            "open directory ..",
-            "open directory sub/../..",
-            "create ../planted",
-            "truncate ../secret",
-            "mkdir ../planted-dir",
-            "unlink ../secret",
-            "libc open /sandbox/../secret",
-        ],
-    );
+    on_every_tier(|| {
+        let layout = Layout::new("dotdot");
+        let out = layout.attempt("dotdot");
+        assert_blocked(
+            &out,
+            &[
+                "read ../secret",
+                "read ./../secret",
+                "read .. without following",
+                "open directory ..",
+                "open directory sub/../..",
+                "create ../planted",
+                "truncate ../secret",
+                "mkdir ../planted-dir",
+                "unlink ../secret",
+                "libc open /sandbox/../secret",
+            ],
+        );
+    });
 }
 
 #[test]
 fn escape_with_absolute_paths_is_refused() {
-    let layout = Layout::new("absolute");
-    let out = layout.attempt("absolute");
-    assert_blocked(
-        &out,
-        &[
-            "read /etc/passwd",
-            "read absolute secret path",
-            "open directory /",
-            "create /tmp/wedge-planted",
-            "libc open /etc/passwd",
-            "libc open absolute secret path",
-        ],
-    );
+    on_every_tier(|| {
+        let layout = Layout::new("absolute");
+        let out = layout.attempt("absolute");
+        assert_blocked(
+            &out,
+            &[
+                "read /etc/passwd",
+                "read absolute secret path",
+                "open directory /",
+                "create /tmp/wedge-planted",
+                "libc open /etc/passwd",
+                "libc open absolute secret path",
+            ],
+        );
+    });
 }
 
 #[test]
 fn escape_through_a_subdirectory_and_dotdot_is_refused() {
-    let layout = Layout::new("subdotdot");
-    let out = layout.attempt("subdotdot");
-    assert!(out.contains("read sub/../inside.txt: allowed\n"), "{out}");
-    assert_blocked(
-        &out,
-        &[
-            "read sub/../../secret",
-            "read sub/./../../secret",
-            "read sub//..//..//secret",
-            "create sub/../../planted",
-            "libc open /sandbox/sub/../../secret",
-        ],
-    );
+    on_every_tier(|| {
+        let layout = Layout::new("subdotdot");
+        let out = layout.attempt("subdotdot");
+        assert!(out.contains("read sub/../inside.txt: allowed\n"), "{out}");
+        assert_blocked(
+            &out,
+            &[
+                "read sub/../../secret",
+                "read sub/./../../secret",
+                "read sub//..//..//secret",
+                "create sub/../../planted",
+                "libc open /sandbox/sub/../../secret",
+            ],
+        );
+    });
 }
 
 #[test]
 fn escape_through_a_symlink_made_by_the_host_is_refused() {
-    let layout = Layout::new("hostlink");
-    let out = layout.attempt("hostlink");
-    assert!(out.contains("lstat host-abs-link: allowed\n"), "{out}");
-    assert_blocked(
-        &out,
-        &[
-            "read host-abs-link",
-            "read host-rel-link",
-            "write through host-abs-link",
-            "create through host-dangling",
-            "stat through host-abs-link",
-            "libc open /sandbox/host-rel-link",
-        ],
-    );
-    assert!(!layout.tmp.join("planted").exists());
+    on_every_tier(|| {
+        let layout = Layout::new("hostlink");
+        let out = layout.attempt("hostlink");
+        assert!(out.contains("lstat host-abs-link: allowed\n"), "{out}");
+        assert_blocked(
+            &out,
+            &[
+                "read host-abs-link",
+                "read host-rel-link",
+                "write through host-abs-link",
+                "create through host-dangling",
+                "stat through host-abs-link",
+                "libc open /sandbox/host-rel-link",
+            ],
+        );
+        assert!(!layout.tmp.join("planted").exists());
+    });
 }
 
 #[test]
 fn escape_through_a_symlink_made_by_the_guest_is_refused() {
-    let layout = Layout::new("guestlink");
-    let out = layout.attempt("guestlink");
-    assert_blocked(
-        &out,
-        &[
-            "read evil-rel",
-            "write through evil-rel",
-            "read evil-abs",
-            "write through evil-abs",
-            "read evil-deep",
-            "write through evil-deep",
-            "read sub/evil-up",
-            "write through sub/evil-up",
-            "read chain",
-            "read up/secret",
-            "create up/planted",
-        ],
-    );
-    layout.assert_secret_not_in_sandbox();
+    on_every_tier(|| {
+        let layout = Layout::new("guestlink");
+        let out = layout.attempt("guestlink");
+        assert_blocked(
+            &out,
+            &[
+                "read evil-rel",
+                "write through evil-rel",
+                "read evil-abs",
+                "write through evil-abs",
+                "read evil-deep",
+                "write through evil-deep",
+                "read sub/evil-up",
+                "write through sub/evil-up",
+                "read chain",
+                "read up/secret",
+                "create up/planted",
+            ],
+        );
+        layout.assert_secret_not_in_sandbox();
+    });
 }
 
 #[test]
 fn escape_with_a_hard_link_is_refused() {
-    let layout = Layout::new("hardlink");
-    let out = layout.attempt("hardlink");
-    assert_blocked(
-        &out,
-        &[
-            "link ../secret to stolen",
-            "link absolute secret to stolen-abs",
-            "link through host-abs-link (followed) to stolen-follow",
-            "link inside.txt to ../planted",
-            "read stolen",
-            "read stolen-follow",
-        ],
-    );
-    for name in ["stolen", "stolen-abs", "stolen-follow"] {
-        assert!(
-            std::fs::symlink_metadata(layout.tmp.join("sandbox").join(name)).is_err(),
-            "{name} was made"
+    on_every_tier(|| {
+        let layout = Layout::new("hardlink");
+        let out = layout.attempt("hardlink");
+        assert_blocked(
+            &out,
+            &[
+                "link ../secret to stolen",
+                "link absolute secret to stolen-abs",
+                "link through host-abs-link (followed) to stolen-follow",
+                "link inside.txt to ../planted",
+                "read stolen",
+                "read stolen-follow",
+            ],
         );
-    }
-    layout.assert_secret_not_in_sandbox();
+        for name in ["stolen", "stolen-abs", "stolen-follow"] {
+            assert!(
+                std::fs::symlink_metadata(layout.tmp.join("sandbox").join(name)).is_err(),
+                "{name} was made"
+            );
+        }
+        layout.assert_secret_not_in_sandbox();
+    });
 }
 
 #[test]
 fn escape_by_renaming_across_the_boundary_is_refused() {
-    let layout = Layout::new("rename");
-    let out = layout.attempt("rename");
-    assert!(
-        out.contains("inside.txt still readable: allowed\n"),
-        "{out}"
-    );
-    assert_blocked(
-        &out,
-        &[
-            "rename inside.txt to ../moved",
-            "rename ../secret to taken",
-            "rename sub to ../sub-out",
-        ],
-    );
-    assert_eq!(
-        listing(layout.tmp.join("sandbox")),
-        [
-            "host-abs-link",
-            "host-dangling",
-            "host-rel-link",
-            "inside.txt",
-            "sub/"
-        ]
-    );
+    on_every_tier(|| {
+        let layout = Layout::new("rename");
+        let out = layout.attempt("rename");
+        assert!(
+            out.contains("inside.txt still readable: allowed\n"),
+            "{out}"
+        );
+        assert_blocked(
+            &out,
+            &[
+                "rename inside.txt to ../moved",
+                "rename ../secret to taken",
+                "rename sub to ../sub-out",
+            ],
+        );
+        assert_eq!(
+            listing(layout.tmp.join("sandbox")),
+            [
+                "host-abs-link",
+                "host-dangling",
+                "host-rel-link",
+                "inside.txt",
+                "sub/"
+            ]
+        );
+    });
 }
 
 #[test]
 fn a_readonly_preopen_refuses_every_write() {
-    let layout = Layout::new("readonly");
-    let out = layout.attempt("readonly");
-    assert!(out.contains("read keep.txt: allowed\n"), "{out}");
-    assert!(out.contains("libc read /ro/keep.txt: allowed\n"), "{out}");
-    assert!(
-        out.contains("libc create /ro/libc-new.txt: blocked\n"),
-        "{out}"
-    );
-    assert_blocked(
-        &out,
-        &[
-            "create new.txt",
-            "write keep.txt",
-            "truncate keep.txt",
-            "mkdir newdir",
-            "unlink keep.txt",
-            "rmdir dir",
-            "rename keep.txt",
-            "symlink in ro",
-            "hard link in ro",
-            "set times of keep.txt",
-            "move keep.txt to the writable sandbox",
-            "write to a descriptor opened for reading",
-            "fd_filestat_set_size",
-            "fd_allocate",
-        ],
-    );
-    assert!(!layout.tmp.join("sandbox/stolen.txt").exists());
+    on_every_tier(|| {
+        let layout = Layout::new("readonly");
+        let out = layout.attempt("readonly");
+        assert!(out.contains("read keep.txt: allowed\n"), "{out}");
+        assert!(out.contains("libc read /ro/keep.txt: allowed\n"), "{out}");
+        assert!(
+            out.contains("libc create /ro/libc-new.txt: blocked\n"),
+            "{out}"
+        );
+        assert_blocked(
+            &out,
+            &[
+                "create new.txt",
+                "write keep.txt",
+                "truncate keep.txt",
+                "mkdir newdir",
+                "unlink keep.txt",
+                "rmdir dir",
+                "rename keep.txt",
+                "symlink in ro",
+                "hard link in ro",
+                "set times of keep.txt",
+                "move keep.txt to the writable sandbox",
+                "write to a descriptor opened for reading",
+                "fd_filestat_set_size",
+                "fd_allocate",
+            ],
+        );
+        assert!(!layout.tmp.join("sandbox/stolen.txt").exists());
+    });
 }

@@ -10,6 +10,7 @@ mod logging;
 mod metering;
 mod plugins;
 mod sockets;
+mod tiers;
 mod wasi;
 
 use std::path::{Path, PathBuf};

@@ -2,6 +2,7 @@
 //! (V1 names, `sock_accept` through the V2 fallback) runs in the background, `tcp_client.c`
 //! (the `_v2` functions) connects to it, and both outputs are checked.
 
+use super::tiers::on_every_tier;
 use super::wasi::{command, program, run};
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Stdio};
@@ -82,34 +83,38 @@ impl Drop for Server {
 
 #[test]
 fn tcp_echo_between_two_guests() {
-    let port = free_port();
-    let mut server = Server::start(port, 2);
-    assert_eq!(
-        server.line(),
-        format!("listening on 127.0.0.1:{port} (family 4)")
-    );
+    on_every_tier(|| {
+        let port = free_port();
+        let mut server = Server::start(port, 2);
+        assert_eq!(
+            server.line(),
+            format!("listening on 127.0.0.1:{port} (family 4)")
+        );
 
-    let texts = [
-        "hello over TCP from one guest to another",
-        "a second client, after the first",
-    ];
-    for (i, text) in texts.iter().enumerate() {
-        run(&[program("tcp_client").as_str(), &port.to_string(), text])
-            .assert_code(0)
-            .assert_stdout(&format!(
-                "connected to 127.0.0.1, family 1, port matches: yes\nechoed: {text}\n"
-            ));
-        assert_eq!(server.line(), format!("served {}: {text}", i + 1));
-    }
-    assert_eq!(server.wait(), 0);
+        let texts = [
+            "hello over TCP from one guest to another",
+            "a second client, after the first",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            run(&[program("tcp_client").as_str(), &port.to_string(), text])
+                .assert_code(0)
+                .assert_stdout(&format!(
+                    "connected to 127.0.0.1, family 1, port matches: yes\nechoed: {text}\n"
+                ));
+            assert_eq!(server.line(), format!("served {}: {text}", i + 1));
+        }
+        assert_eq!(server.wait(), 0);
+    });
 }
 
 #[test]
 fn af_unix_sockets_need_the_flag() {
-    run(&[program("tcp_client").as_str(), "unix-open"])
-        .assert_code(0)
-        .assert_stdout("unix socket: refused\n");
-    run(&["--allow-af-unix", &program("tcp_client"), "unix-open"])
-        .assert_code(0)
-        .assert_stdout("unix socket: opened\n");
+    on_every_tier(|| {
+        run(&[program("tcp_client").as_str(), "unix-open"])
+            .assert_code(0)
+            .assert_stdout("unix socket: refused\n");
+        run(&["--allow-af-unix", &program("tcp_client"), "unix-open"])
+            .assert_code(0)
+            .assert_stdout("unix socket: opened\n");
+    });
 }
