@@ -1,8 +1,14 @@
 //! The metering flags: `--gas-limit`, `--time-limit`, `--enable-instruction-count`,
 //! `--enable-gas-measuring`, `--enable-time-measuring`, `--enable-all-statistics`.
+//!
+//! The time limit bounds the run's wall time, time spent blocked in WASI calls included: the
+//! guest `tests/programs/wasi/blocking.c` sleeps, reads an empty pipe, accepts or receives
+//! forever, and each of the three tiers must stop it at the limit.
 
 use super::{Run, wedge};
 use std::path::Path;
+use std::process::Stdio;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The test modules, assembled into `NAME.wasm` under the test scratch directory.
@@ -202,4 +208,104 @@ fn bad_metering_values_exit_1() {
     wedge(&["--enable-gas-measuring=1", &quick]).assert_code(1);
     // Flags after the file belong to the guest.
     wedge(&[&quick, "--gas-limit", "x"]).assert_code(0);
+}
+
+/// `blocking.wasm` compiled with `wedge compile --interruptible`, once for all tests.
+fn blocking_aot() -> &'static str {
+    static AOT: OnceLock<String> = OnceLock::new();
+    AOT.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-metering");
+        std::fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("blocking.aot.wasm");
+        let blocking = super::wasi::program("blocking");
+        wedge(&[
+            "compile",
+            "--interruptible",
+            &blocking,
+            &out.to_string_lossy(),
+        ])
+        .assert_code(0);
+        out.to_string_lossy().into_owned()
+    })
+}
+
+/// Runs `blocking MODE` with `--time-limit 500` on each tier, standard input a pipe that stays
+/// open with nothing in it, and checks that each run stops at the limit: status 134, "execution
+/// interrupted", well before the guest's call would end. A run still going after 30 s is
+/// killed and fails the test.
+fn time_limit_stops_a_guest_blocked_in(mode: &str) {
+    let blocking = super::wasi::program("blocking");
+    let tiers: [(&str, Vec<&str>); 3] = [
+        ("interpreter", vec![&blocking]),
+        ("jit", vec!["--run-mode", "jit", &blocking]),
+        ("aot --interruptible", vec![blocking_aot()]),
+    ];
+    for (tier, file) in tiers {
+        let start = Instant::now();
+        let mut child = super::wasi::command(&["--time-limit", "500"])
+            .args(file)
+            .arg(mode)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the wedge binary runs");
+        // Held open, never written: a read from it blocks.
+        let stdin = child.stdin.take();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let took = start.elapsed();
+        drop(stdin);
+        let run = Run::from(child.wait_with_output().unwrap());
+        run.assert_code(134)
+            .assert_stdout(&format!("blocking in {mode}\n"))
+            .assert_stderr_has("execution interrupted, Code: 0x007")
+            .assert_stderr_has("When executing function name: \"_start\"");
+        assert!(
+            took >= Duration::from_millis(500),
+            "{tier}: stopped early, after {took:?}"
+        );
+        assert!(
+            took < Duration::from_secs(10),
+            "{tier}: stopped late, after {took:?}"
+        );
+    }
+}
+
+#[test]
+fn time_limit_stops_a_guest_sleeping_in_poll_oneoff() {
+    time_limit_stops_a_guest_blocked_in("sleep");
+}
+
+#[test]
+fn time_limit_stops_a_guest_reading_an_empty_pipe() {
+    time_limit_stops_a_guest_blocked_in("stdin");
+}
+
+#[test]
+fn time_limit_stops_a_guest_waiting_in_sock_accept() {
+    time_limit_stops_a_guest_blocked_in("accept");
+}
+
+#[test]
+fn time_limit_stops_a_guest_waiting_in_sock_recv() {
+    time_limit_stops_a_guest_blocked_in("recv");
+}
+
+#[test]
+fn a_blocking_guest_under_a_time_limit_it_does_not_reach_runs_to_its_end() {
+    // The guest's read ends when its input does; a time limit that allows it changes nothing.
+    let blocking = super::wasi::program("blocking");
+    let out = super::wasi::command(&["--time-limit", "60000", &blocking, "stdin"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the wedge binary runs");
+    Run::from(out)
+        .assert_code(0)
+        .assert_stdout("blocking in stdin\nread returned 0\n");
 }
