@@ -1,13 +1,69 @@
 //! Plug-ins (`wasmedge_plugin.h`): loading through `wedge-plugin`'s process-wide registry and
 //! creating their modules, which plug-ins build through this C API.
+//!
+//! As in WasmEdge, loading the default paths first registers the built-in plug-in
+//! `wasi_logging` (module `wasi:logging/logging`, [`wedge_wasi::logging`]), so it is listed,
+//! found and creates its module like a loaded one; `WasmEdge_PluginLoadFromPath` alone does not
+//! register it. Every VM registers its module whether or not it is listed.
 
 use crate::abi::WasmEdge_String;
 use crate::ffi::{self, guard};
-use crate::instance::WasmEdge_ModuleInstanceContext;
+use crate::instance::{BuiltinDefine, ModuleKind, WasmEdge_ModuleInstanceContext, track_module};
+use crate::store::{CStore, CStoreData};
 use core::ffi::c_char;
 use std::path::PathBuf;
 use std::ptr;
-use wedge_plugin::{Plugin, PluginRegistry};
+use wedge_plugin::{ModuleDescriptor, Plugin, PluginRegistry, PluginVersion};
+
+/// The built-in logging plug-in's name, as WasmEdge names it.
+pub const WASI_LOGGING: &str = "wasi_logging";
+
+/// WasmEdge's built-in `wasi_logging` plug-in: version 0.1.0.0, no description, one module
+/// `wasi:logging/logging` with no description.
+fn wasi_logging_plugin() -> Plugin {
+    let version = PluginVersion {
+        major: 0,
+        minor: 1,
+        patch: 0,
+        build: 0,
+    };
+    let module = ModuleDescriptor::builtin(wedge_wasi::logging::MODULE, "", create_wasi_logging);
+    Plugin::builtin(WASI_LOGGING, "", version, vec![module])
+}
+
+/// Registers the built-in plug-ins in the process's registry unless plug-ins of their names are
+/// there already, as WasmEdge does each time it loads the default paths.
+pub fn register_builtin_plugins() {
+    PluginRegistry::global().register_builtin(wasi_logging_plugin());
+}
+
+fn define_wasi_logging(
+    linker: &mut wedge::Linker<CStoreData>,
+    store: &mut CStore,
+) -> Result<(), wedge::Error> {
+    wedge_wasi::logging::add_to_linker(linker, store, wedge_wasi::logging::LoggingCtx::default())
+}
+
+/// A new `wasi:logging/logging` module (its function is defined when it joins a store), the one
+/// every VM registers and `WasmEdge_PluginCreateModule` makes.
+pub(crate) fn new_wasi_logging_module() -> WasmEdge_ModuleInstanceContext {
+    let define: BuiltinDefine = define_wasi_logging;
+    WasmEdge_ModuleInstanceContext::new_host(
+        wedge_wasi::logging::MODULE.to_string(),
+        ptr::null_mut(),
+        None,
+        ModuleKind::Builtin(define),
+    )
+}
+
+/// The built-in module's `Create` (the descriptor argument is NULL and unused).
+extern "C" fn create_wasi_logging(
+    _descriptor: *const wedge_plugin::abi::WasmEdge_ModuleDescriptor,
+) -> *mut wedge_plugin::abi::WasmEdge_ModuleInstanceContext {
+    guard(ptr::null_mut(), || {
+        Box::into_raw(track_module(Box::new(new_wasi_logging_module()))).cast()
+    })
+}
 
 /// `WasmEdge_PluginContext`: a loaded plug-in (lives as long as the process).
 #[repr(transparent)]
@@ -46,14 +102,16 @@ pub fn library_dir() -> Option<PathBuf> {
     Some(dir)
 }
 
-/// Loads the plug-ins on WasmEdge's default paths (`WASMEDGE_PLUGIN_PATH`, then the directory
-/// beside this library); problems are reported on stderr.
+/// Registers the built-in plug-ins, then loads the plug-ins on WasmEdge's default paths
+/// (`WASMEDGE_PLUGIN_PATH`, then the directory beside this library); problems are reported on
+/// stderr.
 pub fn load_default_paths() {
+    register_builtin_plugins();
     // Prints each problem on stderr.
     PluginRegistry::global().load_default_paths_from(library_dir().as_deref());
 }
 
-/// Loads the plug-ins on the default paths.
+/// Registers the built-in `wasi_logging` plug-in and loads the plug-ins on the default paths.
 #[unsafe(no_mangle)]
 pub extern "C" fn WasmEdge_PluginLoadWithDefaultPaths() {
     guard((), load_default_paths)
@@ -73,7 +131,8 @@ pub unsafe extern "C" fn WasmEdge_PluginLoadFromPath(path: *const c_char) {
     })
 }
 
-/// How many plug-ins are loaded.
+/// How many plug-ins are registered (loaded ones, and `wasi_logging` once the default paths
+/// were loaded).
 #[unsafe(no_mangle)]
 pub extern "C" fn WasmEdge_PluginListPluginsLength() -> u32 {
     guard(0, || PluginRegistry::global().plugins().len() as u32)

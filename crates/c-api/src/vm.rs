@@ -10,15 +10,13 @@ use crate::execution::{
 };
 use crate::ffi::{self, guard, guard_result};
 use crate::instance::{
-    BuiltinDefine, ExternCtx, ModuleKind, WasmEdge_FunctionInstanceContext,
-    WasmEdge_ModuleInstanceContext,
+    ExternCtx, ModuleKind, WasmEdge_FunctionInstanceContext, WasmEdge_ModuleInstanceContext,
 };
-use crate::store::CStore;
 use crate::types::WasmEdge_FunctionTypeContext;
 use core::ffi::c_char;
 use std::ptr;
 use std::sync::Arc;
-use wedge_plugin::PluginRegistry;
+use wedge_plugin::{ForbiddenPlugins, PluginRegistry};
 
 #[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
@@ -52,13 +50,6 @@ pub struct WasmEdge_VMContext {
     ast: Option<Box<WasmEdge_ASTModuleContext>>,
     active: Option<Box<WasmEdge_ModuleInstanceContext>>,
     stage: Stage,
-}
-
-fn define_logging(
-    linker: &mut wedge::Linker<crate::store::CStoreData>,
-    store: &mut CStore,
-) -> Result<(), wedge::Error> {
-    wedge_wasi::logging::add_to_linker(linker, store, wedge_wasi::logging::LoggingCtx::default())
 }
 
 impl WasmEdge_VMContext {
@@ -235,14 +226,9 @@ pub unsafe extern "C" fn WasmEdge_VMCreate(
             let wasi = crate::wasi::new_wasi_module(crate::wasi::build_ctx(&[], &[], &[]));
             vm.register_import(Box::new(wasi));
         }
-        let define: BuiltinDefine = define_logging;
-        vm.register_import(Box::new(WasmEdge_ModuleInstanceContext::new_host(
-            wedge_wasi::logging::MODULE.to_string(),
-            ptr::null_mut(),
-            None,
-            ModuleKind::Builtin(define),
-        )));
-        for plugin in PluginRegistry::global().plugins() {
+        // The built-in plug-in's module, listed as a plug-in or not (as in WasmEdge).
+        vm.register_import(Box::new(crate::plugin::new_wasi_logging_module()));
+        for plugin in PluginRegistry::global().plugins_except(&ForbiddenPlugins::default()) {
             for m in plugin.modules() {
                 let p = crate::plugin::create_module(m);
                 if !p.is_null() {

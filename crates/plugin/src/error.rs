@@ -43,7 +43,7 @@ pub enum ErrorKind {
     DuplicateName {
         /// The plug-in's name.
         name: String,
-        /// Where the registered plug-in of that name came from.
+        /// Where the registered plug-in of that name came from (empty for a built-in one).
         first: PathBuf,
     },
 }
@@ -112,6 +112,11 @@ impl fmt::Display for ErrorKind {
                 crate::abi::WasmEdge_Plugin_CurrentAPIVersion
             ),
             Self::Malformed(what) => write!(f, "malformed descriptor: {what}"),
+            // A built-in plug-in has no path.
+            Self::DuplicateName { name, first } if first.as_os_str().is_empty() => write!(
+                f,
+                "a plug-in named `{name}` is built in; this one is skipped"
+            ),
             Self::DuplicateName { name, first } => write!(
                 f,
                 "a plug-in named `{name}` is already loaded from {}; this one is skipped",

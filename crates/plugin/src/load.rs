@@ -171,6 +171,7 @@ pub(crate) unsafe fn read_descriptor(
         },
         modules,
         options,
+        builtin: false,
         library: None,
     })
 }

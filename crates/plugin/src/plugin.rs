@@ -44,14 +44,30 @@ pub struct ModuleDescriptor {
     pub(crate) raw: *const WasmEdge_ModuleDescriptor,
 }
 
-// SAFETY: `raw` points into the descriptor of a plug-in whose library is never unloaded while a
-// `ModuleDescriptor` exists (the owning `Plugin` keeps it loaded, and a registered one is kept
-// forever); the loader only reads that memory, and `create` is a plain function pointer.
+// SAFETY: `raw` is NULL (a built-in module) or points into the descriptor of a plug-in whose
+// library is never unloaded while a `ModuleDescriptor` exists (the owning `Plugin` keeps it
+// loaded, and a registered one is kept forever); the loader only reads that memory, and `create`
+// is a plain function pointer.
 unsafe impl Send for ModuleDescriptor {}
 // SAFETY: as for `Send`: shared access only reads immutable plug-in data.
 unsafe impl Sync for ModuleDescriptor {}
 
 impl ModuleDescriptor {
+    /// A module of a plug-in built into the runtime (see [`Plugin::builtin`]). `create` is called
+    /// with a NULL descriptor, and must return a module instance of the runtime's C API.
+    pub fn builtin(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        create: WasmEdge_ModuleCreateFn,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            description: description.into(),
+            create,
+            raw: std::ptr::null(),
+        }
+    }
+
     /// The module's name as the plug-in's descriptor lists it (the instance the plug-in creates
     /// may name itself differently).
     pub fn name(&self) -> &str {
@@ -63,7 +79,8 @@ impl ModuleDescriptor {
         &self.description
     }
 
-    /// The plug-in's own descriptor entry, which WasmEdge passes to `Create`.
+    /// The plug-in's own descriptor entry, which WasmEdge passes to `Create` (NULL for a built-in
+    /// plug-in's module).
     pub fn raw_descriptor(&self) -> *const WasmEdge_ModuleDescriptor {
         self.raw
     }
@@ -78,8 +95,9 @@ impl ModuleDescriptor {
     /// `WasmEdge_ModuleInstanceContext` of that C API which the caller owns.
     pub unsafe fn create(&self) -> *mut WasmEdge_ModuleInstanceContext {
         // SAFETY: `create` came non-NULL from the descriptor of a library that is still loaded
-        // (see the `Send` impl), and it is called with the plug-in's own entry, as the ABI says;
-        // the caller guarantees the C API the plug-in calls is present.
+        // (see the `Send` impl), or is a built-in module's function in the runtime, and it is
+        // called with the plug-in's own entry (NULL for a built-in), as the ABI says; the caller
+        // guarantees the C API the plug-in calls is present.
         unsafe { (self.create)(self.raw) }
     }
 }
@@ -104,13 +122,45 @@ pub struct Plugin {
     pub(crate) version: PluginVersion,
     pub(crate) modules: Vec<ModuleDescriptor>,
     pub(crate) options: Vec<ProgramOption>,
+    /// Compiled into the runtime rather than loaded from a file.
+    pub(crate) builtin: bool,
     /// `Some` until the plug-in is accepted; then leaked so the library is never unloaded.
     /// Declared last so that the copies above are dropped before the library closes.
     pub(crate) library: Option<libloading::Library>,
 }
 
 impl Plugin {
-    /// The file it was loaded from, as the path string it was found under.
+    /// A plug-in compiled into the runtime, as WasmEdge's `wasi_logging` is: no file (its path is
+    /// empty, as WasmEdge lists it), no library, no program options. Register it with
+    /// [`PluginRegistry::register_builtin`](crate::PluginRegistry::register_builtin).
+    pub fn builtin(
+        name: impl Into<String>,
+        description: impl Into<String>,
+        version: PluginVersion,
+        modules: Vec<ModuleDescriptor>,
+    ) -> Self {
+        Self {
+            path: PathBuf::new(),
+            name: name.into(),
+            description: description.into(),
+            version,
+            modules,
+            options: Vec::new(),
+            builtin: true,
+            library: None,
+        }
+    }
+
+    /// Whether the plug-in is compiled into the runtime (see [`Plugin::builtin`]). The runtime
+    /// defines a built-in plug-in's modules itself wherever WasmEdge does, so they are not among
+    /// the modules [`PluginRegistry::plugins_except`](crate::PluginRegistry::plugins_except)
+    /// gives.
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
+
+    /// The file it was loaded from, as the path string it was found under (empty for a built-in
+    /// plug-in).
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -162,6 +212,7 @@ impl fmt::Debug for Plugin {
             .field("version", &self.version)
             .field("modules", &self.modules)
             .field("options", &self.options)
+            .field("builtin", &self.builtin)
             .finish_non_exhaustive()
     }
 }

@@ -126,15 +126,34 @@ impl PluginRegistry {
         self.state().plugins.clone()
     }
 
-    /// Every registered plug-in whose name is not forbidden, in load order: the ones whose
-    /// modules a new VM registers.
+    /// Every registered plug-in loaded from a file whose name is not forbidden, in load order:
+    /// the ones whose modules a new VM registers besides the built-in ones, which the runtime
+    /// defines itself (WasmEdge registers its built-in `wasi:logging/logging` in every VM, loaded
+    /// or not, and never forbids it).
     pub fn plugins_except(&self, forbidden: &ForbiddenPlugins) -> Vec<Arc<Plugin>> {
         self.state()
             .plugins
             .iter()
-            .filter(|p| !forbidden.contains(p.name()))
+            .filter(|p| !p.is_builtin() && !forbidden.contains(p.name()))
             .cloned()
             .collect()
+    }
+
+    /// Registers a plug-in compiled into the runtime ([`Plugin::builtin`]) after those already
+    /// registered, unless one of that name is registered (WasmEdge registers its built-in
+    /// `wasi_logging` so, each time it loads the default paths, before loading them). Returns
+    /// whether it was added.
+    pub fn register_builtin(&self, plugin: Plugin) -> bool {
+        let _loading = self
+            .load_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut state = self.state();
+        if state.plugins.iter().any(|p| p.name() == plugin.name()) {
+            return false;
+        }
+        state.plugins.push(Arc::new(plugin));
+        true
     }
 
     /// The registered plug-in with this name.

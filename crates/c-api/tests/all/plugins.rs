@@ -207,3 +207,54 @@ fn c_host_loads_rust_sdk_plugin_beside_the_library() {
     );
     check_plugin_output(&out, "wedge_example", "trap -> category 0 code 0x408");
 }
+
+/// A guest of the built-in plug-in `wasi_logging`: `log` writes a line at level info on stdout.
+const LOGGING_GUEST: &str = r#"
+(module
+  (import "wasi:logging/logging" "log" (func $log (param i32 i32 i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "stdout")
+  (data (i32.const 16) "hello from the built-in plug-in")
+  (func (export "log")
+    (call $log (i32.const 2) (i32.const 0) (i32.const 6) (i32.const 16) (i32.const 31))))
+"#;
+
+/// Runs tests/c/builtin_plugin.c in `mode` with the C plug-in as the one loadable plug-in, and
+/// checks that the guest logged through the created module and through a VM.
+fn check_builtin_plugin(test: &str, mode: &str) {
+    let (dir, lib, _, guest) = setup_with_guest(test, LOGGING_GUEST);
+    let exe = build_c_program("builtin_plugin", &dir, &lib);
+    build_c_plugin(&dir.join("plugins/libc_math.so"), &lib);
+    let mut command = std::process::Command::new(&exe);
+    command
+        .args([mode.as_ref(), guest.as_os_str()])
+        .env("LD_LIBRARY_PATH", &lib)
+        .env_remove("WASMEDGE_PLUGIN_PATH");
+    if mode == "path" {
+        command.arg(dir.join("plugins"));
+    } else {
+        command.env("WASMEDGE_PLUGIN_PATH", dir.join("plugins"));
+    }
+    let out = command.output().unwrap();
+    assert_success("builtin_plugin", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("plugin c_math"), "{stdout}");
+    assert!(stdout.contains("plugin wasi_logging"), "{stdout}");
+    assert_eq!(
+        stdout
+            .matches("[info] hello from the built-in plug-in")
+            .count(),
+        2,
+        "{stdout}"
+    );
+}
+
+#[test]
+fn c_host_lists_finds_and_creates_the_builtin_wasi_logging_after_default_paths() {
+    check_builtin_plugin("builtin_default", "default");
+}
+
+#[test]
+fn c_host_sees_wasi_logging_only_once_default_paths_were_loaded() {
+    check_builtin_plugin("builtin_path", "path");
+}

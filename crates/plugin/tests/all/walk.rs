@@ -3,7 +3,9 @@
 use std::fs;
 use std::sync::Arc;
 
-use wedge_plugin::{ErrorKind, ForbiddenPlugins, PluginRegistry};
+use wedge_plugin::{
+    ErrorKind, ForbiddenPlugins, ModuleDescriptor, Plugin, PluginRegistry, PluginVersion,
+};
 
 use crate::{build_named, build_plugin, fresh_dir, sorted_names};
 
@@ -261,4 +263,70 @@ fn global_registry_is_one_per_process() {
         PluginRegistry::global(),
         PluginRegistry::global()
     ));
+}
+
+/// A `Create` that makes nothing (the registry never calls it).
+extern "C" fn create_nothing(
+    _: *const wedge_plugin::abi::WasmEdge_ModuleDescriptor,
+) -> *mut wedge_plugin::abi::WasmEdge_ModuleInstanceContext {
+    std::ptr::null_mut()
+}
+
+fn builtin(name: &str) -> Plugin {
+    let version = PluginVersion {
+        major: 0,
+        minor: 1,
+        patch: 0,
+        build: 0,
+    };
+    let module = ModuleDescriptor::builtin("wasi:logging/logging", "", create_nothing);
+    Plugin::builtin(name, "", version, vec![module])
+}
+
+#[test]
+fn builtin_plugins_register_once_are_listed_and_found_but_not_given_to_vms() {
+    let dir = fresh_dir("builtin");
+    build_named(&dir.join("a.so"), "builtin_file");
+    let registry = PluginRegistry::new();
+    assert!(registry.register_builtin(builtin("builtin_logging")));
+    assert!(
+        !registry.register_builtin(builtin("builtin_logging")),
+        "once"
+    );
+    registry.try_load_path(&dir);
+    let names: Vec<String> = registry
+        .plugins()
+        .iter()
+        .map(|p| p.name().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["builtin_logging", "builtin_file"],
+        "registration order"
+    );
+    let found = registry.find("builtin_logging").unwrap();
+    assert!(found.is_builtin() && found.path().as_os_str().is_empty());
+    assert_eq!(found.version().to_string(), "0.1.0.0");
+    assert_eq!(found.modules()[0].name(), "wasi:logging/logging");
+    assert!(found.modules()[0].raw_descriptor().is_null());
+    assert!(!registry.find("builtin_file").unwrap().is_builtin());
+    let for_vms = registry.plugins_except(&ForbiddenPlugins::default());
+    assert_eq!(sorted_names(&for_vms), ["builtin_file"]);
+}
+
+#[test]
+fn a_builtin_name_is_taken_before_and_after_a_file_of_that_name() {
+    let dir = fresh_dir("builtin_clash");
+    let file = build_named(&dir.join("a.so"), "builtin_clash");
+    let registry = PluginRegistry::new();
+    assert!(registry.register_builtin(builtin("builtin_clash")));
+    let report = registry.try_load_path(&file);
+    assert!(report.loaded.is_empty());
+    let message = report.problems[0].to_string();
+    assert!(message.contains("is built in"), "{message}");
+    // A file loaded first keeps its name, as in WasmEdge.
+    let registry = PluginRegistry::new();
+    registry.try_load_path(&file);
+    assert!(!registry.register_builtin(builtin("builtin_clash")));
+    assert!(!registry.find("builtin_clash").unwrap().is_builtin());
 }
