@@ -11,6 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+/* sock.h declares sock_accept with the V2 signature, which hosts bind through WasmEdge's
+ * fallback; this program imports the V1 one, so that it runs where a host has no fallback. */
+WASMEDGE_IMPORT("sock_accept")
+uint32_t sock_accept_v1(uint32_t fd, uint32_t *new_fd);
+
 #define FAIL(what, e)                                                          \
     do {                                                                       \
         printf("%s: %s\n", what, wasi_errno_name(e));                          \
@@ -62,7 +67,7 @@ int main(int argc, char **argv) {
         if ((e = listen_any(&fd, &port)) != 0)
             FAIL("listen", e);
         blocking_in(mode);
-        e = wasmedge_sock_accept(fd, 0, &conn);
+        e = sock_accept_v1(fd, &conn);
         printf("sock_accept returned %s\n", wasi_errno_name(e));
         return 0;
     }
@@ -76,7 +81,7 @@ int main(int argc, char **argv) {
         wasi_address_t addr = {ip, 4};
         if ((e = wasmedge_sock_connect(client, &addr, port)) != 0)
             FAIL("sock_connect", e);
-        if ((e = wasmedge_sock_accept(fd, 0, &conn)) != 0)
+        if ((e = sock_accept_v1(fd, &conn)) != 0)
             FAIL("sock_accept", e);
         blocking_in(mode);
         char buf[64];

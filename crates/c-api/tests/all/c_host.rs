@@ -1,4 +1,5 @@
-//! A C host program using the VM API and the loader/validator/executor API (tests/c/host_vm.c).
+//! C host programs using the VM API and the loader/validator/executor API (tests/c/host_vm.c),
+//! and cancelling guests blocked in WASI calls (tests/c/async_blocking.c).
 
 use crate::*;
 
@@ -80,4 +81,51 @@ fn c_host_runs_guests_through_the_vm_and_executor_apis() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("0 failures"), "{stdout}");
     assert!(stdout.contains("from-c\nGREETING=hi\n"), "{stdout}");
+}
+
+#[test]
+fn async_cancel_ends_guests_blocked_in_wasi_calls_and_the_vm_goes_on() {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let dir = fresh_dir("c_async_blocking");
+    let lib = install_library(&dir);
+    let exe = build_c_program("async_blocking", &dir, &lib);
+    let blocking =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/programs/wasi/blocking.wasm");
+    let quick = dir.join("quick.wasm");
+    fs::write(
+        &quick,
+        wat::parse_str(r#"(module (func (export "_start")))"#).unwrap(),
+    )
+    .unwrap();
+    let mut child = Command::new(&exe)
+        .args([blocking.as_os_str(), quick.as_os_str()])
+        .env("LD_LIBRARY_PATH", &lib)
+        .env_remove("WASMEDGE_PLUGIN_PATH")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("program runs");
+    // Held open, never written: the guest's read from it blocks.
+    let stdin = child.stdin.take();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_success("async_blocking", &out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("0 failures"), "{stdout}");
+    for mode in ["sleep", "stdin", "accept", "recv"] {
+        assert!(
+            stdout.contains(&format!("blocking in {mode}\n")),
+            "{stdout}"
+        );
+    }
 }
