@@ -5,7 +5,9 @@
 //! * `--gas-limit N`: a list of integers, the last one wins, cast to u32 (so `-1` is
 //!   4294967295); it turns gas measuring on. Each operator costs 1.
 //! * `--time-limit MS`: a deadline MS milliseconds after the run starts, for every call the
-//!   run makes; 0 means none. A guest that passes it stops with "execution interrupted".
+//!   run makes; 0 means none. A guest that passes it stops with "execution interrupted", also
+//!   while it waits in a WASI call (a sleep, a read from a pipe, `sock_accept`, `sock_recv`):
+//!   the limit bounds the run's wall time, which WasmEdge's does not.
 //! * Running out of gas or time exits with 134, as any other trap.
 //! * After each call (`_start`, `_initialize`, the reactor function), the summary WasmEdge's
 //!   statistics log, at info level: on stderr here, so it never mixes with the guest's output.
