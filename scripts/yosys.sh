@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Runs a large real WASI program, Yosys from the npm package @yowasp/yosys, under `wedge run`:
-# synthesizes a 4-bit counter and checks Yosys's statistics report. Not part of the default
-# test run (it downloads about 9 MB and takes a while in the interpreter).
+# synthesizes a 4-bit counter on every execution tier and checks that each prints the same
+# statistics report. Not part of the default test run (it downloads about 9 MB, and compiling
+# Yosys for the JIT and AOT tiers takes a minute or more on two cores).
 #
 # usage: scripts/yosys.sh [--keep]
 #   WEDGE=path/to/wedge   use that binary (default: build and use target/release/wedge)
 #   YOSYS_PACKAGE=spec    what to `npm pack` (default: @yowasp/yosys; a version pin such as
 #                         @yowasp/yosys@0.55.944 or a local .tgz also work)
+#   TIERS="interpreter jit aot"   the execution tiers to run it on (default all three); each
+#                         must produce the same report
 #   --keep                keep the temporary directory and print its path
 #
 # Needs: npm and node (node only unpacks the package's share/ tree), cargo unless WEDGE is set.
@@ -34,6 +37,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 keep=0
 [ "${1:-}" = "--keep" ] && keep=1
 package=${YOSYS_PACKAGE:-@yowasp/yosys}
+tiers=${TIERS:-interpreter jit aot}
 
 if [ -z "${WEDGE:-}" ]; then
     echo "building wedge (release)..." >&2
@@ -96,28 +100,51 @@ endmodule
 EOF
 
 echo "running Yosys $version ($(du -h "$wasm" | cut -f1)) in $("$WEDGE" --version)..." >&2
-start=$(date +%s.%N)
-status=0
-"$WEDGE" run --dir "/:$root" "$wasm" -p "synth -top counter; tee -q -o /stat.txt stat" counter.v \
-    > "$tmp/out.txt" 2> "$tmp/err.txt" || status=$?
-end=$(date +%s.%N)
-seconds=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
+first_report=
+for tier in $tiers; do
+    case $tier in
+        interpreter) flags=(--run-mode interpreter); module=$wasm ;;
+        jit) flags=(--run-mode jit --code-cache off); module=$wasm ;;
+        aot)
+            module="$tmp/yosys.aot.wasm"
+            echo "compiling $(basename "$wasm") ahead of time..." >&2
+            "$WEDGE" compile "$wasm" "$module" > /dev/null
+            flags=(--run-mode aot)
+            ;;
+        *) echo "unknown tier $tier" >&2; exit 2 ;;
+    esac
+    rm -f "$root/stat.txt"
+    start=$(date +%s.%N)
+    status=0
+    "$WEDGE" run "${flags[@]}" --dir "/:$root" "$module" \
+        -p "synth -top counter; tee -q -o /stat.txt stat" counter.v \
+        > "$tmp/out.txt" 2> "$tmp/err.txt" || status=$?
+    end=$(date +%s.%N)
+    seconds=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
 
-report=$(cat "$root/stat.txt" 2> /dev/null || true)
-fail() {
-    echo "FAIL: $1 (exit status $status, ${seconds}s)" >&2
-    echo "--- last lines of stdout:" >&2
-    tail -n 30 "$tmp/out.txt" >&2
-    echo "--- stderr:" >&2
-    tail -n 30 "$tmp/err.txt" >&2
-    exit 1
-}
-[ "$status" = 0 ] || fail "yosys did not exit with 0"
-echo "$report"
-grep -q 'Executing ABC' "$tmp/out.txt" || fail "synth did not reach ABC"
-# The counter needs four flip-flops with reset and enable; ABC maps the incrementer to
-# simple gates (XOR among them), whatever the exact mix.
-grep -Eq 'Number of cells: +[0-9]+' <<< "$report" || fail "no cell count in the report"
-grep -Eq '\$_SDFFE_PP0P_ +4$' <<< "$report" || fail "not four \$_SDFFE_PP0P_ flip-flops"
-grep -Eq '\$_XOR_ +[0-9]+$' <<< "$report" || fail "no XOR gates from ABC"
-echo "PASS: Yosys $version synthesized counter.v in ${seconds}s"
+    report=$(cat "$root/stat.txt" 2> /dev/null || true)
+    fail() {
+        echo "FAIL ($tier): $1 (exit status $status, ${seconds}s)" >&2
+        echo "--- last lines of stdout:" >&2
+        tail -n 30 "$tmp/out.txt" >&2
+        echo "--- stderr:" >&2
+        tail -n 30 "$tmp/err.txt" >&2
+        exit 1
+    }
+    [ "$status" = 0 ] || fail "yosys did not exit with 0"
+    grep -q 'Executing ABC' "$tmp/out.txt" || fail "synth did not reach ABC"
+    # The counter needs four flip-flops with reset and enable; ABC maps the incrementer to
+    # simple gates (XOR among them), whatever the exact mix.
+    grep -Eq 'Number of cells: +[0-9]+' <<< "$report" || fail "no cell count in the report"
+    grep -Eq '\$_SDFFE_PP0P_ +4$' <<< "$report" || fail "not four \$_SDFFE_PP0P_ flip-flops"
+    grep -Eq '\$_XOR_ +[0-9]+$' <<< "$report" || fail "no XOR gates from ABC"
+    # Every tier must produce the same report.
+    if [ -z "$first_report" ]; then
+        first_report=$report
+        echo "$report"
+    elif [ "$report" != "$first_report" ]; then
+        diff <(echo "$first_report") <(echo "$report") >&2 || true
+        fail "the report differs from the first tier's"
+    fi
+    echo "PASS ($tier): Yosys $version synthesized counter.v in ${seconds}s"
+done
