@@ -249,6 +249,8 @@ pub(crate) enum Descriptor {
         stream: Stdio,
         rights: Rights,
         flags: u16,
+        /// The stream is a regular file: reads and writes never wait.
+        regular: bool,
     },
     /// A file that is not a directory.
     File(File),
@@ -359,6 +361,16 @@ impl Descriptor {
         }
     }
 
+    /// Whether a read or write may wait for a peer: on a pipe, a terminal, a socket or a
+    /// device, not on a regular file. (A file opened by path is taken as possibly a FIFO.)
+    fn may_wait(&self) -> bool {
+        match self {
+            Descriptor::Stdio { regular, .. } => !regular,
+            Descriptor::File(_) | Descriptor::Socket(_) => true,
+            Descriptor::Dir(_) => false,
+        }
+    }
+
     /// Whether writes must reach the disk before they return (`dsync`/`sync`).
     fn sync_writes(&self) -> bool {
         match self {
@@ -416,36 +428,30 @@ pub(crate) fn install_stdio(
         base,
         inheriting: 0,
     };
-    fds.insert(
-        0,
-        Descriptor::Stdio {
-            stream: owned[0]
-                .take()
-                .map_or(Stdio::In(std::io::stdin()), Stdio::Owned),
-            rights: none(rights::STDIN),
-            flags: 0,
-        },
-    );
-    fds.insert(
-        1,
-        Descriptor::Stdio {
-            stream: owned[1]
-                .take()
-                .map_or(Stdio::Out(std::io::stdout()), Stdio::Owned),
-            rights: none(rights::STDOUT),
-            flags: 0,
-        },
-    );
-    fds.insert(
-        2,
-        Descriptor::Stdio {
-            stream: owned[2]
-                .take()
-                .map_or(Stdio::Err(std::io::stderr()), Stdio::Owned),
-            rights: none(rights::STDOUT),
-            flags: 0,
-        },
-    );
+    let streams = [
+        owned[0]
+            .take()
+            .map_or(Stdio::In(std::io::stdin()), Stdio::Owned),
+        owned[1]
+            .take()
+            .map_or(Stdio::Out(std::io::stdout()), Stdio::Owned),
+        owned[2]
+            .take()
+            .map_or(Stdio::Err(std::io::stderr()), Stdio::Owned),
+    ];
+    let rights = [rights::STDIN, rights::STDOUT, rights::STDOUT];
+    for (fd, (stream, base)) in (0..).zip(streams.into_iter().zip(rights)) {
+        let regular = fd_metadata(stream.as_fd()).is_ok_and(|m| m.file_type().is_file());
+        fds.insert(
+            fd,
+            Descriptor::Stdio {
+                stream,
+                rights: none(base),
+                flags: 0,
+                regular,
+            },
+        );
+    }
 }
 
 /// The descriptor `fd`, or `Badf`.
@@ -810,10 +816,12 @@ fn fd_read(
     let d = get(ctx, a.u32(0))?;
     d.check(rights::FD_READ)?;
     let fd = d.io_fd()?;
-    // Files opened by path are regular files (nearly always): never worth a `poll`.
+    let may_wait = d.may_wait();
+    // Files opened by path are regular files (nearly always): never worth a `poll` when no
+    // stop is to be watched.
     let file = matches!(d, Descriptor::File(_));
     let n = read_iovecs(mem, a.u32(1), a.u32(2), |buf, done| {
-        let waited = if buf.is_empty() {
+        let waited = if buf.is_empty() || !may_wait {
             Ok(())
         } else if done == 0 {
             waiter.ready(fd, PollFlags::IN)
@@ -852,8 +860,9 @@ fn fd_write(
     d.check(rights::FD_WRITE)?;
     d.writable()?;
     let fd = d.io_fd()?;
+    let may_wait = d.may_wait();
     let n = write_iovecs(mem, a.u32(1), a.u32(2), |buf, _| {
-        if !buf.is_empty() {
+        if may_wait && !buf.is_empty() {
             waiter.ready(fd, PollFlags::OUT)?;
         }
         rustix::io::write(fd, buf).map_err(os)
