@@ -243,6 +243,16 @@ impl<T> Store<T> {
     /// [`InterruptHandle::wakeup_fd`] as well, and on a stop [`InterruptHandle::take`]s it and
     /// fails with [`TrapCode::Interrupted`](crate::TrapCode::Interrupted) (WASI's blocking calls
     /// do this).
+    ///
+    /// ```
+    /// # use wedge::{Engine, Store};
+    /// let store = Store::new(&Engine::default(), ());
+    /// assert!(store.armed_interrupt_handle().is_none(), "nothing can stop its calls");
+    /// let handle = store.interrupt_handle();
+    /// assert!(store.armed_interrupt_handle().is_some());
+    /// drop(handle);
+    /// assert!(store.armed_interrupt_handle().is_none());
+    /// ```
     pub fn armed_interrupt_handle(&self) -> Option<InterruptHandle> {
         self.inner.meter.armed_interrupt_handle()
     }

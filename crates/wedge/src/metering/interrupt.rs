@@ -218,3 +218,73 @@ impl Drop for ArmedDeadline {
         self.flag.clear_deadline();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    use std::time::Duration;
+
+    /// Whether `fd` polls readable within `ms` milliseconds.
+    fn readable_within(fd: BorrowedFd<'_>, ms: i64) -> bool {
+        let mut fds = [PollFd::from_borrowed_fd(fd, PollFlags::IN)];
+        let timeout = Timespec {
+            tv_sec: ms / 1000,
+            tv_nsec: ms % 1000 * 1_000_000,
+        };
+        poll(&mut fds, Some(&timeout)).is_ok_and(|n| n == 1)
+    }
+
+    #[test]
+    fn a_stop_wakes_the_descriptor_until_it_is_taken() {
+        let handle = InterruptHandle {
+            flag: Arc::default(),
+        };
+        let fd = handle
+            .wakeup_fd()
+            .expect("the OS gives a wakeup descriptor");
+        assert!(!handle.is_pending() && !readable_within(fd, 0));
+        handle.interrupt();
+        assert!(handle.is_pending() && readable_within(fd, 0));
+        assert!(handle.take());
+        assert!(!handle.is_pending() && !readable_within(fd, 0));
+        assert!(!handle.take(), "nothing left to take");
+    }
+
+    #[test]
+    fn a_deadline_wakes_the_descriptor_when_it_passes_and_disarming_withdraws_it() {
+        let handle = InterruptHandle {
+            flag: Arc::default(),
+        };
+        let fd = handle
+            .wakeup_fd()
+            .expect("the OS gives a wakeup descriptor");
+        let armed = arm(Instant::now() + Duration::from_millis(20), &handle.flag);
+        assert!(readable_within(fd, 5_000), "woken by the deadline");
+        assert!(handle.is_pending());
+        drop(armed);
+        assert!(!handle.is_pending(), "a passed deadline is withdrawn");
+        // The wakeup left behind is stale; clearing it makes the descriptor quiet again.
+        handle.clear_wakeup();
+        assert!(!readable_within(fd, 0));
+    }
+
+    #[test]
+    fn a_stop_from_another_thread_wakes_a_waiter_that_checked_first() {
+        let handle = InterruptHandle {
+            flag: Arc::default(),
+        };
+        let fd = handle
+            .wakeup_fd()
+            .expect("the OS gives a wakeup descriptor");
+        assert!(!handle.is_pending());
+        let other = handle.clone();
+        let t = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(20));
+            other.interrupt();
+        });
+        assert!(readable_within(fd, 5_000));
+        assert!(handle.is_pending());
+        t.join().unwrap();
+    }
+}
