@@ -509,12 +509,19 @@ fn missing_file_argument_exits_1() {
 fn version_prints_and_exits_0() {
     let run = wedge(&["--version"]);
     run.assert_code(0);
+    let first = run.stdout.lines().next().unwrap_or_default();
     assert!(
-        run.stdout
-            .ends_with(&format!(" version {}\n", env!("CARGO_PKG_VERSION"))),
+        first.ends_with(&format!(" version {}", env!("CARGO_PKG_VERSION"))),
         "{run:#?}"
     );
-    assert!(run.stdout.contains("wedge"), "{run:#?}");
+    assert!(first.contains("wedge"), "{run:#?}");
+    // Then the plug-ins, as `wasmedge --version` lists them: the built-in one at least.
+    assert!(
+        run.stdout
+            .lines()
+            .any(|l| l == r#" (plugin "wasi_logging") version 0.1.0.0"#),
+        "{run:#?}"
+    );
     wedge(&["-v"]).assert_code(0).assert_stdout(&run.stdout);
 }
 
