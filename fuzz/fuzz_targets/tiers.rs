@@ -277,12 +277,21 @@ struct Outcome {
     stats: Option<(u64, u64)>,
 }
 
-/// The exported state after a step, in export order.
+/// The exported state after a step, by export name (engines list exports in different
+/// orders: wasmi in the module's order, Wedge by name).
 #[derive(Clone, Debug, Default)]
 struct State {
     memories: Vec<(String, Vec<u8>)>,
     globals: Vec<(String, Value)>,
     tables: Vec<(String, Vec<bool>)>,
+}
+
+impl State {
+    fn sort(&mut self) {
+        self.memories.sort_by(|a, b| a.0.cmp(&b.0));
+        self.globals.sort_by(|a, b| a.0.cmp(&b.0));
+        self.tables.sort_by(|a, b| a.0.cmp(&b.0));
+    }
 }
 
 /// One engine running one module: instantiate, then call exports.
@@ -335,6 +344,7 @@ impl WedgeRunner {
                 wedge::Extern::Func(_) => {}
             }
         }
+        state.sort();
         state
     }
 
@@ -414,6 +424,7 @@ impl WasmiRunner {
                 wasmi::Extern::Func(_) => {}
             }
         }
+        state.sort();
         state
     }
 }
@@ -506,7 +517,10 @@ fn compare(step: &str, a_name: &str, a: &Outcome, b_name: &str, b: &Outcome, exa
     if ga.len() != gb.len() {
         fail("the number of globals");
     }
-    for ((name, x), (_, y)) in ga.iter().zip(gb) {
+    for ((name, x), (name_b, y)) in ga.iter().zip(gb) {
+        if name != name_b {
+            fail("the exported globals' names");
+        }
         if !x.agrees(y, exact) {
             panic!("{step}: {a_name} and {b_name} disagree on global {name:?}: {x:?} vs {y:?}");
         }
