@@ -183,7 +183,7 @@ fn run(input: &Input) {
         // Cost measuring is always on: the cost limit below is what stops loops.
         let _ = input.cost;
         WasmEdge_ConfigureStatisticsSetCostMeasuring(conf, true);
-        WasmEdge_ConfigureSetMaxMemoryPage(conf, u32::from(input.max_pages.unwrap_or(256).min(1024)));
+        WasmEdge_ConfigureSetMaxMemoryPage(conf, u64::from(input.max_pages.unwrap_or(256).min(1024)));
         let vm = WasmEdge_VMCreate(conf, std::ptr::null_mut());
         WasmEdge_ConfigureDelete(conf);
         if vm.is_null() {
