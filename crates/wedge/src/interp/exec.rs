@@ -646,16 +646,6 @@ macro_rules! run_loop {
                         jump!(offset);
                     }
                 }
-                Instr::BrIfNez64 { cond, offset } => {
-                    if rd!(u64, cond) != 0 {
-                        jump!(offset);
-                    }
-                }
-                Instr::BrIfEqz64 { cond, offset } => {
-                    if rd!(u64, cond) == 0 {
-                        jump!(offset);
-                    }
-                }
                 Instr::BrTable { index, len } => {
                     let i = rd!(u32, index).min(len);
                     // The entries are `Br`s; executing entry i jumps to its target.

@@ -330,10 +330,6 @@ macro_rules! define_instr {
             BrIfNez { cond: Reg, offset: i32 },
             /// Jumps if `cond == 0`.
             BrIfEqz { cond: Reg, offset: i32 },
-            /// Jumps if the 64-bit `cond != 0` (`i64.eqz` fused with a negated branch).
-            BrIfNez64 { cond: Reg, offset: i32 },
-            /// Jumps if the 64-bit `cond == 0` (`i64.eqz` or `ref.is_null` fused with a branch).
-            BrIfEqz64 { cond: Reg, offset: i32 },
             /// Jumps by the offset of the `Br` at position `min(index, len)` of the `len + 1`
             /// instructions that follow.
             BrTable { index: Reg, len: u32 },
@@ -433,8 +429,7 @@ macro_rules! define_instr {
             /// The jump offset of a branch.
             pub fn offset_mut(&mut self) -> Option<&mut i32> {
                 match self {
-                    Instr::Br { offset } | Instr::BrIfNez { offset, .. } | Instr::BrIfEqz { offset, .. }
-                    | Instr::BrIfNez64 { offset, .. } | Instr::BrIfEqz64 { offset, .. } => Some(offset),
+                    Instr::Br { offset } | Instr::BrIfNez { offset, .. } | Instr::BrIfEqz { offset, .. } => Some(offset),
                     $( Instr::$bb { offset, .. } | Instr::$bbi { offset, .. } => Some(offset), )*
                     _ => None,
                 }
@@ -450,11 +445,12 @@ macro_rules! define_instr {
                         (Instr::$bci { a, imm, .. }, false) => Instr::$bbi { a, imm, offset },
                         (Instr::$bci { a, imm, .. }, true) => Instr::$bni { a, imm, offset },
                     )*
-                    // An `eqz` tests all of its operand's bits: 32 for `i32.eqz`, 64 for `i64.eqz`.
+                    // An `eqz` tests all of its operand's bits: `BrIfEqz`/`BrIfNez` read 32, so
+                    // `i64.eqz` becomes a 64-bit comparison with 0.
                     (Instr::I32Eqz { a, .. }, false) => Instr::BrIfEqz { cond: a, offset },
                     (Instr::I32Eqz { a, .. }, true) => Instr::BrIfNez { cond: a, offset },
-                    (Instr::I64Eqz { a, .. }, false) => Instr::BrIfEqz64 { cond: a, offset },
-                    (Instr::I64Eqz { a, .. }, true) => Instr::BrIfNez64 { cond: a, offset },
+                    (Instr::I64Eqz { a, .. }, false) => Instr::BrI64EqImm { a, imm: 0, offset },
+                    (Instr::I64Eqz { a, .. }, true) => Instr::BrI64NeImm { a, imm: 0, offset },
                     _ => return None,
                 })
             }
@@ -478,8 +474,7 @@ macro_rules! define_instr {
                     Instr::Br { .. } | Instr::Return | Instr::Trap { .. } => {}
                     Instr::Charge { .. } | Instr::Count { .. } | Instr::CheckCharge { .. }
                     | Instr::CheckCount { .. } => {}
-                    Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. }
-                    | Instr::BrIfNez64 { cond, .. } | Instr::BrIfEqz64 { cond, .. } => f(cond),
+                    Instr::BrIfNez { cond, .. } | Instr::BrIfEqz { cond, .. } => f(cond),
                     Instr::BrTable { index, .. } => f(index),
                     Instr::Call { args, .. } | Instr::CallInternal { args, .. } | Instr::ReturnCall { args, .. } => f(args),
                     Instr::CallIndirect { args, index, .. } | Instr::ReturnCallIndirect { args, index, .. } => {
