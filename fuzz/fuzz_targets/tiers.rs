@@ -5,7 +5,7 @@
 //!
 //! 1. Wedge's interpreter (`Config::new()`),
 //! 2. Wedge's JIT (`Config::jit(true)`),
-//! 3. wasmi, the reference,
+//! 3. wasmi 1.1, the reference,
 //!
 //! and, with instruction counting and cost measuring on, on the interpreter and the JIT again.
 //! After instantiation and after every call the engines must agree on: success or trap (and
@@ -91,7 +91,7 @@ fn generate(u: &mut Unstructured<'_>) -> ArbResult<Generated> {
     let canonical_nans = u.ratio(3, 4)?;
     config.canonicalize_nans = canonical_nans;
 
-    // Features Wedge runs (its default feature set) and wasmi 2.0 supports: SIMD, multi-value,
+    // Features Wedge runs (its default feature set) and wasmi 1.1 supports: SIMD, multi-value,
     // bulk memory, reference types, tail calls, multi-memory, extended-const, sign-extension,
     // saturating float-to-int (the arbitrary config switches each on or off per input).
     // Off: what either engine does not run by default, or that this target does not compare.
@@ -417,7 +417,10 @@ impl WasmiRunner {
                 wasmi::Extern::Table(t) => {
                     let size = t.size(&self.store);
                     let nulls = (0..size)
-                        .map(|i| t.get(&self.store, i).is_none_or(|r| r.is_null()))
+                        .map(|i| {
+                            t.get(&self.store, i)
+                                .is_none_or(|v| Value::from_wasmi(&v) == Value::Ref { null: true })
+                        })
                         .collect();
                     state.tables.push((name, nulls));
                 }
@@ -450,8 +453,8 @@ impl Runner for WasmiRunner {
             .iter()
             .zip(args)
             .map(|(t, a)| match (t, a) {
-                (wasmi::ValType::FuncRef, _) => wasmi::Val::FuncRef(wasmi::Nullable::Null),
-                (wasmi::ValType::ExternRef, _) => wasmi::Val::ExternRef(wasmi::Nullable::Null),
+                (wasmi::ValType::FuncRef, _) => wasmi::Val::FuncRef(wasmi::Ref::Null),
+                (wasmi::ValType::ExternRef, _) => wasmi::Val::ExternRef(wasmi::Ref::Null),
                 (_, Value::I32(x)) => wasmi::Val::I32(*x),
                 (_, Value::I64(x)) => wasmi::Val::I64(*x),
                 (_, Value::F32(x)) => wasmi::Val::F32(wasmi::F32::from_bits(*x)),
@@ -461,7 +464,7 @@ impl Runner for WasmiRunner {
             })
             .collect();
         let mut results: Vec<wasmi::Val> =
-            ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+            ty.results().iter().map(|t| wasmi::Val::default(*t)).collect();
         let result = match func.call(&mut self.store, &params, &mut results) {
             Ok(()) => Ok(results.iter().map(Value::from_wasmi).collect()),
             Err(e) => Err(TrapKind::from_wasmi(&e)),
@@ -540,7 +543,15 @@ fn exhausted(o: &Outcome) -> bool {
 
 fn run(data: &[u8]) -> ArbResult<()> {
     let mut u = Unstructured::new(data);
-    let generated = generate(&mut u)?;
+    // WEDGE_FUZZ_WASM=file.wasm runs that module instead of a generated one (to check a
+    // hand-reduced reproducer on every engine); the input then only gives the arguments.
+    let generated = match std::env::var_os("WEDGE_FUZZ_WASM") {
+        Some(path) => Generated {
+            wasm: std::fs::read(path).expect("WEDGE_FUZZ_WASM names a readable file"),
+            canonical_nans: true,
+        },
+        None => generate(&mut u)?,
+    };
     let wasm = &generated.wasm;
     if let Some(path) = std::env::var_os("WEDGE_FUZZ_DUMP") {
         let _ = std::fs::write(path, wasm);
