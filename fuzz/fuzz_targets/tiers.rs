@@ -47,6 +47,13 @@ fn engines() -> &'static Engines {
                 .max_native_stack(1 << 20)
                 .count_instructions(metered)
                 .measure_cost(metered);
+            if jit && metered {
+                // Metering is added by Wedge's translation, before Cranelift optimizes: an
+                // unoptimized compile checks it as well, and Cranelift's optimizer (most of
+                // this target's time under the sanitizers) then runs once per input, for the
+                // unmetered JIT.
+                config.opt_level(wedge::OptLevel::None);
+            }
             wedge::Engine::new(&config)
         };
         let mut wasmi_config = wasmi::Config::default();
