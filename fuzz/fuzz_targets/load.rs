@@ -57,7 +57,9 @@ fn config(features: Features) -> Config {
         .interruptible(true)
         .memory_page_limit(256)
         .max_table_elements(100_000)
-        .max_call_depth(2_000);
+        .max_call_depth(2_000)
+        // The interpreter allocates its whole value stack for each store: keep it small.
+        .max_stack_values(1 << 16);
     config
 }
 

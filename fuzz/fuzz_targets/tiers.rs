@@ -44,6 +44,9 @@ fn engines() -> &'static Engines {
             config
                 .jit(jit)
                 .max_call_depth(MAX_CALL_DEPTH)
+                // The interpreter allocates its whole value stack (16 Mi cells by default) for
+                // each store; under AddressSanitizer freeing that dominated the time per input.
+                .max_stack_values(1 << 16)
                 .max_native_stack(1 << 20)
                 .count_instructions(metered)
                 .measure_cost(metered);
