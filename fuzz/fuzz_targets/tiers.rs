@@ -270,7 +270,22 @@ impl TrapKind {
             Some(C::IntegerDivisionByZero) => TrapKind::IntegerDivideByZero,
             Some(C::BadConversionToInteger) => TrapKind::InvalidConversionToInteger,
             Some(C::StackOverflow) => TrapKind::StackExhausted,
-            _ => TrapKind::Other,
+            Some(_) => TrapKind::Other,
+            // Instantiation reports segments that do not fit as errors, not trap codes.
+            None => {
+                use wasmi::errors::{ErrorKind as K, InstantiationError as I, MemoryError, TableError};
+                match e.kind() {
+                    K::Instantiation(I::ElementSegmentDoesNotFit { .. }) => TrapKind::TableOutOfBounds,
+                    K::Table(
+                        TableError::InitOutOfBounds
+                        | TableError::CopyOutOfBounds
+                        | TableError::FillOutOfBounds
+                        | TableError::SetOutOfBounds,
+                    ) => TrapKind::TableOutOfBounds,
+                    K::Memory(MemoryError::OutOfBoundsAccess) => TrapKind::MemoryOutOfBounds,
+                    _ => TrapKind::Other,
+                }
+            }
         }
     }
 }
