@@ -194,6 +194,10 @@ fn smith_mode(data: &[u8]) {
         return;
     };
     let wasm = module.to_bytes();
+    // WEDGE_FUZZ_DUMP=out.wasm keeps the generated module (to reproduce a finding).
+    if let Some(path) = std::env::var_os("WEDGE_FUZZ_DUMP") {
+        let _ = std::fs::write(path, &wasm);
+    }
     if let Ok(m) = Module::new(&e.everything, &wasm) {
         instantiate(&e.everything, &m);
     }
