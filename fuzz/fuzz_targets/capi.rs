@@ -126,12 +126,33 @@ enum Op {
     Load(Source),
     Validate,
     Instantiate,
-    Execute { name: Name, params: Vec<Param>, returns: u8 },
-    RunFromBytes { source: Source, name: Name, params: Vec<Param>, returns: u8 },
-    Register { module: Name, source: Source },
-    ExecuteRegistered { module: Name, name: Name, params: Vec<Param>, returns: u8 },
-    FunctionType { name: Name },
-    FunctionList { len: u8 },
+    Execute {
+        name: Name,
+        params: Vec<Param>,
+        returns: u8,
+    },
+    RunFromBytes {
+        source: Source,
+        name: Name,
+        params: Vec<Param>,
+        returns: u8,
+    },
+    Register {
+        module: Name,
+        source: Source,
+    },
+    ExecuteRegistered {
+        module: Name,
+        name: Name,
+        params: Vec<Param>,
+        returns: u8,
+    },
+    FunctionType {
+        name: Name,
+    },
+    FunctionList {
+        len: u8,
+    },
     Cleanup,
 }
 
@@ -183,7 +204,10 @@ fn run(input: &Input) {
         // Cost measuring is always on: the cost limit below is what stops loops.
         let _ = input.cost;
         WasmEdge_ConfigureStatisticsSetCostMeasuring(conf, true);
-        WasmEdge_ConfigureSetMaxMemoryPage(conf, u64::from(input.max_pages.unwrap_or(256).min(1024)));
+        WasmEdge_ConfigureSetMaxMemoryPage(
+            conf,
+            u64::from(input.max_pages.unwrap_or(256).min(1024)),
+        );
         let vm = WasmEdge_VMCreate(conf, std::ptr::null_mut());
         WasmEdge_ConfigureDelete(conf);
         if vm.is_null() {
@@ -206,8 +230,13 @@ fn run(input: &Input) {
                     limit();
                     WasmEdge_VMInstantiate(vm);
                 }
-                Op::Execute { name, params, returns } => {
-                    let params: Vec<WasmEdge_Value> = params.iter().take(16).map(|p| p.value()).collect();
+                Op::Execute {
+                    name,
+                    params,
+                    returns,
+                } => {
+                    let params: Vec<WasmEdge_Value> =
+                        params.iter().take(16).map(|p| p.value()).collect();
                     let mut out = vec![WasmEdge_ValueGenI32(0); usize::from(*returns % 16)];
                     limit();
                     let r = WasmEdge_VMExecute(
@@ -220,8 +249,14 @@ fn run(input: &Input) {
                     );
                     let _ = WasmEdge_ResultOK(r);
                 }
-                Op::RunFromBytes { source, name, params, returns } => {
-                    let params: Vec<WasmEdge_Value> = params.iter().take(16).map(|p| p.value()).collect();
+                Op::RunFromBytes {
+                    source,
+                    name,
+                    params,
+                    returns,
+                } => {
+                    let params: Vec<WasmEdge_Value> =
+                        params.iter().take(16).map(|p| p.value()).collect();
                     let mut out = vec![WasmEdge_ValueGenI32(0); usize::from(*returns % 16)];
                     limit();
                     WasmEdge_VMRunWasmFromBytes(
@@ -236,10 +271,20 @@ fn run(input: &Input) {
                 }
                 Op::Register { module, source } => {
                     limit();
-                    WasmEdge_VMRegisterModuleFromBytes(vm, string(module.bytes()), wasm_bytes(source.bytes()));
+                    WasmEdge_VMRegisterModuleFromBytes(
+                        vm,
+                        string(module.bytes()),
+                        wasm_bytes(source.bytes()),
+                    );
                 }
-                Op::ExecuteRegistered { module, name, params, returns } => {
-                    let params: Vec<WasmEdge_Value> = params.iter().take(16).map(|p| p.value()).collect();
+                Op::ExecuteRegistered {
+                    module,
+                    name,
+                    params,
+                    returns,
+                } => {
+                    let params: Vec<WasmEdge_Value> =
+                        params.iter().take(16).map(|p| p.value()).collect();
                     let mut out = vec![WasmEdge_ValueGenI32(0); usize::from(*returns % 16)];
                     limit();
                     WasmEdge_VMExecuteRegistered(
@@ -259,8 +304,17 @@ fn run(input: &Input) {
                     let len = usize::from(*len % 32);
                     let mut names = vec![string(b""); len];
                     let mut types = vec![std::ptr::null(); len];
-                    let total = WasmEdge_VMGetFunctionList(vm, names.as_mut_ptr(), types.as_mut_ptr(), len as u32);
-                    assert_eq!(total, WasmEdge_VMGetFunctionListLength(vm), "the list's total is its length");
+                    let total = WasmEdge_VMGetFunctionList(
+                        vm,
+                        names.as_mut_ptr(),
+                        types.as_mut_ptr(),
+                        len as u32,
+                    );
+                    assert_eq!(
+                        total,
+                        WasmEdge_VMGetFunctionListLength(vm),
+                        "the list's total is its length"
+                    );
                 }
                 Op::Cleanup => WasmEdge_VMCleanup(vm),
             }

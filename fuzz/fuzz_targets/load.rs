@@ -83,10 +83,22 @@ fn engines() -> &'static Engines {
         all.enable(wedge::Proposal::Threads);
         let everything = Engine::new(&config(all));
         let seed = wat::parse_str(NATIVE_SEED).expect("NATIVE_SEED is valid text");
-        let universal = aot.precompile(&seed, &|_, _| {}).expect("NATIVE_SEED compiles");
+        let universal = aot
+            .precompile(&seed, &|_, _| {})
+            .expect("NATIVE_SEED compiles");
         let loaded = Module::new(&aot, &universal).expect("the universal wasm loads");
-        assert_eq!(loaded.native_code(), &NativeCode::Aot, "the seed's native code is used");
-        Engines { interp, jit, aot, everything, universal }
+        assert_eq!(
+            loaded.native_code(),
+            &NativeCode::Aot,
+            "the seed's native code is used"
+        );
+        Engines {
+            interp,
+            jit,
+            aot,
+            everything,
+            universal,
+        }
     })
 }
 
@@ -104,14 +116,20 @@ fn bytes_mode(data: &[u8]) {
     };
     instantiate(&e.interp, &module);
     // The compilers are slower than the decoder: run them on a quarter of the valid inputs.
-    if data.iter().fold(0u8, |h, &b| h.wrapping_mul(31).wrapping_add(b)) & 3 != 0 {
+    if data
+        .iter()
+        .fold(0u8, |h, &b| h.wrapping_mul(31).wrapping_add(b))
+        & 3
+        != 0
+    {
         return;
     }
     if let Ok(compiled) = Module::new(&e.jit, data) {
         instantiate(&e.jit, &compiled);
     }
     if let Ok(universal) = e.aot.precompile(data, &|_, _| {}) {
-        let loaded = Module::new(&e.aot, &universal).expect("a universal wasm Wedge just wrote loads");
+        let loaded =
+            Module::new(&e.aot, &universal).expect("a universal wasm Wedge just wrote loads");
         assert_eq!(
             loaded.native_code(),
             &NativeCode::Aot,

@@ -196,7 +196,13 @@ impl Value {
     /// lanes too, read as f32x4 or as f64x2), and integers are not compared at all, since NaN
     /// bits can reach them through reinterpretations and lane extractions.
     fn agrees(&self, other: &Value, exact: bool) -> bool {
-        if self == other || !exact && matches!((self, other), (Value::I32(_), Value::I32(_)) | (Value::I64(_), Value::I64(_))) {
+        if self == other
+            || !exact
+                && matches!(
+                    (self, other),
+                    (Value::I32(_), Value::I32(_)) | (Value::I64(_), Value::I64(_))
+                )
+        {
             return true;
         }
         if exact {
@@ -273,9 +279,13 @@ impl TrapKind {
             Some(_) => TrapKind::Other,
             // Instantiation reports segments that do not fit as errors, not trap codes.
             None => {
-                use wasmi::errors::{ErrorKind as K, InstantiationError as I, MemoryError, TableError};
+                use wasmi::errors::{
+                    ErrorKind as K, InstantiationError as I, MemoryError, TableError,
+                };
                 match e.kind() {
-                    K::Instantiation(I::ElementSegmentDoesNotFit { .. }) => TrapKind::TableOutOfBounds,
+                    K::Instantiation(I::ElementSegmentDoesNotFit { .. }) => {
+                        TrapKind::TableOutOfBounds
+                    }
                     K::Table(
                         TableError::InitOutOfBounds
                         | TableError::CopyOutOfBounds
@@ -352,10 +362,12 @@ impl WedgeRunner {
         let mut state = State::default();
         for (name, ext) in instance.exports(&self.store) {
             match ext {
-                wedge::Extern::Memory(m) => state.memories.push((name, m.data(&self.store).to_vec())),
-                wedge::Extern::Global(g) => {
-                    state.globals.push((name, Value::from_wedge(&g.get(&self.store))))
+                wedge::Extern::Memory(m) => {
+                    state.memories.push((name, m.data(&self.store).to_vec()))
                 }
+                wedge::Extern::Global(g) => state
+                    .globals
+                    .push((name, Value::from_wedge(&g.get(&self.store)))),
                 wedge::Extern::Table(t) => {
                     let size = t.size(&self.store);
                     let nulls = (0..size)
@@ -400,16 +412,27 @@ impl Runner for WedgeRunner {
 
     fn call(&mut self, name: &str, args: &[Value]) -> Outcome {
         let instance = self.instance.as_ref().expect("instantiated");
-        let func = instance.get_func(&self.store, name).expect("exported function");
+        let func = instance
+            .get_func(&self.store, name)
+            .expect("exported function");
         let ty = func.ty(&self.store);
         let params: Vec<wedge::Val> = ty
             .params()
             .iter()
             .zip(args)
-            .map(|(t, a)| if t.is_ref() { wedge::Val::default_for(*t) } else { to_wedge(a) })
+            .map(|(t, a)| {
+                if t.is_ref() {
+                    wedge::Val::default_for(*t)
+                } else {
+                    to_wedge(a)
+                }
+            })
             .collect();
-        let mut results: Vec<wedge::Val> =
-            ty.results().iter().map(|t| wedge::Val::default_for(*t)).collect();
+        let mut results: Vec<wedge::Val> = ty
+            .results()
+            .iter()
+            .map(|t| wedge::Val::default_for(*t))
+            .collect();
         match func.call(&mut self.store, &params, &mut results) {
             Ok(()) => self.outcome(Ok(results.iter().map(Value::from_wedge).collect())),
             Err(e) => self.outcome(Err(&e)),
@@ -435,10 +458,12 @@ impl WasmiRunner {
             .collect();
         for (name, ext) in exports {
             match ext {
-                wasmi::Extern::Memory(m) => state.memories.push((name, m.data(&self.store).to_vec())),
-                wasmi::Extern::Global(g) => {
-                    state.globals.push((name, Value::from_wasmi(&g.get(&self.store))))
+                wasmi::Extern::Memory(m) => {
+                    state.memories.push((name, m.data(&self.store).to_vec()))
                 }
+                wasmi::Extern::Global(g) => state
+                    .globals
+                    .push((name, Value::from_wasmi(&g.get(&self.store)))),
                 wasmi::Extern::Table(t) => {
                     let size = t.size(&self.store);
                     let nulls = (0..size)
@@ -466,12 +491,19 @@ impl Runner for WasmiRunner {
             }
             Err(e) => Err(TrapKind::from_wasmi(&e)),
         };
-        Outcome { result, wedge_trap: None, state: self.state(), stats: None }
+        Outcome {
+            result,
+            wedge_trap: None,
+            state: self.state(),
+            stats: None,
+        }
     }
 
     fn call(&mut self, name: &str, args: &[Value]) -> Outcome {
         let instance = self.instance.as_ref().expect("instantiated");
-        let func = instance.get_func(&self.store, name).expect("exported function");
+        let func = instance
+            .get_func(&self.store, name)
+            .expect("exported function");
         let ty = func.ty(&self.store);
         let params: Vec<wasmi::Val> = ty
             .params()
@@ -488,18 +520,34 @@ impl Runner for WasmiRunner {
                 (_, Value::Ref { .. }) => unreachable!("reference arguments are passed by type"),
             })
             .collect();
-        let mut results: Vec<wasmi::Val> =
-            ty.results().iter().map(|t| wasmi::Val::default(*t)).collect();
+        let mut results: Vec<wasmi::Val> = ty
+            .results()
+            .iter()
+            .map(|t| wasmi::Val::default(*t))
+            .collect();
         let result = match func.call(&mut self.store, &params, &mut results) {
             Ok(()) => Ok(results.iter().map(Value::from_wasmi).collect()),
             Err(e) => Err(TrapKind::from_wasmi(&e)),
         };
-        Outcome { result, wedge_trap: None, state: self.state(), stats: None }
+        Outcome {
+            result,
+            wedge_trap: None,
+            state: self.state(),
+            stats: None,
+        }
     }
 }
 
 /// Compares two outcomes of the same step; panics (a finding) when they disagree.
-fn compare(step: &str, a_name: &str, a: &Outcome, b_name: &str, b: &Outcome, exact: bool, both_wedge: bool) {
+fn compare(
+    step: &str,
+    a_name: &str,
+    a: &Outcome,
+    b_name: &str,
+    b: &Outcome,
+    exact: bool,
+    both_wedge: bool,
+) {
     let fail = |what: &str| -> ! {
         panic!(
             "{step}: {a_name} and {b_name} disagree on {what}\n{a_name}: {:?}\n{b_name}: {:?}",
@@ -515,7 +563,10 @@ fn compare(step: &str, a_name: &str, a: &Outcome, b_name: &str, b: &Outcome, exa
         (Err(x), Err(y)) => {
             if both_wedge {
                 if a.wedge_trap != b.wedge_trap {
-                    panic!("{step}: {a_name} and {b_name} disagree on the trap: {:?} vs {:?}", a.wedge_trap, b.wedge_trap);
+                    panic!(
+                        "{step}: {a_name} and {b_name} disagree on the trap: {:?} vs {:?}",
+                        a.wedge_trap, b.wedge_trap
+                    );
                 }
             } else if x != y {
                 fail("the trap");
@@ -556,8 +607,16 @@ fn compare(step: &str, a_name: &str, a: &Outcome, b_name: &str, b: &Outcome, exa
     if a.state.tables != b.state.tables {
         panic!(
             "{step}: {a_name} and {b_name} disagree on tables: {:?} vs {:?}",
-            a.state.tables.iter().map(|(n, t)| (n, t.len())).collect::<Vec<_>>(),
-            b.state.tables.iter().map(|(n, t)| (n, t.len())).collect::<Vec<_>>()
+            a.state
+                .tables
+                .iter()
+                .map(|(n, t)| (n, t.len()))
+                .collect::<Vec<_>>(),
+            b.state
+                .tables
+                .iter()
+                .map(|(n, t)| (n, t.len()))
+                .collect::<Vec<_>>()
         );
     }
 }
@@ -603,11 +662,50 @@ fn run(data: &[u8]) -> ArbResult<()> {
         })
         .collect();
     let mut runners: Vec<(&str, Box<dyn Runner>)> = vec![
-        ("wasmi", Box::new(WasmiRunner { store: wasmi::Store::new(&e.wasmi, ()), module: wasmi_module, instance: None })),
-        ("interp", Box::new(WedgeRunner { store: wedge::Store::new(&e.interp, ()), module: interp_module, instance: None, metered: false })),
-        ("jit", Box::new(WedgeRunner { store: wedge::Store::new(&e.jit, ()), module: wedge_module(&e.jit, "jit"), instance: None, metered: false })),
-        ("interp-metered", Box::new(WedgeRunner { store: wedge::Store::new(&e.interp_metered, ()), module: wedge_module(&e.interp_metered, "interp-metered"), instance: None, metered: true })),
-        ("jit-metered", Box::new(WedgeRunner { store: wedge::Store::new(&e.jit_metered, ()), module: wedge_module(&e.jit_metered, "jit-metered"), instance: None, metered: true })),
+        (
+            "wasmi",
+            Box::new(WasmiRunner {
+                store: wasmi::Store::new(&e.wasmi, ()),
+                module: wasmi_module,
+                instance: None,
+            }),
+        ),
+        (
+            "interp",
+            Box::new(WedgeRunner {
+                store: wedge::Store::new(&e.interp, ()),
+                module: interp_module,
+                instance: None,
+                metered: false,
+            }),
+        ),
+        (
+            "jit",
+            Box::new(WedgeRunner {
+                store: wedge::Store::new(&e.jit, ()),
+                module: wedge_module(&e.jit, "jit"),
+                instance: None,
+                metered: false,
+            }),
+        ),
+        (
+            "interp-metered",
+            Box::new(WedgeRunner {
+                store: wedge::Store::new(&e.interp_metered, ()),
+                module: wedge_module(&e.interp_metered, "interp-metered"),
+                instance: None,
+                metered: true,
+            }),
+        ),
+        (
+            "jit-metered",
+            Box::new(WedgeRunner {
+                store: wedge::Store::new(&e.jit_metered, ()),
+                module: wedge_module(&e.jit_metered, "jit-metered"),
+                instance: None,
+                metered: true,
+            }),
+        ),
     ];
 
     // Step 0 is instantiation, then one call per exported function, with arguments from the
@@ -634,8 +732,16 @@ fn run(data: &[u8]) -> ArbResult<()> {
                 })
             })
             .collect::<ArbResult<_>>()?;
-        let outcomes: Vec<Outcome> = runners.iter_mut().map(|(_, r)| r.call(&name, &args)).collect();
-        if !check_step(&format!("call {name:?} {args:?}"), &runners, &outcomes, exact) {
+        let outcomes: Vec<Outcome> = runners
+            .iter_mut()
+            .map(|(_, r)| r.call(&name, &args))
+            .collect();
+        if !check_step(
+            &format!("call {name:?} {args:?}"),
+            &runners,
+            &outcomes,
+            exact,
+        ) {
             return Ok(());
         }
     }
@@ -645,15 +751,36 @@ fn run(data: &[u8]) -> ArbResult<()> {
 /// Compares every runner's outcome of one step with the others'. Returns false when a stack
 /// was exhausted somewhere (the engines' limits differ, so the states may now differ and the
 /// input is not followed further).
-fn check_step(step: &str, runners: &[(&str, Box<dyn Runner>)], outcomes: &[Outcome], exact: bool) -> bool {
+fn check_step(
+    step: &str,
+    runners: &[(&str, Box<dyn Runner>)],
+    outcomes: &[Outcome],
+    exact: bool,
+) -> bool {
     if outcomes.iter().any(exhausted) {
         return false;
     }
     let name = |i: usize| runners[i].0;
     // The reference against the interpreter, the interpreter against every other Wedge run.
-    compare(step, name(0), &outcomes[0], name(1), &outcomes[1], exact, false);
+    compare(
+        step,
+        name(0),
+        &outcomes[0],
+        name(1),
+        &outcomes[1],
+        exact,
+        false,
+    );
     for i in 2..outcomes.len() {
-        compare(step, name(1), &outcomes[1], name(i), &outcomes[i], exact, true);
+        compare(
+            step,
+            name(1),
+            &outcomes[1],
+            name(i),
+            &outcomes[i],
+            exact,
+            true,
+        );
     }
     let (m_interp, m_jit) = (&outcomes[3], &outcomes[4]);
     if m_interp.stats != m_jit.stats {

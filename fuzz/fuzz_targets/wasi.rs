@@ -164,29 +164,115 @@ enum Fd {
 
 #[derive(Arbitrary, Debug)]
 enum Op {
-    Open { dir: Fd, follow: bool, path: PathSpec, oflags: u8, base: u64, inheriting: u64, fdflags: u8 },
-    CreateDirectory { dir: Fd, path: PathSpec },
-    RemoveDirectory { dir: Fd, path: PathSpec },
-    UnlinkFile { dir: Fd, path: PathSpec },
-    Symlink { target: PathSpec, dir: Fd, path: PathSpec },
-    Link { from_dir: Fd, follow: bool, from: PathSpec, to_dir: Fd, to: PathSpec },
-    Rename { from_dir: Fd, from: PathSpec, to_dir: Fd, to: PathSpec },
-    Readlink { dir: Fd, path: PathSpec, cap: u16 },
-    FilestatGet { dir: Fd, follow: bool, path: PathSpec },
-    SetTimes { dir: Fd, follow: bool, path: PathSpec, atim: u64, mtim: u64, flags: u8 },
-    Read { fd: Fd, len: u16 },
-    Pread { fd: Fd, len: u16, offset: u32 },
-    Write { fd: Fd, data: Vec<u8> },
-    Pwrite { fd: Fd, data: Vec<u8>, offset: u32 },
-    Seek { fd: Fd, offset: i64, whence: u8 },
-    Tell { fd: Fd },
-    Readdir { fd: Fd, len: u16, cookie: u64 },
-    Close { fd: Fd },
-    Renumber { from: Fd, to: Fd },
-    FdstatGet { fd: Fd },
-    SetFlags { fd: Fd, flags: u8 },
-    FilestatGetFd { fd: Fd },
-    SetSize { fd: Fd, size: u32 },
+    Open {
+        dir: Fd,
+        follow: bool,
+        path: PathSpec,
+        oflags: u8,
+        base: u64,
+        inheriting: u64,
+        fdflags: u8,
+    },
+    CreateDirectory {
+        dir: Fd,
+        path: PathSpec,
+    },
+    RemoveDirectory {
+        dir: Fd,
+        path: PathSpec,
+    },
+    UnlinkFile {
+        dir: Fd,
+        path: PathSpec,
+    },
+    Symlink {
+        target: PathSpec,
+        dir: Fd,
+        path: PathSpec,
+    },
+    Link {
+        from_dir: Fd,
+        follow: bool,
+        from: PathSpec,
+        to_dir: Fd,
+        to: PathSpec,
+    },
+    Rename {
+        from_dir: Fd,
+        from: PathSpec,
+        to_dir: Fd,
+        to: PathSpec,
+    },
+    Readlink {
+        dir: Fd,
+        path: PathSpec,
+        cap: u16,
+    },
+    FilestatGet {
+        dir: Fd,
+        follow: bool,
+        path: PathSpec,
+    },
+    SetTimes {
+        dir: Fd,
+        follow: bool,
+        path: PathSpec,
+        atim: u64,
+        mtim: u64,
+        flags: u8,
+    },
+    Read {
+        fd: Fd,
+        len: u16,
+    },
+    Pread {
+        fd: Fd,
+        len: u16,
+        offset: u32,
+    },
+    Write {
+        fd: Fd,
+        data: Vec<u8>,
+    },
+    Pwrite {
+        fd: Fd,
+        data: Vec<u8>,
+        offset: u32,
+    },
+    Seek {
+        fd: Fd,
+        offset: i64,
+        whence: u8,
+    },
+    Tell {
+        fd: Fd,
+    },
+    Readdir {
+        fd: Fd,
+        len: u16,
+        cookie: u64,
+    },
+    Close {
+        fd: Fd,
+    },
+    Renumber {
+        from: Fd,
+        to: Fd,
+    },
+    FdstatGet {
+        fd: Fd,
+    },
+    SetFlags {
+        fd: Fd,
+        flags: u8,
+    },
+    FilestatGetFd {
+        fd: Fd,
+    },
+    SetSize {
+        fd: Fd,
+        size: u32,
+    },
 }
 
 #[derive(Arbitrary, Debug)]
@@ -236,7 +322,10 @@ impl Guest {
     }
 
     fn call(&mut self, name: &str, args: &[Val]) -> i32 {
-        let f = self.instance.get_func(&self.store, name).expect("exported wrapper");
+        let f = self
+            .instance
+            .get_func(&self.store, name)
+            .expect("exported wrapper");
         let mut results = [Val::I32(-1)];
         // A trap is not a sandbox question; the errno is what matters.
         match f.call(&mut self.store, args, &mut results) {
@@ -248,7 +337,15 @@ impl Guest {
     fn run(&mut self, op: &Op) {
         let i32_ = Val::I32;
         match op {
-            Op::Open { dir, follow, path, oflags, base, inheriting, fdflags } => {
+            Op::Open {
+                dir,
+                follow,
+                path,
+                oflags,
+                base,
+                inheriting,
+                fdflags,
+            } => {
                 let [p, l] = self.path(PATH, path);
                 let args = [
                     i32_(self.fd(*dir)),
@@ -263,12 +360,18 @@ impl Guest {
                 ];
                 if self.call("path_open", &args) == 0 {
                     let mut out = [0u8; 4];
-                    if self.memory.read(&self.store, OUT as usize, &mut out).is_ok() {
+                    if self
+                        .memory
+                        .read(&self.store, OUT as usize, &mut out)
+                        .is_ok()
+                    {
                         self.opened.push(u32::from_le_bytes(out));
                     }
                 }
             }
-            Op::CreateDirectory { dir, path } | Op::RemoveDirectory { dir, path } | Op::UnlinkFile { dir, path } => {
+            Op::CreateDirectory { dir, path }
+            | Op::RemoveDirectory { dir, path }
+            | Op::UnlinkFile { dir, path } => {
                 let name = match op {
                     Op::CreateDirectory { .. } => "path_create_directory",
                     Op::RemoveDirectory { .. } => "path_remove_directory",
@@ -284,13 +387,24 @@ impl Guest {
                 let d = i32_(self.fd(*dir));
                 self.call("path_symlink", &[t, tl, d, p, l]);
             }
-            Op::Link { from_dir, follow, from, to_dir, to } => {
+            Op::Link {
+                from_dir,
+                follow,
+                from,
+                to_dir,
+                to,
+            } => {
                 let [a, al] = self.path(PATH, from);
                 let [b, bl] = self.path(PATH2, to);
                 let (fd1, fd2) = (i32_(self.fd(*from_dir)), i32_(self.fd(*to_dir)));
                 self.call("path_link", &[fd1, i32_(*follow as i32), a, al, fd2, b, bl]);
             }
-            Op::Rename { from_dir, from, to_dir, to } => {
+            Op::Rename {
+                from_dir,
+                from,
+                to_dir,
+                to,
+            } => {
                 let [a, al] = self.path(PATH, from);
                 let [b, bl] = self.path(PATH2, to);
                 let (fd1, fd2) = (i32_(self.fd(*from_dir)), i32_(self.fd(*to_dir)));
@@ -300,14 +414,27 @@ impl Guest {
                 let [p, l] = self.path(PATH, path);
                 let d = i32_(self.fd(*dir));
                 let cap = i32_(u32::from(*cap).min(BUF_MAX) as i32);
-                self.call("path_readlink", &[d, p, l, i32_(BUF as i32), cap, i32_(OUT as i32)]);
+                self.call(
+                    "path_readlink",
+                    &[d, p, l, i32_(BUF as i32), cap, i32_(OUT as i32)],
+                );
             }
             Op::FilestatGet { dir, follow, path } => {
                 let [p, l] = self.path(PATH, path);
                 let d = i32_(self.fd(*dir));
-                self.call("path_filestat_get", &[d, i32_(*follow as i32), p, l, i32_(BUF as i32)]);
+                self.call(
+                    "path_filestat_get",
+                    &[d, i32_(*follow as i32), p, l, i32_(BUF as i32)],
+                );
             }
-            Op::SetTimes { dir, follow, path, atim, mtim, flags } => {
+            Op::SetTimes {
+                dir,
+                follow,
+                path,
+                atim,
+                mtim,
+                flags,
+            } => {
                 let [p, l] = self.path(PATH, path);
                 let d = i32_(self.fd(*dir));
                 let args = [
@@ -325,9 +452,10 @@ impl Guest {
                 let [iov, n] = self.iov(u32::from(*len));
                 let f = i32_(self.fd(*fd));
                 match op {
-                    Op::Pread { offset, .. } => {
-                        self.call("fd_pread", &[f, iov, n, Val::I64(i64::from(*offset)), i32_(OUT as i32)])
-                    }
+                    Op::Pread { offset, .. } => self.call(
+                        "fd_pread",
+                        &[f, iov, n, Val::I64(i64::from(*offset)), i32_(OUT as i32)],
+                    ),
                     _ => self.call("fd_read", &[f, iov, n, i32_(OUT as i32)]),
                 };
             }
@@ -337,15 +465,24 @@ impl Guest {
                 let [iov, n] = self.iov(data.len() as u32);
                 let f = i32_(self.fd(*fd));
                 match op {
-                    Op::Pwrite { offset, .. } => {
-                        self.call("fd_pwrite", &[f, iov, n, Val::I64(i64::from(*offset)), i32_(OUT as i32)])
-                    }
+                    Op::Pwrite { offset, .. } => self.call(
+                        "fd_pwrite",
+                        &[f, iov, n, Val::I64(i64::from(*offset)), i32_(OUT as i32)],
+                    ),
                     _ => self.call("fd_write", &[f, iov, n, i32_(OUT as i32)]),
                 };
             }
             Op::Seek { fd, offset, whence } => {
                 let f = i32_(self.fd(*fd));
-                self.call("fd_seek", &[f, Val::I64(*offset), i32_(i32::from(whence % 4)), i32_(OUT as i32)]);
+                self.call(
+                    "fd_seek",
+                    &[
+                        f,
+                        Val::I64(*offset),
+                        i32_(i32::from(whence % 4)),
+                        i32_(OUT as i32),
+                    ],
+                );
             }
             Op::Tell { fd } => {
                 let f = i32_(self.fd(*fd));
@@ -354,7 +491,16 @@ impl Guest {
             Op::Readdir { fd, len, cookie } => {
                 let f = i32_(self.fd(*fd));
                 let len = i32_(u32::from(*len).min(BUF_MAX) as i32);
-                self.call("fd_readdir", &[f, i32_(BUF as i32), len, Val::I64(*cookie as i64), i32_(OUT as i32)]);
+                self.call(
+                    "fd_readdir",
+                    &[
+                        f,
+                        i32_(BUF as i32),
+                        len,
+                        Val::I64(*cookie as i64),
+                        i32_(OUT as i32),
+                    ],
+                );
             }
             Op::Close { fd } => {
                 let f = self.fd(*fd);
@@ -379,7 +525,10 @@ impl Guest {
             Op::SetSize { fd, size } => {
                 // Bounded: sparse, but keep files small anyway.
                 let f = i32_(self.fd(*fd));
-                self.call("fd_filestat_set_size", &[f, Val::I64(i64::from(*size % (1 << 20)))]);
+                self.call(
+                    "fd_filestat_set_size",
+                    &[f, Val::I64(i64::from(*size % (1 << 20)))],
+                );
             }
         }
     }
@@ -388,20 +537,33 @@ impl Guest {
 /// Everything under `dir` except `skip`: path, kind with link count and modification time,
 /// contents or symlink target.
 fn snapshot(dir: &Path, skip: &Path, out: &mut Vec<(String, String, Vec<u8>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path == skip {
             continue;
         }
-        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        let Ok(meta) = std::fs::symlink_metadata(&path) else {
+            continue;
+        };
         let name = path.to_string_lossy().into_owned();
         let stamp = |kind: &str| {
-            format!("{kind} nlink {} mtime {}.{:09}", meta.nlink(), meta.mtime(), meta.mtime_nsec())
+            format!(
+                "{kind} nlink {} mtime {}.{:09}",
+                meta.nlink(),
+                meta.mtime(),
+                meta.mtime_nsec()
+            )
         };
         if meta.file_type().is_symlink() {
             let target = std::fs::read_link(&path).unwrap_or_default();
-            out.push((name, stamp("symlink"), target.to_string_lossy().as_bytes().to_vec()));
+            out.push((
+                name,
+                stamp("symlink"),
+                target.to_string_lossy().as_bytes().to_vec(),
+            ));
         } else if meta.is_dir() {
             out.push((name, stamp("dir"), Vec::new()));
             snapshot(&path, skip, out);
@@ -414,7 +576,10 @@ fn snapshot(dir: &Path, skip: &Path, out: &mut Vec<(String, String, Vec<u8>)>) {
 }
 
 fn run(input: &Input) {
-    let outer = tempfile::Builder::new().prefix("wedge-fuzz-wasi").tempdir().expect("temp dir");
+    let outer = tempfile::Builder::new()
+        .prefix("wedge-fuzz-wasi")
+        .tempdir()
+        .expect("temp dir");
     let root = outer.path();
     let sandbox = root.join("sandbox");
     std::fs::create_dir(&sandbox).expect("sandbox");
@@ -429,7 +594,10 @@ fn run(input: &Input) {
     std::os::unix::fs::symlink("../secret.txt", sandbox.join("sub/secret.txt")).expect("link");
     let mut before = Vec::new();
     snapshot(root, &sandbox, &mut before);
-    let roots_before: Vec<bool> = ROOT_NAMES.iter().map(|n| Path::new("/").join(n).exists()).collect();
+    let roots_before: Vec<bool> = ROOT_NAMES
+        .iter()
+        .map(|n| Path::new("/").join(n).exists())
+        .collect();
 
     let (engine, module) = engine_and_module();
     let ctx = WasiCtxBuilder::new()
@@ -438,10 +606,16 @@ fn run(input: &Input) {
         .build();
     let mut store = Store::new(engine, ctx);
     let mut linker = Linker::new(engine);
-    wedge_wasi::add_to_linker(&mut linker, &mut store, |ctx: &mut WasiCtx| ctx).expect("add_to_linker");
+    wedge_wasi::add_to_linker(&mut linker, &mut store, |ctx: &mut WasiCtx| ctx)
+        .expect("add_to_linker");
     let instance = linker.instantiate(&mut store, module).expect("instantiate");
     let memory = instance.get_memory(&store, "memory").expect("memory");
-    let mut guest = Guest { store, instance, memory, opened: Vec::new() };
+    let mut guest = Guest {
+        store,
+        instance,
+        memory,
+        opened: Vec::new(),
+    };
     for op in input.ops.iter().take(64) {
         guest.run(op);
     }
@@ -450,8 +624,14 @@ fn run(input: &Input) {
     let mut after = Vec::new();
     snapshot(root, &sandbox, &mut after);
     assert_eq!(before, after, "something outside the sandbox changed");
-    let roots_after: Vec<bool> = ROOT_NAMES.iter().map(|n| Path::new("/").join(n).exists()).collect();
-    assert_eq!(roots_before, roots_after, "a name appeared at the host's root: {ROOT_NAMES:?}");
+    let roots_after: Vec<bool> = ROOT_NAMES
+        .iter()
+        .map(|n| Path::new("/").join(n).exists())
+        .collect();
+    assert_eq!(
+        roots_before, roots_after,
+        "a name appeared at the host's root: {ROOT_NAMES:?}"
+    );
 }
 
 fuzz_target!(|input: Input| {
