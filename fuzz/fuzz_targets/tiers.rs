@@ -649,7 +649,15 @@ fn run(data: &[u8]) -> ArbResult<()> {
         Err(_) => return Ok(()),
     };
     let wedge_module = |engine: &wedge::Engine, tier: &str| match wedge::Module::new(engine, wasm) {
-        Ok(m) => m,
+        Ok(m) => {
+            // WEDGE_FUZZ_STATS=1 says, per input, whether the JIT compiled the module or left
+            // it to the interpreter (and why): a module it does not compile compares the
+            // interpreter with itself.
+            if tier.starts_with("jit") && std::env::var_os("WEDGE_FUZZ_STATS").is_some() {
+                eprintln!("{tier}: {}", m.native_code());
+            }
+            m
+        }
         Err(err) => panic!("{tier} rejects a module wasmi accepts: {err}"),
     };
     let interp_module = wedge_module(&e.interp, "interp");
