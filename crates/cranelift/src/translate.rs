@@ -15,7 +15,7 @@ use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use std::collections::HashMap;
 use wasmparser::{BinaryReader, BlockType, FunctionBody, MemArg, MemArgTarget, Operator};
-use wedge_environ::{ModuleInfo, TrapCode, VMOffsets};
+use wedge_environ::{ModuleInfo, TrapCode, VMOffsets, closes_block, opens_block};
 
 #[path = "simd.rs"]
 mod simd;
@@ -561,19 +561,17 @@ impl FuncTranslator<'_, '_> {
         self.reachable = false;
     }
 
+    /// Skips dead code up to the `else` or `end` of the frame it is in, counting the blocks
+    /// opened inside, of every proposal (`wedge_environ::opens_block`).
     fn unreachable_operator(&mut self, op: Operator<'_>) {
+        if opens_block(&op) {
+            self.unreachable_depth += 1;
+            return;
+        }
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                self.unreachable_depth += 1
-            }
+            _ if closes_block(&op) && self.unreachable_depth > 0 => self.unreachable_depth -= 1,
             Operator::Else if self.unreachable_depth == 0 => self.else_op(),
-            Operator::End => {
-                if self.unreachable_depth == 0 {
-                    self.end_frame();
-                } else {
-                    self.unreachable_depth -= 1;
-                }
-            }
+            Operator::End => self.end_frame(),
             _ => {}
         }
     }

@@ -12,6 +12,7 @@
 //! assert!(info.funcs.is_empty());
 //! ```
 
+mod blocks;
 mod code;
 mod module;
 pub mod opcodes;
@@ -19,6 +20,7 @@ mod trap;
 mod types;
 mod vmoffsets;
 
+pub use blocks::{closes_block, opens_block};
 pub use code::{
     CODE_FORMAT_VERSION, CodeImage, CompileError, CompileErrorKind, Compiler, FloatHelper,
     ImageError, LoadReloc, RelocTarget, TRAP_SITE_PENDING, check_compatible, symbols,

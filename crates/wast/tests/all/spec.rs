@@ -27,6 +27,11 @@ const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/known-f
 const EXTRA_FEATURES: &[(&str, wedge::Proposal)] = &[
     // SIMD loads and stores on several memories.
     ("simd/simd_memory-multi.wast", wedge::Proposal::MultiMemory),
+    // Exception handling's blocks in dead code (refused when called).
+    (
+        "wedge/try-table-in-dead-code.wast",
+        wedge::Proposal::ExceptionHandling,
+    ),
 ];
 
 /// How many failures of each failing file the summary shows.

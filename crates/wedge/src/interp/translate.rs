@@ -14,7 +14,7 @@ use crate::metering::regions::RegionBuilder;
 use crate::metering::{OPCODES, ordinal_at};
 use crate::module::ModuleInner;
 use wasmparser::{BlockType, FunctionBody, Operator};
-use wedge_environ::{ModuleInfo, TrapCode, VMOffsets};
+use wedge_environ::{ModuleInfo, TrapCode, VMOffsets, closes_block, opens_block};
 
 #[derive(Copy, Clone, Debug, PartialEq)]
 enum Opnd {
@@ -664,12 +664,14 @@ impl Translator<'_> {
 
     fn op(&mut self, op: Operator<'_>) -> Result<(), String> {
         if !self.reachable {
+            // Dead code is skipped up to the `else` or `end` of the frame it is in, counting
+            // the blocks opened inside, of every proposal (`wedge_environ::opens_block`).
+            if opens_block(&op) {
+                self.dead_depth += 1;
+                return Ok(());
+            }
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                    self.dead_depth += 1;
-                    return Ok(());
-                }
-                Operator::End if self.dead_depth > 0 => {
+                _ if closes_block(&op) && self.dead_depth > 0 => {
                     self.dead_depth -= 1;
                     return Ok(());
                 }
