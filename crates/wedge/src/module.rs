@@ -33,7 +33,25 @@ impl ModuleInner {
     /// The interpreter code of defined function `def` (translated on first use).
     pub(crate) fn code(&self, def: u32) -> Result<&Arc<CompiledFunc>, Error> {
         let slot = &self.code[def as usize];
-        match slot.get_or_init(|| crate::interp::translate(self, def).map(Arc::new)) {
+        let translate = || {
+            // A bug in the translator must not take the host down: it becomes this function's
+            // error (the panic message is printed by the panic hook as usual).
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                crate::interp::translate(self, def)
+            }))
+            .unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .copied()
+                    .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                    .unwrap_or("a panic");
+                Err(format!(
+                    "internal error in the interpreter's translator: {what}"
+                ))
+            })
+            .map(Arc::new)
+        };
+        match slot.get_or_init(translate) {
             Ok(f) => Ok(f),
             Err(m) => Err(Error::new(crate::ErrorKind::Module(
                 wedge_environ::ModuleError {
