@@ -6,9 +6,10 @@
 //! commands the WASI tests build (`wasi::command`) follow the current tier through
 //! [`tier_args`]. So every program test of `wasi`, `escape` and `sockets` that is wrapped in
 //! `on_every_tier` checks its expectations on each tier, from fresh temporary directories.
-//! The benchmark programs and the example run here with their checksums.
+//! The benchmark programs and the example run here with their checksums, through the same
+//! `wasi::run`, which also checks each run with [`check_tier`].
 
-use super::wasi::command;
+use super::wasi::run;
 use super::*;
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -147,13 +148,9 @@ fn benchmark_programs_compute_their_checksums_on_every_tier() {
     assert!(programs.len() >= 6, "expected.txt lists the six programs");
     on_every_tier(|| {
         for (wasm, arg, checksum) in &programs {
-            let run = command(&["--reactor", wasm, "run", arg])
-                .stdin(std::process::Stdio::null())
-                .output()
-                .expect("the wedge binary runs")
-                .into();
-            check_tier(&run);
-            run.assert_code(0).assert_stdout(&format!("{checksum}\n"));
+            run(&["--reactor", wasm, "run", arg])
+                .assert_code(0)
+                .assert_stdout(&format!("{checksum}\n"));
         }
     });
 }
@@ -167,13 +164,9 @@ fn the_example_runs_on_every_tier() {
             ("fib", "20", "6765"),
             ("fib_i64", "90", "2880067194370816120"),
         ] {
-            let run: Run = command(&["--reactor", &fib, func, arg])
-                .stdin(std::process::Stdio::null())
-                .output()
-                .expect("the wedge binary runs")
-                .into();
-            check_tier(&run);
-            run.assert_code(0).assert_stdout(&format!("{result}\n"));
+            run(&["--reactor", &fib, func, arg])
+                .assert_code(0)
+                .assert_stdout(&format!("{result}\n"));
         }
     });
 }
