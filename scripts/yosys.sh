@@ -38,6 +38,7 @@ keep=0
 [ "${1:-}" = "--keep" ] && keep=1
 package=${YOSYS_PACKAGE:-@yowasp/yosys}
 tiers=${TIERS:-interpreter jit aot}
+. "$here/scripts/tiers.sh"
 
 if [ -z "${WEDGE:-}" ]; then
     echo "building wedge (release)..." >&2
@@ -102,17 +103,7 @@ EOF
 echo "running Yosys $version ($(du -h "$wasm" | cut -f1)) in $("$WEDGE" --version)..." >&2
 first_report=
 for tier in $tiers; do
-    case $tier in
-        interpreter) flags=(--run-mode interpreter); module=$wasm ;;
-        jit) flags=(--run-mode jit --code-cache off); module=$wasm ;;
-        aot)
-            module="$tmp/yosys.aot.wasm"
-            echo "compiling $(basename "$wasm") ahead of time..." >&2
-            "$WEDGE" compile "$wasm" "$module" > /dev/null
-            flags=(--run-mode aot)
-            ;;
-        *) echo "unknown tier $tier" >&2; exit 2 ;;
-    esac
+    tier_setup "$tier" "$wasm" "$tmp" || exit 2
     rm -f "$root/stat.txt"
     start=$(date +%s.%N)
     status=0
