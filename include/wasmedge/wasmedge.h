@@ -47,6 +47,7 @@
 #include "wasmedge/wasmedge_ast.h"
 #include "wasmedge/wasmedge_compiler.h"
 #include "wasmedge/wasmedge_configure.h"
+#include "wasmedge/wasmedge_driver.h"
 #include "wasmedge/wasmedge_execution.h"
 #include "wasmedge/wasmedge_instance.h"
 #include "wasmedge/wasmedge_plugin.h"

@@ -11,8 +11,8 @@ use crate::abi::{
     reason = "each generated entry names a function of some module"
 )]
 use crate::{
-    ast::*, basic::*, compiler::*, configure::*, execution::*, instance::*, plugin::*, tags::*,
-    types::*, value::*, vm::*, wasi::*,
+    ast::*, basic::*, compiler::*, configure::*, driver::*, execution::*, instance::*, plugin::*,
+    tags::*, types::*, value::*, vm::*, wasi::*,
 };
 
 /// How the C ABI sees a Rust type.

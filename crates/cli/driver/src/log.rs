@@ -61,6 +61,11 @@ pub fn set_level(name: &str) -> bool {
     true
 }
 
+/// Sets the threshold back to the default, info: each run of a tool starts from it.
+pub fn reset_level() {
+    THRESHOLD.store(Level::Info as u8, Ordering::Relaxed);
+}
+
 /// Writes one log line at `level`, if the threshold lets it through.
 pub fn log(level: Level, message: impl Display) {
     log_to(level, message, level >= Level::Warning);

@@ -5,7 +5,7 @@ use crate::{FAILURE, SUCCESS, load, log};
 use wedge::{Engine, Module};
 
 /// Runs `wedge validate`; returns the exit status.
-pub fn validate(args: &Args) -> u8 {
+pub fn validate(args: &Args) -> i32 {
     let Some(file) = crate::require_file(args) else {
         return FAILURE;
     };

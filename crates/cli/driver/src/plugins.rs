@@ -2,19 +2,62 @@
 //! their program options accepted as flags, listed by `--version`, and their modules given to
 //! guests (all but those named by `--forbidden-plugin`).
 //!
-//! The plug-ins call back into the C API of this very process: the binary exports it (see
-//! `build.rs`), so there is one runtime whatever the plug-in was linked against.
+//! The plug-ins call back into the C API of this very process, which lives in `wedge-c-api`
+//! (a crate that depends on this one): it hands in its loader and module factory as a
+//! [`PluginHost`], and the `wedge` binary exports its C API, so there is one runtime whatever
+//! the plug-in was linked against.
 
 use crate::args::{Args, PluginFlag};
+use std::any::Any;
 use std::sync::Arc;
 use wedge::{Linker, Store};
 use wedge_plugin::{ForbiddenPlugins, OptionType, Plugin, PluginRegistry, ProgramOption};
+use wedge_wasi::WasiCtx;
 
-/// Loads the plug-ins on the default paths (`WASMEDGE_PLUGIN_PATH`, then `../plugin` beside the
-/// binary, or `lib/wasmedge` under `/usr`); problems are reported on stderr.
-pub fn load() {
-    wasmedge::embed::export_c_api();
-    wasmedge::embed::load_default_paths();
+/// What the tools need from the plug-in host: the C API that plug-ins call to build their
+/// modules. `wedge-c-api` implements it (`wasmedge::driver`); [`NoPlugins`] stands in where
+/// there is no C API.
+pub trait PluginHost {
+    /// Loads the plug-ins on the default paths (`WASMEDGE_PLUGIN_PATH`, then `../plugin`
+    /// beside the library, or `lib/wasmedge` under `/usr`), reporting problems on stderr, and
+    /// makes sure the C API they call back into is this process's.
+    fn load_default_paths(&self);
+
+    /// Creates one instance of every module of every loaded plug-in not in `forbidden`, binds
+    /// it to `store` and defines its exports in `linker`. The returned value owns the modules:
+    /// keep it as long as the store runs code (dropping it runs the plug-ins' finalizers).
+    ///
+    /// # Errors
+    /// When an export cannot be bound to the store or defined in the linker.
+    fn define_modules(
+        &self,
+        linker: &mut Linker<WasiCtx>,
+        store: &mut Store<WasiCtx>,
+        forbidden: &ForbiddenPlugins,
+    ) -> Result<Box<dyn Any>, wedge::Error>;
+}
+
+/// A host without plug-ins: nothing is loaded, guests get no plug-in modules (the built-in WASI
+/// and `wasi:logging` are still there).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoPlugins;
+
+impl PluginHost for NoPlugins {
+    fn load_default_paths(&self) {}
+
+    fn define_modules(
+        &self,
+        _: &mut Linker<WasiCtx>,
+        _: &mut Store<WasiCtx>,
+        _: &ForbiddenPlugins,
+    ) -> Result<Box<dyn Any>, wedge::Error> {
+        Ok(Box::new(()))
+    }
+}
+
+/// Loads the plug-ins on the default paths; problems are reported on stderr.
+pub fn load(host: &dyn PluginHost) {
+    host.load_default_paths();
 }
 
 /// Every loaded plug-in's program options, in load order.
@@ -97,15 +140,16 @@ pub fn help() -> String {
 
 /// Gives the guest every module of every loaded plug-in not named by `--forbidden-plugin`.
 /// The returned value must live as long as the store.
-pub fn define<T: 'static>(
+pub fn define(
+    host: &dyn PluginHost,
     args: &Args,
-    linker: &mut Linker<T>,
-    store: &mut Store<T>,
-) -> Result<wasmedge::embed::PluginModules, wedge::Error> {
+    linker: &mut Linker<WasiCtx>,
+    store: &mut Store<WasiCtx>,
+) -> Result<Box<dyn Any>, wedge::Error> {
     let forbidden = ForbiddenPlugins::new(
         args.forbidden_plugins
             .iter()
             .flat_map(|s| s.split(',').map(str::trim).filter(|n| !n.is_empty())),
     );
-    wasmedge::embed::define_plugin_modules(linker, store, &forbidden)
+    host.define_modules(linker, store, &forbidden)
 }

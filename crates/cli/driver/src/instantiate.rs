@@ -3,11 +3,12 @@
 //! `--dir` and `--env` flags, with `wasi:logging/logging` and the plug-ins' modules.
 
 use crate::args::Args;
+use crate::plugins::PluginHost;
 use crate::{FAILURE, SUCCESS, errcode, load, log, wasi};
 use wedge::Engine;
 
 /// Runs `wedge instantiate`; returns the exit status.
-pub fn instantiate(args: &Args) -> u8 {
+pub fn instantiate(args: &Args, host: &dyn PluginHost) -> i32 {
     let Some(file) = crate::require_file(args) else {
         return FAILURE;
     };
@@ -20,7 +21,7 @@ pub fn instantiate(args: &Args) -> u8 {
         errcode::log_error(&e);
         return FAILURE;
     }
-    let _plugin_modules = match crate::plugins::define(args, &mut linker, &mut store) {
+    let _plugin_modules = match crate::plugins::define(host, args, &mut linker, &mut store) {
         Ok(m) => m,
         Err(e) => {
             errcode::log_error(&e);

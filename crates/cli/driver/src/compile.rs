@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use wedge::{Engine, OptLevel};
 
 /// Runs `wedge compile`; returns the exit status.
-pub fn compile(args: &Args) -> u8 {
+pub fn compile(args: &Args) -> i32 {
     let Some(input) = crate::require_file(args) else {
         return FAILURE;
     };

@@ -126,11 +126,11 @@ pub fn adapt<T>(linker: &mut Linker<T>, module: &Module) -> bool {
     }
 }
 
-/// The exit status a guest asked for with `proc_exit`, if `e` is that request. The status is
-/// cut to 8 bits, as the operating system cuts WasmEdge's `exit(n)`.
-pub fn exit_status(e: &wedge::Error) -> Option<u8> {
-    e.downcast_host::<wedge_wasi::Exit>()
-        .map(|exit| (exit.0 as u32 & 0xff) as u8)
+/// The exit status a guest asked for with `proc_exit`, if `e` is that request: the whole
+/// code, as WasmEdge's driver functions return it (a process exiting with it keeps the low
+/// 8 bits, as the operating system cuts WasmEdge's `exit(n)`).
+pub fn exit_status(e: &wedge::Error) -> Option<i32> {
+    e.downcast_host::<wedge_wasi::Exit>().map(|exit| exit.0)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 /// Runs `wedge wast`; returns the exit status.
-pub fn wast(args: &Args) -> u8 {
+pub fn wast(args: &Args) -> i32 {
     let Some(first) = crate::require_file(args) else {
         return FAILURE;
     };

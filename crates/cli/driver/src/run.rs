@@ -14,6 +14,7 @@
 //! * with statistics on, a summary follows each call (see [`crate::stats`]).
 
 use crate::args::Args;
+use crate::plugins::PluginHost;
 use crate::stats::{self, Metering};
 use crate::values::{ArgError, format_val, parse_arg};
 use crate::{FAILURE, SUCCESS, TRAPPED, errcode, load, log, tier, wasi};
@@ -22,7 +23,7 @@ use wedge::{Engine, Func, Instance, Store, Val, ValType};
 use wedge_wasi::WasiCtx;
 
 /// Runs `wedge run`; returns the exit status.
-pub fn run(args: &Args) -> u8 {
+pub fn run(args: &Args, host: &dyn PluginHost) -> i32 {
     let Some(file) = crate::require_file(args) else {
         return FAILURE;
     };
@@ -43,7 +44,7 @@ pub fn run(args: &Args) -> u8 {
         errcode::log_error(&e);
         return FAILURE;
     }
-    let _plugin_modules = match crate::plugins::define(args, &mut linker, &mut store) {
+    let _plugin_modules = match crate::plugins::define(host, args, &mut linker, &mut store) {
         Ok(m) => m,
         Err(e) => {
             errcode::log_error(&e);
@@ -91,7 +92,7 @@ pub fn run(args: &Args) -> u8 {
 
 /// Command mode: runs `_start`; the status is the guest's `proc_exit` code, or 0 when
 /// `_start` returns.
-fn command(store: &mut Store<WasiCtx>, start: Func, metering: &Metering) -> u8 {
+fn command(store: &mut Store<WasiCtx>, start: Func, metering: &Metering) -> i32 {
     let r = start.call(&mut *store, &[], &mut []);
     match r {
         Ok(()) => {
@@ -105,7 +106,7 @@ fn command(store: &mut Store<WasiCtx>, start: Func, metering: &Metering) -> u8 {
 /// The status for a call that did not return: the guest's `proc_exit` code, or 134 after
 /// logging the trap. The statistics come between the error and the function's name, where
 /// WasmEdge logs them.
-fn failed_call(e: &wedge::Error, func: &str, store: &Store<WasiCtx>, metering: &Metering) -> u8 {
+fn failed_call(e: &wedge::Error, func: &str, store: &Store<WasiCtx>, metering: &Metering) -> i32 {
     if let Some(status) = wasi::exit_status(e) {
         metering.report(store);
         return status;
@@ -123,7 +124,7 @@ fn reactor(
     instance: Instance,
     guest: &[String],
     metering: &Metering,
-) -> u8 {
+) -> i32 {
     let Some(name) = guest.first() else {
         eprintln!("A function name is required when reactor mode is enabled.");
         return FAILURE;

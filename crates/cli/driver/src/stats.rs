@@ -219,13 +219,15 @@ mod tests {
                 .split_whitespace()
                 .map(String::from)
                 .collect();
-        let a = crate::args::parse(&words, &[]).unwrap();
+        let a = crate::args::parse(None, &words, &[]).unwrap();
         assert_eq!(a.metering.gas_limit, Some(7));
         assert_eq!(a.metering.time_limit_ms, 30);
         assert!(a.metering.gas && a.metering.time && !a.metering.count);
         assert_eq!(a.rest, ["--enable-all-statistics"]);
         assert!(a.unsupported.is_empty());
-        assert!(crate::args::parse(&["validate".into(), "--gas-limit=1".into()], &[]).is_err());
+        assert!(
+            crate::args::parse(None, &["validate".into(), "--gas-limit=1".into()], &[]).is_err()
+        );
     }
 
     #[test]

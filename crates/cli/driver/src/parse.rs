@@ -11,7 +11,7 @@ use wasmparser::{
 };
 
 /// Runs `wedge parse`; returns the exit status.
-pub fn parse(args: &Args) -> u8 {
+pub fn parse(args: &Args) -> i32 {
     let Some(file) = crate::require_file(args) else {
         return FAILURE;
     };

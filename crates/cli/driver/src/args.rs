@@ -438,8 +438,14 @@ fn parse_int_option(v: &str) -> Result<i32, UsageError> {
 }
 
 /// Parses the words after the program name; `plugins` are the flags loaded plug-ins add (to
-/// every subcommand that parses modules), looked up after the built-in options.
-pub fn parse(words: &[String], plugins: &[PluginFlag]) -> Result<Args, UsageError> {
+/// every subcommand that parses modules), looked up after the built-in options. With
+/// `command`, the words are that subcommand's (a single-command tool such as `wasmedgec`):
+/// no word names a subcommand.
+pub fn parse(
+    command: Option<Command>,
+    words: &[String],
+    plugins: &[PluginFlag],
+) -> Result<Args, UsageError> {
     let lookup = |command: Command, name: &str| {
         lookup(command, name).or_else(|| {
             let i = plugins.iter().position(|f| f.name == name)?;
@@ -449,8 +455,8 @@ pub fn parse(words: &[String], plugins: &[PluginFlag]) -> Result<Args, UsageErro
     };
     // A plug-in option with a default may stand alone: `--NAME` followed by another option.
     let bare_ok = |opt: &Opt| matches!(opt, Opt::Plugin(_, _, true));
-    let mut args = Args::new(Command::Run);
-    let mut at_top = true;
+    let mut args = Args::new(command.unwrap_or(Command::Run));
+    let mut at_top = command.is_none();
     let mut escaped = false;
     let mut pending: Option<(String, Opt)> = None;
     let mut i = 0;
@@ -530,7 +536,7 @@ mod tests {
 
     fn p(line: &str) -> Result<Args, UsageError> {
         let words: Vec<String> = line.split_whitespace().map(String::from).collect();
-        parse(&words, &[])
+        parse(None, &words, &[])
     }
 
     #[test]
@@ -574,7 +580,7 @@ mod tests {
 
     fn pp(line: &str) -> Result<Args, UsageError> {
         let words: Vec<String> = line.split_whitespace().map(String::from).collect();
-        parse(&words, &flags())
+        parse(None, &words, &flags())
     }
 
     #[test]
@@ -597,6 +603,34 @@ mod tests {
         assert!(
             p("--nn-preload a x.wasm").is_err(),
             "unknown without the plug-in"
+        );
+    }
+
+    #[test]
+    fn a_single_command_tool_takes_no_subcommand_word() {
+        let words =
+            |line: &str| -> Vec<String> { line.split_whitespace().map(String::from).collect() };
+        let a = parse(Some(Command::Run), &words("--reactor run x"), &[]).unwrap();
+        assert_eq!(a.command, Command::Run);
+        assert_eq!(a.file.as_deref(), Some("run"), "`run` is the file");
+        assert_eq!(a.rest, ["x"]);
+        let a = parse(
+            Some(Command::Compile),
+            &words("in.wasm --optimize 0 out.wasm"),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(a.command, Command::Compile);
+        assert_eq!(a.file.as_deref(), Some("in.wasm"));
+        assert_eq!(a.rest, ["out.wasm"]);
+        assert!(
+            parse(
+                Some(Command::Compile),
+                &words("--reactor in.wasm out.wasm"),
+                &[]
+            )
+            .is_err(),
+            "--reactor belongs to run"
         );
     }
 
