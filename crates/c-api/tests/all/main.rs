@@ -5,6 +5,7 @@
 
 mod c_host;
 mod compiler;
+mod driver;
 mod headers;
 mod plugins;
 mod spec;
