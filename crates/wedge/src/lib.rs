@@ -47,7 +47,7 @@ pub use linker::Linker;
 pub use memory::Memory;
 pub use metering::{InterruptHandle, Statistics};
 pub use module::{ExportType, ImportType, Module, NativeCode};
-pub use store::{AsContext, AsContextMut, Store};
+pub use store::{AsContext, AsContextMut, HostCallHooks, Store};
 pub use table::Table;
 pub use values::{ExternRef, Val};
 pub use wedge_environ::{

@@ -35,6 +35,11 @@ pub(crate) struct StoreInner {
     pub(crate) externrefs: Vec<Box<dyn Any + Send + Sync>>,
     /// A value stack kept between calls so calls don't allocate.
     pub(crate) stack: Option<Box<Stack>>,
+    /// The address of `stack` while the outermost call holds it (0 otherwise), so that a call
+    /// left by a non-local exit does not leak it (see `Store::forget_abandoned_calls`).
+    pub(crate) lent_stack: usize,
+    /// Called around every host function call (see [`Store::set_host_call_hooks`]).
+    pub(crate) host_hooks: Option<Arc<HostCallHooks>>,
     /// Instruction count, cost, time and interrupts.
     pub(crate) meter: Meter,
     /// What compiled code checks against; every instance's VM context points here.
@@ -139,6 +144,20 @@ pub(crate) struct InstanceEntity {
     pub(crate) exports: Vec<(String, Extern)>,
 }
 
+/// What a store calls around each host function call (see [`Store::set_host_call_hooks`]).
+pub struct HostCallHooks {
+    /// Called just before a host function runs.
+    pub before: Box<dyn Fn() + Send + Sync>,
+    /// Called just after a host function returns (or fails).
+    pub after: Box<dyn Fn() + Send + Sync>,
+}
+
+impl std::fmt::Debug for HostCallHooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostCallHooks").finish_non_exhaustive()
+    }
+}
+
 static NEXT_STORE_ID: AtomicU64 = AtomicU64::new(1);
 
 impl<T> Store<T> {
@@ -164,6 +183,8 @@ impl<T> Store<T> {
                 instances: Vec::new(),
                 externrefs: Vec::new(),
                 stack: None,
+                lent_stack: 0,
+                host_hooks: None,
                 meter,
                 limits,
             },
@@ -229,6 +250,14 @@ impl<T> Store<T> {
     /// The cost limit.
     pub fn cost_limit(&self) -> u64 {
         self.inner.meter.cost_limit
+    }
+
+    /// Sets what the store calls around every host function it runs (`None`: nothing), for
+    /// embedders that must know when guest code gives way to the host: WasmEdge's C API
+    /// offers this as the executor's pre- and post-host-function hooks, which its Rust SDK uses
+    /// to block its timeout signal during host calls.
+    pub fn set_host_call_hooks(&mut self, hooks: Option<Arc<HostCallHooks>>) {
+        self.inner.host_hooks = hooks;
     }
 
     /// A handle that stops this store's running guest from another thread (needs

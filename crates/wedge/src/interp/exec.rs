@@ -137,10 +137,12 @@ pub(crate) fn invoke<T>(
     params: &[Val],
     results: &mut [Val],
 ) -> Result<(), Error> {
-    let mut stack = match store.inner.stack.take() {
-        Some(s) => s,
-        None => Box::new(Stack::new(store.inner.engine.config())),
-    };
+    let own = store.inner.stack.take();
+    let lent = own.is_some();
+    let mut stack = own.unwrap_or_else(|| Box::new(Stack::new(store.inner.engine.config())));
+    if lent {
+        store.inner.lent_stack = &*stack as *const Stack as usize;
+    }
     let top = store.inner.meter.enter();
     // A host function that panics unwinds through here: leave the call first, so the store's
     // metering stays consistent.
@@ -151,7 +153,27 @@ pub(crate) fn invoke<T>(
     let r = r.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     stack.frames.clear();
     store.inner.stack = Some(stack);
+    if lent {
+        store.inner.lent_stack = 0;
+    }
     r
+}
+
+/// Takes back the value stack an abandoned outermost call holds (see
+/// `Store::forget_abandoned_calls`).
+///
+/// # Safety
+/// The call that lent the stack must never resume: its frame is gone.
+pub(crate) unsafe fn reclaim_lent_stack(inner: &mut crate::store::StoreInner) {
+    let lent = std::mem::take(&mut inner.lent_stack);
+    if lent != 0 {
+        // SAFETY: `invoke` recorded this address of the store's own boxed stack when it took
+        // it and clears it when it puts it back; the caller guarantees that call is gone, so
+        // the box is owned by nobody else.
+        let mut stack = unsafe { Box::from_raw(lent as *mut Stack) };
+        stack.frames.clear();
+        inner.stack = Some(stack);
+    }
 }
 
 fn invoke_on<T>(
@@ -235,7 +257,14 @@ pub(crate) unsafe fn call_host<T>(
     let cost = store.inner.funcs[func as usize].cost;
     store.inner.meter.charge_host(cost)?;
     let started = store.inner.meter.host_start();
+    let hooks = store.inner.host_hooks.clone();
+    if let Some(h) = &hooks {
+        (h.before)();
+    }
     let r = f(Caller { store, instance }, &params, &mut results);
+    if let Some(h) = &hooks {
+        (h.after)();
+    }
     store.inner.meter.host_end(started);
     r?;
     for (k, (v, t)) in results.iter().zip(ty.results()).enumerate() {

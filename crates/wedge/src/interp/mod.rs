@@ -12,6 +12,6 @@ mod translate;
 
 #[cfg(feature = "cranelift")]
 pub(crate) use exec::call_host as call_host_raw;
-pub(crate) use exec::{Stack, invoke};
+pub(crate) use exec::{Stack, invoke, reclaim_lent_stack};
 pub(crate) use ir::CompiledFunc;
 pub(crate) use translate::translate;

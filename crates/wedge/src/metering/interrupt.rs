@@ -184,6 +184,7 @@ impl Watchdog {
 
 /// A deadline being watched; dropping it stops watching and withdraws an interrupt the
 /// deadline raised, so it cannot leak into a later call.
+#[derive(Debug)]
 pub(crate) struct ArmedDeadline {
     key: (Instant, u64),
     flag: Arc<InterruptFlag>,

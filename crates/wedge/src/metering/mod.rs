@@ -152,13 +152,15 @@ pub(crate) struct Meter {
     in_host: bool,
     pub(crate) interrupt: Arc<InterruptFlag>,
     deadline: Option<Instant>,
+    /// The outermost call's deadline, watched while it runs (kept here rather than in the
+    /// call's frame so that [`Meter::abandon_calls`] can disarm it).
+    armed: Option<ArmedDeadline>,
 }
 
 /// What the outermost call started with.
 pub(crate) struct TopCall {
     start: Option<Instant>,
     host_before: Duration,
-    _deadline: Option<ArmedDeadline>,
 }
 
 impl Meter {
@@ -176,6 +178,7 @@ impl Meter {
             in_host: false,
             interrupt: Arc::default(),
             deadline: None,
+            armed: None,
         }
     }
 
@@ -258,10 +261,10 @@ impl Meter {
 
     #[cold]
     fn enter_top(&mut self) -> TopCall {
+        self.armed = self.deadline.map(|at| interrupt::arm(at, &self.interrupt));
         TopCall {
             start: self.time.then(Instant::now),
             host_before: self.host_time,
-            _deadline: self.deadline.map(|at| interrupt::arm(at, &self.interrupt)),
         }
     }
 
@@ -279,10 +282,24 @@ impl Meter {
 
     #[cold]
     fn leave_top(&mut self, top: TopCall) {
+        self.armed = None;
         if let Some(start) = top.start {
             let host = self.host_time - top.host_before;
             self.wasm_time += start.elapsed().saturating_sub(host);
         }
+    }
+
+    /// Whether a call into the store is running (or was left without returning).
+    pub(crate) fn in_call(&self) -> bool {
+        self.depth > 0
+    }
+
+    /// Forgets the calls entered and never left (see `Store::forget_abandoned_calls`):
+    /// no call runs afterwards, and their deadline no longer fires.
+    pub(crate) fn abandon_calls(&mut self) {
+        self.depth = 0;
+        self.in_host = false;
+        self.armed = None;
     }
 
     /// Charges a host function's cost before it runs.

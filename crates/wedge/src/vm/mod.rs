@@ -311,3 +311,52 @@ pub fn func_ref_type_id(raw: u64) -> u32 {
     // SAFETY: as in `func_ref_id`; callers check for null first.
     unsafe { (*(raw as usize as *const VMFuncRef)).type_id }
 }
+
+impl<T> crate::Store<T> {
+    /// Whether a call into this store has been entered and has not returned: true inside a
+    /// host function the store is running, and after a call was left by a non-local exit.
+    pub fn is_in_call(&self) -> bool {
+        self.inner.meter.in_call()
+    }
+
+    /// Forgets the calls into this store that were entered and will never return, because a
+    /// non-local exit left them: a C host's `siglongjmp` out of a signal handler while guest
+    /// code ran (WasmEdge's Rust SDK does this for its timeouts). Their metering, deadline,
+    /// compiled-code state and value stack are taken back, so the store runs calls again.
+    /// What the guest changed before it was stopped (memories, globals, tables) stays.
+    ///
+    /// # Safety
+    /// No call into this store may be running, on any thread: every call entered and not
+    /// returned must have been abandoned for good (its native frames discarded). Rust code
+    /// cannot leave a call this way; only a C caller's `longjmp` across the runtime can.
+    pub unsafe fn forget_abandoned_calls(&mut self) {
+        let inner = &mut self.inner;
+        #[cfg(feature = "cranelift")]
+        if inner.limits.depth > 0 {
+            // What compiled code charged before it was stopped.
+            inner.meter.take_from_compiled(&inner.limits);
+        }
+        let limits = &mut *inner.limits;
+        limits.depth = 0;
+        limits.store = std::ptr::null_mut();
+        limits.inner = std::ptr::null_mut();
+        #[cfg(feature = "cranelift")]
+        {
+            limits.dispatch = None;
+        }
+        limits.trap_code = 0;
+        limits.pending = None;
+        inner.meter.abandon_calls();
+        // SAFETY: the caller guarantees the call that lent the stack never resumes.
+        unsafe { crate::interp::reclaim_lent_stack(inner) };
+    }
+}
+
+impl Drop for crate::store::StoreInner {
+    fn drop(&mut self) {
+        // A store being dropped runs no call (that would borrow it), so a value stack still
+        // lent out belongs to a call abandoned by a non-local exit.
+        // SAFETY: as said; no frame that could use the stack exists.
+        unsafe { crate::interp::reclaim_lent_stack(self) };
+    }
+}
