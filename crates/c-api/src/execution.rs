@@ -8,7 +8,7 @@ use crate::instance::{
     WasmEdge_FunctionInstanceContext, WasmEdge_ModuleInstanceContext, args_from_c, results_to_c,
 };
 use crate::store::{Binding, CStore, ModulePtr, StoreOps, StoreShared, is_active, with_store};
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 use std::ptr;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Condvar, LazyLock, Mutex};
@@ -364,6 +364,53 @@ pub struct WasmEdge_ExecutorContext {
     pub(crate) conf: ConfData,
     /// Borrowed; NULL for none.
     pub(crate) stat: *mut WasmEdge_StatisticsContext,
+    /// The pre- and post-host-function hooks.
+    hooks: Mutex<HostHooks>,
+}
+
+/// A C function registered with `WasmEdge_ExecutorExperimentalRegister{Pre,Post}HostFunction`,
+/// and its data.
+#[derive(Clone, Copy)]
+struct CHook {
+    func: unsafe extern "C" fn(*mut c_void),
+    data: *mut c_void,
+}
+
+// SAFETY: the runtime only passes `data` back to `func`; what they do across threads is the C
+// host's contract, as in WasmEdge, whose executors call them from any thread.
+unsafe impl Send for CHook {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for CHook {}
+
+impl CHook {
+    fn call(hook: Option<CHook>) {
+        if let Some(h) = hook {
+            // SAFETY: the C host registered this function with this data to be called around
+            // host functions.
+            unsafe { (h.func)(h.data) }
+        }
+    }
+}
+
+/// An executor's hooks, and what the stores running its calls are given.
+#[derive(Default)]
+struct HostHooks {
+    pre: Option<CHook>,
+    post: Option<CHook>,
+    /// Both as the store calls them; None when neither is set.
+    store_hooks: Option<Arc<wedge::HostCallHooks>>,
+}
+
+impl HostHooks {
+    fn set(&mut self, pre: Option<CHook>, post: Option<CHook>) {
+        (self.pre, self.post) = (pre, post);
+        self.store_hooks = (pre.is_some() || post.is_some()).then(|| {
+            Arc::new(wedge::HostCallHooks {
+                before: Box::new(move || CHook::call(pre)),
+                after: Box::new(move || CHook::call(post)),
+            })
+        });
+    }
 }
 
 // SAFETY: the statistics pointer is only read through its lock; the C caller keeps it alive
@@ -373,6 +420,18 @@ unsafe impl Send for WasmEdge_ExecutorContext {}
 unsafe impl Sync for WasmEdge_ExecutorContext {}
 
 impl WasmEdge_ExecutorContext {
+    pub(crate) fn new(conf: ConfData, stat: *mut WasmEdge_StatisticsContext) -> Self {
+        WasmEdge_ExecutorContext {
+            conf,
+            stat,
+            hooks: Mutex::default(),
+        }
+    }
+
+    fn hooks(&self) -> std::sync::MutexGuard<'_, HostHooks> {
+        self.hooks.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     pub(crate) fn stat(&self) -> Option<&WasmEdge_StatisticsContext> {
         // SAFETY: the C caller keeps the statistics context alive while the executor lives.
         unsafe { self.stat.as_ref() }
@@ -470,7 +529,11 @@ impl WasmEdge_ExecutorContext {
         s: &mut dyn StoreOps,
         f: impl FnOnce(&mut dyn StoreOps) -> Result<R, Error>,
     ) -> Result<R, Error> {
-        let stat = self.stat().filter(|_| !is_active(s.id()));
+        let outermost = !is_active(s.id());
+        if outermost {
+            s.set_host_call_hooks(self.hooks().store_hooks.clone());
+        }
+        let stat = self.stat().filter(|_| outermost);
         if let Some(st) = stat {
             let d = st.get();
             let left = d.cost_limit.saturating_sub(d.total_cost);
@@ -503,7 +566,14 @@ impl WasmEdge_ExecutorContext {
         params: &[WasmEdge_Value],
     ) -> Result<Vec<WasmEdge_Value>, WasmEdge_Result> {
         let Some((binding, f)) = func.binding() else {
-            return Err(abi::result(code::WRONG_VM_WORKFLOW));
+            let hooks = self.hooks().store_hooks.clone();
+            let around = (
+                || hooks.iter().for_each(|h| (h.before)()),
+                || hooks.iter().for_each(|h| (h.after)()),
+            );
+            return func
+                .call_unbound(params, around)
+                .unwrap_or(Err(abi::result(code::WRONG_VM_WORKFLOW)));
         };
         let ty = func.ty().clone();
         let r = with_store(&binding, |s| {
@@ -520,10 +590,8 @@ impl WasmEdge_ExecutorContext {
 /// The executor `CallingFrameGetExecutor` lends: calls made through it run in the caller's
 /// store, without statistics of their own.
 pub(crate) fn frame_executor() -> *mut WasmEdge_ExecutorContext {
-    static FRAME: LazyLock<WasmEdge_ExecutorContext> = LazyLock::new(|| WasmEdge_ExecutorContext {
-        conf: ConfData::default(),
-        stat: ptr::null_mut(),
-    });
+    static FRAME: LazyLock<WasmEdge_ExecutorContext> =
+        LazyLock::new(|| WasmEdge_ExecutorContext::new(ConfData::default(), ptr::null_mut()));
     (&*FRAME as *const WasmEdge_ExecutorContext).cast_mut()
 }
 
@@ -545,7 +613,7 @@ pub unsafe extern "C" fn WasmEdge_ExecutorCreate(
         if let Some(s) = unsafe { stat.as_ref() } {
             s.get().cost_limit = u64::MAX;
         }
-        Box::into_raw(Box::new(WasmEdge_ExecutorContext { conf, stat }))
+        Box::into_raw(Box::new(WasmEdge_ExecutorContext::new(conf, stat)))
     })
 }
 
@@ -758,6 +826,49 @@ pub(crate) unsafe fn write_values(
         }
     }
     abi::OK
+}
+
+/// Sets the function called before every host function this executor's calls run (NULL:
+/// none), replacing the previous one. Experimental in WasmEdge; its Rust SDK blocks its
+/// timeout signal with it.
+///
+/// # Safety
+/// `cxt` NULL or a live executor; `func` called with `data` from the threads running calls.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ExecutorExperimentalRegisterPreHostFunction(
+    cxt: *mut WasmEdge_ExecutorContext,
+    data: *mut c_void,
+    func: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    guard((), || {
+        // SAFETY: the caller passes NULL or a live executor.
+        if let Some(e) = unsafe { cxt.as_ref() } {
+            let mut hooks = e.hooks();
+            let post = hooks.post;
+            hooks.set(func.map(|func| CHook { func, data }), post);
+        }
+    })
+}
+
+/// Sets the function called after every host function this executor's calls run (NULL: none),
+/// replacing the previous one.
+///
+/// # Safety
+/// As for `WasmEdge_ExecutorExperimentalRegisterPreHostFunction`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_ExecutorExperimentalRegisterPostHostFunction(
+    cxt: *mut WasmEdge_ExecutorContext,
+    data: *mut c_void,
+    func: Option<unsafe extern "C" fn(*mut c_void)>,
+) {
+    guard((), || {
+        // SAFETY: the caller passes NULL or a live executor.
+        if let Some(e) = unsafe { cxt.as_ref() } {
+            let mut hooks = e.hooks();
+            let pre = hooks.pre;
+            hooks.set(pre, func.map(|func| CHook { func, data }));
+        }
+    })
 }
 
 /// Deletes an executor.

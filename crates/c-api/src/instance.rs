@@ -85,25 +85,7 @@ pub(crate) fn call_host<T: 'static>(
     }
     let res = {
         let _active = Active::enter(store);
-        match host.kind {
-            // SAFETY: the callback and data were registered together through the C API; the
-            // argument and result arrays have the function type's lengths.
-            HostKind::Plain(f) => unsafe {
-                f(host.data, &frame, c_params.as_ptr(), c_results.as_mut_ptr())
-            },
-            // SAFETY: as above, with the binding pointer registered alongside.
-            HostKind::Wrap(f, this) => unsafe {
-                f(
-                    this,
-                    host.data,
-                    &frame,
-                    c_params.as_ptr(),
-                    params.len() as u32,
-                    c_results.as_mut_ptr(),
-                    results.len() as u32,
-                )
-            },
-        }
+        host.call(&frame, &c_params, &mut c_results)
     };
     if res.Code != abi::code::SUCCESS {
         return Err(Error::from_host(CResultError(res)));
@@ -114,6 +96,36 @@ pub(crate) fn call_host<T: 'static>(
             .map_err(|_| Error::host("host function returned a reference of another store"))?;
     }
     Ok(())
+}
+
+impl CHostFunc {
+    /// Calls the C function with C arguments and room for its results.
+    fn call(
+        &self,
+        frame: &WasmEdge_CallingFrameContext,
+        params: &[WasmEdge_Value],
+        results: &mut [WasmEdge_Value],
+    ) -> WasmEdge_Result {
+        match self.kind {
+            // SAFETY: the callback and data were registered together through the C API; the
+            // argument and result arrays have the function type's lengths.
+            HostKind::Plain(f) => unsafe {
+                f(self.data, frame, params.as_ptr(), results.as_mut_ptr())
+            },
+            // SAFETY: as above, with the binding pointer registered alongside.
+            HostKind::Wrap(f, this) => unsafe {
+                f(
+                    this,
+                    self.data,
+                    frame,
+                    params.as_ptr(),
+                    params.len() as u32,
+                    results.as_mut_ptr(),
+                    results.len() as u32,
+                )
+            },
+        }
+    }
 }
 
 /// Argument or result values for one host call: on the stack for the usual few, so a call
@@ -319,6 +331,44 @@ impl WasmEdge_FunctionInstanceContext {
 
     pub(crate) fn ty(&self) -> &FuncType {
         &self.ty.ty
+    }
+
+    /// Calls a host function that belongs to no store yet, as WasmEdge runs such
+    /// "independent" host functions: with the C values as given, and a calling frame without a
+    /// caller (so no memory) and without a store. `around` is called before and after it.
+    /// None for a function that is not a host function.
+    pub(crate) fn call_unbound(
+        &self,
+        params: &[WasmEdge_Value],
+        around: (impl FnOnce(), impl FnOnce()),
+    ) -> Option<Result<Vec<WasmEdge_Value>, WasmEdge_Result>> {
+        let host = self.host.as_ref()?;
+        let ty = self.ty();
+        let matches = params.len() == ty.params().len()
+            && params
+                .iter()
+                .zip(ty.params())
+                .all(|(p, t)| valtype_from_c(p.Type) == Some(*t));
+        if !matches {
+            return Some(Err(abi::result(code::FUNC_SIG_MISMATCH)));
+        }
+        let frame = WasmEdge_CallingFrameContext {
+            // Store ids start at 1: no store answers to 0.
+            store_id: 0,
+            caller: None,
+            module: host.module.load(Ordering::Acquire),
+            handles: RefCell::new(Vec::new()),
+        };
+        let mut results: Vec<WasmEdge_Value> =
+            ty.results().iter().map(|t| num_value(0, *t)).collect();
+        around.0();
+        let res = host.call(&frame, params, &mut results);
+        around.1();
+        Some(if res.Code == abi::code::SUCCESS {
+            Ok(results)
+        } else {
+            Err(res)
+        })
     }
 
     /// The function and its binding, if bound.

@@ -18,7 +18,8 @@
 use crate::instance::{CHostFunc, WasmEdge_ModuleInstanceContext};
 use std::any::Any;
 use std::cell::RefCell;
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::thread::ThreadId;
 use wedge::{
     AsContextMut, Caller, Engine, Error, Extern, ExternRef, Func, FuncType, Global, GlobalType,
     Instance, Memory, MemoryType, Module, Store, Table, TableType, Val,
@@ -53,6 +54,7 @@ pub(crate) trait StoreOps {
     fn reset_statistics(&mut self);
     fn set_cost_limit(&mut self, limit: u64);
     fn interrupt_handle(&self) -> wedge::InterruptHandle;
+    fn set_host_call_hooks(&mut self, hooks: Option<Arc<wedge::HostCallHooks>>);
 }
 
 /// A C externref's payload: the user's pointer.
@@ -152,6 +154,9 @@ impl<T: 'static> StoreOps for Store<T> {
     fn interrupt_handle(&self) -> wedge::InterruptHandle {
         Store::interrupt_handle(self)
     }
+    fn set_host_call_hooks(&mut self, hooks: Option<Arc<wedge::HostCallHooks>>) {
+        Store::set_host_call_hooks(self, hooks)
+    }
 }
 
 /// Which store a bound handle belongs to.
@@ -216,9 +221,8 @@ pub(crate) fn with_store<R>(
         return Some(f(unsafe { &mut *ptr }));
     }
     let shared = binding.home.as_ref()?.upgrade()?;
-    let mut slot = shared.lock_store();
-    let store = slot.as_mut()?;
-    Some(f(&mut **store))
+    let mut claim = shared.claim()?;
+    Some(f(claim.store()))
 }
 
 /// The host data of a store made by the C API.
@@ -256,21 +260,120 @@ unsafe impl Send for ModulePtr {}
 pub(crate) struct StoreShared {
     /// The Wedge store's id, set when it is created.
     id: std::sync::OnceLock<u64>,
-    store: Mutex<Option<Box<CStore>>>,
+    slot: Mutex<Slot>,
+    /// Signalled when a [`Claim`] ends.
+    released: Condvar,
     registry: Mutex<Vec<(String, ModulePtr)>>,
+}
+
+/// The Wedge store of a C store context, and who is using it.
+#[derive(Default)]
+struct Slot {
+    store: Option<Box<CStore>>,
+    /// The thread holding the [`Claim`], while one does.
+    user: Option<ThreadId>,
+}
+
+/// Exclusive use of a C store context's Wedge store, for one operation (a call, an
+/// instantiation, a look at memory); released on drop.
+///
+/// No lock is held while the operation runs: the mutex guards only taking and giving back the
+/// claim. So a call left by a non-local exit strands nothing. WasmEdge's Rust SDK does that:
+/// on a timeout it `siglongjmp`s out of `WasmEdge_ExecutorInvoke` from a signal handler. The
+/// next claim on the same thread then finds the store claimed by its own thread, outside any
+/// host call of the store (a host call reaches the store through [`Active`] without
+/// claiming). That can only be a claim whose frame is gone, so it takes the store back, and
+/// the store forgets the abandoned call. (The C API runs no user code while it holds a claim
+/// outside a host call.) A claim abandoned on one thread still blocks other threads until that
+/// thread uses the store again.
+pub(crate) struct Claim<'a> {
+    shared: &'a StoreShared,
+    store: *mut CStore,
+}
+
+impl Claim<'_> {
+    pub(crate) fn store(&mut self) -> &mut CStore {
+        // SAFETY: the slot's box stays put while `user` names this thread: nobody else takes
+        // it, replaces it or drops it (`StoreShared` outlives `self`), and this claim is the
+        // only one alive on this thread (a newer claim here would mean this one was
+        // abandoned, and an abandoned frame runs no more code).
+        unsafe { &mut *self.store }
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.shared.lock_slot().user = None;
+        self.shared.released.notify_all();
+    }
+}
+
+impl Drop for StoreShared {
+    /// The WASI modules registered here get their context back, as WasmEdge's outlive the
+    /// store with their descriptors (`WasmEdge_ModuleInstanceWASIGetNativeHandler` after
+    /// `WasmEdge_StoreDelete`).
+    fn drop(&mut self) {
+        let slot = self.slot.get_mut().unwrap_or_else(|e| e.into_inner());
+        let Some(store) = slot.store.as_mut() else {
+            return;
+        };
+        let registry = self.registry.get_mut().unwrap_or_else(|e| e.into_inner());
+        for (_, m) in registry.iter() {
+            // SAFETY: registered modules are alive (see `ModulePtr`).
+            crate::wasi::take_back_ctx(unsafe { &*m.0 }, store);
+        }
+    }
 }
 
 impl StoreShared {
     pub(crate) fn new() -> Arc<StoreShared> {
         Arc::new(StoreShared {
             id: std::sync::OnceLock::new(),
-            store: Mutex::new(None),
+            slot: Mutex::new(Slot::default()),
+            released: Condvar::new(),
             registry: Mutex::new(Vec::new()),
         })
     }
 
-    pub(crate) fn lock_store(&self) -> MutexGuard<'_, Option<Box<CStore>>> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock_slot(&self) -> MutexGuard<'_, Slot> {
+        self.slot.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The slot, once no other thread holds a claim on it; a claim this thread holds is
+    /// abandoned (see [`Claim`]) and taken back.
+    fn acquire(&self) -> MutexGuard<'_, Slot> {
+        let me = std::thread::current().id();
+        let mut slot = self.lock_slot();
+        loop {
+            match slot.user {
+                None => return slot,
+                Some(user) if user == me => {
+                    if let Some(store) = slot.store.as_mut()
+                        && store.is_in_call()
+                    {
+                        // SAFETY: the call was entered under a claim of this thread that is
+                        // not on the stack any more (this thread is here, outside a host
+                        // call of the store, and claims are not nested), so it never resumes;
+                        // no other thread runs calls while `user` names this one.
+                        unsafe { store.forget_abandoned_calls() };
+                    }
+                    return slot;
+                }
+                Some(_) => slot = self.released.wait(slot).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
+    }
+
+    /// Claims the Wedge store, if there is one yet.
+    fn claim(&self) -> Option<Claim<'_>> {
+        let mut slot = self.acquire();
+        Self::claim_in(self, &mut slot)
+    }
+
+    fn claim_in<'a>(shared: &'a StoreShared, slot: &mut Slot) -> Option<Claim<'a>> {
+        let store: *mut CStore = &mut **slot.store.as_mut()?;
+        slot.user = Some(std::thread::current().id());
+        Some(Claim { shared, store })
     }
 
     pub(crate) fn registry(&self) -> MutexGuard<'_, Vec<(String, ModulePtr)>> {
@@ -305,8 +408,8 @@ impl StoreShared {
             // SAFETY: as in `with_store`.
             return f(unsafe { &mut *ptr });
         }
-        let mut slot = self.lock_store();
-        if slot.is_none() {
+        let mut slot = self.acquire();
+        if slot.store.is_none() {
             let mut store = Box::new(Store::new(engine, CStoreData::default()));
             let binding = Binding {
                 store_id: store.id(),
@@ -319,10 +422,11 @@ impl StoreShared {
                 module.bind(&mut *store, &binding)?;
             }
             let _ = self.id.set(store.id());
-            *slot = Some(store);
+            slot.store = Some(store);
         }
-        let store = slot.as_mut().expect("store was just created");
-        f(&mut **store)
+        let mut claim = Self::claim_in(self, &mut slot).expect("store was just created");
+        drop(slot);
+        f(claim.store())
     }
 
     /// The id of the Wedge store, once it exists.

@@ -208,10 +208,7 @@ pub unsafe extern "C" fn WasmEdge_VMCreate(
         let mut vm = Box::new(WasmEdge_VMContext {
             loader: Box::new(WasmEdge_LoaderContext { conf: conf.clone() }),
             validator: Box::new(WasmEdge_ValidatorContext { conf: conf.clone() }),
-            executor: Box::new(WasmEdge_ExecutorContext {
-                conf: conf.clone(),
-                stat: stat_ptr,
-            }),
+            executor: Box::new(WasmEdge_ExecutorContext::new(conf.clone(), stat_ptr)),
             conf,
             store,
             own_store,

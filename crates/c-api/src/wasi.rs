@@ -134,6 +134,17 @@ pub(crate) fn new_wasi_module(ctx: WasiCtx) -> WasmEdge_ModuleInstanceContext {
     )
 }
 
+/// Gives a WASI module bound to `store` its context back from the store, which is going away.
+pub(crate) fn take_back_ctx(m: &WasmEdge_ModuleInstanceContext, store: &mut CStore) {
+    let ModuleKind::Wasi { ctx, .. } = &m.kind else {
+        return;
+    };
+    if m.binding().is_some_and(|b| b.store_id == store.id()) {
+        let wasi = std::mem::replace(&mut store.data_mut().wasi, WasiCtxBuilder::new().build());
+        *ctx.lock().unwrap_or_else(|e| e.into_inner()) = Some(wasi);
+    }
+}
+
 /// Re-initializes a WASI module with new arguments, environment and preopens.
 pub(crate) fn init_wasi(m: &WasmEdge_ModuleInstanceContext, ctx: WasiCtx) {
     let ModuleKind::Wasi {
@@ -297,19 +308,20 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceWASIGetNativeHandler(
         let ModuleKind::Wasi { ctx, .. } = &m.kind else {
             return 1;
         };
-        let found = if let Some(binding) = m.binding() {
+        // The store's context while the module is bound to a live store, else its own.
+        let in_store = m.binding().and_then(|binding| {
             with_store(&binding, |s| {
                 s.as_any_mut()
                     .downcast_mut::<CStore>()
                     .and_then(|c| c.data().wasi.native_fd(fd as u32))
             })
-            .flatten()
-        } else {
+        });
+        let found = in_store.unwrap_or_else(|| {
             ctx.lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .as_ref()
                 .and_then(|c| c.native_fd(fd as u32))
-        };
+        });
         match found {
             Some(n) => {
                 if !native.is_null() {
