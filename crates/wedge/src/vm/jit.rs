@@ -320,12 +320,13 @@ fn stack_pointer() -> usize {
 const HOST_STACK_RESERVE: usize = 256 << 10;
 
 thread_local! {
-    /// The lowest address of this thread's stack, if the OS says.
-    static STACK_BOTTOM: Option<usize> = thread_stack_bottom();
+    /// The address range of this thread's stack, if the OS says.
+    static THREAD_STACK: Option<(usize, usize)> = thread_stack();
 }
 
-/// The lowest address of the current thread's stack (Linux: `pthread_getattr_np`).
-fn thread_stack_bottom() -> Option<usize> {
+/// The lowest and highest addresses of the current thread's stack (Linux:
+/// `pthread_getattr_np`).
+fn thread_stack() -> Option<(usize, usize)> {
     #[cfg(target_os = "linux")]
     {
         let mut attr = std::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
@@ -339,7 +340,7 @@ fn thread_stack_bottom() -> Option<usize> {
             let mut size: libc::size_t = 0;
             let ok = libc::pthread_attr_getstack(attr.as_ptr(), &mut addr, &mut size) == 0;
             libc::pthread_attr_destroy(attr.as_mut_ptr());
-            ok.then_some(addr as usize)
+            ok.then_some((addr as usize, addr as usize + size))
         }
     }
     #[cfg(not(target_os = "linux"))]
@@ -347,13 +348,17 @@ fn thread_stack_bottom() -> Option<usize> {
 }
 
 /// The stack limit for compiled code entered at the current stack pointer: `max_stack` below
-/// it, but never closer to the bottom of the thread's stack than the host reserve.
+/// it, but never closer to the bottom of the thread's stack than the host reserve. On a stack
+/// that is not the thread's own (a fiber's or a coroutine's, as WasmEdge's Rust SDK runs its
+/// async calls on), whose size the OS does not tell, `max_stack` alone bounds it.
 fn stack_limit(max_stack: usize) -> usize {
     let sp = stack_pointer();
     let wanted = sp.saturating_sub(max_stack);
-    match STACK_BOTTOM.with(|b| *b) {
-        Some(bottom) => wanted.max(bottom.saturating_add(HOST_STACK_RESERVE)),
-        None => wanted,
+    match THREAD_STACK.with(|s| *s) {
+        Some((bottom, top)) if (bottom..top).contains(&sp) => {
+            wanted.max(bottom.saturating_add(HOST_STACK_RESERVE))
+        }
+        _ => wanted,
     }
 }
 
