@@ -1,7 +1,7 @@
 //! Loaded modules and their import and export descriptions (`wasmedge_ast.h`).
 
 use crate::abi::WasmEdge_String;
-use crate::ffi::{borrow_string, guard};
+use crate::ffi::{Name, borrow_string, guard};
 use crate::types::{
     WasmEdge_FunctionTypeContext, WasmEdge_GlobalTypeContext, WasmEdge_MemoryTypeContext,
     WasmEdge_TableTypeContext, as_ref, drop_c,
@@ -36,14 +36,14 @@ pub(crate) enum ExternTypeCtx {
 
 /// `WasmEdge_ImportTypeContext` (borrowed from its AST module).
 pub struct WasmEdge_ImportTypeContext {
-    pub(crate) module: String,
-    pub(crate) name: String,
+    pub(crate) module: Name,
+    pub(crate) name: Name,
     pub(crate) ty: ExternTypeCtx,
 }
 
 /// `WasmEdge_ExportTypeContext` (borrowed from its AST module).
 pub struct WasmEdge_ExportTypeContext {
-    pub(crate) name: String,
+    pub(crate) name: Name,
     pub(crate) ty: ExternTypeCtx,
 }
 
@@ -117,15 +117,15 @@ impl WasmEdge_ASTModuleContext {
             .iter()
             .flat_map(|m| m.imports())
             .map(|i| WasmEdge_ImportTypeContext {
-                module: i.module.to_owned(),
-                name: i.name.to_owned(),
+                module: Name::new(i.module),
+                name: Name::new(i.name),
                 ty: ExternTypeCtx::new(i.ty),
             });
         let exports = module
             .iter()
             .flat_map(|m| m.exports())
             .map(|e| WasmEdge_ExportTypeContext {
-                name: e.name.to_owned(),
+                name: Name::new(e.name),
                 ty: ExternTypeCtx::new(e.ty),
             });
         WasmEdge_ASTModuleContext {
@@ -291,7 +291,8 @@ pub unsafe extern "C" fn WasmEdge_ImportTypeGetExternalType(
     })
 }
 
-/// `WasmEdge_ImportTypeGetModuleName`: the module name, borrowed (`{0, NULL}` for NULL).
+/// `WasmEdge_ImportTypeGetModuleName`: the module name, borrowed and NUL-terminated
+/// (`{0, NULL}` for NULL).
 ///
 /// # Safety
 /// `Cxt` must be NULL or a live import description; the string lives as long as it.
@@ -305,7 +306,8 @@ pub unsafe extern "C" fn WasmEdge_ImportTypeGetModuleName(
     })
 }
 
-/// `WasmEdge_ImportTypeGetExternalName`: the field name, borrowed (`{0, NULL}` for NULL).
+/// `WasmEdge_ImportTypeGetExternalName`: the field name, borrowed and NUL-terminated
+/// (`{0, NULL}` for NULL).
 ///
 /// # Safety
 /// `Cxt` must be NULL or a live import description; the string lives as long as it.
@@ -404,7 +406,8 @@ pub unsafe extern "C" fn WasmEdge_ExportTypeGetExternalType(
     })
 }
 
-/// `WasmEdge_ExportTypeGetExternalName`: the export name, borrowed (`{0, NULL}` for NULL).
+/// `WasmEdge_ExportTypeGetExternalName`: the export name, borrowed and NUL-terminated
+/// (`{0, NULL}` for NULL).
 ///
 /// # Safety
 /// `Cxt` must be NULL or a live export description; the string lives as long as it.
@@ -518,8 +521,15 @@ mod tests {
         )))
     }
 
+    /// The text of a name a description lends, checking it is NUL-terminated.
     fn text(s: WasmEdge_String) -> String {
-        // SAFETY: the string is borrowed from a live description.
+        // SAFETY: the string is borrowed from a live description, with its NUL after `Length`.
+        assert_eq!(
+            unsafe { *s.Buf.add(s.Length as usize) },
+            0,
+            "NUL-terminated"
+        );
+        // SAFETY: as above.
         unsafe { crate::ffi::string_lossy(s) }
     }
 

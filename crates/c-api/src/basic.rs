@@ -108,7 +108,7 @@ impl LogLevel {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct WasmEdge_LogMessage {
-    /// The message text (not NUL-terminated).
+    /// The message text (NUL-terminated, `Length` not counting the NUL).
     pub Message: WasmEdge_String,
     /// The logger's name ("WasmEdge").
     pub LoggerName: WasmEdge_String,
@@ -156,9 +156,10 @@ pub fn log(level: LogLevel, msg: &str) {
     let callback = *LOG_CALLBACK.read().unwrap_or_else(|e| e.into_inner());
     match callback {
         Some(cb) => {
+            let msg = ffi::Name::new(msg);
             let message = WasmEdge_LogMessage {
-                Message: ffi::borrow_string(msg),
-                LoggerName: ffi::borrow_string("WasmEdge"),
+                Message: ffi::borrow_string(&msg),
+                LoggerName: ffi::borrow_string(c"WasmEdge"),
                 Level: level as u32,
                 Time: std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

@@ -75,8 +75,10 @@ pub(crate) unsafe fn cstr_lossy(p: *const core::ffi::c_char) -> Option<String> {
     )
 }
 
-/// An owned `WasmEdge_String` holding a copy of `bytes` (`{0, NULL}` when empty), freed by
-/// `WasmEdge_StringDelete` through [`free_string`].
+/// An owned `WasmEdge_String` holding a copy of `bytes` followed by a NUL byte that `Length`
+/// does not count (`{0, NULL}` when empty), freed by `WasmEdge_StringDelete` through
+/// [`free_string`]. The NUL lets hosts that read it as a C string (`CStr::from_ptr`, as the
+/// Rust SDK does) stop at its end.
 pub(crate) fn new_string(bytes: &[u8]) -> WasmEdge_String {
     if bytes.is_empty() {
         return WasmEdge_String {
@@ -84,10 +86,12 @@ pub(crate) fn new_string(bytes: &[u8]) -> WasmEdge_String {
             Buf: std::ptr::null(),
         };
     }
-    let boxed: Box<[u8]> = bytes.into();
-    let len = boxed.len() as u32;
+    let mut buf = Vec::with_capacity(bytes.len() + 1);
+    buf.extend_from_slice(bytes);
+    buf.push(0);
+    let boxed = buf.into_boxed_slice();
     WasmEdge_String {
-        Length: len,
+        Length: bytes.len() as u32,
         Buf: Box::into_raw(boxed).cast::<core::ffi::c_char>(),
     }
 }
@@ -101,20 +105,116 @@ pub(crate) unsafe fn free_string(s: WasmEdge_String) {
         return;
     }
     let slice =
-        std::ptr::slice_from_raw_parts_mut(s.Buf.cast_mut().cast::<u8>(), s.Length as usize);
-    // SAFETY: `new_string` made this pointer with `Box::<[u8]>::into_raw` and this length.
+        std::ptr::slice_from_raw_parts_mut(s.Buf.cast_mut().cast::<u8>(), s.Length as usize + 1);
+    // SAFETY: `new_string` made this pointer with `Box::<[u8]>::into_raw`, `Length` bytes
+    // followed by the NUL.
     drop(unsafe { Box::from_raw(slice) });
 }
 
-/// A borrowed `WasmEdge_String` over `s` (valid while `s` lives).
-pub(crate) fn borrow_string(s: &str) -> WasmEdge_String {
+/// A name the C API lends out as a `WasmEdge_String` (module, import, export and plug-in
+/// names): its text stored with a NUL byte after it, as WasmEdge's `std::string`s are, so the
+/// string lent out is NUL-terminated (`Buf[Length] == 0`) and reads correctly as a C string.
+/// It dereferences to the text without the NUL.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Name(Box<str>);
+
+impl Name {
+    pub(crate) fn new(text: &str) -> Name {
+        let mut s = String::with_capacity(text.len() + 1);
+        s.push_str(text);
+        s.push('\0');
+        Name(s.into_boxed_str())
+    }
+
+    /// The text, without the NUL.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0[..self.0.len() - 1]
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Name {
+    fn from(text: &str) -> Name {
+        Name::new(text)
+    }
+}
+
+impl From<String> for Name {
+    fn from(text: String) -> Name {
+        let mut s = text;
+        s.push('\0');
+        Name(s.into_boxed_str())
+    }
+}
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<String> for Name {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Name) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Name) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl std::fmt::Display for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Name {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Text stored with a NUL byte after it: what [`borrow_string`] lends out.
+pub(crate) trait NulTerminated {
+    /// The text followed by its NUL byte.
+    fn bytes_with_nul(&self) -> &[u8];
+}
+
+impl NulTerminated for Name {
+    fn bytes_with_nul(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl NulTerminated for core::ffi::CStr {
+    fn bytes_with_nul(&self) -> &[u8] {
+        self.to_bytes_with_nul()
+    }
+}
+
+/// A borrowed `WasmEdge_String` over `s` (valid while `s` lives), NUL-terminated like every
+/// string WasmEdge lends out: `Length` excludes the NUL, `Buf` is never NULL (an empty name
+/// points at its NUL).
+pub(crate) fn borrow_string<S: NulTerminated + ?Sized>(s: &S) -> WasmEdge_String {
+    let bytes = s.bytes_with_nul();
     WasmEdge_String {
-        Length: s.len() as u32,
-        Buf: if s.is_empty() {
-            std::ptr::null()
-        } else {
-            s.as_ptr().cast()
-        },
+        Length: (bytes.len() - 1) as u32,
+        Buf: bytes.as_ptr().cast(),
     }
 }
 

@@ -621,11 +621,11 @@ pub(crate) type BuiltinDefine =
 
 /// `WasmEdge_ModuleInstanceContext`.
 pub struct WasmEdge_ModuleInstanceContext {
-    pub(crate) name: String,
+    pub(crate) name: ffi::Name,
     host_data: *mut c_void,
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
     pub(crate) kind: ModuleKind,
-    exports: Mutex<Vec<(String, ExternCtx)>>,
+    exports: Mutex<Vec<(ffi::Name, ExternCtx)>>,
     bound: OnceLock<Binding>,
     /// The C stores this module is registered in (to unregister it when it is deleted).
     stores: Mutex<Vec<Weak<StoreShared>>>,
@@ -665,7 +665,7 @@ impl WasmEdge_ModuleInstanceContext {
         kind: ModuleKind,
     ) -> Self {
         WasmEdge_ModuleInstanceContext {
-            name,
+            name: name.into(),
             host_data,
             finalizer,
             kind,
@@ -683,16 +683,16 @@ impl WasmEdge_ModuleInstanceContext {
         store: &mut dyn StoreOps,
         binding: Binding,
     ) -> Self {
-        let mut exports: Vec<(String, ExternCtx)> = store
+        let mut exports: Vec<(ffi::Name, ExternCtx)> = store
             .instance_exports(instance)
             .into_iter()
-            .map(|(n, e)| (n, ExternCtx::from_extern(e, store, &binding)))
+            .map(|(n, e)| (n.into(), ExternCtx::from_extern(e, store, &binding)))
             .collect();
         exports.sort_by(|a, b| a.0.cmp(&b.0));
         let bound = OnceLock::new();
         let _ = bound.set(binding);
         WasmEdge_ModuleInstanceContext {
-            name,
+            name: name.into(),
             host_data: ptr::null_mut(),
             finalizer: None,
             kind: ModuleKind::Wasm,
@@ -703,7 +703,7 @@ impl WasmEdge_ModuleInstanceContext {
         }
     }
 
-    pub(crate) fn exports(&self) -> MutexGuard<'_, Vec<(String, ExternCtx)>> {
+    pub(crate) fn exports(&self) -> MutexGuard<'_, Vec<(ffi::Name, ExternCtx)>> {
         lock(&self.exports)
     }
 
@@ -748,9 +748,9 @@ impl WasmEdge_ModuleInstanceContext {
                 ModuleKind::Builtin(define) => define(&mut linker, cstore)?,
                 _ => {}
             }
-            let mut exports: Vec<(String, ExternCtx)> = linker
+            let mut exports: Vec<(ffi::Name, ExternCtx)> = linker
                 .iter()
-                .map(|(_, n, e)| (n.to_string(), ExternCtx::from_extern(e, cstore, binding)))
+                .map(|(_, n, e)| (n.into(), ExternCtx::from_extern(e, cstore, binding)))
                 .collect();
             exports.sort_by(|a, b| a.0.cmp(&b.0));
             *lock(&self.exports) = exports;
@@ -779,7 +779,7 @@ impl WasmEdge_ModuleInstanceContext {
         self.bind(store, binding)?;
         Ok(lock(&self.exports)
             .iter()
-            .filter_map(|(n, e)| Some((n.clone(), bound_extern(e)?)))
+            .filter_map(|(n, e)| Some((n.to_string(), bound_extern(e)?)))
             .collect())
     }
 }
@@ -814,6 +814,7 @@ impl Drop for WasmEdge_ModuleInstanceContext {
 }
 
 fn add_export(module: &WasmEdge_ModuleInstanceContext, name: String, e: ExternCtx) {
+    let name = ffi::Name::from(name);
     let mut exports = lock(&module.exports);
     exports.retain(|(n, _)| *n != name);
     let pos = exports.partition_point(|(n, _)| *n < name);
@@ -865,7 +866,7 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceGetModuleName(
     // SAFETY: the caller passes NULL or a live context.
     match unsafe { cxt.as_ref() } {
         Some(m) => ffi::borrow_string(&m.name),
-        None => ffi::borrow_string(""),
+        None => ffi::borrow_string(c""),
     }
 }
 

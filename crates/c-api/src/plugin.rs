@@ -131,6 +131,23 @@ pub unsafe extern "C" fn WasmEdge_PluginLoadFromPath(path: *const c_char) {
     })
 }
 
+/// A plug-in's or plug-in module's name, lent out NUL-terminated. The registry keeps its
+/// plug-ins for the life of the process, so each distinct name is copied once, with its NUL,
+/// and kept as long: as many copies as there are plug-in and module names.
+fn registry_name(text: &str) -> WasmEdge_String {
+    static NAMES: std::sync::Mutex<Vec<&'static ffi::Name>> = std::sync::Mutex::new(Vec::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    let name = match names.iter().find(|n| n.as_str() == text) {
+        Some(n) => *n,
+        None => {
+            let n: &'static ffi::Name = Box::leak(Box::new(ffi::Name::new(text)));
+            names.push(n);
+            n
+        }
+    };
+    ffi::borrow_string(name)
+}
+
 /// How many plug-ins are registered (loaded ones, and `wasi_logging` once the default paths
 /// were loaded).
 #[unsafe(no_mangle)]
@@ -149,7 +166,7 @@ pub unsafe extern "C" fn WasmEdge_PluginListPlugins(names: *mut WasmEdge_String,
         if !names.is_null() {
             for (i, p) in plugins.iter().take(len as usize).enumerate() {
                 // SAFETY: `names` has room for `len` strings; registered plug-ins live forever.
-                unsafe { *names.add(i) = ffi::borrow_string(p.name()) };
+                unsafe { *names.add(i) = registry_name(p.name()) };
             }
         }
         plugins.len() as u32
@@ -185,8 +202,8 @@ pub unsafe extern "C" fn WasmEdge_PluginGetPluginName(
 ) -> WasmEdge_String {
     // SAFETY: the caller passes NULL or a plug-in context, which lives forever.
     match unsafe { cxt.as_ref() } {
-        Some(p) => ffi::borrow_string(p.0.name()),
-        None => ffi::borrow_string(""),
+        Some(p) => registry_name(p.0.name()),
+        None => ffi::borrow_string(c""),
     }
 }
 
@@ -221,7 +238,7 @@ pub unsafe extern "C" fn WasmEdge_PluginListModule(
         if !names.is_null() {
             for (i, m) in modules.iter().take(len as usize).enumerate() {
                 // SAFETY: `names` has room for `len` strings; the plug-in lives forever.
-                unsafe { *names.add(i) = ffi::borrow_string(m.name()) };
+                unsafe { *names.add(i) = registry_name(m.name()) };
             }
         }
         modules.len() as u32
