@@ -429,11 +429,9 @@ stat_get!(
     fn WasmEdge_StatisticsGetInstrCount -> u64, |d| d.instr_count
 );
 stat_get!(
-    /// Instructions per second of wasm time.
-    fn WasmEdge_StatisticsGetInstrPerSecond -> f64, |d| {
-        let secs = d.wasm_time.as_secs_f64();
-        if secs > 0.0 { d.instr_count as f64 / secs } else { 0.0 }
-    }
+    /// Instructions per second of wasm time, as WasmEdge divides them: NaN before anything ran
+    /// (0 / 0), infinite for instructions counted in no measured time.
+    fn WasmEdge_StatisticsGetInstrPerSecond -> f64, |d| d.instr_count as f64 / d.wasm_time.as_secs_f64()
 );
 stat_get!(
     /// Cost charged.
