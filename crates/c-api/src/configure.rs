@@ -27,6 +27,11 @@ const PROPOSALS: [(u32, Option<Proposal>); 18] = [
     (17, None), // Component model: not supported.
 ];
 
+/// `WasmEdge_Proposal` numbers with dependencies between them.
+const PROPOSAL_REFERENCE_TYPES: u32 = 5;
+const PROPOSAL_FUNCTION_REFERENCES: u32 = 9;
+const PROPOSAL_GC: u32 = 10;
+
 /// `WasmEdge_RunMode` values.
 const RUN_MODE_INTERPRETER: u32 = 0;
 const RUN_MODE_JIT: u32 = 1;
@@ -86,6 +91,39 @@ impl Default for ConfData {
 }
 
 impl ConfData {
+    /// Enables proposal `prop` with those it depends on, as WasmEdge 0.17.1 keeps them: function
+    /// references needs reference types, GC needs both. Unknown numbers are ignored.
+    fn add_proposal(&mut self, prop: u32) {
+        if prop as usize >= PROPOSALS.len() {
+            return;
+        }
+        self.proposals |= 1 << prop;
+        if prop == PROPOSAL_FUNCTION_REFERENCES {
+            self.proposals |= 1 << PROPOSAL_REFERENCE_TYPES;
+        }
+        if prop == PROPOSAL_GC {
+            self.proposals |= (1 << PROPOSAL_FUNCTION_REFERENCES) | (1 << PROPOSAL_REFERENCE_TYPES);
+        }
+    }
+
+    /// Disables proposal `prop`, unless an enabled proposal depends on it (then nothing
+    /// changes, as in WasmEdge 0.17.1): function references while GC is on, reference types
+    /// while GC or function references is on.
+    fn remove_proposal(&mut self, prop: u32) {
+        if prop as usize >= PROPOSALS.len() {
+            return;
+        }
+        let on = |p: u32| self.proposals & (1 << p) != 0;
+        let needed = match prop {
+            PROPOSAL_FUNCTION_REFERENCES => on(PROPOSAL_GC),
+            PROPOSAL_REFERENCE_TYPES => on(PROPOSAL_GC) || on(PROPOSAL_FUNCTION_REFERENCES),
+            _ => false,
+        };
+        if !needed {
+            self.proposals &= !(1 << prop);
+        }
+    }
+
     fn features(&self) -> Features {
         let mut f = Features::wasm1();
         for (bit, p) in PROPOSALS {
@@ -238,12 +276,13 @@ macro_rules! conf_get {
 }
 
 conf_fn!(
-    /// Enables a proposal.
-    fn WasmEdge_ConfigureAddProposal(c, prop: u32) |d| if prop < 32 { d.proposals |= 1 << prop }
+    /// Enables a proposal and those it depends on (GC: function references and reference
+    /// types; function references: reference types).
+    fn WasmEdge_ConfigureAddProposal(c, prop: u32) |d| d.add_proposal(prop)
 );
 conf_fn!(
-    /// Disables a proposal.
-    fn WasmEdge_ConfigureRemoveProposal(c, prop: u32) |d| if prop < 32 { d.proposals &= !(1 << prop) }
+    /// Disables a proposal; refused (nothing changes) while an enabled proposal depends on it.
+    fn WasmEdge_ConfigureRemoveProposal(c, prop: u32) |d| d.remove_proposal(prop)
 );
 conf_get!(
     /// Whether a proposal is enabled.
