@@ -43,6 +43,12 @@ WasmEdge_CompilerCompileFromBytes(WasmEdge_CompilerContext *Cxt,
                                   const WasmEdge_Bytes Bytes,
                                   const char *OutPath) WASMEDGE_CAPI_NOEXCEPT;
 
+/* WasmEdge_LoaderParseFromBytes over `BufLen` bytes at `Buf` (declared here,
+ * as in WasmEdge 0.17.1; its replacement is in wasmedge_execution.h). */
+WASMEDGE_CAPI_EXPORT extern WasmEdge_Result WasmEdge_LoaderParseFromBuffer(
+    WasmEdge_LoaderContext *Cxt, WasmEdge_ASTModuleContext **Module,
+    const uint8_t *Buf, const uint32_t BufLen) WASMEDGE_CAPI_NOEXCEPT;
+
 /* Free a compiler. NULL is ignored. */
 WASMEDGE_CAPI_EXPORT extern void
 WasmEdge_CompilerDelete(WasmEdge_CompilerContext *Cxt) WASMEDGE_CAPI_NOEXCEPT;

@@ -85,6 +85,8 @@ pub mod code {
     pub const ILLEGAL_PATH: u32 = 0x0100;
     /// Read error (loader).
     pub const READ_ERROR: u32 = 0x0101;
+    /// Length out of bounds (loader).
+    pub const LENGTH_OUT_OF_BOUNDS: u32 = 0x0107;
     /// Module name conflict.
     pub const MODULE_NAME_CONFLICT: u32 = 0x0300;
     /// Incompatible import type.

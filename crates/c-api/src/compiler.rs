@@ -2,7 +2,9 @@
 //! with Wedge's native code, which a VM or loader in AOT (or JIT) run mode uses.
 
 use crate::abi::{self, WasmEdge_Bytes, WasmEdge_Result, code};
+use crate::ast::WasmEdge_ASTModuleContext;
 use crate::configure::{ConfData, WasmEdge_ConfigureContext, conf_of};
+use crate::execution::WasmEdge_LoaderContext;
 use crate::ffi::{self, error_result, guard, guard_result};
 use core::ffi::c_char;
 use std::ptr;
@@ -88,6 +90,26 @@ pub unsafe extern "C" fn WasmEdge_CompilerCompileFromBytes(
         let wasm = unsafe { crate::execution::bytes_slice(bytes) };
         compile(&c.conf, wasm, &out)
     })
+}
+
+/// `WasmEdge_LoaderParseFromBytes` over `len` bytes at `buf` (declared in
+/// `wasmedge_compiler.h`, as in WasmEdge 0.17.1; the Rust SDK loads modules from bytes with it).
+///
+/// # Safety
+/// `cxt` NULL or a live loader; `module` NULL or writable; `buf` NULL or `len` readable bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn WasmEdge_LoaderParseFromBuffer(
+    cxt: *mut WasmEdge_LoaderContext,
+    module: *mut *mut WasmEdge_ASTModuleContext,
+    buf: *const u8,
+    len: u32,
+) -> WasmEdge_Result {
+    let bytes = WasmEdge_Bytes {
+        Length: len,
+        Buf: buf,
+    };
+    // SAFETY: forwarded to the caller.
+    unsafe { crate::execution::WasmEdge_LoaderParseFromBytes(cxt, module, bytes) }
 }
 
 /// Deletes a compiler.

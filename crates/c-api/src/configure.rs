@@ -33,7 +33,7 @@ const PROPOSAL_FUNCTION_REFERENCES: u32 = 9;
 const PROPOSAL_GC: u32 = 10;
 
 /// `WasmEdge_RunMode` values.
-const RUN_MODE_INTERPRETER: u32 = 0;
+pub(crate) const RUN_MODE_INTERPRETER: u32 = 0;
 const RUN_MODE_JIT: u32 = 1;
 const RUN_MODE_LAZY_JIT: u32 = 3;
 
@@ -56,7 +56,6 @@ pub(crate) struct ConfData {
     pub(crate) dump_ir: bool,
     pub(crate) generic_binary: bool,
     pub(crate) interruptible: bool,
-    pub(crate) force_interpreter: bool,
     pub(crate) allow_af_unix: bool,
 }
 
@@ -84,7 +83,6 @@ impl Default for ConfData {
             dump_ir: false,
             generic_binary: false,
             interruptible: false,
-            force_interpreter: false,
             allow_af_unix: false,
         }
     }

@@ -24,6 +24,7 @@ pub mod ast;
 pub mod basic;
 pub mod compiler;
 pub mod configure;
+pub mod deprecated;
 pub mod driver;
 pub mod embed;
 pub mod execution;
@@ -55,8 +56,8 @@ pub mod exports {
         reason = "each generated entry names a function of some module"
     )]
     use crate::{
-        Export, ast::*, basic::*, compiler::*, configure::*, driver::*, execution::*, instance::*,
-        plugin::*, tags::*, types::*, value::*, vm::*, wasi::*,
+        Export, ast::*, basic::*, compiler::*, configure::*, deprecated::*, driver::*, execution::*,
+        instance::*, plugin::*, tags::*, types::*, value::*, vm::*, wasi::*,
     };
     include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 }
