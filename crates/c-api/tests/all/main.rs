@@ -8,6 +8,7 @@ mod compiler;
 mod driver;
 mod headers;
 mod plugins;
+mod sdk_compat;
 mod sdk_executor;
 mod spec;
 
