@@ -56,8 +56,8 @@ pub mod exports {
         reason = "each generated entry names a function of some module"
     )]
     use crate::{
-        Export, ast::*, basic::*, compiler::*, configure::*, deprecated::*, driver::*, execution::*,
-        instance::*, plugin::*, tags::*, types::*, value::*, vm::*, wasi::*,
+        Export, ast::*, basic::*, compiler::*, configure::*, deprecated::*, driver::*,
+        execution::*, instance::*, plugin::*, tags::*, types::*, value::*, vm::*, wasi::*,
     };
     include!(concat!(env!("OUT_DIR"), "/exports.rs"));
 }
