@@ -1,5 +1,8 @@
 //! What a host function call costs through the C API, against the same call to a native
 //! `wedge::Func`: a guest loop calls an imported `(i32, i32) -> i32` host function 10 000 times.
+//! And what one call into the guest costs (`guest_call`: an exported `(i32, i32) -> i32` add):
+//! `wedge::Func::call` against `WasmEdge_VMExecute` and `WasmEdge_ExecutorInvoke`, the path of
+//! WasmEdge's Rust SDK's `run_func` (measured in `tests/rust-sdk/benches`).
 //!
 //! `cargo bench -p wedge-c-api --bench host_call`
 
@@ -112,5 +115,72 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+const ADD: &str = r#"
+(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))
+"#;
+
+fn bench_guest_call(c: &mut Criterion) {
+    let wasm = wat::parse_str(ADD).unwrap();
+    let mut group = c.benchmark_group("guest_call");
+    {
+        use wedge::{Engine, Instance, Module, Store, Val};
+        let engine = Engine::default();
+        let mut store = Store::new(&engine, ());
+        let module = Module::new(&engine, &wasm).unwrap();
+        let instance = Instance::new(&mut store, &module, &[]).unwrap();
+        let add = instance.get_func(&store, "add").unwrap();
+        group.bench_function("wedge_func", |b| {
+            b.iter(|| {
+                let mut out = [Val::I32(0)];
+                add.call(&mut store, &[Val::I32(black_box(40)), Val::I32(2)], &mut out)
+                    .unwrap();
+                assert_eq!(out[0].i32(), Some(42));
+            })
+        });
+    }
+    // SAFETY: every pointer comes from the C API calls just before it and lives to the end.
+    unsafe {
+        let vm = WasmEdge_VMCreate(std::ptr::null(), std::ptr::null_mut());
+        let bytes = wasmedge::abi::WasmEdge_Bytes {
+            Length: wasm.len() as u32,
+            Buf: wasm.as_ptr(),
+        };
+        assert_eq!(WasmEdge_VMLoadWasmFromBytes(vm, bytes).Code, 0);
+        assert_eq!(WasmEdge_VMValidate(vm).Code, 0);
+        assert_eq!(WasmEdge_VMInstantiate(vm).Code, 0);
+        group.bench_function("c_api_vm_execute", |b| {
+            b.iter(|| {
+                let args = [WasmEdge_ValueGenI32(black_box(40)), WasmEdge_ValueGenI32(2)];
+                let mut out = WasmEdge_ValueGenI32(0);
+                let r = WasmEdge_VMExecute(vm, name("add"), args.as_ptr(), 2, &mut out, 1);
+                assert_eq!(r.Code, 0);
+                assert_eq!(WasmEdge_ValueGetI32(out), 42);
+            })
+        });
+        let module = WasmEdge_VMGetActiveModule(vm);
+        let add = WasmEdge_ModuleInstanceFindFunction(module, name("add"));
+        let executor = WasmEdge_VMGetExecutorContext(vm);
+        group.bench_function("c_api_executor_invoke", |b| {
+            b.iter(|| {
+                let args = [WasmEdge_ValueGenI32(black_box(40)), WasmEdge_ValueGenI32(2)];
+                let mut out = WasmEdge_ValueGenI32(0);
+                let r = wasmedge::execution::WasmEdge_ExecutorInvoke(
+                    executor,
+                    add,
+                    args.as_ptr(),
+                    2,
+                    &mut out,
+                    1,
+                );
+                assert_eq!(r.Code, 0);
+                assert_eq!(WasmEdge_ValueGetI32(out), 42);
+            })
+        });
+        WasmEdge_VMDelete(vm);
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_guest_call);
 criterion_main!(benches);

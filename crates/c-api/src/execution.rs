@@ -335,12 +335,14 @@ pub unsafe extern "C" fn WasmEdge_StoreListModule(
 
 pub(crate) fn list_registered(shared: &StoreShared, names: *mut WasmEdge_String, len: u32) -> u32 {
     let registry = shared.registry();
-    let mut sorted: Vec<&(String, ModulePtr)> = registry.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut sorted: Vec<&(ffi::Name, ModulePtr)> = registry.iter().collect();
+    sorted.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
     if !names.is_null() {
-        for (i, (_, m)) in sorted.iter().take(len as usize).enumerate() {
-            // SAFETY: `names` has room for `len` entries; the name lives with the module.
-            unsafe { *names.add(i) = ffi::borrow_string(&(*m.0).name) };
+        for (i, (name, _)) in sorted.iter().take(len as usize).enumerate() {
+            // The name it was registered as (an alias, for `RegisterImportWithAlias`), lent
+            // for as long as it stays registered.
+            // SAFETY: `names` has room for `len` entries.
+            unsafe { *names.add(i) = ffi::borrow_string(name) };
         }
     }
     sorted.len() as u32
@@ -512,10 +514,10 @@ impl WasmEdge_ExecutorContext {
             .map_err(|e| error_result(&e))?;
         if let Some(n) = name {
             let mut registry = store.registry();
-            if registry.iter().any(|(m, _)| m == n) {
+            if registry.iter().any(|(m, _)| m.as_str() == n) {
                 return Err(abi::result(code::MODULE_NAME_CONFLICT));
             }
-            registry.push((n.to_string(), ModulePtr(&*out)));
+            registry.push((n.into(), ModulePtr(&*out)));
             drop(registry);
             out.note_registered(store);
         }
@@ -710,10 +712,10 @@ pub(crate) fn register_import(
         }
     }
     let mut registry = store.registry();
-    if registry.iter().any(|(n, _)| *n == name) {
+    if registry.iter().any(|(n, _)| n.as_str() == name) {
         return abi::result(code::MODULE_NAME_CONFLICT);
     }
-    registry.push((name, ModulePtr(module)));
+    registry.push((name.into(), ModulePtr(module)));
     drop(registry);
     module.note_registered(store);
     abi::OK

@@ -263,7 +263,8 @@ pub(crate) struct StoreShared {
     slot: Mutex<Slot>,
     /// Signalled when a [`Claim`] ends.
     released: Condvar,
-    registry: Mutex<Vec<(String, ModulePtr)>>,
+    /// The registered modules, under the names they were registered as.
+    registry: Mutex<Vec<(crate::ffi::Name, ModulePtr)>>,
 }
 
 /// The Wedge store of a C store context, and who is using it.
@@ -376,7 +377,7 @@ impl StoreShared {
         Some(Claim { shared, store })
     }
 
-    pub(crate) fn registry(&self) -> MutexGuard<'_, Vec<(String, ModulePtr)>> {
+    pub(crate) fn registry(&self) -> MutexGuard<'_, Vec<(crate::ffi::Name, ModulePtr)>> {
         self.registry.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -384,7 +385,7 @@ impl StoreShared {
     pub(crate) fn find(&self, name: &str) -> Option<ModulePtr> {
         self.registry()
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| n.as_str() == name)
             .map(|(_, m)| *m)
     }
 

@@ -4,7 +4,8 @@
  *   - a timeout that siglongjmps out of WasmEdge_ExecutorInvoke from a signal handler, after
  *     which the same executor and store must run calls again (on the interpreter and the JIT);
  *   - an "independent" host function (in no module, no store) invoked directly;
- *   - a WASI module's descriptors still there after WasmEdge_StoreDelete.
+ *   - a WASI module's descriptors still there after WasmEdge_StoreDelete;
+ *   - a module registered under an alias listed under it.
  * Usage: sdk_executor GUEST.wasm WASI_GUEST.wasm DIR
  * Prints one line per check and exits 1 if any failed; alarm() ends it if a call deadlocks. */
 #define _GNU_SOURCE
@@ -264,6 +265,27 @@ static void wasi_after_store_delete(const char *wasi_path, const char *dir) {
   WasmEdge_ModuleInstanceDelete(wasi);
 }
 
+/* A module registered under an alias is listed under the alias, NUL-terminated. */
+static void alias_listing(void) {
+  WasmEdge_ExecutorContext *exec = WasmEdge_ExecutorCreate(NULL, NULL);
+  WasmEdge_StoreContext *store = WasmEdge_StoreCreate();
+  WasmEdge_String own = WasmEdge_StringCreateByCString("own-name");
+  WasmEdge_String alias = WasmEdge_StringCreateByCString("the-alias");
+  WasmEdge_ModuleInstanceContext *m = WasmEdge_ModuleInstanceCreate(own);
+  WasmEdge_Result res = WasmEdge_ExecutorRegisterImportWithAlias(exec, store, m, alias);
+  WasmEdge_String names[4];
+  uint32_t n = WasmEdge_StoreListModule(store, names, 4);
+  CHECK(WasmEdge_ResultOK(res) && n == 1 && WasmEdge_StringIsEqual(names[0], alias) &&
+            names[0].Buf[names[0].Length] == '\0',
+        "a module registered with an alias is listed under the alias");
+  CHECK(WasmEdge_StoreFindModule(store, alias) == m, "and found under it");
+  WasmEdge_StoreDelete(store);
+  WasmEdge_ModuleInstanceDelete(m);
+  WasmEdge_StringDelete(own);
+  WasmEdge_StringDelete(alias);
+  WasmEdge_ExecutorDelete(exec);
+}
+
 int main(int argc, char **argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: %s GUEST.wasm WASI_GUEST.wasm DIR\n", argv[0]);
@@ -280,6 +302,7 @@ int main(int argc, char **argv) {
   timeouts_on(WasmEdge_RunMode_JIT, "jit", argv[1]);
   independent_host_function();
   wasi_after_store_delete(argv[2], argv[3]);
+  alias_listing();
   printf("%d failures\n", failures);
   return failures == 0 ? 0 : 1;
 }
