@@ -4,18 +4,29 @@
 #   PREFIX/include/wasmedge/*.h
 #   PREFIX/bin/wedge, and PREFIX/bin/wasmedge -> wedge
 #   the default plug-in directory: PREFIX/lib/wasmedge under /usr or /lib, else PREFIX/plugin
-# Usage: scripts/install-capi.sh PREFIX
+# Usage: scripts/install-capi.sh [--debug] PREFIX
+#   --debug  install the debug build (`cargo build`, as `cargo test --workspace` already made
+#            it) instead of building a release; for tests, not for users
 set -eu
 
+profile=release
+if [ "${1-}" = --debug ]; then
+  profile=debug
+  shift
+fi
 if [ $# -ne 1 ]; then
-  echo "usage: $0 PREFIX" >&2
+  echo "usage: $0 [--debug] PREFIX" >&2
   exit 2
 fi
 prefix=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 
-cargo build --release --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli
-target=${CARGO_TARGET_DIR:-$root/target}/release
+if [ "$profile" = release ]; then
+  cargo build --release --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli
+else
+  cargo build --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli
+fi
+target=${CARGO_TARGET_DIR:-$root/target}/$profile
 
 mkdir -p "$prefix/lib" "$prefix/include/wasmedge" "$prefix/bin"
 install -m 0755 "$target/libwasmedge.so" "$prefix/lib/libwasmedge.so.0.1.1"
@@ -30,4 +41,4 @@ case $(cd "$prefix" && pwd) in
   *) plugins=$prefix/plugin ;;
 esac
 mkdir -p "$plugins"
-echo "installed into $prefix; plug-ins go in $plugins"
+echo "installed into $prefix ($profile build); plug-ins go in $plugins"
