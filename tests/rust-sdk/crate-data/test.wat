@@ -1,6 +1,6 @@
 ;; Source of test.wasm, the valid module wasmedge-sys 0.21.1's validator and loader unit tests
 ;; read from examples/wasmedge-sys/data/test.wasm (config with reference types). Rebuild with
-;; any wat-to-wasm assembler, e.g. `wasm-tools parse test.wat -o test.wasm`.
+;; any wat-to-wasm assembler (the committed one was made with the `wat` crate, 1.x).
 (module
   (type $binop (func (param i32 i32) (result i32)))
   (table $fns 2 funcref)
