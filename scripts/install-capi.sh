@@ -5,8 +5,9 @@
 #   PREFIX/bin/wedge, and PREFIX/bin/wasmedge -> wedge
 #   the default plug-in directory: PREFIX/lib/wasmedge under /usr or /lib, else PREFIX/plugin
 # Usage: scripts/install-capi.sh [--debug] PREFIX
-#   --debug  install the debug build (`cargo build`, as `cargo test --workspace` already made
-#            it) instead of building a release; for tests, not for users
+#   --debug  install the debug build that `cargo test --workspace` makes (a no-op rebuild
+#            after it: the same command, so the same features) instead of building a
+#            release; for tests, not for users
 set -eu
 
 profile=release
@@ -24,7 +25,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 if [ "$profile" = release ]; then
   cargo build --release --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli
 else
-  cargo build --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli
+  # `cargo build -p ...` would resolve features without the workspace's dev-dependencies and
+  # rebuild the runtime; the test build has libwasmedge.so and wedge too.
+  cargo test --workspace --no-run --manifest-path "$root/Cargo.toml"
 fi
 target=${CARGO_TARGET_DIR:-$root/target}/$profile
 
