@@ -90,10 +90,9 @@ case $prefix in
   /usr* | /lib*) plugins=$prefix/lib/wasmedge ;;
   *) plugins=$prefix/plugin ;;
 esac
+# The debug install's test build made the example plug-in too.
 if [ "$profile" = release ]; then
   cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p wedge-plugin-example
-else
-  cargo build --quiet --manifest-path "$root/Cargo.toml" -p wedge-plugin-example
 fi
 install -m 0755 "${CARGO_TARGET_DIR:-$root/target}/$profile/libwedge_plugin_example.so" "$plugins/"
 
@@ -161,8 +160,18 @@ sys.exit(1 if missing or changed else 0)
 EOF
   [ $built = yes ] || die "the SDK and its tests did not build against Wedge"
 
-  cargo test --locked
+  log=$CARGO_TARGET_DIR/sdk.log
+  cargo test --locked --test sdk 2>&1 | tee "$log"
+  read -r passed ignored < <(awk '/^test result:/ { p += $4; i += $8 } END { print p+0, i+0 }' "$log")
+  # An ignored test is a known Wedge bug (its reason says which); it must still fail.
+  log=$CARGO_TARGET_DIR/ignored.log
+  cargo test --locked --test sdk -- --ignored > "$log" 2>&1 || true
+  grep -q '^test result:' "$log" || { cat "$log"; die "the ignored tests did not run"; }
+  fixed=$(sed -nE 's/^test (.*) \.\.\. ok$/\1/p' "$log")
+  [ -z "$fixed" ] || die "known failures now pass (remove their #[ignore]):" $fixed
+  say "$(grep -c ' \.\.\. FAILED$' "$log") known failures (ignored tests) still fail"
   say "done in $((SECONDS - started)) s"
+  echo "rust-sdk: $passed passed, 0 failed, $ignored skipped"
   exit 0
 fi
 

@@ -3,6 +3,7 @@
 //! WasmEdge 0.17.1 gives. Run with `scripts/rust-sdk.sh`.
 
 mod asynchronous;
+mod config;
 mod host;
 mod memory;
 mod modules;
