@@ -104,6 +104,38 @@ fn the_async_vm_runs_async_host_functions() {
 }
 
 #[test]
+fn the_async_vm_runs_jit_compiled_code_on_its_fiber() {
+    use wasmedge_sdk::config::{CommonConfigOptions, ConfigBuilder};
+    let config =
+        ConfigBuilder::new(CommonConfigOptions::default().run_mode(wasmedge_sdk::RunMode::Jit))
+            .build()
+            .unwrap();
+    runtime().block_on(async {
+        let mut builder = ImportObjectBuilder::new("host", 0u32).unwrap();
+        builder
+            .with_func::<i32, i32>("slow_double", slow_double)
+            .unwrap();
+        builder.with_func::<(), ()>("fail", async_fail).unwrap();
+        let mut host = builder.build();
+        let mut instances = Instances::new();
+        instances.insert("host".into(), &mut host);
+        let mut vm = Vm::new(Store::new(Some(&config), instances).unwrap());
+        let m = Module::from_bytes(Some(&config), wedge_rust_sdk_tests::wasm(GUEST)).unwrap();
+        vm.register_module(None, m).unwrap();
+        let out = vm.run_func(None, "quadruple", params!(7i32)).await.unwrap();
+        assert_eq!(out[0].to_i32(), 28);
+        let fib =
+            Module::from_file(Some(&config), wedge_rust_sdk_tests::data("fibonacci.wat")).unwrap();
+        vm.register_module(Some("fib"), fib).unwrap();
+        let out = vm
+            .run_func(Some("fib"), "fib", params!(18i32))
+            .await
+            .unwrap();
+        assert_eq!(out[0].to_i32(), 4181);
+    });
+}
+
+#[test]
 fn the_async_vm_runs_a_named_module_from_a_file() {
     runtime().block_on(async {
         let mut vm = Vm::new(Store::new(None, Instances::new()).unwrap());

@@ -100,3 +100,26 @@ fn the_memory_page_limit_caps_growth() {
     let too_big = Module::from_bytes(Some(&c), wasm(r#"(module (memory 4))"#)).unwrap();
     assert!(vm.register_module(Some("big"), too_big).is_err());
 }
+
+#[test]
+fn the_jit_run_mode_runs_modules_with_host_calls() {
+    let c = config(CommonConfigOptions::default().run_mode(RunMode::Jit));
+    assert_eq!(c.run_mode(), RunMode::Jit);
+    let store = Store::new(Some(&c), HashMap::<String, &mut dyn SyncInst>::new()).unwrap();
+    let mut vm = Vm::new(store);
+    let fib = Module::from_file(Some(&c), wedge_rust_sdk_tests::data("fibonacci.wat")).unwrap();
+    vm.register_module(Some("fib"), fib).unwrap();
+    assert_eq!(
+        vm.run_func(Some("fib"), "fib", params!(20i32)).unwrap()[0].to_i32(),
+        10946
+    );
+    let err = vm.run_func(Some("fib"), "fib", params!(1i64)).unwrap_err();
+    assert_eq!(
+        err,
+        Box::new(wasmedge_sdk::error::WasmEdgeError::Core(
+            wasmedge_sdk::error::CoreError::Execution(
+                wasmedge_sdk::error::CoreExecutionError::FuncSigMismatch
+            )
+        ))
+    );
+}

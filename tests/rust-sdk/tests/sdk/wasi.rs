@@ -153,6 +153,12 @@ fn args_env_and_a_preopened_file_reach_the_guest() {
     assert!(vm.run_func(None, "exit", params!(3i32)).unwrap().is_empty());
     drop(vm);
     assert_eq!(wasi.exit_code(), 3);
+
+    // Its descriptors outlive the store: stdio are the host's 0, 1, 2; fd 3 is the directory.
+    assert_eq!(wasi.get_native_handler(1).unwrap(), 1);
+    assert_eq!(wasi.get_native_handler(2).unwrap(), 2);
+    assert!(wasi.get_native_handler(3).unwrap() > 2);
+    assert!(wasi.get_native_handler(4).is_err());
 }
 
 /// Runs `_start` of a committed C program with `args` and a directory preopened as
