@@ -9,8 +9,9 @@
  * value, struct layout and function signature matches it, so a C or C++
  * program or C plug-in written for WasmEdge 0.17.1 builds against them
  * unchanged. The deprecated functions WasmEdge still exports are in
- * wasmedge_deprecated.h, the command-line tools in wasmedge_driver.h, and the
- * experimental pre/post host-function hooks in wasmedge_execution.h.
+ * wasmedge_deprecated.h, the command-line tools in wasmedge_tools.h, and the
+ * experimental pre/post host-function hooks in wasmedge_experimental.h, as
+ * in WasmEdge.
  *
  * Not declared (WasmEdge 0.17.1 has them; Wedge does not):
  *     WasmEdge_Driver_WasiNNRPCServer (the wasi_nn RPC server), and on
@@ -32,10 +33,11 @@
 #include "wasmedge/wasmedge_compiler.h"
 #include "wasmedge/wasmedge_configure.h"
 #include "wasmedge/wasmedge_deprecated.h"
-#include "wasmedge/wasmedge_driver.h"
 #include "wasmedge/wasmedge_execution.h"
+#include "wasmedge/wasmedge_experimental.h"
 #include "wasmedge/wasmedge_instance.h"
 #include "wasmedge/wasmedge_plugin.h"
+#include "wasmedge/wasmedge_tools.h"
 #include "wasmedge/wasmedge_value.h"
 #include "wasmedge/wasmedge_vm.h"
 

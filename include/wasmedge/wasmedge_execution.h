@@ -132,20 +132,6 @@ WasmEdge_ExecutorAsyncInvoke(WasmEdge_ExecutorContext *Cxt,
 WASMEDGE_CAPI_EXPORT extern void
 WasmEdge_ExecutorDelete(WasmEdge_ExecutorContext *Cxt) WASMEDGE_CAPI_NOEXCEPT;
 
-/* Experimental in WasmEdge (wasmedge_experimental.h there): a function called, with Data,
- * just before (Pre) or just after (Post) every host function that a call made through this
- * executor runs, WASI's and plug-ins' included. One of each; a new one replaces the old, NULL
- * removes it. WasmEdge's Rust SDK blocks its timeout signal with them. */
-WASMEDGE_CAPI_EXPORT extern void
-WasmEdge_ExecutorExperimentalRegisterPreHostFunction(
-    WasmEdge_ExecutorContext *Cxt, void *Data,
-    void (*Func)(void *)) WASMEDGE_CAPI_NOEXCEPT;
-
-WASMEDGE_CAPI_EXPORT extern void
-WasmEdge_ExecutorExperimentalRegisterPostHostFunction(
-    WasmEdge_ExecutorContext *Cxt, void *Data,
-    void (*Func)(void *)) WASMEDGE_CAPI_NOEXCEPT;
-
 /* ---- Store -------------------------------------------------------------- */
 
 /* An empty store: the name table imports are resolved against. It does not

@@ -1,4 +1,4 @@
-//! `wasmedge_driver.h`: the command-line tools. As WasmEdge's library carries its `wasmedge`
+//! `wasmedge_tools.h`: the command-line tools. As WasmEdge's library carries its `wasmedge`
 //! and `wasmedgec` tools, this one carries the `wedge` command's code (`wedge-driver`), run with
 //! this library's plug-in host; the `wedge` binary is a `main` over [`uni_tool`].
 

@@ -1,4 +1,4 @@
-/* The command-line tools in the library (wasmedge_driver.h), run by tests/all/driver.rs.
+/* The command-line tools in the library (wasmedge_tools.h), run by tests/all/driver.rs.
  * Usage: driver WASI.wasm DIR   (WASI.wasm prints its argv[1] and first environment entry,
  * then calls proc_exit(3))
  * Runs the guest through the unified tool and the runtime tool, compiles it with the compiler

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * wasmedge/wasmedge_driver.h -- Wedge's WasmEdge-compatible C API: the
+ * wasmedge/wasmedge_tools.h -- Wedge's WasmEdge-compatible C API: the
  * command-line tools.
  *
  * As in WasmEdge, the library carries its command-line tools, and the
@@ -16,8 +16,8 @@
  * none.
  */
 
-#ifndef WASMEDGE_C_API_DRIVER_H
-#define WASMEDGE_C_API_DRIVER_H
+#ifndef WASMEDGE_C_API_TOOLS_H
+#define WASMEDGE_C_API_TOOLS_H
 
 #include "wasmedge/wasmedge_basic.h"
 
@@ -45,4 +45,4 @@ WasmEdge_Driver_UniTool(int Argc, const char *Argv[]) WASMEDGE_CAPI_NOEXCEPT;
 } /* extern "C" */
 #endif
 
-#endif /* WASMEDGE_C_API_DRIVER_H */
+#endif /* WASMEDGE_C_API_TOOLS_H */
