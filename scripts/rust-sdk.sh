@@ -25,9 +25,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-tests}
 case $mode in
-  tests | crate-tests) ;;
+  tests | crate-tests | bench) ;;
   *)
-    echo "usage: $0 [tests|crate-tests]" >&2
+    echo "usage: $0 [tests|crate-tests|bench]" >&2
     exit 2
     ;;
 esac
@@ -113,6 +113,13 @@ for p in json.load(sys.stdin)["packages"]:
 else:
     sys.exit("no package " + name)' "$1"
 }
+
+if [ "$mode" = bench ]; then
+  export CARGO_TARGET_DIR=${RUST_SDK_TARGET_DIR:-$root/tests/rust-sdk/target}
+  cd "$root/tests/rust-sdk"
+  cargo bench --locked --bench run_func
+  exit 0
+fi
 
 if [ "$mode" = tests ]; then
   export CARGO_TARGET_DIR=${RUST_SDK_TARGET_DIR:-$root/tests/rust-sdk/target}
