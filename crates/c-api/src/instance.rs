@@ -14,7 +14,7 @@ use core::ffi::c_void;
 use std::cell::RefCell;
 use std::ptr;
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, Weak};
 use wedge::{
     Error, Extern, Func, FuncType, Global, Instance, Memory, MemoryType, Mutability, Table,
     TableType, Val, ValType,
@@ -306,26 +306,80 @@ impl WasmEdge_CallingFrameContext {
 }
 
 /// A bound entity: where it lives and its Wedge handle.
+#[derive(Clone)]
 struct Bound<H> {
     binding: Binding,
     handle: H,
+}
+
+/// Where a host entity or module is bound, if it is: set when it joins a store, taken back when
+/// that store goes away (see [`unbind_from`]), so it can join the next one. Read by cloning, so
+/// no lock is held while the store is used; a read allocates nothing (a `Binding` clone counts
+/// a reference).
+pub(crate) struct BindCell<T>(RwLock<Option<T>>);
+
+impl<T: Clone> BindCell<T> {
+    const fn new() -> Self {
+        BindCell(RwLock::new(None))
+    }
+
+    fn with(v: T) -> Self {
+        BindCell(RwLock::new(Some(v)))
+    }
+
+    pub(crate) fn get(&self) -> Option<T> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn set(&self, v: T) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Some(v);
+    }
+
+    /// Takes the value out if `pred` holds for it.
+    fn take_if(&self, pred: impl FnOnce(&T) -> bool) -> Option<T> {
+        let mut v = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if v.as_ref().is_some_and(pred) {
+            v.take()
+        } else {
+            None
+        }
+    }
+}
+
+/// The bound value of `cell` if it lives in store `store_id`.
+fn bound_in<H: Clone>(cell: &BindCell<Bound<H>>, store_id: u64) -> Option<Bound<H>> {
+    cell.get().filter(|b| b.binding.store_id == store_id)
+}
+
+/// Host functions of a store that is going away, with their contexts: a function reference
+/// read out of a table or global then becomes its function's own context, which outlives the
+/// store, and rebinds with it.
+type HostFuncs = [(Func, *const WasmEdge_FunctionInstanceContext)];
+
+/// `v` as a C value outside any store: a function reference to one of `funcs` becomes that
+/// function's context, any other a null reference (its function dies with the store).
+fn unbound_c_value(v: &Val, store: &mut dyn StoreOps, funcs: &HostFuncs) -> WasmEdge_Value {
+    to_c_value_with(v, store, &mut |f, _| {
+        funcs
+            .iter()
+            .find(|(g, _)| *g == f)
+            .map_or(ptr::null(), |(_, p)| *p)
+    })
 }
 
 /// `WasmEdge_FunctionInstanceContext`.
 pub struct WasmEdge_FunctionInstanceContext {
     ty: WasmEdge_FunctionTypeContext,
     host: Option<Arc<CHostFunc>>,
-    bound: OnceLock<Bound<Func>>,
+    bound: BindCell<Bound<Func>>,
 }
 
 impl WasmEdge_FunctionInstanceContext {
     pub(crate) fn bound(ty: FuncType, binding: Binding, f: Func) -> Self {
-        let cell = OnceLock::new();
-        let _ = cell.set(Bound { binding, handle: f });
         WasmEdge_FunctionInstanceContext {
             ty: WasmEdge_FunctionTypeContext::new(ty),
             host: None,
-            bound: cell,
+            bound: BindCell::with(Bound { binding, handle: f }),
         }
     }
 
@@ -373,7 +427,7 @@ impl WasmEdge_FunctionInstanceContext {
 
     /// The function and its binding, if bound.
     pub(crate) fn binding(&self) -> Option<(Binding, Func)> {
-        self.bound.get().map(|b| (b.binding.clone(), b.handle))
+        self.bound.get().map(|b| (b.binding, b.handle))
     }
 
     /// Binds a host function to `store` (idempotent for the same store).
@@ -392,7 +446,7 @@ impl WasmEdge_FunctionInstanceContext {
             .clone()
             .ok_or_else(|| Error::host("function has no implementation"))?;
         let f = store.host_func(self.ty.ty.clone(), host);
-        let _ = self.bound.set(Bound {
+        self.bound.set(Bound {
             binding: binding.clone(),
             handle: f,
         });
@@ -419,31 +473,29 @@ struct FreeMemory {
 pub struct WasmEdge_MemoryInstanceContext {
     ty: Mutex<WasmEdge_MemoryTypeContext>,
     free: Mutex<Option<FreeMemory>>,
-    bound: OnceLock<Bound<Memory>>,
+    bound: BindCell<Bound<Memory>>,
 }
 
 /// `WasmEdge_TableInstanceContext`.
 pub struct WasmEdge_TableInstanceContext {
     ty: Mutex<WasmEdge_TableTypeContext>,
     free: Mutex<Option<(TableType, Vec<WasmEdge_Value>)>>,
-    bound: OnceLock<Bound<Table>>,
+    bound: BindCell<Bound<Table>>,
 }
 
 /// `WasmEdge_GlobalInstanceContext`.
 pub struct WasmEdge_GlobalInstanceContext {
     ty: WasmEdge_GlobalTypeContext,
     free: Mutex<Option<WasmEdge_Value>>,
-    bound: OnceLock<Bound<Global>>,
+    bound: BindCell<Bound<Global>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn once_bound<H>(h: H, binding: Binding) -> OnceLock<Bound<H>> {
-    let cell = OnceLock::new();
-    let _ = cell.set(Bound { binding, handle: h });
-    cell
+fn bound_to<H: Clone>(h: H, binding: Binding) -> BindCell<Bound<H>> {
+    BindCell::with(Bound { binding, handle: h })
 }
 
 const PAGE: usize = 65536;
@@ -456,7 +508,7 @@ impl WasmEdge_MemoryInstanceContext {
                 ty,
                 data: vec![0; ty.limits.min as usize * PAGE],
             })),
-            bound: OnceLock::new(),
+            bound: BindCell::new(),
         }
     }
 
@@ -464,7 +516,7 @@ impl WasmEdge_MemoryInstanceContext {
         WasmEdge_MemoryInstanceContext {
             ty: Mutex::new(WasmEdge_MemoryTypeContext::new(ty)),
             free: Mutex::new(None),
-            bound: once_bound(m, binding),
+            bound: bound_to(m, binding),
         }
     }
 
@@ -481,7 +533,7 @@ impl WasmEdge_MemoryInstanceContext {
             store.memory_grow(m, pages - free.ty.limits.min)?;
         }
         store.memory_data(m)[..free.data.len()].copy_from_slice(&free.data);
-        let _ = self.bound.set(Bound {
+        self.bound.set(Bound {
             binding: binding.clone(),
             handle: m,
         });
@@ -514,14 +566,49 @@ impl WasmEdge_MemoryInstanceContext {
     }
 }
 
+impl WasmEdge_MemoryInstanceContext {
+    /// Copies the memory out of `store`, which is going away, and unbinds it (if it is there).
+    fn unbind(&self, store: &mut dyn StoreOps) {
+        let Some(b) = bound_in(&self.bound, store.id()) else {
+            return;
+        };
+        let ty = store.memory_ty(b.handle);
+        let data = store.memory_data(b.handle).to_vec();
+        // The free state first: a reader sees the memory bound (and its store unreachable) or
+        // free, never neither.
+        *lock(&self.free) = Some(FreeMemory { ty, data });
+        self.bound.take_if(|b| b.binding.store_id == store.id());
+    }
+}
+
 impl WasmEdge_TableInstanceContext {
+    /// Copies the table's elements out of `store`, which is going away, and unbinds it.
+    fn unbind(&self, store: &mut dyn StoreOps, funcs: &HostFuncs) {
+        let Some(b) = bound_in(&self.bound, store.id()) else {
+            return;
+        };
+        let ty = store.table_ty(b.handle);
+        let elems = (0..ty.limits.min)
+            .map(|i| {
+                let v = store
+                    .table_get(b.handle, i)
+                    .unwrap_or_else(|| Val::default_for(ty.element));
+                unbound_c_value(&v, store, funcs)
+            })
+            .collect();
+        *lock(&self.free) = Some((ty, elems));
+        self.bound.take_if(|b| b.binding.store_id == store.id());
+    }
+
     fn bind(&self, store: &mut dyn StoreOps, binding: &Binding) -> Result<Table, Error> {
         if let Some(b) = self.bound.get() {
             return Ok(b.handle);
         }
-        let (ty, elems) = lock(&self.free)
+        let (mut ty, elems) = lock(&self.free)
             .take()
             .ok_or_else(|| Error::host("table is not available"))?;
+        // Grown while free: the new table starts at its current size.
+        ty.limits.min = ty.limits.min.max(elems.len() as u64);
         let null = Val::default_for(ty.element);
         let t = store.table_new(ty, null)?;
         for (i, e) in elems.iter().enumerate() {
@@ -529,7 +616,7 @@ impl WasmEdge_TableInstanceContext {
                 .map_err(|_| Error::host("table element of another store"))?;
             store.table_set(t, i as u64, v)?;
         }
-        let _ = self.bound.set(Bound {
+        self.bound.set(Bound {
             binding: binding.clone(),
             handle: t,
         });
@@ -538,6 +625,16 @@ impl WasmEdge_TableInstanceContext {
 }
 
 impl WasmEdge_GlobalInstanceContext {
+    /// Copies the global's value out of `store`, which is going away, and unbinds it.
+    fn unbind(&self, store: &mut dyn StoreOps, funcs: &HostFuncs) {
+        let Some(b) = bound_in(&self.bound, store.id()) else {
+            return;
+        };
+        let v = store.global_get(b.handle);
+        *lock(&self.free) = Some(unbound_c_value(&v, store, funcs));
+        self.bound.take_if(|b| b.binding.store_id == store.id());
+    }
+
     fn bind(&self, store: &mut dyn StoreOps, binding: &Binding) -> Result<Global, Error> {
         if let Some(b) = self.bound.get() {
             return Ok(b.handle);
@@ -548,7 +645,7 @@ impl WasmEdge_GlobalInstanceContext {
         let val = from_c_value(v.Value, self.ty.ty.content, store)
             .map_err(|_| Error::host("global value of another store"))?;
         let g = store.global_new(self.ty.ty, val)?;
-        let _ = self.bound.set(Bound {
+        self.bound.set(Bound {
             binding: binding.clone(),
             handle: g,
         });
@@ -579,13 +676,43 @@ impl ExternCtx {
             Extern::Table(t) => ExternCtx::Table(Box::new(WasmEdge_TableInstanceContext {
                 ty: Mutex::new(WasmEdge_TableTypeContext::new(store.table_ty(t))),
                 free: Mutex::new(None),
-                bound: once_bound(t, binding.clone()),
+                bound: bound_to(t, binding.clone()),
             })),
             Extern::Global(g) => ExternCtx::Global(Box::new(WasmEdge_GlobalInstanceContext {
                 ty: WasmEdge_GlobalTypeContext::new(store.global_ty(g)),
                 free: Mutex::new(None),
-                bound: once_bound(g, binding.clone()),
+                bound: bound_to(g, binding.clone()),
             })),
+        }
+    }
+
+    /// Takes the entity back from `store`, which is going away: a host function just forgets
+    /// its Wedge function (it keeps its C callback); a memory, table or global keeps its
+    /// current contents, free, for the next store.
+    fn unbind(&self, store: &mut dyn StoreOps, funcs: &HostFuncs) {
+        match self {
+            ExternCtx::Func(f) => {
+                let id = store.id();
+                f.bound.take_if(|b| b.binding.store_id == id);
+            }
+            ExternCtx::Table(t) => t.unbind(store, funcs),
+            ExternCtx::Memory(m) => m.unbind(store),
+            ExternCtx::Global(g) => g.unbind(store, funcs),
+        }
+    }
+
+    /// Rebinds this export in place to `fresh`'s entity, if both are functions, so the
+    /// handles C holds stay valid; false otherwise.
+    fn rebind_as(&self, fresh: &ExternCtx) -> bool {
+        match (self, fresh) {
+            (ExternCtx::Func(old), ExternCtx::Func(new)) => match new.bound.get() {
+                Some(b) => {
+                    old.bound.set(b);
+                    true
+                }
+                None => false,
+            },
+            _ => false,
         }
     }
 
@@ -626,7 +753,7 @@ pub struct WasmEdge_ModuleInstanceContext {
     finalizer: Option<unsafe extern "C" fn(*mut c_void)>,
     pub(crate) kind: ModuleKind,
     exports: Mutex<Vec<(ffi::Name, ExternCtx)>>,
-    bound: OnceLock<Binding>,
+    bound: BindCell<Binding>,
     /// The C stores this module is registered in (to unregister it when it is deleted).
     stores: Mutex<Vec<Weak<StoreShared>>>,
     /// Made for one host call (by the calling frame): no finalizer, no registrations.
@@ -670,7 +797,7 @@ impl WasmEdge_ModuleInstanceContext {
             finalizer,
             kind,
             exports: Mutex::new(Vec::new()),
-            bound: OnceLock::new(),
+            bound: BindCell::new(),
             stores: Mutex::new(Vec::new()),
             transient: false,
         }
@@ -689,15 +816,13 @@ impl WasmEdge_ModuleInstanceContext {
             .map(|(n, e)| (n.into(), ExternCtx::from_extern(e, store, &binding)))
             .collect();
         exports.sort_by(|a, b| a.0.cmp(&b.0));
-        let bound = OnceLock::new();
-        let _ = bound.set(binding);
         WasmEdge_ModuleInstanceContext {
             name: name.into(),
             host_data: ptr::null_mut(),
             finalizer: None,
             kind: ModuleKind::Wasm,
             exports: Mutex::new(exports),
-            bound,
+            bound: BindCell::with(binding),
             stores: Mutex::new(Vec::new()),
             transient: false,
         }
@@ -708,12 +833,14 @@ impl WasmEdge_ModuleInstanceContext {
     }
 
     pub(crate) fn note_registered(&self, store: &Arc<StoreShared>) {
-        lock(&self.stores).push(Arc::downgrade(store));
+        let mut stores = lock(&self.stores);
+        stores.retain(|s| s.strong_count() > 0);
+        stores.push(Arc::downgrade(store));
     }
 
     /// Where the module lives, once bound.
     pub(crate) fn binding(&self) -> Option<Binding> {
-        self.bound.get().cloned()
+        self.bound.get()
     }
 
     /// Binds every entity of a host or WASI module to `store`; the module's exports become
@@ -748,18 +875,27 @@ impl WasmEdge_ModuleInstanceContext {
                 ModuleKind::Builtin(define) => define(&mut linker, cstore)?,
                 _ => {}
             }
-            let mut exports: Vec<(ffi::Name, ExternCtx)> = linker
+            let fresh: Vec<(ffi::Name, ExternCtx)> = linker
                 .iter()
                 .map(|(_, n, e)| (n.into(), ExternCtx::from_extern(e, cstore, binding)))
                 .collect();
-            exports.sort_by(|a, b| a.0.cmp(&b.0));
-            *lock(&self.exports) = exports;
+            // Bound before, to a store now gone: the export contexts C may hold rebind in place.
+            let mut exports = lock(&self.exports);
+            for (name, e) in fresh {
+                let kept = exports
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .is_some_and(|(_, old)| old.rebind_as(&e));
+                if !kept {
+                    insert_export(&mut exports, name, e);
+                }
+            }
         } else {
             for (_, e) in lock(&self.exports).iter() {
                 e.bind(store, binding)?;
             }
         }
-        let _ = self.bound.set(binding.clone());
+        self.bound.set(binding.clone());
         Ok(())
     }
 
@@ -814,11 +950,47 @@ impl Drop for WasmEdge_ModuleInstanceContext {
 }
 
 fn add_export(module: &WasmEdge_ModuleInstanceContext, name: String, e: ExternCtx) {
-    let name = ffi::Name::from(name);
-    let mut exports = lock(&module.exports);
+    insert_export(&mut lock(&module.exports), name.into(), e);
+}
+
+/// Puts `e` in `exports` (sorted by name) as `name`, replacing an export of that name.
+fn insert_export(exports: &mut Vec<(ffi::Name, ExternCtx)>, name: ffi::Name, e: ExternCtx) {
     exports.retain(|(n, _)| *n != name);
     let pos = exports.partition_point(|(n, _)| *n < name);
     exports.insert(pos, (name, e));
+}
+
+/// Takes the host, WASI and built-in modules of `modules` (a registry) that are bound to
+/// `store` back from it, as it goes away: each comes back unbound, with its current contents
+/// (memory bytes, table elements, global values, the WASI context), and binds to the next
+/// store it joins, as WasmEdge's modules outlive the stores they were registered in. Wasm
+/// instances die with their store.
+pub(crate) fn unbind_from(modules: &[&WasmEdge_ModuleInstanceContext], store: &mut CStore) {
+    let id = store.id();
+    let modules: Vec<&WasmEdge_ModuleInstanceContext> = modules
+        .iter()
+        .copied()
+        .filter(|m| !matches!(m.kind, ModuleKind::Wasm))
+        .filter(|m| m.binding().is_some_and(|b| b.store_id == id))
+        .collect();
+    let mut funcs: Vec<(Func, *const WasmEdge_FunctionInstanceContext)> = Vec::new();
+    for m in &modules {
+        for (_, e) in m.exports().iter() {
+            if let ExternCtx::Func(f) = e
+                && f.host.is_some()
+                && let Some(b) = bound_in(&f.bound, id)
+            {
+                funcs.push((b.handle, &**f));
+            }
+        }
+    }
+    for m in modules {
+        crate::wasi::take_back_ctx(m, store);
+        for (_, e) in m.exports().iter() {
+            e.unbind(store, &funcs);
+        }
+        m.bound.take_if(|b| b.store_id == id);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1023,7 +1195,7 @@ macro_rules! add_fn {
                 add_export_hook(m, &*item);
                 let item = ExternCtx::$variant(item);
                 if let Some(binding) = m.bound.get() {
-                    match with_store(binding, |s| item.bind(s, binding)) {
+                    match with_store(&binding, |s| item.bind(s, &binding)) {
                         Some(Ok(_)) => {}
                         Some(Err(e)) => {
                             ffi::log_error(&format!("cannot add `{name}` to `{}`: {e}", m.name));
@@ -1115,7 +1287,7 @@ fn new_host_func(
             cost,
             module: AtomicPtr::new(ptr::null_mut()),
         })),
-        bound: OnceLock::new(),
+        bound: BindCell::new(),
     }))
 }
 
@@ -1417,7 +1589,7 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceCreate(
         Box::into_raw(Box::new(WasmEdge_TableInstanceContext {
             ty: Mutex::new(ty.clone()),
             free: Mutex::new(Some((ty.ty, vec![null; ty.ty.limits.min as usize]))),
-            bound: OnceLock::new(),
+            bound: BindCell::new(),
         }))
     })
 }
@@ -1442,7 +1614,7 @@ pub unsafe extern "C" fn WasmEdge_TableInstanceCreateWithInit(
         Box::into_raw(Box::new(WasmEdge_TableInstanceContext {
             ty: Mutex::new(t.clone()),
             free: Mutex::new(Some((t.ty, vec![init; t.ty.limits.min as usize]))),
-            bound: OnceLock::new(),
+            bound: BindCell::new(),
         }))
     })
 }
@@ -1678,7 +1850,7 @@ pub unsafe extern "C" fn WasmEdge_GlobalInstanceCreate(
         Box::into_raw(Box::new(WasmEdge_GlobalInstanceContext {
             ty: ty.clone(),
             free: Mutex::new(Some(value)),
-            bound: OnceLock::new(),
+            bound: BindCell::new(),
         }))
     })
 }

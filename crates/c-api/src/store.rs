@@ -310,19 +310,25 @@ impl Drop for Claim<'_> {
 }
 
 impl Drop for StoreShared {
-    /// The WASI modules registered here get their context back, as WasmEdge's outlive the
-    /// store with their descriptors (`WasmEdge_ModuleInstanceWASIGetNativeHandler` after
-    /// `WasmEdge_StoreDelete`).
+    /// The host, WASI and plug-in modules registered here come back unbound, with their
+    /// contents, as WasmEdge's outlive the store: one module can serve one store after another
+    /// (the Rust SDK's `ImportObject` and `WasiModule` with one `Vm` after another), and a WASI
+    /// module keeps its descriptors (`WasmEdge_ModuleInstanceWASIGetNativeHandler` after
+    /// `WasmEdge_StoreDelete`). See [`crate::instance::unbind_from`].
     fn drop(&mut self) {
         let slot = self.slot.get_mut().unwrap_or_else(|e| e.into_inner());
         let Some(store) = slot.store.as_mut() else {
+            // Never materialized: nothing was bound to it.
             return;
         };
         let registry = self.registry.get_mut().unwrap_or_else(|e| e.into_inner());
-        for (_, m) in registry.iter() {
-            // SAFETY: registered modules are alive (see `ModulePtr`).
-            crate::wasi::take_back_ctx(unsafe { &*m.0 }, store);
-        }
+        let modules: Vec<&WasmEdge_ModuleInstanceContext> = registry
+            .iter()
+            // SAFETY: registered modules are alive (see `ModulePtr`): a module deleted while
+            // registered removed itself from the registry first.
+            .map(|(_, m)| unsafe { &*m.0 })
+            .collect();
+        crate::instance::unbind_from(&modules, store);
     }
 }
 

@@ -5,7 +5,9 @@
  *     which the same executor and store must run calls again (on the interpreter and the JIT);
  *   - an "independent" host function (in no module, no store) invoked directly;
  *   - a WASI module's descriptors still there after WasmEdge_StoreDelete;
- *   - a module registered under an alias listed under it.
+ *   - a module registered under an alias listed under it;
+ *   - a host module and a WASI module serving one store after another (the first deleted),
+ *     with their memory, global and descriptors kept.
  * Usage: sdk_executor GUEST.wasm WASI_GUEST.wasm DIR
  * Prints one line per check and exits 1 if any failed; alarm() ends it if a call deadlocks. */
 #define _GNU_SOURCE
@@ -286,6 +288,130 @@ static void alias_listing(void) {
   WasmEdge_ExecutorDelete(exec);
 }
 
+static WasmEdge_Result host_plus(void *data, const WasmEdge_CallingFrameContext *frame,
+                                 const WasmEdge_Value *in, WasmEdge_Value *out) {
+  (void)data; (void)frame;
+  out[0] = WasmEdge_ValueGenI32(WasmEdge_ValueGetI32(in[0]) + WasmEdge_ValueGetI32(in[1]));
+  return WasmEdge_Result_Success;
+}
+
+/* `bytes` loaded and validated. */
+static WasmEdge_ASTModuleContext *parse_bytes(const uint8_t *bytes, uint32_t len) {
+  WasmEdge_LoaderContext *loader = WasmEdge_LoaderCreate(NULL);
+  WasmEdge_ValidatorContext *validator = WasmEdge_ValidatorCreate(NULL);
+  WasmEdge_ASTModuleContext *ast = NULL;
+  WasmEdge_Result res = WasmEdge_LoaderParseFromBytes(loader, &ast, WasmEdge_BytesWrap(bytes, len));
+  if (WasmEdge_ResultOK(res)) WasmEdge_ValidatorValidate(validator, ast);
+  WasmEdge_ValidatorDelete(validator);
+  WasmEdge_LoaderDelete(loader);
+  return ast;
+}
+
+/* One host module (function, memory, global) and one WASI module, each registered in a store,
+ * the store deleted, then registered in a second store: WasmEdge allows it, and the SDK does it
+ * whenever one ImportObject or WasiModule serves one Vm after another. */
+static void modules_outlive_their_store(const char *wasi_path, const char *dir) {
+  /* (import "host" "add" (func (param i32 i32) (result i32))) (import "host" "mem" (memory 1))
+   * (import "host" "g" (global (mut i32))); "swap" (x) returns mem[0] and stores x there;
+   * "next" sets g = add(g, 1) and returns it. */
+  static const uint8_t guest[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x10, 0x03, 0x60, 0x02, 0x7f, 0x7f, 0x01,
+    0x7f, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x60, 0x00, 0x01, 0x7f, 0x02, 0x22, 0x03, 0x04, 0x68, 0x6f,
+    0x73, 0x74, 0x03, 0x61, 0x64, 0x64, 0x00, 0x00, 0x04, 0x68, 0x6f, 0x73, 0x74, 0x03, 0x6d, 0x65,
+    0x6d, 0x02, 0x00, 0x01, 0x04, 0x68, 0x6f, 0x73, 0x74, 0x01, 0x67, 0x03, 0x7f, 0x01, 0x03, 0x03,
+    0x02, 0x01, 0x02, 0x07, 0x0f, 0x02, 0x04, 0x73, 0x77, 0x61, 0x70, 0x00, 0x01, 0x04, 0x6e, 0x65,
+    0x78, 0x74, 0x00, 0x02, 0x0a, 0x1d, 0x02, 0x0e, 0x00, 0x41, 0x00, 0x2d, 0x00, 0x00, 0x41, 0x00,
+    0x20, 0x00, 0x3a, 0x00, 0x00, 0x0b, 0x0c, 0x00, 0x23, 0x00, 0x41, 0x01, 0x10, 0x00, 0x24, 0x00,
+    0x23, 0x00, 0x0b,
+  };
+  WasmEdge_String name = WasmEdge_StringCreateByCString("host");
+  WasmEdge_ModuleInstanceContext *host = WasmEdge_ModuleInstanceCreate(name);
+  WasmEdge_StringDelete(name);
+  WasmEdge_ValType i32s[2] = {WasmEdge_ValTypeGenI32(), WasmEdge_ValTypeGenI32()};
+  WasmEdge_FunctionTypeContext *ft = WasmEdge_FunctionTypeCreate(i32s, 2, i32s, 1);
+  name = WasmEdge_StringCreateByCString("add");
+  WasmEdge_ModuleInstanceAddFunction(host, name, WasmEdge_FunctionInstanceCreate(ft, host_plus, NULL, 0));
+  WasmEdge_StringDelete(name);
+  WasmEdge_FunctionTypeDelete(ft);
+  WasmEdge_LimitContext *limit = WasmEdge_LimitCreate(1, false);
+  WasmEdge_MemoryTypeContext *mt = WasmEdge_MemoryTypeCreate(limit);
+  WasmEdge_LimitDelete(limit);
+  WasmEdge_MemoryInstanceContext *mem = WasmEdge_MemoryInstanceCreate(mt);
+  WasmEdge_MemoryTypeDelete(mt);
+  name = WasmEdge_StringCreateByCString("mem");
+  WasmEdge_ModuleInstanceAddMemory(host, name, mem);
+  WasmEdge_StringDelete(name);
+  WasmEdge_GlobalTypeContext *gt = WasmEdge_GlobalTypeCreate(i32s[0], WasmEdge_Mutability_Var);
+  WasmEdge_GlobalInstanceContext *g = WasmEdge_GlobalInstanceCreate(gt, WasmEdge_ValueGenI32(10));
+  WasmEdge_GlobalTypeDelete(gt);
+  name = WasmEdge_StringCreateByCString("g");
+  WasmEdge_ModuleInstanceAddGlobal(host, name, g);
+  WasmEdge_StringDelete(name);
+  const char *preopens[1] = {dir};
+  WasmEdge_ModuleInstanceContext *wasi = WasmEdge_ModuleInstanceCreateWASI(NULL, 0, NULL, 0, preopens, 1);
+  uint64_t fd_before = 0, fd_now = 0;
+  CHECK(WasmEdge_ModuleInstanceWASIGetNativeHandler(wasi, 3, &fd_before) == 0,
+        "reuse: the WASI module's preopen (fd 3) has a native descriptor");
+  WasmEdge_ASTModuleContext *ast = parse_bytes(guest, sizeof guest);
+  WasmEdge_LoaderContext *loader = WasmEdge_LoaderCreate(NULL);
+  WasmEdge_ASTModuleContext *wasi_ast = NULL;
+  WasmEdge_Result res = WasmEdge_LoaderParseFromFile(loader, &wasi_ast, wasi_path);
+  WasmEdge_ValidatorContext *validator = WasmEdge_ValidatorCreate(NULL);
+  if (WasmEdge_ResultOK(res)) WasmEdge_ValidatorValidate(validator, wasi_ast);
+  for (int round = 1; round <= 2; round++) {
+    char what[160];
+    WasmEdge_StoreContext *store = WasmEdge_StoreCreate();
+    WasmEdge_ExecutorContext *exec = WasmEdge_ExecutorCreate(NULL, NULL);
+    WasmEdge_Result r1 = WasmEdge_ExecutorRegisterImport(exec, store, host);
+    WasmEdge_Result r2 = WasmEdge_ExecutorRegisterImport(exec, store, wasi);
+    WasmEdge_ModuleInstanceContext *inst = NULL, *wasi_inst = NULL;
+    WasmEdge_Result r3 = WasmEdge_ExecutorInstantiate(exec, &inst, store, ast);
+    WasmEdge_Result r4 = WasmEdge_ExecutorInstantiate(exec, &wasi_inst, store, wasi_ast);
+    snprintf(what, sizeof what, "reuse round %d: host and WASI modules registered, guests instantiated (%s, %s)",
+             round, WasmEdge_ResultGetMessage(r3), WasmEdge_ResultGetMessage(r4));
+    CHECK(WasmEdge_ResultOK(r1) && WasmEdge_ResultOK(r2) && WasmEdge_ResultOK(r3) && WasmEdge_ResultOK(r4),
+          what);
+    int32_t old = call_i32(exec, find(inst, "swap"), round == 1 ? 42 : 7, &res);
+    snprintf(what, sizeof what, "reuse round %d: `swap` finds the byte stored before it, round 2 the one of round 1 (got %d)",
+             round, old);
+    CHECK(WasmEdge_ResultOK(res) && old == (round == 1 ? 0 : 42), what);
+    WasmEdge_Value out = WasmEdge_ValueGenI32(-1);
+    res = WasmEdge_ExecutorInvoke(exec, find(inst, "next"), NULL, 0, &out, 1);
+    snprintf(what, sizeof what, "reuse round %d: the host function runs, the global carries on (got %d)",
+             round, WasmEdge_ValueGetI32(out));
+    CHECK(WasmEdge_ResultOK(res) && WasmEdge_ValueGetI32(out) == 10 + round, what);
+    CHECK(WasmEdge_ModuleInstanceWASIGetNativeHandler(wasi, 3, &fd_now) == 0 && fd_now == fd_before,
+          round == 1 ? "reuse round 1: the preopen is there" : "reuse round 2: the preopen is still there");
+    if (round == 1) {
+      /* While its store lives, the host module joins no other (a Wedge limitation). */
+      WasmEdge_StoreContext *other = WasmEdge_StoreCreate();
+      WasmEdge_ModuleInstanceContext *refused = NULL;
+      WasmEdge_ExecutorRegisterImport(exec, other, host);
+      res = WasmEdge_ExecutorInstantiate(exec, &refused, other, ast);
+      CHECK(!WasmEdge_ResultOK(res) && refused == NULL,
+            "reuse round 1: a second live store cannot use the host module");
+      WasmEdge_StoreDelete(other);
+    }
+    WasmEdge_StoreDelete(store);
+    WasmEdge_ExecutorDelete(exec);
+    WasmEdge_ModuleInstanceDelete(inst);
+    WasmEdge_ModuleInstanceDelete(wasi_inst);
+    uint8_t byte = 0;
+    res = WasmEdge_MemoryInstanceGetData(mem, &byte, 0, 1);
+    snprintf(what, sizeof what, "reuse round %d: after StoreDelete the host memory and global keep their contents",
+             round);
+    CHECK(WasmEdge_ResultOK(res) && byte == (round == 1 ? 42 : 7) &&
+              WasmEdge_ValueGetI32(WasmEdge_GlobalInstanceGetValue(g)) == 10 + round,
+          what);
+  }
+  WasmEdge_ASTModuleDelete(ast);
+  WasmEdge_ASTModuleDelete(wasi_ast);
+  WasmEdge_ValidatorDelete(validator);
+  WasmEdge_LoaderDelete(loader);
+  WasmEdge_ModuleInstanceDelete(host);
+  WasmEdge_ModuleInstanceDelete(wasi);
+}
+
 int main(int argc, char **argv) {
   if (argc != 4) {
     fprintf(stderr, "usage: %s GUEST.wasm WASI_GUEST.wasm DIR\n", argv[0]);
@@ -303,6 +429,7 @@ int main(int argc, char **argv) {
   independent_host_function();
   wasi_after_store_delete(argv[2], argv[3]);
   alias_listing();
+  modules_outlive_their_store(argv[2], argv[3]);
   printf("%d failures\n", failures);
   return failures == 0 ? 0 : 1;
 }

@@ -285,9 +285,6 @@ fn a_host_function_runs_without_a_guest() {
 }
 
 #[test]
-#[ignore = "Wedge bug: an import module registered into a second store fails the \
-            instantiation of its importers with HostFuncError (scripts/rust-sdk.sh runs \
-            ignored tests and fails when one passes)"]
 fn an_import_object_serves_one_vm_after_another() {
     let mut builder = ImportObjectBuilder::new("env", ()).unwrap();
     builder.with_func::<i32, i32>("double", double).unwrap();

@@ -224,9 +224,6 @@ fn a_c_program_edits_files_in_a_preopened_directory() {
 }
 
 #[test]
-#[ignore = "Wedge bug: an import module registered into a second store fails the \
-            instantiation of its importers with HostFuncError (scripts/rust-sdk.sh runs \
-            ignored tests and fails when one passes)"]
 fn a_wasi_module_outlives_its_store_and_serves_the_next() {
     let mut wasi = WasiModule::create(Some(vec!["first.wasm"]), None, None).unwrap();
     let args_of = |wasi: &mut WasiModule| {
