@@ -273,6 +273,9 @@ struct Slot {
     store: Option<Box<CStore>>,
     /// The thread holding the [`Claim`], while one does.
     user: Option<ThreadId>,
+    /// Threads waiting for the claim (so that giving it back wakes nobody, with no system
+    /// call, in the usual case).
+    waiting: u32,
 }
 
 /// Exclusive use of a C store context's Wedge store, for one operation (a call, an
@@ -304,8 +307,11 @@ impl Claim<'_> {
 
 impl Drop for Claim<'_> {
     fn drop(&mut self) {
-        self.shared.lock_slot().user = None;
-        self.shared.released.notify_all();
+        let mut slot = self.shared.lock_slot();
+        slot.user = None;
+        if slot.waiting > 0 {
+            self.shared.released.notify_all();
+        }
     }
 }
 
@@ -366,7 +372,11 @@ impl StoreShared {
                     }
                     return slot;
                 }
-                Some(_) => slot = self.released.wait(slot).unwrap_or_else(|e| e.into_inner()),
+                Some(_) => {
+                    slot.waiting += 1;
+                    slot = self.released.wait(slot).unwrap_or_else(|e| e.into_inner());
+                    slot.waiting -= 1;
+                }
             }
         }
     }
