@@ -133,8 +133,12 @@ fn bench_guest_call(c: &mut Criterion) {
         group.bench_function("wedge_func", |b| {
             b.iter(|| {
                 let mut out = [Val::I32(0)];
-                add.call(&mut store, &[Val::I32(black_box(40)), Val::I32(2)], &mut out)
-                    .unwrap();
+                add.call(
+                    &mut store,
+                    &[Val::I32(black_box(40)), Val::I32(2)],
+                    &mut out,
+                )
+                .unwrap();
                 assert_eq!(out[0].i32(), Some(42));
             })
         });
