@@ -577,9 +577,9 @@ impl WasmEdge_ExecutorContext {
                 .call_unbound(params, around)
                 .unwrap_or(Err(abi::result(code::WRONG_VM_WORKFLOW)));
         };
-        let ty = func.ty().clone();
+        let ty = func.ty();
         let r = with_store(&binding, |s| {
-            let args = args_from_c(&ty, params, s).map_err(abi::result)?;
+            let args = args_from_c(ty, params, s).map_err(abi::result)?;
             let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
             self.track(s, |s| s.call(f, &args, &mut results))
                 .map_err(|e| error_result(&e))?;
