@@ -30,9 +30,15 @@ else
   cargo test --workspace --no-run --manifest-path "$root/Cargo.toml"
 fi
 target=${CARGO_TARGET_DIR:-$root/target}/$profile
+# A test build leaves the library in deps/ (only `cargo build` copies it up a level, so a copy
+# there may be stale); a release build puts it at the top.
+lib=$target/libwasmedge.so
+if [ "$profile" = debug ]; then
+  lib=$target/deps/libwasmedge.so
+fi
 
 mkdir -p "$prefix/lib" "$prefix/include/wasmedge" "$prefix/bin"
-install -m 0755 "$target/libwasmedge.so" "$prefix/lib/libwasmedge.so.0.1.1"
+install -m 0755 "$lib" "$prefix/lib/libwasmedge.so.0.1.1"
 ln -sf libwasmedge.so.0.1.1 "$prefix/lib/libwasmedge.so.0"
 ln -sf libwasmedge.so.0 "$prefix/lib/libwasmedge.so"
 install -m 0644 "$root"/include/wasmedge/*.h "$prefix/include/wasmedge/"

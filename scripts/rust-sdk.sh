@@ -94,7 +94,12 @@ esac
 if [ "$profile" = release ]; then
   cargo build --quiet --release --manifest-path "$root/Cargo.toml" -p wedge-plugin-example
 fi
-install -m 0755 "${CARGO_TARGET_DIR:-$root/target}/$profile/libwedge_plugin_example.so" "$plugins/"
+# (A test build leaves it in deps/, as the library.)
+example=${CARGO_TARGET_DIR:-$root/target}/$profile/libwedge_plugin_example.so
+if [ "$profile" = debug ]; then
+  example=${CARGO_TARGET_DIR:-$root/target}/debug/deps/libwedge_plugin_example.so
+fi
+install -m 0755 "$example" "$plugins/"
 
 export WASMEDGE_DIR=$prefix
 export LD_LIBRARY_PATH=$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
