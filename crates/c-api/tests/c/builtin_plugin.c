@@ -11,17 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int failures = 0;
-#define CHECK(cond, what)                                                      \
-  do {                                                                         \
-    if (cond) {                                                                \
-      printf("ok   %s\n", what);                                               \
-    } else {                                                                   \
-      printf("FAIL %s (line %d)\n", what, __LINE__);                           \
-      failures++;                                                              \
-    }                                                                          \
-    fflush(stdout);                                                            \
-  } while (0)
+#include "check.h"
 
 static int is(WasmEdge_String s, const char *text) {
   return s.Length == strlen(text) && memcmp(s.Buf, text, s.Length) == 0;

@@ -8,16 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-#define CHECK(cond, what)                                                      \
-  do {                                                                         \
-    if (cond) {                                                                \
-      printf("ok   %s\n", what);                                               \
-    } else {                                                                   \
-      printf("FAIL %s (line %d)\n", what, __LINE__);                           \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "check.h"
 
 static int32_t run_fib(const char *path, enum WasmEdge_RunMode mode) {
   WasmEdge_ConfigureContext *conf = WasmEdge_ConfigureCreate();

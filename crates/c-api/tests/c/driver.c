@@ -11,16 +11,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-static int failures = 0;
-#define CHECK(cond, what)                                                      \
-  do {                                                                         \
-    if (cond) {                                                                \
-      printf("ok   %s\n", what);                                               \
-    } else {                                                                   \
-      printf("FAIL %s (line %d)\n", what, __LINE__);                           \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "check.h"
 
 #define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])))
 

@@ -18,16 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int failures = 0;
-#define CHECK(cond, what)                                                      \
-  do {                                                                         \
-    if (cond) {                                                                \
-      printf("ok   %s\n", what);                                               \
-    } else {                                                                   \
-      printf("FAIL %s (line %d)\n", what, __LINE__);                           \
-      failures++;                                                              \
-    }                                                                          \
-  } while (0)
+#include "check.h"
 
 /* A lent or made string, NUL-terminated after its Length bytes. */
 static int terminated(WasmEdge_String s) { return s.Buf != NULL && s.Buf[s.Length] == '\0'; }

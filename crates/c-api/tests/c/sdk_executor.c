@@ -20,17 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int failures = 0;
-#define CHECK(cond, what)                                                      \
-  do {                                                                         \
-    if (cond) {                                                                \
-      printf("ok   %s\n", what);                                               \
-    } else {                                                                   \
-      printf("FAIL %s (line %d)\n", what, __LINE__);                           \
-      failures++;                                                              \
-    }                                                                          \
-    fflush(stdout);                                                            \
-  } while (0)
+#include "check.h"
 
 /* --- the SDK's timeout machinery ------------------------------------------------------- */
 
