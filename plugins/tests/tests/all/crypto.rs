@@ -1,0 +1,1 @@
+//! The `wasi_crypto` plug-in (`plugins/crypto`).

@@ -1,0 +1,1 @@
+//! The `wasmedge_httpsreq` plug-in (`plugins/httpsreq`).

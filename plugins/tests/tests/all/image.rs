@@ -1,0 +1,1 @@
+//! The `wasmedge_image` plug-in (`plugins/image`).

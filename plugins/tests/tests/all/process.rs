@@ -1,0 +1,1 @@
+//! The `wasmedge_process` plug-in (`plugins/process`).

@@ -1,0 +1,1 @@
+//! The `wasmedge_zlib` plug-in (`plugins/zlib`).
