@@ -1,1 +1,1 @@
-//! The `wasi_crypto` plug-in (`plugins/crypto`).
+//! The `wasi_crypto` plug-in (`plugins/wasi_crypto`).

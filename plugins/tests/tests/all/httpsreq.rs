@@ -1,1 +1,1 @@
-//! The `wasmedge_httpsreq` plug-in (`plugins/httpsreq`).
+//! The `wasmedge_httpsreq` plug-in (`plugins/wasmedge_httpsreq`).

@@ -1,1 +1,1 @@
-//! The `wasmedge_image` plug-in (`plugins/image`).
+//! The `wasmedge_image` plug-in (`plugins/wasmedge_image`).

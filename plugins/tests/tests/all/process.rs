@@ -1,1 +1,1 @@
-//! The `wasmedge_process` plug-in (`plugins/process`).
+//! The `wasmedge_process` plug-in (`plugins/wasmedge_process`).

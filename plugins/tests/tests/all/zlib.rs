@@ -1,1 +1,1 @@
-//! The `wasmedge_zlib` plug-in (`plugins/zlib`).
+//! The `wasmedge_zlib` plug-in (`plugins/wasmedge_zlib`).
