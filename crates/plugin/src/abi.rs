@@ -56,6 +56,28 @@ pub const WasmEdge_ProgramOptionType_Double: WasmEdge_ProgramOptionType = 11;
 /// `WasmEdge_String`, set to a fresh copy of the value that is never freed.
 pub const WasmEdge_ProgramOptionType_String: WasmEdge_ProgramOptionType = 12;
 
+/// Wedge extension, not in WasmEdge's enum: a list of strings. `Storage` is a pointer-aligned
+/// `const WedgeStringList *` slot, NULL for the empty list; `DefaultValue` is NULL or points to
+/// such a slot. Each `--<Name> VALUE` on the command line appends: the runtime publishes, with
+/// one atomic (release) pointer store, a new [`WedgeStringList`] holding the old items and the new
+/// one; lists, item arrays and strings are never freed, so a reader holding an older list keeps
+/// valid memory. The value is `'W' 'E'` (0x57 0x45) in the high half, far from WasmEdge's 0..12.
+/// WasmEdge's own loader has no case for it and skips the option (it does not register the flag,
+/// so `wasmedge --<Name>` is an unknown option, and the plug-in sees its empty default).
+pub const WedgeProgramOptionType_StringList: WasmEdge_ProgramOptionType = 0x5745_0001;
+
+/// What a [`WedgeProgramOptionType_StringList`] option's storage points to: `Length` strings at
+/// `Items` (NULL when `Length` is 0). Each string's `Buf` is followed by a NUL not counted in
+/// `Length`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct WedgeStringList {
+    /// Number of strings in `Items`.
+    pub Length: u32,
+    /// The strings.
+    pub Items: *const WasmEdge_String,
+}
+
 /// `WasmEdge_String`: a length and a pointer to bytes that need not be NUL-terminated.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -156,6 +178,10 @@ const _: () = {
     assert!(offset_of!(WasmEdge_String, Buf) == 8);
 
     assert!(size_of::<WasmEdge_ProgramOptionType>() == 4);
+
+    assert!(size_of::<WedgeStringList>() == 16);
+    assert!(offset_of!(WedgeStringList, Length) == 0);
+    assert!(offset_of!(WedgeStringList, Items) == 8);
 
     assert!(size_of::<WasmEdge_ProgramOption>() == 40);
     assert!(offset_of!(WasmEdge_ProgramOption, Name) == 0);

@@ -4,6 +4,15 @@
 //! - Toggle: `bool`, set to true when the flag is present.
 //! - Int8 … Double: the matching C type, parsed from the flag's value.
 //! - String: a `WasmEdge_String` set to a fresh copy of the value that is never freed.
+//! - StringList (a Wedge extension, type value [`abi::WedgeProgramOptionType_StringList`]): the
+//!   storage is a pointer-aligned `const WedgeStringList *` slot (NULL: empty). Each occurrence of
+//!   the flag appends its value: a new [`abi::WedgeStringList`] with the old items and a fresh,
+//!   NUL-terminated copy of the value is built and published with one release store of the
+//!   pointer. Nothing is ever freed (lists, item arrays, strings), so a reader that loaded an
+//!   older pointer reads valid memory; the cost is a few bytes per flag, once per process.
+//!   [`ProgramOption::set_list`] replaces the whole list (the C API's
+//!   `WasmEdge_ModuleInstanceInitWasmEdgeProcess` does that, as WasmEdge does). A bare flag
+//!   writes a copy of the list `DefaultValue` points to, or is an error when it is NULL.
 //! - None: nothing is written.
 //!
 //! `DefaultValue` is used only for a bare `--<Name>` (no value); nothing is written when the flag
@@ -20,10 +29,11 @@
 )]
 
 use core::ffi::{c_char, c_void};
+use core::sync::atomic::{AtomicPtr, Ordering};
 use std::fmt;
 use std::sync::Mutex;
 
-use crate::abi::{self, WasmEdge_String};
+use crate::abi::{self, WasmEdge_String, WedgeStringList};
 
 /// The type of a program option's storage (`WasmEdge_ProgramOptionType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -54,6 +64,8 @@ pub enum OptionType {
     Double,
     /// `WasmEdge_String`.
     String,
+    /// A list of strings: a `const WedgeStringList *` (a Wedge extension, see the module docs).
+    StringList,
 }
 
 impl OptionType {
@@ -73,6 +85,7 @@ impl OptionType {
             abi::WasmEdge_ProgramOptionType_Float => Self::Float,
             abi::WasmEdge_ProgramOptionType_Double => Self::Double,
             abi::WasmEdge_ProgramOptionType_String => Self::String,
+            abi::WedgeProgramOptionType_StringList => Self::StringList,
             _ => return None,
         })
     }
@@ -93,6 +106,7 @@ impl OptionType {
             Self::Float => "float",
             Self::Double => "double",
             Self::String => "string",
+            Self::StringList => "list of strings",
         }
     }
 }
@@ -120,10 +134,17 @@ pub enum OptionError {
         /// The text given.
         value: String,
     },
-    /// A string value longer than `u32::MAX` bytes.
+    /// A string value longer than `u32::MAX` bytes, or a list longer than `u32::MAX` items.
     TooLong {
         /// The option's name.
         name: String,
+    },
+    /// [`ProgramOption::set_list`] on an option that is not a list of strings.
+    NotAList {
+        /// The option's name.
+        name: String,
+        /// The option's type.
+        ty: OptionType,
     },
 }
 
@@ -140,6 +161,9 @@ impl fmt::Display for OptionError {
                 )
             }
             Self::TooLong { name } => write!(f, "option --{name}: the value is too long"),
+            Self::NotAList { name, ty } => {
+                write!(f, "option --{name} is a {}, not a list", ty.c_name())
+            }
         }
     }
 }
@@ -172,10 +196,13 @@ impl ProgramOption {
     /// # Safety
     ///
     /// Unless `ty` is [`OptionType::None`], `storage` is non-NULL and valid for writes of the C
-    /// type `ty` names (`WasmEdge_String` for [`OptionType::String`]) for as long as this option
-    /// exists, and nothing else accesses it while [`ProgramOption::set`] runs. `default` is NULL
-    /// or valid for reads of that type for as long as this option exists (for a string, a
-    /// `WasmEdge_String` whose `Buf` holds `Length` readable bytes).
+    /// type `ty` names (`WasmEdge_String` for [`OptionType::String`], a pointer-aligned
+    /// `const WedgeStringList *` for [`OptionType::StringList`]) for as long as this option
+    /// exists, and nothing else writes it while [`ProgramOption::set`] runs (a list's slot may be
+    /// read at the same time with atomic loads). `default` is NULL or valid for reads of that type
+    /// for as long as this option exists (for a string, a `WasmEdge_String` whose `Buf` holds
+    /// `Length` readable bytes; for a list, a slot that is NULL or points to a `WedgeStringList`
+    /// whose `Items` hold `Length` such strings, all living as long as the process).
     pub unsafe fn from_raw(
         name: String,
         description: String,
@@ -243,7 +270,129 @@ impl ProgramOption {
             OptionType::Float => self.write_parsed::<f32>(value),
             OptionType::Double => self.write_parsed::<f64>(value),
             OptionType::String => self.write_string(value),
+            OptionType::StringList => self.append_to_list(value),
         }
+    }
+
+    /// Replaces a list option's value with `values` (in order), as WasmEdge's C API does for
+    /// `WasmEdge_ModuleInstanceInitWasmEdgeProcess`. An error for any other type.
+    pub fn set_list<S: AsRef<str>>(&self, values: &[S]) -> Result<(), OptionError> {
+        if self.ty != OptionType::StringList {
+            return Err(OptionError::NotAList {
+                name: self.name.clone(),
+                ty: self.ty,
+            });
+        }
+        let _guard = WRITE_LOCK
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let items = values
+            .iter()
+            .map(|v| self.leak_string(v.as_ref().as_bytes().to_vec()))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.publish_list(items)
+    }
+
+    /// A list option's current value (what the plug-in will read), `None` for other types.
+    /// Invalid UTF-8 is replaced.
+    pub fn list(&self) -> Option<Vec<String>> {
+        if self.ty != OptionType::StringList {
+            return None;
+        }
+        // SAFETY: a list option's storage is a readable slot (from_raw's contract) holding NULL
+        // or a list that is never freed.
+        let items = unsafe { list_items(self.load_list_slot()) };
+        Some(
+            items
+                .iter()
+                // SAFETY: a string of a valid list (list_items' contract).
+                .map(|s| String::from_utf8_lossy(unsafe { string_bytes(s) }).into_owned())
+                .collect(),
+        )
+    }
+
+    /// The pointer in a list option's storage slot (a `const WedgeStringList *`).
+    fn load_list_slot(&self) -> *const WedgeStringList {
+        let slot = self.storage.cast::<*mut WedgeStringList>();
+        if slot.is_aligned() {
+            // SAFETY: the slot is a live, aligned pointer slot (from_raw's contract); writers
+            // store it atomically.
+            unsafe { AtomicPtr::from_ptr(slot) }.load(Ordering::Acquire)
+        } else {
+            // SAFETY: as above, without alignment (a C plug-in that packed its storage).
+            unsafe { slot.read_unaligned() }
+        }
+    }
+
+    /// Appends `value` (or, for a bare flag, sets the default list). Called with `WRITE_LOCK`
+    /// held.
+    fn append_to_list(&self, value: Option<&str>) -> Result<(), OptionError> {
+        let items = match value {
+            Some(text) => {
+                // SAFETY: the slot holds NULL or a never-freed list (from_raw's contract).
+                let mut items = unsafe { list_items(self.load_list_slot()) }.to_vec();
+                items.push(self.leak_string(text.as_bytes().to_vec())?);
+                items
+            }
+            None => {
+                if self.default.is_null() {
+                    return Err(OptionError::MissingValue {
+                        name: self.name.clone(),
+                    });
+                }
+                // SAFETY: a list option's non-NULL default is a readable slot holding NULL or a
+                // valid list (from_raw's contract).
+                let default =
+                    unsafe { self.default.cast::<*const WedgeStringList>().read_unaligned() };
+                // SAFETY: as above.
+                unsafe { list_items(default) }
+                    .iter()
+                    // SAFETY: a string of a valid list (list_items' contract).
+                    .map(|s| self.leak_string(unsafe { string_bytes(s) }.to_vec()))
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+        };
+        self.publish_list(items)
+    }
+
+    /// Leaks `items` and a [`WedgeStringList`] over them, and stores its address in the slot.
+    /// Called with `WRITE_LOCK` held.
+    fn publish_list(&self, items: Vec<WasmEdge_String>) -> Result<(), OptionError> {
+        let length = u32::try_from(items.len()).map_err(|_| OptionError::TooLong {
+            name: self.name.clone(),
+        })?;
+        let items: &'static [WasmEdge_String] = Box::leak(items.into_boxed_slice());
+        let list: &'static mut WedgeStringList = Box::leak(Box::new(WedgeStringList {
+            Length: length,
+            Items: if items.is_empty() {
+                core::ptr::null()
+            } else {
+                items.as_ptr()
+            },
+        }));
+        let slot = self.storage.cast::<*mut WedgeStringList>();
+        if slot.is_aligned() {
+            // SAFETY: the slot is a live, aligned, writable pointer slot (from_raw's contract);
+            // the release store publishes the fully built, never-freed list.
+            unsafe { AtomicPtr::from_ptr(slot) }.store(list, Ordering::Release);
+        } else {
+            // SAFETY: as above, without alignment.
+            unsafe { slot.write_unaligned(list) };
+        }
+        Ok(())
+    }
+
+    /// A never-freed copy of `bytes` with a NUL after them, as a `WasmEdge_String`.
+    fn leak_string(&self, mut bytes: Vec<u8>) -> Result<WasmEdge_String, OptionError> {
+        let length = u32::try_from(bytes.len()).map_err(|_| OptionError::TooLong {
+            name: self.name.clone(),
+        })?;
+        bytes.push(0);
+        let buf: &'static mut [u8] = Box::leak(bytes.into_boxed_slice());
+        Ok(WasmEdge_String {
+            Length: length,
+            Buf: buf.as_ptr().cast::<c_char>(),
+        })
     }
 
     /// Parses `value` (or reads the default) as `T` and writes it. Called with `WRITE_LOCK` held.
@@ -297,22 +446,45 @@ impl ProgramOption {
                 }
             }
         };
-        let length = u32::try_from(bytes.len()).map_err(|_| OptionError::TooLong {
-            name: self.name.clone(),
-        })?;
         // A trailing NUL, not counted in Length, helps C code that treats Buf as a C string.
-        let mut buffer = bytes;
-        buffer.push(0);
-        let buf: &'static mut [u8] = Box::leak(buffer.into_boxed_slice());
-        let s = WasmEdge_String {
-            Length: length,
-            Buf: buf.as_ptr().cast::<c_char>(),
-        };
+        let s = self.leak_string(bytes)?;
         // SAFETY: a string option's storage is a writable `WasmEdge_String` (from_raw's contract),
         // and the caller holds WRITE_LOCK. The buffer is leaked, so it is never freed.
         unsafe { self.storage.cast::<WasmEdge_String>().write_unaligned(s) };
         Ok(())
     }
+}
+
+/// The items of the list at `list` (none for NULL).
+///
+/// # Safety
+///
+/// `list` is NULL or points to a `WedgeStringList` whose `Items` hold `Length` strings, each with
+/// `Length` readable bytes at `Buf` (or NULL when 0), all living as long as the process.
+unsafe fn list_items(list: *const WedgeStringList) -> &'static [WasmEdge_String] {
+    // SAFETY: NULL or a valid list (this function's contract).
+    let Some(list) = (unsafe { list.as_ref() }) else {
+        return &[];
+    };
+    if list.Length == 0 || list.Items.is_null() {
+        return &[];
+    }
+    // SAFETY: `Items` holds `Length` strings (this function's contract).
+    unsafe { std::slice::from_raw_parts(list.Items, list.Length as usize) }
+}
+
+/// The bytes of a string of a list.
+///
+/// # Safety
+///
+/// `Buf` is NULL or holds `Length` readable bytes for the life of the process (true of every
+/// string [`list_items`] returns).
+unsafe fn string_bytes(s: &WasmEdge_String) -> &'static [u8] {
+    if s.Length == 0 || s.Buf.is_null() {
+        return &[];
+    }
+    // SAFETY: `Buf` holds `Length` readable bytes (this function's contract).
+    unsafe { std::slice::from_raw_parts(s.Buf.cast::<u8>(), s.Length as usize) }
 }
 
 impl fmt::Debug for ProgramOption {
@@ -528,6 +700,100 @@ mod tests {
             .unwrap();
         assert_eq!(string_of(&storage), b"dflt\0");
         assert_ne!(storage.Buf, default.Buf);
+    }
+
+    /// A list option over `slot` with `default` (NULL or a slot).
+    fn list_option(
+        slot: &mut *const WedgeStringList,
+        default: *const *const WedgeStringList,
+    ) -> ProgramOption {
+        option(OptionType::StringList, slot, default)
+    }
+
+    #[test]
+    fn list_flags_append_in_order_and_publish_a_fresh_list_each_time() {
+        let mut slot: *const WedgeStringList = ptr::null();
+        let o = list_option(&mut slot, ptr::null());
+        assert_eq!(o.list(), Some(vec![]));
+        o.set(Some("ls")).unwrap();
+        let first = o.load_list_slot();
+        o.set(Some("a,b")).unwrap();
+        o.set(Some("")).unwrap();
+        assert_eq!(
+            o.list(),
+            Some(vec!["ls".to_string(), "a,b".into(), String::new()])
+        );
+        // The first list is still valid and unchanged: nothing is freed or written in place.
+        // SAFETY: lists are never freed.
+        let old = unsafe { list_items(first) };
+        assert_eq!(old.len(), 1);
+        // SAFETY: as above.
+        assert_eq!(unsafe { string_bytes(&old[0]) }, b"ls");
+        // Strings are NUL-terminated past their length.
+        // SAFETY: `leak_string` put a NUL after the bytes.
+        assert_eq!(unsafe { *old[0].Buf.add(2) }, 0);
+        drop(o);
+        // SAFETY: the slot points to the last list published.
+        let items = unsafe { list_items(slot) };
+        assert_eq!(items.len(), 3);
+    }
+
+    #[test]
+    fn set_list_replaces_and_a_bare_list_flag_needs_a_default() {
+        let mut slot: *const WedgeStringList = ptr::null();
+        let o = list_option(&mut slot, ptr::null());
+        o.set(Some("x")).unwrap();
+        o.set_list(&["cat", "echo"]).unwrap();
+        assert_eq!(o.list(), Some(vec!["cat".to_string(), "echo".into()]));
+        o.set_list::<&str>(&[]).unwrap();
+        assert_eq!(o.list(), Some(vec![]));
+        assert_eq!(
+            o.set(None),
+            Err(OptionError::MissingValue { name: "Opt".into() })
+        );
+        assert!(!o.has_default());
+
+        // With a default list, a bare flag writes a copy of it.
+        let bytes = b"dflt";
+        let item = WasmEdge_String {
+            Length: 4,
+            Buf: bytes.as_ptr().cast(),
+        };
+        let list = WedgeStringList {
+            Length: 1,
+            Items: &item,
+        };
+        let default: *const WedgeStringList = &list;
+        let mut slot2: *const WedgeStringList = ptr::null();
+        let o2 = list_option(&mut slot2, &default);
+        assert!(o2.has_default());
+        o2.set(Some("y")).unwrap();
+        o2.set(None).unwrap();
+        assert_eq!(o2.list(), Some(vec!["dflt".to_string()]));
+    }
+
+    #[test]
+    fn set_list_refuses_other_types_and_list_is_none_for_them() {
+        let mut s = Storage::default();
+        let o = option(OptionType::Int32, &mut s.i32_, ptr::null());
+        assert_eq!(
+            o.set_list(&["1"]),
+            Err(OptionError::NotAList {
+                name: "Opt".into(),
+                ty: OptionType::Int32
+            })
+        );
+        assert_eq!(o.list(), None);
+        assert_eq!(s.i32_, 0);
+    }
+
+    #[test]
+    fn list_type_value_is_outside_wasmedge_s_enum() {
+        assert_eq!(
+            OptionType::from_raw(abi::WedgeProgramOptionType_StringList),
+            Some(OptionType::StringList)
+        );
+        assert!(abi::WedgeProgramOptionType_StringList > abi::WasmEdge_ProgramOptionType_String);
     }
 
     #[test]
