@@ -342,8 +342,11 @@ impl ProgramOption {
                 }
                 // SAFETY: a list option's non-NULL default is a readable slot holding NULL or a
                 // valid list (from_raw's contract).
-                let default =
-                    unsafe { self.default.cast::<*const WedgeStringList>().read_unaligned() };
+                let default = unsafe {
+                    self.default
+                        .cast::<*const WedgeStringList>()
+                        .read_unaligned()
+                };
                 // SAFETY: as above.
                 unsafe { list_items(default) }
                     .iter()
@@ -793,7 +796,11 @@ mod tests {
             OptionType::from_raw(abi::WedgeProgramOptionType_StringList),
             Some(OptionType::StringList)
         );
-        assert!(abi::WedgeProgramOptionType_StringList > abi::WasmEdge_ProgramOptionType_String);
+        const {
+            assert!(
+                abi::WedgeProgramOptionType_StringList > abi::WasmEdge_ProgramOptionType_String
+            );
+        }
     }
 
     #[test]
