@@ -46,13 +46,15 @@ impl std::fmt::Debug for PluginModules {
 /// Creates one instance of every module of every loaded plug-in that is not forbidden, binds it
 /// to `store`, and defines its exports in `linker` under the instance's own name. A module name
 /// already defined in `linker` is skipped with a warning (WasmEdge ignores such clashes); a
-/// plug-in whose `Create` fails is reported and skipped.
+/// plug-in whose `Create` fails is reported and skipped. Official WasmEdge plug-ins that are not
+/// loaded (or are forbidden) get their stand-in modules, as in `WasmEdge_VMCreate`.
 pub fn define_plugin_modules<T: 'static>(
     linker: &mut Linker<T>,
     store: &mut Store<T>,
     forbidden: &ForbiddenPlugins,
 ) -> Result<PluginModules, wedge::Error> {
     let mut modules = Vec::new();
+    let mut created = Vec::new();
     for plugin in PluginRegistry::global().plugins_except(forbidden) {
         for desc in plugin.modules() {
             let p = crate::plugin::create_module(desc);
@@ -65,28 +67,33 @@ pub fn define_plugin_modules<T: 'static>(
                 continue;
             }
             // SAFETY: the plug-in made this module through our C API and hands it over.
-            let module = unsafe { Box::from_raw(p) };
-            let binding = Binding {
-                store_id: store.id(),
-                home: None,
-            };
-            let externs = module.bind_externs(store, &binding)?;
-            if externs
-                .iter()
-                .any(|(name, _)| linker.get(&module.name, name).is_some())
-            {
-                eprintln!(
-                    "[warning] plug-in `{}`: module `{}` is already defined; skipped",
-                    plugin.name(),
-                    module.name
-                );
-                continue;
-            }
-            for (name, e) in externs {
-                linker.define(&module.name, &name, e)?;
-            }
-            modules.push(module);
+            created.push((plugin.name().to_string(), unsafe { Box::from_raw(p) }));
         }
+    }
+    // The official plug-ins that are missing (or forbidden) get WasmEdge's stand-ins.
+    for m in crate::standin::modules(forbidden) {
+        created.push(("(stand-in)".to_string(), m));
+    }
+    for (plugin, module) in created {
+        let binding = Binding {
+            store_id: store.id(),
+            home: None,
+        };
+        let externs = module.bind_externs(store, &binding)?;
+        if externs
+            .iter()
+            .any(|(name, _)| linker.get(&module.name, name).is_some())
+        {
+            eprintln!(
+                "[warning] plug-in `{plugin}`: module `{}` is already defined; skipped",
+                module.name
+            );
+            continue;
+        }
+        for (name, e) in externs {
+            linker.define(&module.name, &name, e)?;
+        }
+        modules.push(module);
     }
     Ok(PluginModules { modules })
 }

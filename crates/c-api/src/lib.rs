@@ -33,6 +33,7 @@ pub mod instance;
 pub mod plugin;
 #[cfg(test)]
 mod sigcheck;
+mod standin;
 pub(crate) mod store;
 pub mod tags;
 pub mod types;

@@ -234,6 +234,9 @@ pub unsafe extern "C" fn WasmEdge_VMCreate(
                 }
             }
         }
+        for m in crate::standin::modules(&ForbiddenPlugins::default()) {
+            vm.register_import(m);
+        }
         Box::into_raw(vm)
     })
 }
