@@ -138,6 +138,8 @@ pub const WasmEdge_ProgramOptionType_Float: WasmEdge_ProgramOptionType = 10;
 pub const WasmEdge_ProgramOptionType_Double: WasmEdge_ProgramOptionType = 11;
 /// `WasmEdge_String`.
 pub const WasmEdge_ProgramOptionType_String: WasmEdge_ProgramOptionType = 12;
+/// Wedge extension: a list of strings, storage `const WedgeStringList *` (see `options.rs`).
+pub const WedgeProgramOptionType_StringList: WasmEdge_ProgramOptionType = 0x5745_0001;
 
 /// `WasmEdge_ProgramOption` (40 bytes).
 #[repr(C)]

@@ -4,6 +4,30 @@
 //! The runtime writes a flag's value straight into the option's storage while it parses its
 //! command line, before it creates any module of the plug-in (reference §1.4), and a bare
 //! `--<name>` writes the option's default. The SDK only reads the storage, with atomic loads.
+//!
+//! # Lists of strings (a Wedge extension)
+//!
+//! [`ProgramOption::string_list`] declares a repeatable flag (`--name a --name=b`) whose value is
+//! a `Vec<String>`. WasmEdge's C ABI has no such type, so Wedge defines one outside the range of
+//! `WasmEdge_ProgramOptionType` (0 to 12): type value `0x57450001` (`'W' 'E'` in the high half).
+//! Its storage is one pointer-aligned slot holding a `const WedgeStringList *` (NULL for the
+//! empty list), where
+//!
+//! ```c
+//! typedef struct WedgeStringList {
+//!   uint32_t Length;              /* number of strings */
+//!   const WasmEdge_String *Items; /* Length strings, each NUL-terminated past its Length */
+//! } WedgeStringList;
+//! ```
+//!
+//! Wedge's runtime appends each occurrence of the flag by publishing a new list (the old items
+//! plus the new one) with one release store of the slot, and never frees a list, an item array or
+//! a string, so a read never sees a torn or freed list. The C API may also replace the whole list
+//! (`WasmEdge_ModuleInstanceInitWasmEdgeProcess` does). The `DefaultValue` of a list the SDK
+//! declares is NULL: a bare `--name` without a value is an error.
+//!
+//! A WasmEdge runtime does not know the type: its loader skips the option (there is no case for
+//! it), so the flag is an unknown option there and the plug-in reads the empty list.
 
 use core::cell::UnsafeCell;
 use core::ffi::{c_char, c_void};
@@ -27,6 +51,10 @@ pub trait OptionValue: Sized + sealed::Sealed + 'static {
     /// The `WasmEdge_ProgramOptionType`.
     #[doc(hidden)]
     const TYPE: WasmEdge_ProgramOptionType;
+    /// Whether the descriptor points `DefaultValue` at the default (a bare flag writes it);
+    /// false leaves it NULL, and a bare flag is an error.
+    #[doc(hidden)]
+    const HAS_DEFAULT: bool = true;
     /// Reads the storage.
     ///
     /// # Safety
@@ -100,6 +128,50 @@ impl OptionValue for String {
     }
 }
 
+/// `WedgeStringList`, the list a list option's storage slot points to (see the module docs).
+#[doc(hidden)]
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct RawStringList {
+    length: u32,
+    items: *const RawString,
+}
+
+impl sealed::Sealed for Vec<String> {}
+impl OptionValue for Vec<String> {
+    type Raw = *const RawStringList;
+    const TYPE: WasmEdge_ProgramOptionType = ffi::WedgeProgramOptionType_StringList;
+    const HAS_DEFAULT: bool = false;
+    unsafe fn load(raw: *mut *const RawStringList) -> Vec<String> {
+        // SAFETY: `raw` is the option's aligned slot (this function's contract); the runtime
+        // publishes lists with a release store.
+        let list = unsafe { AtomicPtr::from_ptr(raw.cast::<*mut RawStringList>()) }
+            .load(Ordering::Acquire);
+        // SAFETY: the slot holds NULL or a list the runtime built and never frees (module docs).
+        let Some(list) = (unsafe { list.as_ref() }) else {
+            return Vec::new();
+        };
+        if list.length == 0 || list.items.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: `items` holds `length` strings that are never freed (module docs).
+        let items = unsafe { core::slice::from_raw_parts(list.items, list.length as usize) };
+        items
+            .iter()
+            .map(|item| {
+                if item.buf.is_null() || item.length == 0 {
+                    return String::new();
+                }
+                // SAFETY: each string's `buf` holds `length` bytes that are never freed.
+                let bytes = unsafe {
+                    core::slice::from_raw_parts(item.buf.cast::<u8>(), item.length as usize)
+                };
+                String::from_utf8_lossy(bytes).into_owned()
+            })
+            .collect()
+    }
+}
+
 /// The storage of an option: aligned for the widest atomic whatever the target.
 #[repr(C, align(8))]
 struct Storage<R>(UnsafeCell<R>);
@@ -122,6 +194,11 @@ struct Storage<R>(UnsafeCell<R>);
 /// assert_eq!(GREETING.get(), "hello");
 /// assert_eq!(REPEAT.get(), 1);
 /// assert!(!LOUD.get());
+///
+/// // A repeatable flag: `--example-allow a --example-allow=b` gives ["a", "b"].
+/// static ALLOW: ProgramOption<Vec<String>> =
+///     ProgramOption::string_list("example-allow", "names to allow; repeat the flag");
+/// assert!(ALLOW.get().is_empty());
 /// ```
 pub struct ProgramOption<T: OptionValue> {
     name: &'static str,
@@ -175,6 +252,21 @@ impl ProgramOption<String> {
     }
 }
 
+impl ProgramOption<Vec<String>> {
+    /// A repeatable option whose value is every `--<name> VALUE` (or `--<name>=VALUE`) given, in
+    /// order; empty without the flag. A bare `--<name>` is an error. This is a Wedge extension
+    /// of the plug-in ABI (module docs): a WasmEdge runtime skips the option.
+    #[must_use]
+    pub const fn string_list(name: &'static str, description: &'static str) -> Self {
+        Self {
+            name,
+            description,
+            storage: Storage(UnsafeCell::new(core::ptr::null())),
+            default: core::ptr::null(),
+        }
+    }
+}
+
 impl<T: OptionValue> ProgramOption<T> {
     /// The option's value: what the runtime's command line set, or the default.
     #[must_use]
@@ -222,7 +314,11 @@ impl<T: OptionValue> OptionDef for ProgramOption<T> {
         self.storage.0.get().cast()
     }
     fn default_value(&'static self) -> *const c_void {
-        (&raw const self.default).cast()
+        if T::HAS_DEFAULT {
+            (&raw const self.default).cast()
+        } else {
+            core::ptr::null()
+        }
     }
 }
 
@@ -299,6 +395,59 @@ mod tests {
         );
         assert_eq!(S.raw_type(), ffi::WasmEdge_ProgramOptionType_String);
         assert_eq!(N.raw_type(), ffi::WasmEdge_ProgramOptionType_Int16);
+    }
+
+    /// Publishes a list the way Wedge's runtime does: leaked strings, a leaked item array and a
+    /// leaked list, stored in the slot.
+    fn runtime_publishes(option: &'static ProgramOption<Vec<String>>, items: &[&[u8]]) {
+        let items: Vec<RawString> = items
+            .iter()
+            .map(|b| {
+                let mut v = b.to_vec();
+                v.push(0);
+                let leaked: &'static [u8] = Box::leak(v.into_boxed_slice());
+                RawString {
+                    length: b.len() as u32,
+                    buf: leaked.as_ptr().cast(),
+                }
+            })
+            .collect();
+        let items: &'static [RawString] = Box::leak(items.into_boxed_slice());
+        let list: &'static RawStringList = Box::leak(Box::new(RawStringList {
+            length: items.len() as u32,
+            items: items.as_ptr(),
+        }));
+        runtime_writes(option, list);
+    }
+
+    #[test]
+    fn a_string_list_is_empty_by_default_and_reads_what_the_runtime_published() {
+        static ALLOW: ProgramOption<Vec<String>> = ProgramOption::string_list("allow", "cmds");
+        assert_eq!(ALLOW.raw_type(), 0x5745_0001);
+        assert!(ALLOW.get().is_empty());
+        assert!(ALLOW.default_value().is_null(), "a bare flag is an error");
+        runtime_publishes(&ALLOW, &[b"ls"]);
+        assert_eq!(ALLOW.get(), ["ls"]);
+        runtime_publishes(&ALLOW, &[b"ls", b"", b"a,b", b"\xff"]);
+        assert_eq!(ALLOW.get(), ["ls", "", "a,b", "\u{fffd}"]);
+        runtime_writes(&ALLOW, core::ptr::null());
+        assert!(ALLOW.get().is_empty());
+        // An empty list with a NULL item array is empty too.
+        runtime_writes(
+            &ALLOW,
+            Box::leak(Box::new(RawStringList {
+                length: 0,
+                items: core::ptr::null(),
+            })),
+        );
+        assert!(ALLOW.get().is_empty());
+    }
+
+    #[test]
+    fn string_list_layout_is_wedge_string_list() {
+        assert_eq!(size_of::<RawStringList>(), 16);
+        assert_eq!(core::mem::offset_of!(RawStringList, items), 8);
+        assert_eq!(size_of::<*const RawStringList>(), size_of::<usize>());
     }
 
     #[test]
