@@ -3,7 +3,8 @@
 #   PREFIX/lib/libwasmedge.so.0.1.1, with the links libwasmedge.so.0 and libwasmedge.so
 #   PREFIX/include/wasmedge/*.h
 #   PREFIX/bin/wedge, and PREFIX/bin/wasmedge -> wedge
-#   the default plug-in directory: PREFIX/lib/wasmedge under /usr or /lib, else PREFIX/plugin
+#   every plug-in under plugins/, in the default plug-in directory (PREFIX/lib/wasmedge under
+#   /usr or /lib, else PREFIX/plugin) under WasmEdge's file name for it
 # Usage: scripts/install-capi.sh [--debug] PREFIX
 #   --debug  install the debug build that `cargo test --workspace` makes (a no-op rebuild
 #            after it: the same command, so the same features) instead of building a
@@ -22,8 +23,23 @@ fi
 prefix=$1
 root=$(cd "$(dirname "$0")/.." && pwd)
 
+# The plug-ins: package, library crate, and the file name WasmEdge gives the plug-in.
+PLUGINS="
+wedge-plugin-process wedge_plugin_process libwasmedgePluginWasmEdgeProcess.so
+wedge-plugin-crypto wedge_plugin_crypto libwasmedgePluginWasiCrypto.so
+wedge-plugin-zlib wedge_plugin_zlib libwasmedgePluginWasmEdgeZlib.so
+wedge-plugin-image wedge_plugin_image libwasmedgePluginWasmEdgeImage.so
+wedge-plugin-httpsreq wedge_plugin_httpsreq libwasmedgePluginHttpsReq.so
+"
+plugin_packages() {
+  echo "$PLUGINS" | while read -r package _ _; do
+    [ -n "$package" ] && printf ' -p %s' "$package"
+  done
+}
+
 if [ "$profile" = release ]; then
-  cargo build --release --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli
+  cargo build --release --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli \
+    $(plugin_packages)
 else
   # `cargo build -p ...` would resolve features without the workspace's dev-dependencies and
   # rebuild the runtime; the test build has libwasmedge.so and wedge too.
@@ -50,4 +66,13 @@ case $(cd "$prefix" && pwd) in
   *) plugins=$prefix/plugin ;;
 esac
 mkdir -p "$plugins"
-echo "installed into $prefix ($profile build); plug-ins go in $plugins"
+echo "$PLUGINS" | while read -r _ crate file; do
+  [ -n "$crate" ] || continue
+  # As for the library: a test build leaves plug-ins in deps/.
+  built=$target/lib$crate.so
+  if [ "$profile" = debug ]; then
+    built=$target/deps/lib$crate.so
+  fi
+  install -m 0755 "$built" "$plugins/$file"
+done
+echo "installed into $prefix ($profile build), with the plug-ins in $plugins"

@@ -106,6 +106,17 @@ export LD_LIBRARY_PATH=$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 # The plug-in tests look in the default directory, as WasmEdge does without this variable.
 unset WASMEDGE_PLUGIN_PATH WASMEDGE_INCLUDE_DIR WASMEDGE_LIB_DIR WASMEDGE_BUILD_DIR
 
+# The install put every plug-in in the default directory, where the installed wedge finds them.
+version=$("$prefix/bin/wedge" --version)
+for name in wasmedge_process wasi_crypto wasmedge_zlib wasmedge_image wasmedge_httpsreq; do
+  case $version in
+    *"(plugin \"$name\")"*) ;;
+    *) die "the installed wedge --version does not list the plug-in $name:
+$version" ;;
+  esac
+done
+echo "installed: $(echo "$version" | grep -c '(plugin ') plug-ins listed by wedge --version"
+
 # Where cargo unpacked a registry package of the test project (fetched on the way).
 package_dir() {
   cargo metadata --format-version 1 --locked --manifest-path "$root/tests/rust-sdk/Cargo.toml" |
