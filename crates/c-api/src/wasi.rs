@@ -335,8 +335,11 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceWASIGetNativeHandler(
     })
 }
 
-/// Configures the `wasmedge_process` plug-in's allowed commands. Wedge has no such plug-in
-/// yet, and WasmEdge ignores the call when the plug-in is not loaded, so this does nothing.
+/// Configures the loaded `wasmedge_process` plug-in, as WasmEdge does: its `allow-command` list
+/// option is replaced by `cmds` (NULL entries skipped), and its `allow-command-all` toggle is set
+/// when `allow_all` is true (false leaves it as it was). Modules of the plug-in created after
+/// the call see the new values. Nothing happens when no plug-in of that name is loaded, or for
+/// an option it lacks or declares with another type.
 ///
 /// # Safety
 /// `cmds` must be NULL or hold `len` C strings.
@@ -346,5 +349,22 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceInitWasmEdgeProcess(
     len: u32,
     allow_all: bool,
 ) {
-    let _ = (cmds, len, allow_all);
+    use wedge_plugin::{OptionType, PluginRegistry};
+    // SAFETY: `cmds` is NULL or holds `len` C strings (the caller's contract).
+    let commands = unsafe { strings(cmds, len) };
+    guard((), || {
+        let Some(plugin) = PluginRegistry::global().find("wasmedge_process") else {
+            return;
+        };
+        for option in plugin.options() {
+            let result = match (option.name(), option.ty()) {
+                ("allow-command", OptionType::StringList) => option.set_list(&commands),
+                ("allow-command-all", OptionType::Toggle) if allow_all => option.set(None),
+                _ => Ok(()),
+            };
+            if let Err(e) = result {
+                eprintln!("wasmedge_process: {e}");
+            }
+        }
+    });
 }

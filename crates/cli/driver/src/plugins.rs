@@ -118,10 +118,11 @@ pub fn help() -> String {
     let mut out = String::new();
     for (p, i) in options() {
         let o = &p.options()[i];
-        let value = if o.ty() == OptionType::Toggle {
-            ""
-        } else {
-            " VALUE"
+        let value = match o.ty() {
+            OptionType::Toggle => "",
+            // Repeatable: each `--NAME VALUE` appends.
+            OptionType::StringList => " VALUE...",
+            _ => " VALUE",
         };
         out.push_str(&format!(
             "  --{}{value:<width$} {} (plug-in {})\n",
