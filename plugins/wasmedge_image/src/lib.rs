@@ -1,0 +1,98 @@
+//! WasmEdge's `wasmedge_image` plug-in for Wedge: a guest hands over the bytes of a PNG or JPEG
+//! image and gets back the image resized to the width and height it asks for, as an RGB or BGR
+//! tensor of bytes or of `f32`, ready to feed a model.
+//!
+//! Plug-in `wasmedge_image`, module `wasmedge_image`, three functions with WasmEdge 0.17.1's
+//! signature `(in_ptr, in_len, width, height, type, out_ptr, out_len) -> errno`, all `i32`:
+//!
+//! | function | does |
+//! |---|---|
+//! | `load_jpg` | decodes the image at `in_ptr`, resizes it to `width` × `height` and writes it at `out_ptr` |
+//! | `load_png` | the same |
+//! | `load_image` | the same |
+//!
+//! As in WasmEdge, the three are the same function and each takes either format. `type` is
+//! 0 RGB8, 1 BGR8, 2 RGB32F, 3 BGR32F; the tensor is `height` rows of `width` pixels of 3
+//! channels, `f32` little-endian. The errno is 0 on success and 1 on any failure (no memory,
+//! a buffer outside memory, an unknown type, an image that does not decode, an output buffer
+//! shorter than `width * height * 3` (× 4 for `f32`)); a failure logs a line on stderr.
+//!
+//! # What matches WasmEdge, and what does not
+//!
+//! WasmEdge decodes with stb_image (`stbi_load_from_memory` with 3 channels, or `stbi_loadf`
+//! for the `f32` types) and resizes with stb_image_resize2 2.14's
+//! `stbir_resize_{uint8,float}_linear` (stb commit `2dfbe86b`). This crate decodes with the
+//! `image` crate (png, zune-jpeg) and resizes with its own port of stb's filters
+//! (`resize.rs`):
+//!
+//! - Same: the filters (Catmull-Rom to enlarge, Mitchell to shrink, a copy at the same size,
+//!   chosen per axis), pixel centres, support, weight normalisation, clamped edges and the `u8`
+//!   rounding; grey repeated to 3 channels, alpha dropped without blending, 16-bit samples cut
+//!   to their high byte; and the `f32` values: stb_image's `stbi_loadf` turns 8-bit samples into
+//!   `(v / 255) ^ 2.2` (its default gamma), not `v / 255`, and the resized floats are not
+//!   clamped, so they can stray a little outside 0..1 near sharp edges.
+//! - PNG: the same bytes. On the test images (RGB, grey, RGBA, 16-bit) the `u8` tensors equal
+//!   stb's exactly at every size tried, and the `f32` ones are within 2e-6.
+//! - JPEG: within 3 per channel on 4:2:0 colour images, within 1 on grey ones. The decoders
+//!   differ: zune-jpeg rounds the vertical step of its chroma upsampling before the horizontal
+//!   one (stb, like libjpeg, does not), and the inverse DCTs round differently. Matching that
+//!   would take a JPEG decoder of our own. `tests/reference.rs` measures all of this against
+//!   stb itself (`tests/reference/gen.sh` rebuilds the references).
+//! - The order of additions in the filter differs from stb's SIMD code, so a resized `u8`
+//!   channel can differ by 1 where the exact value lies on a rounding boundary.
+//! - Formats: PNG and JPEG only. stb_image also reads BMP, GIF, TGA, PSD, PIC, PNM and HDR,
+//!   which fail here with errno 1.
+//! - Limits, where WasmEdge has none: an image is decoded only if its sides are at most 2^24
+//!   and its decoding needs at most 512 MiB; a requested side above 2^24 fails. WasmEdge
+//!   computes `width * height * 3` in 32 bits, so a huge request can wrap around and pass its
+//!   size check; here the product is checked in 64 bits.
+//! - A width or height of 0 succeeds and writes nothing, as in WasmEdge (stb refuses to resize
+//!   and WasmEdge ignores its answer).
+//!
+//! The resize holds two rows of floats (one input-width, one output-width) besides the decoded
+//! image, and writes the output to the guest a chunk of rows at a time.
+
+#![forbid(unsafe_code)]
+
+pub mod decode;
+pub mod errno;
+pub mod func;
+pub mod resize;
+
+use wedge_plugin_sdk::{Module, Plugin, package_version};
+
+/// The plug-in's name.
+pub const PLUGIN_NAME: &str = "wasmedge_image";
+/// The module's name, which guests import.
+pub const MODULE_NAME: &str = "wasmedge_image";
+
+/// Declares the plug-in. The module has no state: each call stands alone.
+#[must_use]
+pub fn declare() -> Plugin {
+    Plugin::new(PLUGIN_NAME, package_version!())
+        .description("Image loading plug-in for Wedge (WasmEdge's wasmedge_image)")
+        .module(
+            Module::new(MODULE_NAME, || ())
+                .description("load_jpg, load_png, load_image: decode, resize, write a tensor")
+                .func("load_jpg", func::load)
+                .func("load_png", func::load)
+                .func("load_image", func::load),
+        )
+}
+
+wedge_plugin_sdk::plugin!(declare);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plugin_declares_wasmedges_module_and_functions() {
+        let plugin = declare();
+        assert_eq!(plugin.name(), "wasmedge_image");
+        assert_eq!(
+            plugin.module_names().collect::<Vec<_>>(),
+            ["wasmedge_image"]
+        );
+    }
+}

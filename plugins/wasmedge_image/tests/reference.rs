@@ -1,0 +1,86 @@
+//! The plug-in's results against WasmEdge's: `tests/reference/` holds what stb_image and
+//! stb_image_resize2 (the libraries WasmEdge 0.17.1 calls) give for the images in
+//! `tests/images/`, written by `tests/reference/gen.sh`.
+
+use std::path::{Path, PathBuf};
+
+use wedge_plugin_image::errno::ErrNo;
+use wedge_plugin_image::func::decode_to_size;
+
+fn dir(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(sub)
+}
+
+/// The plug-in's tensor for `image` at `w` × `h` of type `ty`.
+fn ours(image: &str, w: u32, h: u32, ty: u32) -> Vec<u8> {
+    let bytes = std::fs::read(dir("images").join(image)).unwrap();
+    let mut out = Vec::new();
+    let r = decode_to_size(&bytes, w, h, ty, u64::MAX, &mut out).unwrap();
+    assert_eq!(r, ErrNo::Success, "{image}");
+    out
+}
+
+/// The stb reference for `image` at `w` × `h` as RGB8 (stored as a PNG).
+fn reference_u8(image: &str, w: u32, h: u32) -> Vec<u8> {
+    let name = format!("{}_{w}x{h}.png", image.replace('.', "_"));
+    let png = std::fs::read(dir("reference").join(name)).unwrap();
+    // The reference is a PNG of exactly the tensor: decoding it at its own size copies it.
+    let mut out = Vec::new();
+    decode_to_size(&png, w, h, 0, u64::MAX, &mut out).unwrap();
+    out
+}
+
+/// The largest difference between two byte tensors, and how many bytes differ.
+fn diff(a: &[u8], b: &[u8]) -> (u8, usize) {
+    assert_eq!(a.len(), b.len());
+    let d = a.iter().zip(b).map(|(x, y)| x.abs_diff(*y));
+    (d.clone().max().unwrap_or(0), d.filter(|&d| d > 0).count())
+}
+
+const SIZES: [(u32, u32); 3] = [(50, 60), (20, 15), (100, 30)];
+
+#[test]
+fn png_images_resize_to_within_1_of_wasmedge() {
+    for image in ["photo.png", "gray.png", "rgba.png", "rgb16.png"] {
+        for (w, h) in SIZES {
+            let (max, count) = diff(&ours(image, w, h, 0), &reference_u8(image, w, h));
+            eprintln!("{image} {w}x{h}: max {max}, {count} bytes differ");
+            assert!(max <= 1, "{image} {w}x{h}: off by {max}");
+        }
+    }
+}
+
+#[test]
+fn jpeg_images_resize_to_within_3_of_wasmedge() {
+    for image in ["photo.jpg", "progressive.jpg", "gray.jpg"] {
+        for (w, h) in SIZES {
+            let (max, count) = diff(&ours(image, w, h, 0), &reference_u8(image, w, h));
+            eprintln!("{image} {w}x{h}: max {max}, {count} bytes differ");
+            assert!(max <= 3, "{image} {w}x{h}: off by {max}");
+        }
+    }
+}
+
+#[test]
+fn f32_tensors_match_wasmedges_gamma_floats() {
+    for (w, h) in [(20, 15), (80, 20)] {
+        let raw = std::fs::read(dir("reference").join(format!("photo_png_{w}x{h}.f32"))).unwrap();
+        let theirs: Vec<f32> = raw
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        let ours: Vec<f32> = ours("photo.png", w, h, 2)
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        let max = ours
+            .iter()
+            .zip(&theirs)
+            .map(|(a, b)| (a - b).abs())
+            .fold(0.0f32, f32::max);
+        eprintln!("photo.png f32 {w}x{h}: max diff {max:e}");
+        assert!(max < 1e-5, "{w}x{h}: off by {max}");
+    }
+}
