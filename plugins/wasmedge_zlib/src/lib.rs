@@ -1,0 +1,148 @@
+//! WasmEdge's `wasmedge_zlib` plug-in for Wedge: zlib for wasm guests, on the pure-Rust
+//! [zlib-rs](https://crates.io/crates/zlib-rs).
+//!
+//! Plug-in `wasmedge_zlib`, module `wasmedge_zlib`: the 76 functions of WasmEdge 0.17.1, with
+//! zlib's names and WasmEdge's wasm signatures (pointers, `uLong` and `size_t` are i32 on
+//! wasm32), so that a C guest compiled against an ordinary `zlib.h`, with zlib's functions
+//! imported from `wasmedge_zlib`, runs unchanged.
+//!
+//! # The guest's `z_stream`
+//!
+//! A stream lives on the host, keyed by the guest address of its `z_stream` (as in WasmEdge).
+//! Each call reads the guest's 56-byte wasm32 `z_stream`, works over the guest's
+//! `next_in`/`next_out` buffers in pieces of at most 1 MiB (so a call allocates a bounded amount
+//! whatever the lengths say), and writes back `next_*`, `avail_*`, `total_*`, `data_type` and
+//! `adler` (init and reset also clear `msg`). The `*Init_` calls require `stream_size` 56 and a
+//! version string starting with '1', else `Z_VERSION_ERROR` (-6), as WasmEdge.
+//!
+//! # Exact, approximated, refused
+//!
+//! Exact (zlib's results and codes; streams are valid zlib, gzip or raw deflate):
+//! `deflateInit*`, `deflate` (all flush modes), `deflateEnd`, `deflateReset`,
+//! `deflateSetDictionary`, `deflateSetHeader` (the gzip header and trailer are written here,
+//! byte for byte as zlib writes them), `deflateBound`, `compressBound` (zlib 1.2.13's
+//! formulas), `inflateInit*`, `inflate` (zlib, gzip, raw and automatic detection),
+//! `inflateEnd`, `inflateReset`, `inflateReset2`, `inflateSetDictionary`,
+//! `inflateGetDictionary`, `inflateGetHeader` (the header is decoded from the bytes inflate
+//! consumes and written to the guest's `gz_header` when it is complete), `inflateSync`,
+//! `inflateUndermine` (`Z_DATA_ERROR`, as a zlib built without the option),
+//! `inflateBackInit*`/`inflateBackEnd`, `compress`, `compress2`, `uncompress`, `uncompress2`,
+//! `adler32*`, `crc32*`, `zlibCompileFlags` (0xa9, the host zlib's on x86-64 Linux).
+//!
+//! The compressed bytes are zlib-rs's. zlib-rs follows zlib-ng's compression, so the output
+//! can differ from C zlib's byte for byte while decoding to the same data; level 0 output is
+//! split into stored blocks by the host's 1 MiB pieces rather than by the guest's buffer.
+//!
+//! Approximated, because zlib-rs's safe API does not expose the state behind them:
+//! - `deflateParams`: flushes like zlib; before any data the new level and strategy apply
+//!   exactly; after, the level changes and the strategy reverts to the default.
+//! - `deflateGetDictionary`: the last window's worth of dictionary and input (zlib may give a
+//!   few hundred bytes less after its window slid).
+//! - `deflateTune` is accepted and ignored; `deflatePending` reports framing bytes held here
+//!   and 0 bits; `deflateResetKeep` is `deflateReset`; `inflateResetKeep` keeps the window
+//!   only for raw streams.
+//! - `data_type`: deflate sets zlib's text/binary guess from the first data it compresses;
+//!   inflate leaves the field alone.
+//! - `inflateMark`, `inflateSyncPoint` and `inflateCodesUsed` answer 0; `inflateValidate`
+//!   answers `Z_OK` but checks are always verified.
+//!
+//! Refused: `deflateCopy` and `inflateCopy` (zlib-rs's safe API cannot clone a stream) give
+//! `Z_STREAM_ERROR`; `deflatePrime` and `inflatePrime` with bits to insert give
+//! `Z_STREAM_ERROR` (zero or negative bits are `Z_OK`, out-of-range bits zlib's error).
+//!
+//! # Differences from WasmEdge
+//!
+//! - An unknown `z_stream` address, or a stream of the other direction, gives
+//!   `Z_STREAM_ERROR` (zlib's answer for a stream without state) where WasmEdge traps; so does
+//!   a second `deflateEnd`/`inflateEnd`.
+//! - Guest pointers and lengths are checked against the guest's memory: an out-of-bounds buffer
+//!   traps (`MemoryOutOfBounds`) where WasmEdge reads or writes outside the sandbox.
+//! - `adler32(x, NULL, 0)` is 1 as in zlib (WasmEdge reads NULL as address 0).
+//! - `crc32_combine` with a negative length gives 0xffffffff (zlib 1.2.13 never returns).
+
+#![forbid(unsafe_code)]
+
+mod deflate;
+mod errno;
+mod gz;
+mod history;
+mod inflate;
+mod state;
+mod streamfunc;
+mod utilfunc;
+mod zstream;
+
+pub use state::Zlib;
+
+use streamfunc as s;
+use utilfunc as u;
+use wedge_plugin_sdk::{Module, Plugin, Version};
+
+/// The plug-in's name, and its module's, as in WasmEdge.
+pub const NAME: &str = "wasmedge_zlib";
+
+/// Declares the plug-in.
+#[must_use]
+pub fn declare() -> Plugin {
+    Plugin::new(NAME, Version::new(0, 10, 1, 0)).module(module())
+}
+
+/// The module, with WasmEdge's functions in WasmEdge's order.
+#[must_use]
+pub fn module() -> Module<Zlib> {
+    Module::new(NAME, Zlib::default)
+        .func("deflateInit", s::deflate_init_plain)
+        .func("deflate", s::deflate)
+        .func("deflateEnd", s::deflate_end)
+        .func("inflateInit", s::inflate_init_plain)
+        .func("inflate", s::inflate)
+        .func("inflateEnd", s::inflate_end)
+        .func("deflateInit2", s::deflate_init2)
+        .func("deflateSetDictionary", s::deflate_set_dictionary)
+        .func("deflateGetDictionary", s::deflate_get_dictionary)
+        .func("deflateCopy", s::deflate_copy)
+        .func("deflateReset", s::deflate_reset)
+        .func("deflateParams", s::deflate_params)
+        .func("deflateTune", s::deflate_tune)
+        .func("deflateBound", s::deflate_bound)
+        .func("deflatePending", s::deflate_pending)
+        .func("deflatePrime", s::deflate_prime)
+        .func("deflateSetHeader", s::deflate_set_header)
+        .func("inflateInit2", s::inflate_init2)
+        .func("inflateSetDictionary", s::inflate_set_dictionary)
+        .func("inflateGetDictionary", s::inflate_get_dictionary)
+        .func("inflateSync", s::inflate_sync)
+        .func("inflateCopy", s::inflate_copy)
+        .func("inflateReset", s::inflate_reset)
+        .func("inflateReset2", s::inflate_reset2)
+        .func("inflatePrime", s::inflate_prime)
+        .func("inflateMark", s::inflate_mark)
+        .func("inflateGetHeader", s::inflate_get_header)
+        .func("inflateBackInit", s::inflate_back_init)
+        .func("inflateBackEnd", s::inflate_back_end)
+        .func("zlibCompileFlags", u::zlib_compile_flags)
+        .func("compress", u::compress)
+        .func("compress2", u::compress2)
+        .func("compressBound", u::compress_bound)
+        .func("uncompress", u::uncompress)
+        .func("uncompress2", u::uncompress2)
+        .func("adler32", u::adler32)
+        .func("adler32_z", u::adler32)
+        .func("adler32_combine", u::adler32_combine)
+        .func("crc32", u::crc32)
+        .func("crc32_z", u::crc32)
+        .func("crc32_combine", u::crc32_combine)
+        .func("deflateInit_", s::deflate_init_)
+        .func("inflateInit_", s::inflate_init_)
+        .func("deflateInit2_", s::deflate_init2_)
+        .func("inflateInit2_", s::inflate_init2_)
+        .func("inflateBackInit_", s::inflate_back_init_)
+        .func("inflateSyncPoint", s::inflate_sync_point)
+        .func("inflateUndermine", s::inflate_undermine)
+        .func("inflateValidate", s::inflate_validate)
+        .func("inflateCodesUsed", s::inflate_codes_used)
+        .func("inflateResetKeep", s::inflate_reset_keep)
+        .func("deflateResetKeep", s::deflate_reset_keep)
+}
+
+wedge_plugin_sdk::plugin!(declare);
