@@ -127,6 +127,27 @@ fn a_command_not_allowed_returns_minus_1_with_wasmedge_s_message() {
 }
 
 #[test]
+fn a_command_that_stops_reading_a_large_stdin_neither_blocks_nor_kills_the_host() {
+    // `head` exits after 10 bytes of 4 MiB, and `true` reads nothing: the host's writes never
+    // meet a pipe without readers, so the C host (which does not ignore SIGPIPE) survives.
+    for args in [
+        &["--stdin-bytes", "4000000", "head", "-c", "10"][..],
+        &["--stdin-bytes", "4000000", "true"][..],
+    ] {
+        for (host, out, took) in run_both("process_stdin", &["--allow-command-all"], args) {
+            assert_exit(host, &out, 0);
+            let expect = if args[2] == "head" {
+                "exit=0 code=0 stdout_len=10 stderr_len=0\nstdout:xxxxxxxxxx\nstderr:\n"
+            } else {
+                "exit=0 code=0 stdout_len=0 stderr_len=0\nstdout:\nstderr:\n"
+            };
+            assert_eq!(stdout(&out), expect, "{host} {args:?}");
+            assert!(took < Duration::from_secs(5), "{host} took {took:?}");
+        }
+    }
+}
+
+#[test]
 fn allow_command_all_runs_any_command() {
     for (host, out, _) in run_both(
         "process_all",

@@ -3,6 +3,7 @@
  * Usage: process.wasm [OPTION]... [--] PROGRAM [ARG]...
  *   --env K=V      add an environment variable (wasmedge_process_add_env)
  *   --stdin TEXT   append TEXT to the command's stdin
+ *   --stdin-bytes N  append N bytes 'x' to the command's stdin
  *   --timeout MS   set the time limit of the run
  *   --runs N       run the same set-up N times (each run starts from scratch, so runs after
  *                  the first have no program name unless --resetup is given)
@@ -43,6 +44,8 @@ IMPORT(wasmedge_process_get_stderr) void get_stderr(char *p);
 static const char *envs[MAX], *stdins[MAX];
 static int nenvs, nstdins;
 static long timeout_ms = -1;
+static char *stdin_block;
+static size_t stdin_block_len;
 static char **cmd;
 static int ncmd;
 
@@ -56,6 +59,7 @@ static void setup(void) {
     add_env(envs[i], klen, v, strlen(v));
   }
   for (int i = 0; i < nstdins; i++) add_stdin(stdins[i], strlen(stdins[i]));
+  if (stdin_block_len > 0) add_stdin(stdin_block, stdin_block_len);
   if (timeout_ms >= 0) set_timeout((uint32_t)timeout_ms);
 }
 
@@ -81,6 +85,12 @@ int main(int argc, char **argv) {
     else if (strcmp(o, "--env") == 0 && i + 1 < argc) envs[nenvs++] = argv[++i];
     else if (strcmp(o, "--stdin") == 0 && i + 1 < argc) stdins[nstdins++] = argv[++i];
     else if (strcmp(o, "--timeout") == 0 && i + 1 < argc) timeout_ms = atol(argv[++i]);
+    else if (strcmp(o, "--stdin-bytes") == 0 && i + 1 < argc) {
+      stdin_block_len = (size_t)atol(argv[++i]);
+      stdin_block = malloc(stdin_block_len);
+      if (stdin_block == NULL) return 2;
+      memset(stdin_block, 'x', stdin_block_len);
+    }
     else if (strcmp(o, "--runs") == 0 && i + 1 < argc) runs = atoi(argv[++i]);
     else if (strcmp(o, "--bench") == 0 && i + 1 < argc) bench = atoi(argv[++i]);
     else if (strcmp(o, "--resetup") == 0) resetup = 1;
