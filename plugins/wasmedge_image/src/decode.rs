@@ -5,8 +5,10 @@ use std::io::Cursor;
 
 use image::{DynamicImage, ImageReader, Limits};
 
-/// The longest side of an image accepted (stb_image's `STBI_MAX_DIMENSIONS`).
-pub const MAX_SIDE: u32 = 1 << 24;
+/// The longest side of an image, decoded or requested: 2^20 pixels (stb_image allows 2^24).
+/// The resampler keeps about 24 bytes of weights per pixel of a side, so this bounds them to
+/// tens of MiB whatever a guest asks.
+pub const MAX_SIDE: u32 = 1 << 20;
 
 /// The most memory a decoder may take, the decoded image included (`image`'s default): larger
 /// images fail to load instead of exhausting the host's memory.

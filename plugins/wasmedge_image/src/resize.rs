@@ -55,7 +55,7 @@ fn mitchell(x: f32) -> f32 {
 /// `floor(v)` as an `i64` (the values here are small).
 #[expect(
     clippy::cast_possible_truncation,
-    reason = "pixel positions of images whose sides are below 2^24"
+    reason = "pixel positions of images whose sides are at most 2^20"
 )]
 fn floor(v: f32) -> i64 {
     v.floor() as i64
@@ -87,7 +87,7 @@ impl Raw {
 }
 
 impl Axis {
-    /// The weights for resizing `input` pixels to `output` pixels (both nonzero and below 2^24).
+    /// The weights for resizing `input` pixels to `output` pixels (both nonzero, at most 2^20).
     #[must_use]
     pub fn new(input: usize, output: usize) -> Axis {
         debug_assert!(input > 0 && output > 0);
