@@ -75,6 +75,9 @@ pub mod signatures;
 pub mod state;
 pub mod symmetric;
 
+#[cfg(test)]
+mod vectors;
+
 use wedge_plugin_sdk::{Module, Plugin, Version};
 
 use crate::state::Context;

@@ -39,7 +39,7 @@ pub struct SignState {
 
 enum Signer {
     /// ECDSA and RSA: the key and the running hash.
-    Hashed(Secret, Hasher),
+    Hashed(Secret, Box<Hasher>),
     /// Ed25519: the key and the whole message.
     Ed25519(Box<ed25519_dalek::SigningKey>, Vec<u8>),
 }
@@ -62,7 +62,7 @@ impl SignState {
         };
         let signer = match (&kp.secret, sig_hash(alg)) {
             (Secret::Ed25519(k), _) => Signer::Ed25519(k.clone(), Vec::new()),
-            (secret, Some(sha)) => Signer::Hashed(secret.clone(), Hasher::new(sha)),
+            (secret, Some(sha)) => Signer::Hashed(secret.clone(), Box::new(Hasher::new(sha))),
             (_, None) => return Err(CryptoErrno::InvalidKey),
         };
         Ok(Self {
@@ -111,7 +111,9 @@ pub struct VerificationState {
 }
 
 enum Checker {
-    Hashed(Public, Hasher),
+    /// ECDSA and RSA: the key and the running hash.
+    Hashed(Public, Box<Hasher>),
+    /// Ed25519: the key and the whole message.
     Ed25519(ed25519_dalek::VerifyingKey, Vec<u8>),
 }
 
@@ -136,7 +138,7 @@ impl VerificationState {
         };
         let checker = match (&pk.public, sig_hash(alg)) {
             (Public::Ed25519(k), _) => Checker::Ed25519(*k, Vec::new()),
-            (public, Some(sha)) => Checker::Hashed(public.clone(), Hasher::new(sha)),
+            (public, Some(sha)) => Checker::Hashed(public.clone(), Box::new(Hasher::new(sha))),
             (_, None) => return Err(CryptoErrno::InvalidKey),
         };
         Ok(Self {
