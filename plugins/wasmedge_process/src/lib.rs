@@ -48,8 +48,8 @@
 //! - Stdin is written by a thread of its own, through a pipe the host also keeps a reader of, so a
 //!   command that does not read its stdin can neither block the run nor make the host take a
 //!   `SIGPIPE`.
-//! - After the command exits, its outputs are read until they close, or for at most the rest of
-//!   the time limit plus 100 ms (a background process it left may hold them open).
+//! - After the command exits (or is killed), its outputs are read until they close, or for at
+//!   most 100 ms more (a background process it left may hold them open; WasmEdge waits for it).
 //!
 //! # Other differences from WasmEdge
 //!

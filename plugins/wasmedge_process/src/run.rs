@@ -195,11 +195,8 @@ fn collect(
         spawn_reader(err, Arc::clone(&stderr), done_tx)?;
     }
 
-    // The outputs usually close when the command exits, so wait for that first, then for the
-    // status (polling, since the command may outlive its outputs).
     let mut readers_left = 2;
-    wait_readers(&done_rx, &mut readers_left, deadline);
-    let exit_code = match wait_until(child, deadline) {
+    let exit_code = match wait_until(child, &done_rx, &mut readers_left, deadline) {
         Ok(Some(status)) => exit_code(status),
         Ok(None) => {
             let _ = child.kill();
@@ -208,11 +205,8 @@ fn collect(
         }
         Err(_) => EINVAL,
     };
-    wait_readers(
-        &done_rx,
-        &mut readers_left,
-        deadline.max(Instant::now()) + GRACE,
-    );
+    // The outputs close when the command exits, unless a process it started holds them.
+    wait_readers(&done_rx, &mut readers_left, Instant::now() + GRACE);
 
     // Unblock and end the stdin writer: it stops before its next chunk, and reading here frees
     // room for the one it may be blocked on, so it always finishes; then the pipe reaches its end.
@@ -243,9 +237,18 @@ fn exit_code(status: ExitStatus) -> i32 {
     }
 }
 
-/// Waits for the child to exit, until `deadline`: its status, or `None` at the deadline.
-fn wait_until(child: &mut Child, deadline: Instant) -> io::Result<Option<ExitStatus>> {
-    let mut pause = Duration::from_micros(10);
+/// Waits for the child to exit, until `deadline`: its status, or `None` at the deadline. It
+/// polls the child, between polls waiting on the output readers, whose ends (usually the
+/// command's exit) wake it at once; the pause between polls grows from 10 us to 1 ms while
+/// nothing happens.
+fn wait_until(
+    child: &mut Child,
+    done: &Receiver<()>,
+    readers_left: &mut usize,
+    deadline: Instant,
+) -> io::Result<Option<ExitStatus>> {
+    const FIRST_PAUSE: Duration = Duration::from_micros(10);
+    let mut pause = FIRST_PAUSE;
     loop {
         if let Some(status) = child.try_wait()? {
             return Ok(Some(status));
@@ -254,7 +257,21 @@ fn wait_until(child: &mut Child, deadline: Instant) -> io::Result<Option<ExitSta
         if now >= deadline {
             return Ok(None);
         }
-        thread::sleep(pause.min(deadline - now));
+        let slice = pause.min(deadline - now);
+        if *readers_left > 0 {
+            match done.recv_timeout(slice) {
+                Ok(()) => {
+                    *readers_left -= 1;
+                    pause = FIRST_PAUSE;
+                    continue;
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                // A reader ended without reporting (it cannot, short of a panic).
+                Err(RecvTimeoutError::Disconnected) => *readers_left = 0,
+            }
+        } else {
+            thread::sleep(slice);
+        }
         pause = (pause * 2).min(Duration::from_millis(1));
     }
 }
@@ -376,8 +393,8 @@ mod tests {
 
     #[test]
     fn a_background_process_holding_the_outputs_does_not_hold_the_run() {
-        let mut j = job("sh", &["-c", "echo started; sleep 5 & exit 7"]);
-        j.timeout_ms = 300;
+        // The default time limit (10 s): the run ends shortly after `sh` does.
+        let j = job("sh", &["-c", "echo started; sleep 5 & exit 7"]);
         let started = Instant::now();
         let out = run(j);
         assert_eq!(out.exit_code, 7);
