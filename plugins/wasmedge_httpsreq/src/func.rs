@@ -4,7 +4,7 @@
 
 use wedge_plugin_sdk::{Caller, Error};
 
-use crate::exchange::{self, log};
+use crate::exchange::{self, ExchangeError, log};
 use crate::state::Received;
 use crate::tls;
 
@@ -34,9 +34,19 @@ pub fn send_data(
     let port = u16::try_from(port).map_err(|_| fail(&format!("port {port} is out of range")))?;
     let config = tls::config(&crate::trust()).map_err(|e| fail(&e))?;
     // The lock is not held while talking to the server.
-    let reply = exchange::exchange(config, host, port, &body).map_err(|e| fail(&e.to_string()))?;
-    *caller.state().lock() = reply;
-    Ok(())
+    match exchange::exchange(config, host, port, &body) {
+        Ok(reply) => {
+            *caller.state().lock() = reply;
+            Ok(())
+        }
+        Err(e) => {
+            if e == ExchangeError::TooLong {
+                // The handshake succeeded, which in WasmEdge empties the last reply.
+                caller.state().lock().clear();
+            }
+            Err(fail(&e.to_string()))
+        }
+    }
 }
 
 /// `get_rcv_len() -> len`: the length of the last reply (0 before any).

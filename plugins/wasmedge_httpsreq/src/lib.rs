@@ -37,6 +37,10 @@
 //!   the `host_len` bytes up to a NUL (WasmEdge passes the guest's pointer to OpenSSL as a C
 //!   string). A port above 65535 is a trap.
 //! - TLS 1.2 and 1.3 with rustls' safe defaults (ring); OpenSSL's defaults may allow more.
+//!
+//! Cost (dev profile, 2-core machine): a request over loopback (TCP connect, TLS 1.3 handshake
+//! with a P-256 certificate, a small reply) takes about 4 ms natively and about 4 ms through a
+//! guest in `wedge` (`plugins/tests`, `httpsreq::cost_*`, ignored by default).
 
 #![forbid(unsafe_code)]
 

@@ -224,6 +224,22 @@ fn insecure_accepts_a_self_signed_server_that_the_ca_file_does_not() {
 }
 
 #[test]
+fn an_unreadable_ca_file_traps_with_its_name() {
+    let plugins = plugin_dir("httpsreq_bad_ca", &[HTTPSREQ]);
+    let server = serve("server.pem", "server.key", 1, 0);
+    let port = server.port.to_string();
+    let out = wedge_run(
+        &plugins,
+        &["--httpsreq-ca-file=/nonexistent/ca.pem"],
+        &["get", "localhost", &port],
+    );
+    trapped("wedge", &out, "cannot read the CA file /nonexistent/ca.pem");
+    // The server gets no connection: free its thread.
+    drop(TcpStream::connect(("127.0.0.1", server.port)));
+    assert_eq!(server.handle.join().unwrap(), 0);
+}
+
+#[test]
 fn a_refused_connection_traps_as_in_wasmedge() {
     let plugins = plugin_dir("httpsreq_closed", &[HTTPSREQ]);
     let port = TcpListener::bind("127.0.0.1:0")
