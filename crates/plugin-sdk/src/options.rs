@@ -43,7 +43,8 @@ mod sealed {
 }
 
 /// A type a [`ProgramOption`] can hold: `bool` (a toggle, `--name`), the integers `i8` … `u64`,
-/// `f32`, `f64` and `String`. Implemented only by this crate.
+/// `f32`, `f64`, `String`, and `Vec<String>` (a repeatable flag, a Wedge extension: see
+/// [`ProgramOption::string_list`]). Implemented only by this crate.
 pub trait OptionValue: Sized + sealed::Sealed + 'static {
     /// The C type the runtime writes (`WasmEdge_String` for `String`).
     #[doc(hidden)]
