@@ -3,7 +3,7 @@
 
 use wedge_plugin_sdk::{Caller, Error};
 
-use crate::env::{MAX_STDIN_BYTES, Process, denied_message};
+use crate::env::{Env, MAX_STDIN_BYTES, Process, denied_message};
 use crate::run::{self, Outcome};
 
 /// `len` bytes of the guest's memory at `ptr`, after checking that they fit there.
@@ -11,9 +11,10 @@ fn guest_bytes(c: &Caller<'_, Process>, ptr: u32, len: u32) -> Result<Vec<u8>, E
     c.memory(0)?.read_vec(ptr.into(), len.into())
 }
 
-/// Fails unless `len` more bytes of name, arguments and environment fit this run.
-fn check_command_room(c: &Caller<'_, Process>, len: usize) -> Result<(), Error> {
-    if c.state().lock().command_room(len) {
+/// Fails unless `len` more bytes of name, arguments and environment fit this run (checked
+/// before the guest's memory is read, and again when the bytes are added, under the lock).
+fn check_command_room(env: &Env, len: usize) -> Result<(), Error> {
+    if env.command_room(len) {
         Ok(())
     } else {
         Err(Error::host_func_error())
@@ -23,9 +24,10 @@ fn check_command_room(c: &Caller<'_, Process>, len: usize) -> Result<(), Error> 
 /// `wasmedge_process_set_prog_name(ptr, len)`: appends the `len` bytes at `ptr` to the program
 /// name (a second call extends the name, as in WasmEdge).
 pub fn set_prog_name(c: Caller<'_, Process>, ptr: u32, len: u32) -> Result<(), Error> {
-    check_command_room(&c, len as usize)?;
+    check_command_room(&c.state().lock(), len as usize)?;
     let bytes = guest_bytes(&c, ptr, len)?;
     let mut env = c.state().lock();
+    check_command_room(&env, bytes.len())?;
     env.command_bytes += bytes.len();
     env.name.extend_from_slice(&bytes);
     Ok(())
@@ -33,9 +35,10 @@ pub fn set_prog_name(c: Caller<'_, Process>, ptr: u32, len: u32) -> Result<(), E
 
 /// `wasmedge_process_add_arg(ptr, len)`: adds the argument of `len` bytes at `ptr`.
 pub fn add_arg(c: Caller<'_, Process>, ptr: u32, len: u32) -> Result<(), Error> {
-    check_command_room(&c, len as usize)?;
+    check_command_room(&c.state().lock(), len as usize)?;
     let arg = guest_bytes(&c, ptr, len)?;
     let mut env = c.state().lock();
+    check_command_room(&env, arg.len())?;
     env.command_bytes += arg.len();
     env.args.push(arg);
     Ok(())
@@ -50,11 +53,12 @@ pub fn add_env(
     value_ptr: u32,
     value_len: u32,
 ) -> Result<(), Error> {
-    check_command_room(&c, key_len as usize + value_len as usize)?;
+    check_command_room(&c.state().lock(), key_len as usize + value_len as usize)?;
     let key = guest_bytes(&c, key_ptr, key_len)?;
     let value = guest_bytes(&c, value_ptr, value_len)?;
     let mut env = c.state().lock();
     if env.envs.iter().all(|(k, _)| *k != key) {
+        check_command_room(&env, key.len() + value.len())?;
         env.command_bytes += key.len() + value.len();
         env.envs.push((key, value));
     }
