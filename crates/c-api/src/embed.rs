@@ -18,6 +18,7 @@ pub use crate::plugin::{library_dir, load_default_paths};
 /// many there are.
 pub fn export_c_api() -> usize {
     std::hint::black_box(&crate::exports::EXPORTS).len()
+        + std::hint::black_box(&crate::guest_file::EXPORTS).len()
 }
 
 /// Plug-in modules bound to a store. Keep this as long as the store runs code: dropping it

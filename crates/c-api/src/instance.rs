@@ -274,7 +274,8 @@ enum FrameHandle {
 }
 
 impl WasmEdge_CallingFrameContext {
-    fn binding(&self) -> Binding {
+    /// The store the call runs in.
+    pub(crate) fn binding(&self) -> Binding {
         Binding {
             store_id: self.store_id,
             home: None,

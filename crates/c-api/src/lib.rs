@@ -29,6 +29,7 @@ pub mod driver;
 pub mod embed;
 pub mod execution;
 pub(crate) mod ffi;
+pub mod guest_file;
 pub mod instance;
 pub mod plugin;
 #[cfg(test)]

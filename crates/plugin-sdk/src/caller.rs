@@ -70,6 +70,159 @@ impl<'a, S> Caller<'a, S> {
     }
 }
 
+impl<S> Caller<'_, S> {
+    /// Opens the file `path`, a path as the guest names it, as the calling guest could itself
+    /// through its WASI preopened directories: only under a preopen, with WASI `path_open`'s
+    /// sandbox (`..`, absolute paths and symbolic links cannot lead outside it) and the
+    /// preopen's `:readonly` flag. The file is the plug-in's own (the guest does not see it in
+    /// its descriptor table).
+    ///
+    /// It needs Wedge's runtime (the C function `Wedge_CallingFrameOpenGuestFile`, looked up
+    /// when first needed): under another runtime, such as WasmEdge, or for a detached caller,
+    /// it fails with [`std::io::ErrorKind::Unsupported`]; a guest without WASI gets the same.
+    /// A path outside the preopens, or an access they refuse, is
+    /// [`std::io::ErrorKind::PermissionDenied`].
+    pub fn open_guest_file(
+        &self,
+        path: &str,
+        options: &GuestOpenOptions,
+    ) -> std::io::Result<std::fs::File> {
+        use std::io::{Error as IoError, ErrorKind};
+        let unsupported = || {
+            IoError::new(
+                ErrorKind::Unsupported,
+                "the runtime cannot open guest files",
+            )
+        };
+        let Some((frame, _)) = self.frame else {
+            return Err(unsupported());
+        };
+        let Some(open) = crate::ffi::open_guest_file_fn() else {
+            return Err(unsupported());
+        };
+        let len = u32::try_from(path.len())
+            .map_err(|_| IoError::new(ErrorKind::InvalidInput, "path too long"))?;
+        // SAFETY: `frame` is the live calling frame and `path` is `len` readable bytes.
+        let fd = unsafe { open(frame.as_ptr(), path.as_ptr().cast(), len, options.flags()) };
+        if fd < 0 {
+            return Err(wasi_error(fd.unsigned_abs()));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::fd::FromRawFd;
+            // SAFETY: the runtime returned a new descriptor that the caller owns.
+            Ok(unsafe { std::fs::File::from_raw_fd(fd) })
+        }
+        #[cfg(not(unix))]
+        {
+            Err(unsupported())
+        }
+    }
+}
+
+/// An I/O error for WASI errno `errno`.
+fn wasi_error(errno: u32) -> std::io::Error {
+    use std::io::ErrorKind as K;
+    let kind = match errno {
+        44 => K::NotFound,
+        2 | 63 | 76 => K::PermissionDenied,
+        20 => K::AlreadyExists,
+        31 => K::IsADirectory,
+        54 => K::NotADirectory,
+        25 | 28 => K::InvalidInput,
+        52 => K::Unsupported,
+        _ => K::Other,
+    };
+    std::io::Error::new(kind, format!("WASI errno {errno}"))
+}
+
+/// How [`Caller::open_guest_file`] opens a file, as [`std::fs::OpenOptions`] says it.
+///
+/// ```
+/// let o = wedge_plugin_sdk::GuestOpenOptions::new().write(true).create(true).truncate(true);
+/// assert!(o.is_write());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GuestOpenOptions {
+    read: bool,
+    write: bool,
+    append: bool,
+    create: bool,
+    truncate: bool,
+    create_new: bool,
+}
+
+impl GuestOpenOptions {
+    /// Nothing set (which opens for reading).
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Open for reading.
+    #[must_use]
+    pub fn read(mut self, on: bool) -> Self {
+        self.read = on;
+        self
+    }
+
+    /// Open for writing.
+    #[must_use]
+    pub fn write(mut self, on: bool) -> Self {
+        self.write = on;
+        self
+    }
+
+    /// Write at the end.
+    #[must_use]
+    pub fn append(mut self, on: bool) -> Self {
+        self.append = on;
+        self
+    }
+
+    /// Create the file if it is missing.
+    #[must_use]
+    pub fn create(mut self, on: bool) -> Self {
+        self.create = on;
+        self
+    }
+
+    /// Truncate the file to length 0.
+    #[must_use]
+    pub fn truncate(mut self, on: bool) -> Self {
+        self.truncate = on;
+        self
+    }
+
+    /// Create the file, failing if it exists.
+    #[must_use]
+    pub fn create_new(mut self, on: bool) -> Self {
+        self.create_new = on;
+        self
+    }
+
+    /// Whether the file is opened for writing (write, append or truncate).
+    #[must_use]
+    pub fn is_write(&self) -> bool {
+        self.write || self.append || self.truncate
+    }
+
+    /// The `Wedge_GuestFile_*` flag bits.
+    fn flags(&self) -> u32 {
+        [
+            self.read,
+            self.write,
+            self.append,
+            self.create,
+            self.truncate,
+            self.create_new,
+        ]
+        .iter()
+        .enumerate()
+        .fold(0, |acc, (i, &on)| acc | (u32::from(on) << i))
+    }
+}
+
 /// A linear memory of the calling guest, for the duration of the call.
 ///
 /// Every access copies, with a bounds check, between the guest's memory and Rust buffers: the
@@ -178,5 +331,26 @@ mod tests {
         let caller = Caller::detached(&state);
         assert_eq!(*caller.state(), 7);
         assert_eq!(caller.memory(0).err(), Some(Error::memory_out_of_bounds()));
+        let e = caller
+            .open_guest_file("/x", &GuestOpenOptions::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::Unsupported);
+    }
+
+    #[test]
+    fn open_options_are_the_c_flag_bits() {
+        assert_eq!(GuestOpenOptions::new().read(true).flags(), 1);
+        let o = GuestOpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true);
+        assert_eq!(o.flags(), 2 | 8 | 16);
+        assert_eq!(
+            GuestOpenOptions::new()
+                .append(true)
+                .create_new(true)
+                .flags(),
+            4 | 32
+        );
     }
 }

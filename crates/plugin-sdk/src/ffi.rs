@@ -352,6 +352,44 @@ pub static PROCESS_API: Api = Api {
     memory_instance_set_data: WasmEdge_MemoryInstanceSetData,
 };
 
+/// `Wedge_CallingFrameOpenGuestFile` (Wedge's extension of the C API, declared in
+/// `include/wasmedge/wedge_guest_file.h`): opens a path as the calling guest could through its
+/// WASI preopens; a host descriptor, or minus a WASI errno.
+pub type Wedge_CallingFrameOpenGuestFile_t =
+    unsafe extern "C" fn(*const WasmEdge_CallingFrameContext, *const c_char, u32, u32) -> i32;
+
+#[cfg(unix)]
+unsafe extern "C" {
+    /// The C library's symbol lookup (`<dlfcn.h>`).
+    fn dlsym(handle: *mut c_void, symbol: *const c_char) -> *mut c_void;
+}
+
+/// `RTLD_DEFAULT`: look in the process's global scope.
+#[cfg(all(unix, any(target_os = "macos", target_os = "ios")))]
+const RTLD_DEFAULT: *mut c_void = -2isize as *mut c_void;
+/// `RTLD_DEFAULT`: look in the process's global scope.
+#[cfg(all(unix, not(any(target_os = "macos", target_os = "ios"))))]
+const RTLD_DEFAULT: *mut c_void = core::ptr::null_mut();
+
+/// The runtime's `Wedge_CallingFrameOpenGuestFile`, looked up once in the process (not linked:
+/// WasmEdge does not have it, and a plug-in must still load there); `None` without it.
+pub fn open_guest_file_fn() -> Option<Wedge_CallingFrameOpenGuestFile_t> {
+    static FOUND: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    #[cfg(unix)]
+    let address = *FOUND.get_or_init(|| {
+        // SAFETY: `dlsym` with `RTLD_DEFAULT` and a NUL-terminated name only reads them.
+        unsafe { dlsym(RTLD_DEFAULT, c"Wedge_CallingFrameOpenGuestFile".as_ptr()) as usize }
+    });
+    #[cfg(not(unix))]
+    let address = *FOUND.get_or_init(|| 0);
+    if address == 0 {
+        return None;
+    }
+    // SAFETY: the symbol of that name is the function declared in `wedge_guest_file.h`, whose
+    // C signature this type is.
+    Some(unsafe { core::mem::transmute::<usize, Wedge_CallingFrameOpenGuestFile_t>(address) })
+}
+
 // Layouts from the reference, on x86_64 and every other LP64 target.
 #[cfg(target_pointer_width = "64")]
 const _: () = {

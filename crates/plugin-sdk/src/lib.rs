@@ -81,6 +81,9 @@
 //!   way `proc_exit` does. Any error type that converts into [`Error`] can be returned.
 //! - A [`Memory`] copies between guest memory and Rust buffers with bounds checks; an
 //!   out-of-bounds access is an [`Error::memory_out_of_bounds`] trap, never undefined behaviour.
+//! - [`Caller::open_guest_file`] opens a file by a path the guest gave, only inside the guest's
+//!   WASI preopened directories and with WASI's sandbox (Wedge's runtime only; under WasmEdge
+//!   it fails cleanly with `Unsupported`).
 //! - A panic is caught at the C boundary and becomes [`Error::host_func_error`]; build the
 //!   plug-in with the default `panic = "unwind"` (with `panic = "abort"` a panic ends the
 //!   process).
@@ -151,7 +154,7 @@ mod options;
 mod plugin;
 mod value;
 
-pub use caller::{Caller, Memory};
+pub use caller::{Caller, GuestOpenOptions, Memory};
 pub use error::Error;
 pub use func::IntoFunc;
 pub use module::Module;

@@ -33,6 +33,7 @@ mod clock;
 mod ctx;
 mod errno;
 mod fd;
+mod hostopen;
 pub mod logging;
 mod memory;
 mod path;
@@ -43,6 +44,7 @@ mod sock;
 
 pub use ctx::{WasiCtx, WasiCtxBuilder};
 pub use errno::Errno;
+pub use hostopen::GuestOpenOptions;
 pub use memory::{GuestMemory, Pod};
 pub use sock::adapt_imports;
 

@@ -65,6 +65,7 @@
 mod deflate;
 mod errno;
 mod gz;
+mod gzfile;
 mod history;
 mod inflate;
 mod state;
@@ -126,6 +127,29 @@ pub fn module() -> Module<Zlib> {
         .func("compressBound", u::compress_bound)
         .func("uncompress", u::uncompress)
         .func("uncompress2", u::uncompress2)
+        .func("gzopen", gz::gzopen)
+        .func("gzdopen", gz::gzdopen)
+        .func("gzbuffer", gz::gzbuffer)
+        .func("gzsetparams", gz::gzsetparams)
+        .func("gzread", gz::gzread)
+        .func("gzfread", gz::gzfread)
+        .func("gzwrite", gz::gzwrite)
+        .func("gzfwrite", gz::gzfwrite)
+        .func("gzputs", gz::gzputs)
+        .func("gzputc", gz::gzputc)
+        .func("gzgetc", gz::gzgetc)
+        .func("gzungetc", gz::gzungetc)
+        .func("gzflush", gz::gzflush)
+        .func("gzseek", gz::gzseek)
+        .func("gzrewind", gz::gzrewind)
+        .func("gztell", gz::gztell)
+        .func("gzoffset", gz::gzoffset)
+        .func("gzeof", gz::gzeof)
+        .func("gzdirect", gz::gzdirect)
+        .func("gzclose", gz::gzclose)
+        .func("gzclose_r", gz::gzclose_r)
+        .func("gzclose_w", gz::gzclose_w)
+        .func("gzclearerr", gz::gzclearerr)
         .func("adler32", u::adler32)
         .func("adler32_z", u::adler32)
         .func("adler32_combine", u::adler32_combine)
@@ -137,6 +161,7 @@ pub fn module() -> Module<Zlib> {
         .func("deflateInit2_", s::deflate_init2_)
         .func("inflateInit2_", s::inflate_init2_)
         .func("inflateBackInit_", s::inflate_back_init_)
+        .func("gzgetc_", gz::gzgetc)
         .func("inflateSyncPoint", s::inflate_sync_point)
         .func("inflateUndermine", s::inflate_undermine)
         .func("inflateValidate", s::inflate_validate)

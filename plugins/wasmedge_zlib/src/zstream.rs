@@ -123,6 +123,10 @@ impl Run {
     }
 }
 
+/// One step of a stream: the input piece, the output piece, whether the piece holds all the
+/// input left.
+pub type StepFn<'a> = dyn FnMut(&[u8], &mut [u8], bool) -> Step + 'a;
+
 /// Runs `step` over the guest's input (`memory` at `z.next_in`, `z.avail_in` bytes) and output
 /// (`sink`, `z.avail_out` bytes) in pieces of at most [`CHUNK`], advancing `z` as zlib would.
 /// `step` gets the input piece, the output piece and whether the piece holds all the input
@@ -133,7 +137,7 @@ pub fn run(
     sink: &Sink<'_>,
     z: &mut ZStream,
     single: bool,
-    step: &mut dyn FnMut(&[u8], &mut [u8], bool) -> Step,
+    step: &mut StepFn<'_>,
 ) -> Result<Run, Error> {
     let mut input: Vec<u8> = Vec::new();
     let mut pos = 0;
@@ -150,10 +154,10 @@ pub fn run(
         let out_len = (z.avail_out as usize).min(CHUNK);
         let s = step(piece, &mut output[..out_len], last);
         let (consumed, produced) = (s.consumed.min(piece.len()), s.produced.min(out_len));
-        if produced > 0 {
-            if let Sink::Guest(m) = sink {
-                m.write(z.next_out.into(), &output[..produced])?;
-            }
+        if produced > 0
+            && let Sink::Guest(m) = sink
+        {
+            m.write(z.next_out.into(), &output[..produced])?;
         }
         // Both fit in a u32: each is at most the matching `avail_*`.
         let (c, p) = (consumed as u32, produced as u32);

@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")"
 CLANG=${CLANG:-clang}
 SYSROOT=${SYSROOT:-/usr}
-for p in stream; do
+for p in stream gzfile; do
     "$CLANG" --target=wasm32-wasi --sysroot="$SYSROOT" -idirafter /usr/include -O2 -Wall \
         -Wno-unused-result -include zimport.h -Wl,--allow-undefined -Wl,--strip-debug \
         -o "$p.wasm" "$p.c"

@@ -3,7 +3,9 @@
  * failed checks. Its output does not depend on the compressed bytes, so it is the same when
  * built natively against C zlib (build.sh writes stream.expected that way).
  *
- * Usage: stream [all|errors|bench MIB] */
+ * Usage: stream [all|errors|bench MIB|oob-stream|oob-crc|oob-zstream]
+ * The oob-* modes pass the plug-in a buffer past the end of memory: the call traps. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,6 +410,26 @@ static int bench(int mib) {
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "all";
   if (strcmp(mode, "bench") == 0) return bench(argc > 2 ? atoi(argv[2]) : 10);
+  if (strcmp(mode, "oob-stream") == 0) {
+    z_stream z;
+    unsigned char out[64];
+    memset(&z, 0, sizeof z);
+    deflateInit(&z, 6);
+    z.next_in = (Bytef *)(uintptr_t)0xfffff000u;
+    z.avail_in = 1 << 20;
+    z.next_out = out;
+    z.avail_out = sizeof out;
+    printf("deflate = %d\n", deflate(&z, Z_FINISH));
+    return 0;
+  }
+  if (strcmp(mode, "oob-crc") == 0) {
+    printf("crc32 = %lu\n", crc32(0, (const Bytef *)(uintptr_t)0xffff0000u, 1 << 20));
+    return 0;
+  }
+  if (strcmp(mode, "oob-zstream") == 0) {
+    printf("inflateInit = %d\n", inflateInit((z_streamp)(uintptr_t)0xfffffff0u));
+    return 0;
+  }
   if (strcmp(mode, "errors") == 0) {
     errors();
     return failures;
