@@ -63,3 +63,7 @@ jpg = bytearray(open("photo.jpg", "rb").read())
 sof = jpg.index(b"\xff\xc0")
 jpg[sof + 5:sof + 9] = struct.pack(">HH", 65500, 65500)
 open("huge.jpg", "wb").write(bytes(jpg[: jpg.index(b"\xff\xda") + 20]))
+
+# A 3x2 image, to resize far up (edge weights folded on both sides at once).
+W, H = 3, 2
+png("tiny.png", 2, 8, [bytes([255, 0, 0, 0, 255, 0, 0, 0, 255]), bytes([255, 255, 255, 0, 0, 0, 128, 64, 32])])

@@ -8,12 +8,11 @@ cd "$(dirname "$0")"
 : "${STB:?set STB to a checkout of nothings/stb at 2dfbe86bef853be33cbbda07abcb4db58c7f817d}"
 tmp=$(mktemp -d)
 cc -O2 -I"$STB" -o "$tmp/stb_ref" stb_ref.c -lm
-for img in photo.png photo.jpg progressive.jpg gray.png gray.jpg rgba.png rgb16.png; do
-  for size in "50 60" "20 15" "100 30"; do
-    set -- $size
-    base="${img%.*}_${img##*.}_$1x$2"
-    "$tmp/stb_ref" "../images/$img" "$1" "$2" 0 "$tmp/out"
-    python3 - "$tmp/out" "$1" "$2" "$base.png" <<'PY'
+
+# ref_png IMAGE W H: stb's RGB8 tensor for IMAGE at W x H, as IMAGE-with-_-for-._WxH.png.
+ref_png() {
+  "$tmp/stb_ref" "../images/$1" "$2" "$3" 0 "$tmp/out"
+  python3 - "$tmp/out" "$2" "$3" "${1%.*}_${1##*.}_$2x$3.png" <<'PY'
 import struct, sys, zlib
 raw = open(sys.argv[1], "rb").read(); w, h = int(sys.argv[2]), int(sys.argv[3])
 def chunk(t, d):
@@ -23,10 +22,21 @@ rows = b"".join(b"\0" + raw[y * w * 3:(y + 1) * w * 3] for y in range(h))
 open(sys.argv[4], "wb").write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
     + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b""))
 PY
-  done
+}
+
+for img in photo.png photo.jpg progressive.jpg gray.png gray.jpg rgba.png rgb16.png; do
+  ref_png "$img" 50 60
+  ref_png "$img" 20 15
+  ref_png "$img" 100 30
 done
-for size in "20 15" "80 20"; do
-  set -- $size
-  "$tmp/stb_ref" ../images/photo.png "$1" "$2" 2 "photo_png_$1x$2.f32"
-done
+# Edge cases of the filters: to one pixel, by one pixel, one axis each way, far up from 3x2.
+ref_png photo.png 1 1
+ref_png photo.png 63 47
+ref_png photo.png 65 49
+ref_png photo.png 7 300
+ref_png tiny.png 7 5
+ref_png tiny.png 1 1
+ref_png tiny.png 200 3
+"$tmp/stb_ref" ../images/photo.png 20 15 2 photo_png_20x15.f32
+"$tmp/stb_ref" ../images/photo.png 80 20 2 photo_png_80x20.f32
 rm -r "$tmp"
