@@ -322,10 +322,9 @@ fn two_threads_of_the_c_host_run_commands_at_once() {
     let out = output(&mut cmd);
     assert_exit("C host, 2 threads", &out, 0);
     let text = stdout(&out);
+    // The two guests share the host's stdout, so their lines may interleave.
     assert_eq!(
-        text.lines()
-            .filter(|l| l.starts_with("exit=0 code=0 stdout_len="))
-            .count(),
+        text.matches("exit=0 code=0 stdout_len=").count(),
         10,
         "{text}"
     );
