@@ -46,6 +46,8 @@ impl core::fmt::Display for ExchangeError {
     }
 }
 
+impl std::error::Error for ExchangeError {}
+
 /// The IPv4 addresses of `host` at `port` (WasmEdge asks `getaddrinfo` for `AF_INET` only).
 pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, ExchangeError> {
     let addrs: Vec<SocketAddr> = (host, port)

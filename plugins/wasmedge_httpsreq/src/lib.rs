@@ -16,6 +16,18 @@
 //! refused connection, a failed handshake) is a trap (`HostFuncError`) with a line on stderr,
 //! as in WasmEdge; a failure to send the body, or a read error, only ends the exchange.
 //!
+//! What `send_data` does, called natively (it needs a server, so this example is not run):
+//!
+//! ```no_run
+//! use wedge_plugin_httpsreq::{exchange::exchange, tls};
+//!
+//! let config = tls::build(&tls::Trust { insecure: false, ca_file: String::new() })?;
+//! let request = b"GET / HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n";
+//! let reply = exchange(config, "example.com", 443, request)?;
+//! assert!(reply.starts_with(b"HTTP/1.1 "));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Differences from WasmEdge
 //!
 //! - **Certificates are checked.** WasmEdge's plug-in (OpenSSL) accepts any certificate. Here

@@ -43,6 +43,8 @@ impl core::fmt::Display for DecodeError {
     }
 }
 
+impl std::error::Error for DecodeError {}
+
 /// Decodes a PNG or JPEG (whatever the function's name: WasmEdge's three functions all take any
 /// format) into R, G, B bytes: grey is repeated, alpha is dropped (not blended), and 16-bit
 /// samples keep their high byte, as stb_image does.

@@ -17,6 +17,19 @@
 //! a buffer outside memory, an unknown type, an image that does not decode, an output buffer
 //! shorter than `width * height * 3` (× 4 for `f32`)); a failure logs a line on stderr.
 //!
+//! The functions' work is [`func::decode_to_size`], which a host program can call too:
+//!
+//! ```
+//! use wedge_plugin_image::func::decode_to_size;
+//!
+//! let png = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/images/photo.png"))?;
+//! let mut tensor = Vec::new();
+//! // 224x224, type 2 (RGB32F), into a buffer of 224 * 224 * 3 floats.
+//! let errno = decode_to_size(&png, 224, 224, 2, 224 * 224 * 12, &mut tensor)?;
+//! assert_eq!((errno.code(), tensor.len()), (0, 224 * 224 * 12));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # What matches WasmEdge, and what does not
 //!
 //! WasmEdge decodes with stb_image (`stbi_load_from_memory` with 3 channels, or `stbi_loadf`
