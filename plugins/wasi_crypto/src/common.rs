@@ -74,7 +74,7 @@ impl ArrayOutput {
         let n = max.min(p.data.len() - start);
         p.pos += n;
         let bytes = p.data[start..start + n].to_vec();
-        (bytes, n == 0)
+        (bytes, start == p.data.len())
     }
 }
 
@@ -440,6 +440,7 @@ mod tests {
         let ctx = Context::default();
         let h = ctx.output(b"0123456789".to_vec()).unwrap();
         assert_eq!(ctx.array_outputs.get(h).unwrap().len(), 10);
+        assert_eq!(ctx.array_output_pull(h, 0).unwrap(), b"");
         assert_eq!(ctx.array_output_pull(h, 4).unwrap(), b"0123");
         assert_eq!(ctx.array_output_pull(h, 4).unwrap(), b"4567");
         assert_eq!(ctx.array_output_pull(h, 4).unwrap(), b"89");

@@ -10,9 +10,9 @@
 //! | `HKDF-EXPAND/SHA-256`, `/SHA-512` | a PRK of 32/64 bytes (not generated) | info | output keying material | |
 //! | `AES-128-GCM`, `AES-256-GCM`, `CHACHA20-POLY1305` | 16/32/32 bytes | associated data | — | encrypt, decrypt (and detached), 16-byte tags, a 12-byte `nonce` option |
 //!
-//! An AEAD state makes one encryption or decryption: as with WasmEdge's OpenSSL contexts, a
-//! second one (or more associated data after it) is `algorithm_failure`, so a nonce is never
-//! used twice.
+//! An AEAD state makes one encryption or decryption: as with WasmEdge's OpenSSL GCM contexts,
+//! a second one (or more associated data after it) is `algorithm_failure`, so a nonce is never
+//! used twice. (OpenSSL's ChaCha20-Poly1305 context encrypts again; here it does not.)
 
 use std::sync::{Arc, Mutex};
 
@@ -439,6 +439,10 @@ impl SymmetricState {
                 digest[..len].to_vec()
             }
             Sym::Expand { prk, info } => {
+                // OpenSSL's derive refuses an empty output; WasmEdge answers invalid_key.
+                if len == 0 {
+                    return Err(CryptoErrno::InvalidKey);
+                }
                 let mut okm = vec![0; len];
                 if self.alg == SymAlg::HkdfExpandSha256 {
                     Hkdf::<Sha256>::from_prk(prk)
@@ -501,7 +505,9 @@ impl SymmetricState {
         }
     }
 
-    /// Runs `op` on an AEAD state's key, nonce and associated data, once.
+    /// Runs `op` on an AEAD state's key, nonce and associated data, once: after it succeeds
+    /// the state is used up (a decryption whose tag does not verify may be retried, as with
+    /// OpenSSL's GCM).
     fn once<T>(&self, op: impl FnOnce(&[u8], &[u8; NONCE_LEN], &[u8]) -> Result<T>) -> Result<T> {
         match &mut *lock(&self.inner) {
             Sym::Aead { used: true, .. } => Err(CryptoErrno::AlgorithmFailure),
@@ -511,8 +517,9 @@ impl SymmetricState {
                 aad,
                 used,
             } => {
-                *used = true;
-                op(key, nonce, aad)
+                let result = op(key, nonce, aad);
+                *used = result.is_ok();
+                result
             }
             _ => Err(CryptoErrno::InvalidOperation),
         }
