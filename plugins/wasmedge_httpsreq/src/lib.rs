@@ -48,6 +48,8 @@
 //!   byte and reads on), and so is the receive buffer (WasmEdge writes past it). The SNI name is
 //!   the `host_len` bytes up to a NUL (WasmEdge passes the guest's pointer to OpenSSL as a C
 //!   string). A port above 65535 is a trap.
+//! - **SNI**: for a host given as an IP address no SNI is sent (rustls follows RFC 6066), and
+//!   the certificate must name that address; OpenSSL, in WasmEdge, sends the address as SNI.
 //! - TLS 1.2 and 1.3 with rustls' safe defaults (ring); OpenSSL's defaults may allow more.
 //!
 //! Cost (dev profile, 2-core machine): a request over loopback (TCP connect, TLS 1.3 handshake
