@@ -171,3 +171,153 @@ pub fn module() -> Module<Zlib> {
 }
 
 wedge_plugin_sdk::plugin!(declare);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wedge_plugin_sdk::Caller;
+
+    /// WasmEdge 0.17.1's `zlibmodule.cpp`, in its order.
+    const WASMEDGE: [&str; 76] = [
+        "deflateInit",
+        "deflate",
+        "deflateEnd",
+        "inflateInit",
+        "inflate",
+        "inflateEnd",
+        "deflateInit2",
+        "deflateSetDictionary",
+        "deflateGetDictionary",
+        "deflateCopy",
+        "deflateReset",
+        "deflateParams",
+        "deflateTune",
+        "deflateBound",
+        "deflatePending",
+        "deflatePrime",
+        "deflateSetHeader",
+        "inflateInit2",
+        "inflateSetDictionary",
+        "inflateGetDictionary",
+        "inflateSync",
+        "inflateCopy",
+        "inflateReset",
+        "inflateReset2",
+        "inflatePrime",
+        "inflateMark",
+        "inflateGetHeader",
+        "inflateBackInit",
+        "inflateBackEnd",
+        "zlibCompileFlags",
+        "compress",
+        "compress2",
+        "compressBound",
+        "uncompress",
+        "uncompress2",
+        "gzopen",
+        "gzdopen",
+        "gzbuffer",
+        "gzsetparams",
+        "gzread",
+        "gzfread",
+        "gzwrite",
+        "gzfwrite",
+        "gzputs",
+        "gzputc",
+        "gzgetc",
+        "gzungetc",
+        "gzflush",
+        "gzseek",
+        "gzrewind",
+        "gztell",
+        "gzoffset",
+        "gzeof",
+        "gzdirect",
+        "gzclose",
+        "gzclose_r",
+        "gzclose_w",
+        "gzclearerr",
+        "adler32",
+        "adler32_z",
+        "adler32_combine",
+        "crc32",
+        "crc32_z",
+        "crc32_combine",
+        "deflateInit_",
+        "inflateInit_",
+        "deflateInit2_",
+        "inflateInit2_",
+        "inflateBackInit_",
+        "gzgetc_",
+        "inflateSyncPoint",
+        "inflateUndermine",
+        "inflateValidate",
+        "inflateCodesUsed",
+        "inflateResetKeep",
+        "deflateResetKeep",
+    ];
+
+    #[test]
+    fn the_module_has_wasmedges_76_functions_in_its_order() {
+        let m = module();
+        assert_eq!(m.func_names().collect::<Vec<_>>(), WASMEDGE);
+        assert_eq!(declare().module_names().collect::<Vec<_>>(), [NAME]);
+    }
+
+    #[test]
+    fn checksum_combines_and_bounds_are_zlibs() {
+        let a = zlib_rs::adler32::adler32(1, b"1234");
+        let b = zlib_rs::adler32::adler32(1, b"56789");
+        assert_eq!(u::adler32_combine(a, b, 5) as u32, 0x091e_01de);
+        let c = zlib_rs::crc32::crc32(0, b"1234");
+        let d = zlib_rs::crc32::crc32(0, b"56789");
+        assert_eq!(u::crc32_combine(c, d, 5) as u32, 0xcbf4_3926);
+        assert_eq!(u::adler32_combine(a, b, -1), -1);
+        assert_eq!(u::compress_bound(0), 13);
+        assert_eq!(u::compress_bound(100_000), 100_043);
+        assert_eq!(u::zlib_compile_flags(), 0xa9);
+    }
+
+    #[test]
+    fn unknown_streams_and_files_are_zlibs_errors_without_a_guest() {
+        let state = Zlib::default();
+        let c = || Caller::detached(&state);
+        assert_eq!(s::deflate_end(c(), 64), errno::Z_STREAM_ERROR);
+        assert_eq!(s::inflate_end(c(), 64), errno::Z_STREAM_ERROR);
+        assert_eq!(s::inflate_mark(c(), 64), -65536);
+        assert_eq!(s::inflate_codes_used(c(), 64), -1);
+        assert_eq!(gz::gzclose(c(), 8), errno::Z_STREAM_ERROR);
+        assert_eq!(gz::gzgetc(c(), 8), -1);
+        assert_eq!(gz::gzeof(c(), 8), 0);
+        assert_eq!(gz::gzdopen(1, 0), 0);
+        // Calls that need the guest's memory trap without one.
+        assert!(s::deflate(c(), 64, 0).is_err());
+        assert!(gz::gzopen(c(), 16, 32).is_err());
+    }
+
+    /// The native half of the cost figure (`zlib::guest_deflate_10_mib` in the end-to-end
+    /// tests is the guest's): deflate of the guest's 10 MiB at level 6 in one call.
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn native_deflate_10_mib() {
+        let n = 10 << 20;
+        let mut x: u32 = 12345;
+        let text = b"the quick brown fox jumps over the lazy dog ";
+        let src: Vec<u8> = (0..n)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                text[((x >> 16) % 44) as usize]
+            })
+            .collect();
+        let mut out = vec![0u8; deflate::tight_len(n as u64) as usize];
+        let start = std::time::Instant::now();
+        let mut d = deflate::Deflater::new(deflate::Params::with_level(6).unwrap());
+        let step = d.step(&src, &mut out, zlib_rs::DeflateFlush::Finish, &mut |_| None);
+        eprintln!(
+            "native: 10 MiB -> {} bytes, {}, {:?}",
+            step.produced,
+            step.code,
+            start.elapsed()
+        );
+    }
+}
