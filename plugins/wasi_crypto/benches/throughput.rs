@@ -84,7 +84,7 @@ fn main() {
             .symmetric_state_open(SymAlg::Aes256Gcm, Some(key), Some(options))
             .unwrap();
         let state = ctx.symmetric_state(s).unwrap();
-        std::hint::black_box(state.encrypt(LEN + 16, &data).unwrap());
+        std::hint::black_box(state.encrypt(LEN + 16, data.clone()).unwrap());
         ctx.symmetric_states.close(s).unwrap();
     }
     report("context AES-256-GCM", n, t.elapsed().as_secs_f64());

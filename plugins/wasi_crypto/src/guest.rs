@@ -52,6 +52,21 @@ impl<'a> Guest<'a> {
             .map_err(|_| BAD_POINTER)
     }
 
+    /// The `len` bytes at `ptr`, copied into a vector with room for `extra` more (so an
+    /// in-place operation that appends, like an AEAD's tag, does not copy them again).
+    pub fn read_with_room(&self, ptr: u32, len: u32, extra: usize) -> Result<Vec<u8>> {
+        self.check(ptr, len)?;
+        let len = len as usize;
+        let mut buf = Vec::with_capacity(len.saturating_add(extra));
+        buf.resize(len, 0);
+        if len > 0 {
+            self.memory
+                .read(ptr.into(), &mut buf)
+                .map_err(|_| BAD_POINTER)?;
+        }
+        Ok(buf)
+    }
+
     /// Writes `data` at `ptr`.
     pub fn write(&self, ptr: u32, data: &[u8]) -> Result<()> {
         if data.is_empty() {

@@ -527,48 +527,51 @@ impl SymmetricState {
 
     /// `symmetric_state_encrypt` of `data` into a buffer of `out_len`, which must be the
     /// data's length plus the tag's (`invalid_length`): ciphertext ‖ tag.
-    pub fn encrypt(&self, out_len: usize, data: &[u8]) -> Result<Vec<u8>> {
+    ///
+    /// The data is encrypted in place (give it room for the tag to spare a copy).
+    pub fn encrypt(&self, out_len: usize, mut data: Vec<u8>) -> Result<Vec<u8>> {
         let tag_len = self.max_tag_len()?;
         if out_len != data.len() + tag_len {
             return Err(CryptoErrno::InvalidLength);
         }
-        let mut buf = data.to_vec();
-        let tag = self.once(|key, nonce, aad| seal(self.alg, key, nonce, aad, &mut buf))?;
-        buf.extend_from_slice(&tag);
-        Ok(buf)
+        let tag = self.once(|key, nonce, aad| seal(self.alg, key, nonce, aad, &mut data))?;
+        data.extend_from_slice(&tag);
+        Ok(data)
     }
 
     /// `symmetric_state_encrypt_detached`: the ciphertext (as long as the data) and the tag.
-    pub fn encrypt_detached(&self, out_len: usize, data: &[u8]) -> Result<(Vec<u8>, Tag)> {
+    pub fn encrypt_detached(&self, out_len: usize, mut data: Vec<u8>) -> Result<(Vec<u8>, Tag)> {
         if out_len != data.len() {
             return Err(CryptoErrno::InvalidLength);
         }
-        let mut buf = data.to_vec();
-        let tag = self.once(|key, nonce, aad| seal(self.alg, key, nonce, aad, &mut buf))?;
-        Ok((buf, Tag::new(tag)))
+        let tag = self.once(|key, nonce, aad| seal(self.alg, key, nonce, aad, &mut data))?;
+        Ok((data, Tag::new(tag)))
     }
 
     /// `symmetric_state_decrypt` of ciphertext ‖ tag into a buffer of `out_len`, which must
     /// be the data's length less the tag's (`invalid_length`).
-    pub fn decrypt(&self, out_len: usize, data: &[u8]) -> Result<Vec<u8>> {
+    pub fn decrypt(&self, out_len: usize, mut data: Vec<u8>) -> Result<Vec<u8>> {
         let tag_len = self.max_tag_len()?;
         if data.len() != out_len + tag_len {
             return Err(CryptoErrno::InvalidLength);
         }
-        let (ciphertext, tag) = data.split_at(out_len);
-        let mut buf = ciphertext.to_vec();
-        self.once(|key, nonce, aad| open(self.alg, key, nonce, aad, &mut buf, tag))?;
-        Ok(buf)
+        let tag = data.split_off(out_len);
+        self.once(|key, nonce, aad| open(self.alg, key, nonce, aad, &mut data, &tag))?;
+        Ok(data)
     }
 
     /// `symmetric_state_decrypt_detached`.
-    pub fn decrypt_detached(&self, out_len: usize, data: &[u8], tag: &[u8]) -> Result<Vec<u8>> {
+    pub fn decrypt_detached(
+        &self,
+        out_len: usize,
+        mut data: Vec<u8>,
+        tag: &[u8],
+    ) -> Result<Vec<u8>> {
         if out_len != data.len() {
             return Err(CryptoErrno::InvalidLength);
         }
-        let mut buf = data.to_vec();
-        self.once(|key, nonce, aad| open(self.alg, key, nonce, aad, &mut buf, tag))?;
-        Ok(buf)
+        self.once(|key, nonce, aad| open(self.alg, key, nonce, aad, &mut data, tag))?;
+        Ok(data)
     }
 }
 
@@ -628,7 +631,7 @@ impl Context {
         &self,
         state: u32,
         out_len: usize,
-        data: &[u8],
+        data: Vec<u8>,
     ) -> Result<(Vec<u8>, u32)> {
         let (ciphertext, tag) = self
             .symmetric_states
@@ -925,12 +928,12 @@ pub fn symmetric_state_encrypt(
     errno(|| {
         let g = Guest::of(&c)?;
         g.check(out, out_len)?;
-        let data = g.read(data, data_len)?;
+        let data = g.read_with_room(data, data_len, TAG_LEN)?;
         g.check(size_ptr, size::U32)?;
         let bytes = c
             .state()
             .symmetric_state(state)?
-            .encrypt(out_len as usize, &data)?;
+            .encrypt(out_len as usize, data)?;
         g.write(out, &bytes)?;
         g.write_u32(size_ptr, to_size(bytes.len())?)
     })
@@ -953,7 +956,7 @@ pub fn symmetric_state_encrypt_detached(
         g.check(tag_ptr, size::U32)?;
         let (bytes, tag) =
             c.state()
-                .symmetric_state_encrypt_detached(state, out_len as usize, &data)?;
+                .symmetric_state_encrypt_detached(state, out_len as usize, data)?;
         g.write(out, &bytes)?;
         g.write_u32(tag_ptr, tag)
     })
@@ -977,7 +980,7 @@ pub fn symmetric_state_decrypt(
         let bytes = Zeroizing::new(
             c.state()
                 .symmetric_state(state)?
-                .decrypt(out_len as usize, &data)?,
+                .decrypt(out_len as usize, data)?,
         );
         g.write(out, &bytes)?;
         g.write_u32(size_ptr, to_size(bytes.len())?)
@@ -1006,7 +1009,7 @@ pub fn symmetric_state_decrypt_detached(
         g.check(size_ptr, size::U32)?;
         let bytes = Zeroizing::new(c.state().symmetric_state(state)?.decrypt_detached(
             out_len as usize,
-            &data,
+            data,
             &tag,
         )?);
         g.write(out, &bytes)?;

@@ -262,11 +262,11 @@ fn hkdf_errors_are_wasmedges() {
         Some(CryptoErrno::InvalidOperation)
     );
     assert_eq!(
-        state.encrypt(0, &[]).err(),
+        state.encrypt(0, Vec::new()).err(),
         Some(CryptoErrno::InvalidOperation)
     );
     assert_eq!(
-        state.decrypt_detached(0, &[], &[]).err(),
+        state.decrypt_detached(0, Vec::new(), &[]).err(),
         Some(CryptoErrno::InvalidOperation)
     );
     assert_eq!(state.try_clone().err(), Some(CryptoErrno::NotImplemented));
@@ -325,13 +325,16 @@ fn aead(
         Some(CryptoErrno::Overflow)
     );
     assert_eq!(
-        state.encrypt(plain.len() + 15, plain).err(),
+        state.encrypt(plain.len() + 15, plain.to_vec()).err(),
         Some(CryptoErrno::InvalidLength)
     );
-    assert_eq!(state.encrypt(plain.len() + 16, plain).unwrap(), expected);
+    assert_eq!(
+        state.encrypt(plain.len() + 16, plain.to_vec()).unwrap(),
+        expected
+    );
     // One operation per state: no nonce reuse.
     assert_eq!(
-        state.encrypt(plain.len() + 16, plain).err(),
+        state.encrypt(plain.len() + 16, plain.to_vec()).err(),
         Some(CryptoErrno::AlgorithmFailure)
     );
     assert_eq!(
@@ -341,18 +344,21 @@ fn aead(
 
     let (s, _) = open();
     let (ciphertext, t) = ctx
-        .symmetric_state_encrypt_detached(s, plain.len(), plain)
+        .symmetric_state_encrypt_detached(s, plain.len(), plain.to_vec())
         .unwrap();
     assert_eq!(ciphertext, expected[..plain.len()]);
     let tag = ctx.symmetric_tags.get(t).unwrap();
     assert_eq!(tag.pull(16).unwrap(), &expected[plain.len()..]);
 
     let (_, state) = open();
-    assert_eq!(state.decrypt(plain.len(), expected).unwrap(), plain);
+    assert_eq!(
+        state.decrypt(plain.len(), expected.to_vec()).unwrap(),
+        plain
+    );
     let (_, state) = open();
     assert_eq!(
         state
-            .decrypt_detached(plain.len(), &ciphertext, &expected[plain.len()..])
+            .decrypt_detached(plain.len(), ciphertext.clone(), &expected[plain.len()..])
             .unwrap(),
         plain
     );
@@ -360,14 +366,17 @@ fn aead(
     let mut forged = expected.to_vec();
     forged[0] ^= 1;
     assert_eq!(
-        state.decrypt(plain.len(), &forged).err(),
+        state.decrypt(plain.len(), forged).err(),
         Some(CryptoErrno::InvalidTag)
     );
     // A failed decryption may be retried, as with OpenSSL's GCM.
-    assert_eq!(state.decrypt(plain.len(), expected).unwrap(), plain);
+    assert_eq!(
+        state.decrypt(plain.len(), expected.to_vec()).unwrap(),
+        plain
+    );
     let (_, state) = open();
     assert_eq!(
-        state.decrypt_detached(plain.len(), &ciphertext, &[]).err(),
+        state.decrypt_detached(plain.len(), ciphertext, &[]).err(),
         Some(CryptoErrno::InvalidTag)
     );
 }
