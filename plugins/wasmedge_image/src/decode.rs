@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageReader, Limits};
+use image::{DynamicImage, ImageFormat, ImageReader, Limits};
 
 /// The longest side of an image, decoded or requested: 2^20 pixels (stb_image allows 2^24).
 /// The resampler keeps about 24 bytes of weights per pixel of a side, so this bounds them to
@@ -28,7 +28,7 @@ pub struct Rgb {
 /// Why an image did not decode.
 #[derive(Debug)]
 pub enum DecodeError {
-    /// The bytes are not a PNG or JPEG image this decoder reads, or are damaged.
+    /// The bytes are not an image in a format this decoder reads, or are damaged.
     Image(image::ImageError),
     /// The image has no pixels.
     Empty,
@@ -45,8 +45,8 @@ impl core::fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
-/// Decodes a PNG or JPEG (whatever the function's name: WasmEdge's three functions all take any
-/// format) into R, G, B bytes: grey is repeated, alpha is dropped (not blended), and 16-bit
+/// Decodes a PNG, JPEG, BMP, binary PNM or TGA image (whatever the function's name: WasmEdge's
+/// three functions all take any format) into R, G, B bytes: grey is repeated, alpha is dropped (not blended), and 16-bit
 /// samples keep their high byte, as stb_image does.
 pub fn decode(bytes: &[u8]) -> Result<Rgb, DecodeError> {
     let mut limits = Limits::default();
@@ -56,6 +56,10 @@ pub fn decode(bytes: &[u8]) -> Result<Rgb, DecodeError> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| DecodeError::Image(e.into()))?;
+    if reader.format().is_none() {
+        // TGA has no signature: stb_image tries it last, after the others' signatures.
+        reader.set_format(ImageFormat::Tga);
+    }
     reader.limits(limits);
     let image = reader.decode().map_err(DecodeError::Image)?;
     let (width, height) = (image.width() as usize, image.height() as usize);

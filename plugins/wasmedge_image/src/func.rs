@@ -1,6 +1,6 @@
 //! `load_jpg`, `load_png`, `load_image`: decode, resize, and write a tensor into guest memory.
 //!
-//! The three are one function, as in WasmEdge: each takes any PNG or JPEG.
+//! The three are one function, as in WasmEdge: each takes an image in any format `decode` reads.
 
 use wedge_plugin_sdk::{Caller, Error, Memory};
 

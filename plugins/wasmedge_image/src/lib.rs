@@ -1,6 +1,6 @@
 //! WasmEdge's `wasmedge_image` plug-in for Wedge: a guest hands over the bytes of a PNG or JPEG
-//! image and gets back the image resized to the width and height it asks for, as an RGB or BGR
-//! tensor of bytes or of `f32`, ready to feed a model.
+//! (or BMP, PNM, TGA) image and gets back the image resized to the width and height it asks
+//! for, as an RGB or BGR tensor of bytes or of `f32`, ready to feed a model.
 //!
 //! Plug-in `wasmedge_image`, module `wasmedge_image`, three functions with WasmEdge 0.17.1's
 //! signature `(in_ptr, in_len, width, height, type, out_ptr, out_len) -> errno`, all `i32`:
@@ -11,7 +11,7 @@
 //! | `load_png` | the same |
 //! | `load_image` | the same |
 //!
-//! As in WasmEdge, the three are the same function and each takes either format. `type` is
+//! As in WasmEdge, the three are the same function and each takes any of the formats. `type` is
 //! 0 RGB8, 1 BGR8, 2 RGB32F, 3 BGR32F; the tensor is `height` rows of `width` pixels of 3
 //! channels, `f32` little-endian. The errno is 0 on success and 1 on any failure (no memory,
 //! a buffer outside memory, an unknown type, an image that does not decode, an output buffer
@@ -53,8 +53,9 @@
 //!   stb itself (`tests/reference/gen.sh` rebuilds the references).
 //! - The order of additions in the filter differs from stb's SIMD code, so a resized `u8`
 //!   channel can differ by 1 where the exact value lies on a rounding boundary.
-//! - Formats: PNG and JPEG only. stb_image also reads BMP, GIF, TGA, PSD, PIC, PNM and HDR,
-//!   which fail here with errno 1.
+//! - Formats: PNG, JPEG, BMP, binary PNM (P5, P6) and TGA, as stb_image (BMP, PNM and TGA give
+//!   stb's bytes exactly on the test images; TGA, which has no signature, is tried last, as stb
+//!   does). stb_image also reads GIF, PSD, PIC and HDR, which fail here with errno 1.
 //! - Limits, where WasmEdge has none: an image is decoded only if its sides are at most 2^20
 //!   pixels (stb allows 2^24) and its decoding needs at most 512 MiB; a requested side above
 //!   2^20 fails. WasmEdge computes `width * height * 3` in 32 bits, so a huge request can wrap

@@ -53,6 +53,17 @@ fn png_images_resize_to_wasmedges_bytes() {
 }
 
 #[test]
+fn bmp_pnm_and_tga_images_resize_to_wasmedges_bytes() {
+    for image in ["photo.ppm", "photo.bmp", "photo.tga"] {
+        for (w, h) in [(50, 60), (20, 15)] {
+            let (max, count) = diff(&ours(image, w, h, 0), &reference_u8(image, w, h));
+            eprintln!("{image} {w}x{h}: max {max}, {count} bytes differ");
+            assert_eq!(max, 0, "{image} {w}x{h}: off by {max}");
+        }
+    }
+}
+
+#[test]
 fn edge_cases_of_the_filters_give_wasmedges_bytes() {
     for (image, w, h) in [
         ("photo.png", 1, 1),

@@ -47,6 +47,15 @@ for out, args, src in [("photo.jpg", ["-quality", "90"], ppm),
                        ("gray.jpg", ["-quality", "90"], pgm)]:
     open(out, "wb").write(subprocess.run(["cjpeg", *args], input=src, capture_output=True, check=True).stdout)
 
+# The photo in the other formats stb_image reads and this plug-in too: binary PPM, 24-bit BMP
+# (bottom-up), uncompressed TGA (top-down).
+open("photo.ppm", "wb").write(ppm)
+bmp_rows = b"".join(bytes(c for px in row for c in (px[2], px[1], px[0])) for row in reversed(p))
+open("photo.bmp", "wb").write(b"BM" + struct.pack("<IHHI", 54 + len(bmp_rows), 0, 0, 54)
+    + struct.pack("<IiiHHIIiiII", 40, W, H, 1, 24, 0, len(bmp_rows), 2835, 2835, 0, 0) + bmp_rows)
+tga_rows = b"".join(bytes(c for px in row for c in (px[2], px[1], px[0])) for row in p)
+open("photo.tga", "wb").write(struct.pack("<BBBHHBHHHHBB", 0, 0, 2, 0, 0, 0, 0, 0, W, H, 24, 0x20) + tga_rows)
+
 # Hostile images: a PNG declaring 1000000 x 1000000 pixels with a few bytes of data, a PNG of
 # width 0, and a JPEG declaring 65500 x 65500 pixels cut off after its headers.
 def header_png(path, w, h):

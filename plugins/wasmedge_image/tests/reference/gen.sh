@@ -29,6 +29,10 @@ for img in photo.png photo.jpg progressive.jpg gray.png gray.jpg rgba.png rgb16.
   ref_png "$img" 20 15
   ref_png "$img" 100 30
 done
+for img in photo.ppm photo.bmp photo.tga; do
+  ref_png "$img" 50 60
+  ref_png "$img" 20 15
+done
 # Edge cases of the filters: to one pixel, by one pixel, one axis each way, far up from 3x2.
 ref_png photo.png 1 1
 ref_png photo.png 63 47
