@@ -9,6 +9,18 @@ use zlib_rs::{Deflate, DeflateConfig, DeflateFlush, Method, Strategy};
 
 use crate::errno::{self, Z_BUF_ERROR, Z_OK, Z_STREAM_END, Z_STREAM_ERROR};
 use crate::history::History;
+use crate::replay::Log;
+
+/// A call on the engine, recorded for `deflateCopy`.
+#[derive(Debug, Clone)]
+enum Op {
+    /// `compress(input, output of this length, flush)`.
+    Compress(Vec<u8>, usize, DeflateFlush),
+    /// `set_dictionary`.
+    Dictionary(Vec<u8>),
+    /// `set_level`.
+    Level(i32),
+}
 
 /// `Z_DEFAULT_COMPRESSION`.
 const DEFAULT_LEVEL: i32 = -1;
@@ -169,6 +181,9 @@ pub struct Step {
 pub struct Deflater {
     engine: Deflate,
     params: Params,
+    /// The parameters the engine was made with, and the calls made on it since.
+    base: Params,
+    log: Log<Op>,
     /// The gzip header to write, set by `deflateSetHeader` (the guest address of its
     /// `gz_header`, read when the header is written).
     pub header_at: Option<u32>,
@@ -195,6 +210,8 @@ impl Deflater {
         Self {
             engine: Deflate::new_with_config(params.config()),
             params,
+            base: params,
+            log: Log::default(),
             header_at: None,
             started: false,
             pending: Vec::new(),
@@ -228,6 +245,8 @@ impl Deflater {
     /// zlib).
     pub fn reset(&mut self) {
         self.engine.reset();
+        self.base = self.params;
+        self.log.clear();
         self.started = false;
         self.pending.clear();
         self.finished = false;
@@ -291,6 +310,10 @@ impl Deflater {
             };
         }
         let (in0, out0) = (self.engine.total_in(), self.engine.total_out());
+        if self.log.recording() {
+            self.log
+                .push(Op::Compress(input.to_vec(), out.len(), flush), input.len());
+        }
         let result = self.engine.compress(input, out, flush);
         let consumed = usize::try_from(self.engine.total_in() - in0).unwrap_or(0);
         let made = usize::try_from(self.engine.total_out() - out0).unwrap_or(0);
@@ -335,6 +358,8 @@ impl Deflater {
             Wrap::Zlib if self.started => return Z_STREAM_ERROR,
             _ => {}
         }
+        self.log
+            .push(Op::Dictionary(dictionary.to_vec()), dictionary.len());
         match self.engine.set_dictionary(dictionary) {
             Ok(adler) => {
                 if self.params.wrap == Wrap::Zlib {
@@ -368,6 +393,8 @@ impl Deflater {
             self.params.level = level;
             self.params.strategy = strategy;
             self.engine = Deflate::new_with_config(self.params.config());
+            self.base = self.params;
+            self.log.clear();
             self.started = started;
             self.check = check;
             return Z_OK;
@@ -375,6 +402,7 @@ impl Deflater {
         if level == self.params.level && strategy == self.params.strategy {
             return Z_OK;
         }
+        self.log.push(Op::Level(level), 0);
         match self.engine.set_level(level) {
             Ok(s) => {
                 self.params.level = level;
@@ -383,6 +411,43 @@ impl Deflater {
             }
             Err(e) => errno::deflate_error(e),
         }
+    }
+
+    /// `deflateCopy`: a stream in the same state, made by replaying the engine's calls; `None`
+    /// once the stream was given more than the replay log keeps.
+    #[must_use]
+    pub fn try_clone(&self) -> Option<Self> {
+        let ops = self.log.ops()?;
+        let mut engine = Deflate::new_with_config(self.base.config());
+        let mut out = Vec::new();
+        for op in ops {
+            match op {
+                Op::Compress(input, len, flush) => {
+                    out.resize(*len, 0);
+                    let _ = engine.compress(input, &mut out, *flush);
+                }
+                Op::Dictionary(d) => {
+                    let _ = engine.set_dictionary(d);
+                }
+                Op::Level(l) => {
+                    let _ = engine.set_level(*l);
+                }
+            }
+        }
+        Some(Self {
+            engine,
+            params: self.params,
+            base: self.base,
+            log: self.log.clone(),
+            header_at: self.header_at,
+            started: self.started,
+            pending: self.pending.clone(),
+            finished: self.finished,
+            check: self.check,
+            consumed: self.consumed,
+            history: self.history.clone(),
+            dictionary_set: self.dictionary_set,
+        })
     }
 
     /// Framing bytes made and not yet delivered, for `deflatePending`.
@@ -553,6 +618,37 @@ mod tests {
         let out = run(&mut d, b"abc");
         assert_eq!(d.check, 0x024d_0127);
         assert_eq!(&out[out.len() - 4..], &0x024d_0127u32.to_be_bytes());
+    }
+
+    #[test]
+    fn a_copy_goes_on_as_the_original() {
+        let data: Vec<u8> = (0..50_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut d = Deflater::new(Params::with_level(6).unwrap());
+        let mut out = vec![0; 100_000];
+        let s = d.step(
+            &data[..20_000],
+            &mut out,
+            DeflateFlush::NoFlush,
+            &mut |_| None,
+        );
+        let mut e = d.try_clone().unwrap();
+        let mut a = vec![0; 100_000];
+        let mut b = vec![0; 100_000];
+        let sa = d.step(
+            &data[s.consumed..],
+            &mut a,
+            DeflateFlush::Finish,
+            &mut |_| None,
+        );
+        let sb = e.step(
+            &data[s.consumed..],
+            &mut b,
+            DeflateFlush::Finish,
+            &mut |_| None,
+        );
+        assert_eq!((sa.code, sa.produced), (sb.code, sb.produced));
+        assert_eq!(a[..sa.produced], b[..sb.produced]);
+        assert_eq!(d.check, e.check);
     }
 
     #[test]

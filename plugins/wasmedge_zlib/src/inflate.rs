@@ -7,6 +7,16 @@ use zlib_rs::{Inflate, InflateError, InflateFlush};
 use crate::deflate::Step;
 use crate::errno::{self, Z_BUF_ERROR, Z_DATA_ERROR, Z_NEED_DICT, Z_OK};
 use crate::history::History;
+use crate::replay::Log;
+
+/// A call on the engine, recorded for `inflateCopy`.
+#[derive(Debug, Clone)]
+enum Op {
+    /// `decompress(input, output of this length, flush)`.
+    Decompress(Vec<u8>, usize, InflateFlush),
+    /// `set_dictionary`.
+    Dictionary(Vec<u8>),
+}
 
 /// The framing an inflate stream expects, from `windowBits`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,6 +258,9 @@ impl HeaderWatch {
 /// A decompression stream.
 pub struct Inflater {
     engine: Inflate,
+    /// The framing and window the engine was made with, and the calls made on it since.
+    base: (Wrap, i32),
+    log: Log<Op>,
     wrap: Wrap,
     /// The window's log2 size given (0: from the zlib header).
     bits: i32,
@@ -271,6 +284,8 @@ impl Inflater {
     pub fn new(wrap: Wrap, bits: i32) -> Self {
         let mut s = Self {
             engine: engine(wrap, bits),
+            base: (wrap, bits),
+            log: Log::default(),
             wrap,
             bits,
             detected: None,
@@ -314,6 +329,8 @@ impl Inflater {
     /// `inflateReset`.
     pub fn reset(&mut self) {
         self.engine = engine(self.wrap, self.bits);
+        self.base = (self.wrap, self.bits);
+        self.log.clear();
         self.history.clear();
         self.restart();
     }
@@ -331,8 +348,12 @@ impl Inflater {
     pub fn reset_keep(&mut self) {
         let window = self.history.contents();
         self.engine = engine(self.wrap, self.bits);
+        self.base = (self.wrap, self.bits);
+        self.log.clear();
         if self.wrap == Wrap::Raw && !window.is_empty() {
             let _ = self.engine.set_dictionary(&window);
+            let n = window.len();
+            self.log.push(Op::Dictionary(window), n);
         }
         self.restart();
     }
@@ -340,6 +361,12 @@ impl Inflater {
     /// One step of `inflate`.
     pub fn step(&mut self, input: &[u8], output: &mut [u8], flush: InflateFlush) -> Step {
         let (in0, out0) = (self.engine.total_in(), self.engine.total_out());
+        if self.log.recording() {
+            self.log.push(
+                Op::Decompress(input.to_vec(), output.len(), flush),
+                input.len(),
+            );
+        }
         let result = self.engine.decompress(input, output, flush);
         let consumed = usize::try_from(self.engine.total_in() - in0)
             .unwrap_or(0)
@@ -393,6 +420,8 @@ impl Inflater {
 
     /// `inflateSetDictionary`.
     pub fn set_dictionary(&mut self, dictionary: &[u8]) -> i32 {
+        self.log
+            .push(Op::Dictionary(dictionary.to_vec()), dictionary.len());
         match self.engine.set_dictionary(dictionary) {
             Ok(_) => {
                 if self.check.is_some() {
@@ -438,11 +467,47 @@ impl Inflater {
         }
         let bits = if self.bits == 0 { 15 } else { self.bits };
         self.engine = engine(Wrap::Raw, bits);
+        self.base = (Wrap::Raw, bits);
+        self.log.clear();
         self.history.clear();
         self.detected = Some(Wrap::Raw);
         self.watch = None;
         self.sync_have = 0;
         (next, Z_OK)
+    }
+
+    /// `inflateCopy`: a stream in the same state, made by replaying the engine's calls; `None`
+    /// once the stream was given more than the replay log keeps.
+    #[must_use]
+    pub fn try_clone(&self) -> Option<Self> {
+        let ops = self.log.ops()?;
+        let mut e = engine(self.base.0, self.base.1);
+        let mut out = Vec::new();
+        for op in ops {
+            match op {
+                Op::Decompress(input, len, flush) => {
+                    out.resize(*len, 0);
+                    let _ = e.decompress(input, &mut out, *flush);
+                }
+                Op::Dictionary(d) => {
+                    let _ = e.set_dictionary(d);
+                }
+            }
+        }
+        Some(Self {
+            engine: e,
+            base: self.base,
+            log: self.log.clone(),
+            wrap: self.wrap,
+            bits: self.bits,
+            detected: self.detected,
+            watch: self.watch.clone(),
+            header_at: self.header_at,
+            event: self.event.clone(),
+            check: self.check,
+            history: self.history.clone(),
+            sync_have: self.sync_have,
+        })
     }
 
     /// Whether `inflateGetHeader` may register a `gz_header` (zlib wants gzip in `wrap`).

@@ -46,9 +46,13 @@
 //! - `inflateMark`, `inflateSyncPoint` and `inflateCodesUsed` answer 0; `inflateValidate`
 //!   answers `Z_OK` but checks are always verified.
 //!
-//! Refused: `deflateCopy` and `inflateCopy` (zlib-rs's safe API cannot clone a stream) give
-//! `Z_STREAM_ERROR`; `deflatePrime` and `inflatePrime` with bits to insert give
-//! `Z_STREAM_ERROR` (zero or negative bits are `Z_OK`, out-of-range bits zlib's error).
+//! `deflateCopy` and `inflateCopy` work by replay: zlib-rs's safe API cannot clone a stream,
+//! so each stream records the calls made on its engine (the input given, up to 4 MiB) and a
+//! copy replays them on a fresh engine, reaching the same state; a stream given more than that
+//! can no longer be copied (`Z_MEM_ERROR`).
+//!
+//! Refused: `deflatePrime` and `inflatePrime` with bits to insert give `Z_STREAM_ERROR` (zero
+//! or negative bits are `Z_OK`, out-of-range bits zlib's error).
 //!
 //! # Differences from WasmEdge
 //!
@@ -68,6 +72,7 @@ mod gz;
 mod gzfile;
 mod history;
 mod inflate;
+mod replay;
 mod state;
 mod streamfunc;
 mod utilfunc;

@@ -466,21 +466,37 @@ pub fn inflate_get_dictionary(c: C<'_>, zs: u32, dict: u32, len_at: u32) -> Resu
     Ok(Z_OK)
 }
 
-/// `deflateCopy(dest, source)`: not available on zlib-rs's safe API, which cannot clone a
-/// stream; `Z_STREAM_ERROR`.
-pub fn deflate_copy(c: C<'_>, dest: u32, source: u32) -> i32 {
-    copy(&c, dest, source)
+/// `deflateCopy(dest, source)`: the guest's `z_stream` is copied as zlib copies it, and the
+/// host stream is rebuilt in the same state by replaying its calls; `Z_MEM_ERROR` for a stream
+/// that was given more than the replay keeps (4 MiB).
+pub fn deflate_copy(c: C<'_>, dest: u32, source: u32) -> Result<i32, Error> {
+    copy(&c, dest, source, true)
 }
 
 /// `inflateCopy(dest, source)`: as `deflateCopy`.
-pub fn inflate_copy(c: C<'_>, dest: u32, source: u32) -> i32 {
-    copy(&c, dest, source)
+pub fn inflate_copy(c: C<'_>, dest: u32, source: u32) -> Result<i32, Error> {
+    copy(&c, dest, source, false)
 }
 
-/// Both copies: the source must exist; the copy itself is refused.
-fn copy(c: &C<'_>, dest: u32, source: u32) -> i32 {
-    let _ = (c.state().streams().contains_key(&source), dest);
-    Z_STREAM_ERROR
+/// Both copies.
+fn copy(c: &C<'_>, dest: u32, source: u32, deflate: bool) -> Result<i32, Error> {
+    if dest == 0 {
+        return Ok(Z_STREAM_ERROR);
+    }
+    let memory = c.memory(0)?;
+    let mut streams = c.state().streams();
+    let copied = match streams.get(&source) {
+        Some(Stream::Deflate(d)) if deflate => d.try_clone().map(|d| Stream::Deflate(Box::new(d))),
+        Some(Stream::Inflate(i)) if !deflate => i.try_clone().map(|i| Stream::Inflate(Box::new(i))),
+        _ => return Ok(Z_STREAM_ERROR),
+    };
+    let Some(copied) = copied else {
+        return Ok(Z_MEM_ERROR);
+    };
+    let z: [u8; 56] = memory.read_array(source.into())?;
+    memory.write(dest.into(), &z)?;
+    streams.insert(dest, copied);
+    Ok(Z_OK)
 }
 
 /// Runs `f` on the deflate stream at `zs` and the guest's `z_stream`, writing the latter back.

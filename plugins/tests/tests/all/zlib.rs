@@ -168,3 +168,34 @@ fn gz_files_are_written_and_read_inside_the_preopened_directory() {
         );
     }
 }
+
+#[test]
+fn gzopen_without_a_preopened_directory_fails_cleanly() {
+    let plugins = plugin_dir("zlib_gz_nodir", &[ZLIB]);
+    for (host, mut cmd) in both_hosts(
+        &plugins,
+        &[],
+        &[],
+        &guest("wasmedge_zlib", "gzfile"),
+        &["/data"],
+    ) {
+        let out = output(&mut cmd);
+        let text = stdout(&out);
+        assert!(
+            text.contains("gzopen for writing: FAILED"),
+            "{host}:\n{text}"
+        );
+        assert!(
+            text.contains("gzopen through ..: NULL: ok"),
+            "{host}:\n{text}"
+        );
+        // The guest ran to its end and counted its failures: no trap, no crash.
+        assert!(
+            text.contains("failures: "),
+            "{host}:\n{text}\n{}",
+            stderr(&out)
+        );
+        let code = out.status.code().unwrap_or(-1);
+        assert!((1..100).contains(&code), "{host}: exit {code}");
+    }
+}

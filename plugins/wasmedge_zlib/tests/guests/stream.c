@@ -346,6 +346,51 @@ static void flushes(void) {
   inflateEnd(&i);
 }
 
+/* deflateCopy and inflateCopy: the copy goes on exactly as the original. */
+static void copies(void) {
+  static unsigned char src[20000], a[25000], b[25000], back[20000], back2[20000];
+  fill(src, sizeof src);
+  z_stream d, e;
+  memset(&d, 0, sizeof d);
+  deflateInit(&d, 6);
+  d.next_in = src;
+  d.avail_in = 10000;
+  d.next_out = a;
+  d.avail_out = sizeof a;
+  deflate(&d, Z_NO_FLUSH);
+  check("deflateCopy", deflateCopy(&e, &d) == Z_OK && e.total_in == d.total_in);
+  uLong at = d.total_out;
+  memcpy(b, a, at);
+  e.next_out = b + at;
+  e.avail_out = sizeof b - at;
+  d.next_in = e.next_in = src + 10000;
+  d.avail_in = e.avail_in = 10000;
+  check("both finish", deflate(&d, Z_FINISH) == Z_STREAM_END && deflate(&e, Z_FINISH) == Z_STREAM_END);
+  check("the copy's output is the original's", d.total_out == e.total_out && memcmp(a, b, d.total_out) == 0);
+  check("the copy ends on its own", deflateEnd(&e) == Z_OK && deflateEnd(&d) == Z_OK);
+
+  z_stream i, j;
+  memset(&i, 0, sizeof i);
+  inflateInit(&i);
+  i.next_in = a;
+  i.avail_in = 3000;
+  i.next_out = back;
+  i.avail_out = sizeof back;
+  inflate(&i, Z_NO_FLUSH);
+  check("inflateCopy", inflateCopy(&j, &i) == Z_OK && j.total_out == i.total_out);
+  memcpy(back2, back, i.total_out);
+  j.next_out = back2 + i.total_out;
+  i.avail_in = j.avail_in = (uInt)(d.total_out - 3000);
+  i.next_in = j.next_in = a + 3000;
+  check("both inflate to the end", inflate(&i, Z_FINISH) == Z_STREAM_END && inflate(&j, Z_FINISH) == Z_STREAM_END);
+  check("both give the data", memcmp(back, src, sizeof src) == 0 && memcmp(back2, src, sizeof src) == 0);
+  inflateEnd(&i);
+  inflateEnd(&j);
+  z_stream never;
+  memset(&never, 0, sizeof never);
+  check("deflateCopy of an unknown stream: Z_STREAM_ERROR", deflateCopy(&e, &never) == Z_STREAM_ERROR);
+}
+
 static void errors(void) {
   z_stream z;
   memset(&z, 0, sizeof z);
@@ -458,6 +503,7 @@ int main(int argc, char **argv) {
   dictionaries();
   gzip_header();
   flushes();
+  copies();
   errors();
   printf("failures: %d\n", failures);
   return failures;
