@@ -3,6 +3,7 @@
 //! with the plug-in's code called natively and with stb's own results (the references WasmEdge's
 //! libraries give, `plugins/wasmedge_image/tests/reference/`).
 
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -26,11 +27,10 @@ fn dirs() -> (String, String) {
 }
 
 /// Both hosts running the image guest with `args`, `/img` and `/ref` preopened.
-fn hosts(test: &str, args: &[&str]) -> [(&'static str, Command); 2] {
-    let plugins = plugin_dir(test, &[IMAGE]);
+fn hosts(plugins: &Path, args: &[&str]) -> [(&'static str, Command); 2] {
     let (img, reference) = dirs();
     both_hosts(
-        &plugins,
+        plugins,
         &["--dir", &img, "--dir", &reference],
         &["--dir", &img, "--dir", &reference],
         &guest("wasmedge_image", "image"),
@@ -57,9 +57,9 @@ fn native(image: &str, w: u32, h: u32, ty: u32) -> Vec<u8> {
 }
 
 /// The line `fnv HASH` the guest prints for the call.
-fn guest_hash(test: &str, func: &str, file: &str, w: u32, h: u32, ty: u32) -> Vec<String> {
+fn guest_hash(plugins: &Path, func: &str, file: &str, w: u32, h: u32, ty: u32) -> Vec<String> {
     let (w, h, ty) = (w.to_string(), h.to_string(), ty.to_string());
-    hosts(test, &["load", func, file, &w, &h, &ty])
+    hosts(plugins, &["load", func, file, &w, &h, &ty])
         .into_iter()
         .map(|(host, mut cmd)| {
             let out = output(&mut cmd);
@@ -73,6 +73,7 @@ fn guest_hash(test: &str, func: &str, file: &str, w: u32, h: u32, ty: u32) -> Ve
 
 #[test]
 fn images_decode_and_resize_to_every_type_as_the_native_code_does() {
+    let plugins = plugin_dir("image_types", &[IMAGE]);
     for (func, file) in [
         ("load_png", "photo.png"),
         ("load_jpg", "photo.jpg"),
@@ -83,7 +84,7 @@ fn images_decode_and_resize_to_every_type_as_the_native_code_does() {
     ] {
         for ty in 0..4 {
             let want = format!("fnv {:016x}", fnv(&native(file, 50, 60, ty)));
-            for got in guest_hash("image_types", func, &format!("/img/{file}"), 50, 60, ty) {
+            for got in guest_hash(&plugins, func, &format!("/img/{file}"), 50, 60, ty) {
                 assert_eq!(got, want, "{func} {file} type {ty}");
             }
         }
@@ -93,10 +94,11 @@ fn images_decode_and_resize_to_every_type_as_the_native_code_does() {
 #[test]
 fn a_resized_png_equals_stbs_result_byte_for_byte() {
     // The reference is stb's RGB8 tensor stored as a PNG: loading it at its own size copies it.
+    let plugins = plugin_dir("image_stb", &[IMAGE]);
     for (w, h) in [(50, 60), (20, 15), (100, 30)] {
-        let ours = guest_hash("image_stb", "load_png", "/img/photo.png", w, h, 0);
+        let ours = guest_hash(&plugins, "load_png", "/img/photo.png", w, h, 0);
         let theirs = guest_hash(
-            "image_stb",
+            &plugins,
             "load_png",
             &format!("/ref/photo_png_{w}x{h}.png"),
             w,
@@ -118,10 +120,11 @@ fn pixels_come_out_in_the_order_and_scale_of_the_type() {
         (3, "first 0.215764 0.008373 0.016068"),
     ];
     let first = native("photo.png", 64, 48, 0);
+    let plugins = plugin_dir("image_pixels", &[IMAGE]);
     assert_eq!(first[..3], [39, 29, 127]);
     for (ty, line) in expect {
         for (host, mut cmd) in hosts(
-            "image_pixels",
+            &plugins,
             &[
                 "load",
                 "load_png",
@@ -144,9 +147,10 @@ fn pixels_come_out_in_the_order_and_scale_of_the_type() {
 
 #[test]
 fn hostile_and_truncated_images_give_errno_1() {
+    let plugins = plugin_dir("image_hostile", &[IMAGE]);
     for file in ["huge.png", "zero.png", "huge.jpg"] {
         for (host, mut cmd) in hosts(
-            "image_hostile",
+            &plugins,
             &["load", "load_image", &format!("/img/{file}"), "8", "8", "0"],
         ) {
             let out = output(&mut cmd);
@@ -155,7 +159,7 @@ fn hostile_and_truncated_images_give_errno_1() {
         }
     }
     for (host, mut cmd) in hosts(
-        "image_truncated",
+        &plugins,
         &["load", "load_jpg", "/img/photo.jpg", "8", "8", "0", "600"],
     ) {
         let out = output(&mut cmd);
@@ -179,7 +183,8 @@ fn buffers_past_memory_wrong_sizes_and_types_give_errno_1_not_a_trap() {
                   zero_width errno 0\n\
                   empty_input errno 1\n\
                   truncated errno 1\n";
-    for (host, mut cmd) in hosts("image_bounds", &["bounds", "/img/photo.png"]) {
+    let plugins = plugin_dir("image_bounds", &[IMAGE]);
+    for (host, mut cmd) in hosts(&plugins, &["bounds", "/img/photo.png"]) {
         let out = output(&mut cmd);
         assert_exit(host, &out, 0);
         assert_eq!(stdout(&out), expect, "{host}");
