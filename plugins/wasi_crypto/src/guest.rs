@@ -18,6 +18,9 @@ pub struct Guest<'a> {
     memory: Memory<'a>,
 }
 
+/// The piece size of [`Guest::read_chunks`].
+pub const CHUNK: usize = 64 * 1024;
+
 /// The failure for any bad pointer or length.
 const BAD_POINTER: CryptoErrno = CryptoErrno::AlgorithmFailure;
 
@@ -65,6 +68,29 @@ impl<'a> Guest<'a> {
                 .map_err(|_| BAD_POINTER)?;
         }
         Ok(buf)
+    }
+
+    /// Feeds the `len` bytes at `ptr` to `f` in pieces of at most [`CHUNK`] bytes, through one
+    /// reused buffer: streaming operations (hashing, MACs) never hold a copy of the whole
+    /// input. The whole range is checked first, so `f` sees all of it or none.
+    pub fn read_chunks(
+        &self,
+        ptr: u32,
+        len: u32,
+        mut f: impl FnMut(&[u8]) -> Result<()>,
+    ) -> Result<()> {
+        self.check(ptr, len)?;
+        let mut buf = vec![0; (len as usize).min(CHUNK)];
+        let (mut at, end) = (u64::from(ptr), u64::from(ptr) + u64::from(len));
+        while at < end {
+            let n = (end - at).min(CHUNK as u64) as usize;
+            self.memory
+                .read(at, &mut buf[..n])
+                .map_err(|_| BAD_POINTER)?;
+            f(&buf[..n])?;
+            at += n as u64;
+        }
+        Ok(())
     }
 
     /// Writes `data` at `ptr`.

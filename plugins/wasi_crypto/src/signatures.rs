@@ -270,8 +270,9 @@ pub fn signature_state_open(c: Caller<'_, Shared>, kp: u32, out: u32) -> u32 {
 pub fn signature_state_update(c: Caller<'_, Shared>, state: u32, input: u32, len: u32) -> u32 {
     errno(|| {
         let g = Guest::of(&c)?;
-        let input = g.read(input, len)?;
-        c.state().sign_states.get(state)?.update(&input)
+        g.check(input, len)?;
+        let state = c.state().sign_states.get(state)?;
+        g.read_chunks(input, len, |piece| state.update(piece))
     })
 }
 
@@ -312,8 +313,9 @@ pub fn signature_verification_state_update(
 ) -> u32 {
     errno(|| {
         let g = Guest::of(&c)?;
-        let input = g.read(input, len)?;
-        c.state().verification_states.get(state)?.update(&input)
+        g.check(input, len)?;
+        let state = c.state().verification_states.get(state)?;
+        g.read_chunks(input, len, |piece| state.update(piece))
     })
 }
 

@@ -863,8 +863,9 @@ pub fn symmetric_state_close(c: Caller<'_, Shared>, state: u32) -> u32 {
 pub fn symmetric_state_absorb(c: Caller<'_, Shared>, state: u32, data: u32, len: u32) -> u32 {
     errno(|| {
         let g = Guest::of(&c)?;
-        let data = g.read(data, len)?;
-        c.state().symmetric_state(state)?.absorb(&data)
+        g.check(data, len)?;
+        let state = c.state().symmetric_state(state)?;
+        g.read_chunks(data, len, |piece| state.absorb(piece))
     })
 }
 
