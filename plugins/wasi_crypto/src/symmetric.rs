@@ -439,8 +439,9 @@ impl SymmetricState {
                 digest[..len].to_vec()
             }
             Sym::Expand { prk, info } => {
-                // OpenSSL's derive refuses an empty output; WasmEdge answers invalid_key.
-                if len == 0 {
+                // OpenSSL's derive refuses an empty output, and HKDF more than 255 hash
+                // lengths; WasmEdge answers invalid_key. Checked before allocating.
+                if len == 0 || len > 255 * self.alg.key_len() {
                     return Err(CryptoErrno::InvalidKey);
                 }
                 let mut okm = vec![0; len];
