@@ -82,6 +82,10 @@ pub fn load(
         log("the calling module has no memory");
         return Ok(ErrNo::Fail.code());
     };
+    if u64::from(in_len) > decode::MAX_DECODE_BYTES {
+        log("the input image is larger than the decoding budget");
+        return Ok(ErrNo::Fail.code());
+    }
     let Ok(image) = memory.read_vec(in_ptr.into(), in_len.into()) else {
         log("the input image buffer is out of bounds");
         return Ok(ErrNo::Fail.code());

@@ -48,8 +48,9 @@
 //!   stb's exactly at every size tried, and the `f32` ones are within 2e-6.
 //! - JPEG: within 3 per channel on 4:2:0 colour images, within 1 on grey ones. The decoders
 //!   differ: zune-jpeg rounds the vertical step of its chroma upsampling before the horizontal
-//!   one (stb, like libjpeg, does not), and the inverse DCTs round differently. Matching that
-//!   would take a JPEG decoder of our own. `tests/reference.rs` measures all of this against
+//!   one (stb, like libjpeg, does not), and the inverse DCTs round differently (the older
+//!   `jpeg-decoder` crate, tried too, is no closer: also within 3). Matching stb exactly would
+//!   take a JPEG decoder of our own. `tests/reference.rs` measures all of this against
 //!   stb itself (`tests/reference/gen.sh` rebuilds the references).
 //! - The order of additions in the filter differs from stb's SIMD code, so a resized `u8`
 //!   channel can differ by 1 where the exact value lies on a rounding boundary.
@@ -57,7 +58,8 @@
 //!   stb's bytes exactly on the test images; TGA, which has no signature, is tried last, as stb
 //!   does). stb_image also reads GIF, PSD, PIC and HDR, which fail here with errno 1.
 //! - Limits, where WasmEdge has none: an image is decoded only if its sides are at most 2^20
-//!   pixels (stb allows 2^24) and its decoding needs at most 512 MiB; a requested side above
+//!   pixels (stb allows 2^24), its bytes are at most 512 MiB and its decoding needs at most
+//!   512 MiB; a requested side above
 //!   2^20 fails. WasmEdge computes `width * height * 3` in 32 bits, so a huge request can wrap
 //!   around, pass its size check and write past the buffer; here the product is checked in 64
 //!   bits.
