@@ -499,6 +499,20 @@ static int errors(void) {
   keypair_publickey(h, &pk);
   want("kx_encapsulate", kx_encapsulate(pk, &h, &out), ERRNO_NOT_IMPLEMENTED);
 
+  /* An array output read in pieces: it closes on the pull that finds nothing left. */
+  keypair_generate(ALG_KEY_EXCHANGE, S("X25519"), &NONE, &kp);
+  keypair_publickey(kp, &pk);
+  publickey_export(pk, KEY_RAW, &out);
+  uint32_t got, total = 0;
+  want("array_output_len", array_output_len(out, &size), ERRNO_SUCCESS);
+  for (int i = 0; i < 4; i++) {
+    array_output_pull(out, buf + total, 10, &got);
+    total += got;
+  }
+  result("pulled 32 bytes in pieces of 10", size == 32 && total == 32);
+  want("a pull past the end", array_output_pull(out, buf, 10, &got), ERRNO_SUCCESS);
+  want("the output is closed after it", array_output_pull(out, buf, 10, &got), ERRNO_INVALID_HANDLE);
+
   /* Every function, on unknown handles (WasmEdge's answers). */
   handle u = 0x7ffffff0;
   opt_handle uo = some(u);
