@@ -193,6 +193,9 @@ pub struct Deflater {
     pending: Vec<u8>,
     /// The trailer was made: the stream is finished.
     finished: bool,
+    /// `Z_FINISH` was given with all the input: zlib's `FINISH_STATE`, after which only
+    /// `Z_FINISH` is accepted.
+    finishing: bool,
     /// `strm->adler`: Adler-32 (zlib) or CRC-32 (gzip) of the input.
     pub check: u32,
     /// Bytes consumed since the last reset, for the gzip trailer.
@@ -216,6 +219,7 @@ impl Deflater {
             started: false,
             pending: Vec::new(),
             finished: false,
+            finishing: false,
             check: initial_check(params.wrap),
             consumed: 0,
             history: History::new(1 << params.window_bits),
@@ -235,6 +239,12 @@ impl Deflater {
         self.finished && self.pending.is_empty()
     }
 
+    /// Whether `Z_FINISH` was given (zlib then refuses other flush values).
+    #[must_use]
+    pub fn finishing(&self) -> bool {
+        self.finishing || self.finished
+    }
+
     /// Whether the stream was started (a `deflate` call wrote its header).
     #[must_use]
     pub fn started(&self) -> bool {
@@ -250,6 +260,7 @@ impl Deflater {
         self.started = false;
         self.pending.clear();
         self.finished = false;
+        self.finishing = false;
         self.check = initial_check(self.params.wrap);
         self.consumed = 0;
         self.history.clear();
@@ -319,6 +330,9 @@ impl Deflater {
         let made = usize::try_from(self.engine.total_out() - out0).unwrap_or(0);
         produced += made;
         let fed = &input[..consumed.min(input.len())];
+        if flush == DeflateFlush::Finish && fed.len() == input.len() {
+            self.finishing = true;
+        }
         self.consumed += fed.len() as u64;
         self.history.push(fed);
         match self.params.wrap {
@@ -443,6 +457,7 @@ impl Deflater {
             started: self.started,
             pending: self.pending.clone(),
             finished: self.finished,
+            finishing: self.finishing,
             check: self.check,
             consumed: self.consumed,
             history: self.history.clone(),

@@ -54,6 +54,29 @@
 //! Refused: `deflatePrime` and `inflatePrime` with bits to insert give `Z_STREAM_ERROR` (zero
 //! or negative bits are `Z_OK`, out-of-range bits zlib's error).
 //!
+//! # gz files
+//!
+//! `gzopen` opens a path only inside the calling guest's WASI preopened directories, with the
+//! sandbox of WASI `path_open` (`..`, absolute host paths and symbolic links cannot lead out;
+//! `:readonly` preopens refuse writing), through the SDK's `Caller::open_guest_file` and the
+//! runtime's `Wedge_CallingFrameOpenGuestFile`. A guest without WASI, or a runtime without that
+//! function (WasmEdge), gets NULL. The `gzFile` is a handle (8, 9, ... never reused, below
+//! 1008, see `gz`); reading decodes concatenated gzip members and reads a non-gzip file as it
+//! is (`gzdirect` 1); writing makes one gzip member per open (`a` appends another; `T` writes
+//! plain bytes). All of WasmEdge's gz calls are there (`gzprintf`, `gzgets` and `gzerror` are
+//! not, in WasmEdge either). `gzbuffer` is accepted before the first read or write and does not
+//! change the host's buffering; `gzoffset` counts compressed bytes consumed or written.
+//!
+//! # Building a guest
+//!
+//! Compile against the ordinary `zlib.h` and import zlib's functions from `wasmedge_zlib`:
+//! `tests/guests/zimport.h` (used with `-include`) wraps `<zlib.h>` in
+//! `#pragma clang attribute push(__attribute__((import_module("wasmedge_zlib"))), ...)`, and
+//! `-Wl,--allow-undefined` lets wasm-ld leave the functions imported. WasmEdge's ABI passes
+//! `z_off_t` (`adler32_combine`, `crc32_combine`, `gzseek`, `gztell`, `gzoffset`) as 32 bits,
+//! where wasi-libc's `off_t` is 64: define `z_off_t` as `long` before `<zlib.h>` (zimport.h
+//! does), or the guest's imports will not match.
+//!
 //! # Differences from WasmEdge
 //!
 //! - An unknown `z_stream` address, or a stream of the other direction, gives
@@ -63,6 +86,11 @@
 //!   traps (`MemoryOutOfBounds`) where WasmEdge reads or writes outside the sandbox.
 //! - `adler32(x, NULL, 0)` is 1 as in zlib (WasmEdge reads NULL as address 0).
 //! - `crc32_combine` with a negative length gives 0xffffffff (zlib 1.2.13 never returns).
+//! - gz paths stay inside the guest's preopens (WasmEdge opens host paths as given), and
+//!   `gzdopen` returns NULL (WasmEdge passes the guest's descriptor number to the host's
+//!   `gzdopen`, where it names a host descriptor).
+//! - Custom allocators (`zalloc`, `zfree`, `opaque`) are ignored, as in WasmEdge; `msg` is
+//!   cleared at init and reset and never set (WasmEdge never writes it).
 
 #![forbid(unsafe_code)]
 

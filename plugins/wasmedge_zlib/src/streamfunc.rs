@@ -277,7 +277,7 @@ fn run_deflate(
     d: &mut Deflater,
     flush: DeflateFlush,
 ) -> Result<i32, Error> {
-    if z.buffers_missing() || (d.finished() && flush != DeflateFlush::Finish) {
+    if z.buffers_missing() || (d.finishing() && flush != DeflateFlush::Finish) {
         return Ok(Z_STREAM_ERROR);
     }
     let mut data_type = z.data_type;
