@@ -100,138 +100,157 @@ pub const VERSION: Version = Version::new(0, 10, 1, 0);
 /// Declares the plug-in.
 #[must_use]
 pub fn declare() -> Plugin {
-    use crate::{asymmetric_common as a, common as c, kx as k, signatures as s, symmetric as y};
     Plugin::new(PLUGIN_NAME, VERSION)
         .description("wasi-crypto (ephemeral): signatures, symmetric operations, key exchange")
-        .module(
-            Module::new(MODULE_NAMES[0], Context::instance)
-                .func("keypair_generate", a::keypair_generate)
-                .func("keypair_import", a::keypair_import)
-                .func("keypair_generate_managed", a::keypair_generate_managed)
-                .func("keypair_store_managed", a::keypair_store_managed)
-                .func("keypair_replace_managed", a::keypair_replace_managed)
-                .func("keypair_id", a::keypair_id)
-                .func("keypair_from_id", a::keypair_from_id)
-                .func("keypair_from_pk_and_sk", a::keypair_from_pk_and_sk)
-                .func("keypair_export", a::keypair_export)
-                .func("keypair_publickey", a::keypair_publickey)
-                .func("keypair_secretkey", a::keypair_secretkey)
-                .func("keypair_close", a::keypair_close)
-                .func("publickey_import", a::publickey_import)
-                .func("publickey_export", a::publickey_export)
-                .func("publickey_verify", a::publickey_verify)
-                .func("publickey_from_secretkey", a::publickey_from_secretkey)
-                .func("publickey_close", a::publickey_close)
-                .func("secretkey_import", a::secretkey_import)
-                .func("secretkey_export", a::secretkey_export)
-                .func("secretkey_close", a::secretkey_close),
+        .module(asymmetric_common_module())
+        .module(common_module())
+        .module(kx_module())
+        .module(signatures_module())
+        .module(symmetric_module())
+}
+
+/// `wasi_ephemeral_crypto_asymmetric_common`.
+fn asymmetric_common_module() -> Module<common::Shared> {
+    use crate::asymmetric_common as a;
+    Module::new(MODULE_NAMES[0], Context::instance)
+        .func("keypair_generate", a::keypair_generate)
+        .func("keypair_import", a::keypair_import)
+        .func("keypair_generate_managed", a::keypair_generate_managed)
+        .func("keypair_store_managed", a::keypair_store_managed)
+        .func("keypair_replace_managed", a::keypair_replace_managed)
+        .func("keypair_id", a::keypair_id)
+        .func("keypair_from_id", a::keypair_from_id)
+        .func("keypair_from_pk_and_sk", a::keypair_from_pk_and_sk)
+        .func("keypair_export", a::keypair_export)
+        .func("keypair_publickey", a::keypair_publickey)
+        .func("keypair_secretkey", a::keypair_secretkey)
+        .func("keypair_close", a::keypair_close)
+        .func("publickey_import", a::publickey_import)
+        .func("publickey_export", a::publickey_export)
+        .func("publickey_verify", a::publickey_verify)
+        .func("publickey_from_secretkey", a::publickey_from_secretkey)
+        .func("publickey_close", a::publickey_close)
+        .func("secretkey_import", a::secretkey_import)
+        .func("secretkey_export", a::secretkey_export)
+        .func("secretkey_close", a::secretkey_close)
+}
+
+/// `wasi_ephemeral_crypto_common`.
+fn common_module() -> Module<common::Shared> {
+    use crate::common as c;
+    Module::new(MODULE_NAMES[1], Context::instance)
+        .func("array_output_len", c::array_output_len)
+        .func("array_output_pull", c::array_output_pull)
+        .func("options_open", c::options_open)
+        .func("options_close", c::options_close)
+        .func("options_set", c::options_set)
+        .func("options_set_u64", c::options_set_u64)
+        .func("options_set_guest_buffer", c::options_set_guest_buffer)
+        .func("secrets_manager_open", c::secrets_manager_open)
+        .func("secrets_manager_close", c::secrets_manager_close)
+        .func("secrets_manager_invalidate", c::secrets_manager_invalidate)
+}
+
+/// `wasi_ephemeral_crypto_kx`.
+fn kx_module() -> Module<common::Shared> {
+    use crate::kx as k;
+    Module::new(MODULE_NAMES[2], Context::instance)
+        .func("kx_dh", k::kx_dh)
+        .func("kx_encapsulate", k::kx_encapsulate)
+        .func("kx_decapsulate", k::kx_decapsulate)
+}
+
+/// `wasi_ephemeral_crypto_signatures`.
+fn signatures_module() -> Module<common::Shared> {
+    use crate::signatures as s;
+    Module::new(MODULE_NAMES[3], Context::instance)
+        .func("signature_export", s::signature_export)
+        .func("signature_import", s::signature_import)
+        .func("signature_state_open", s::signature_state_open)
+        .func("signature_state_update", s::signature_state_update)
+        .func("signature_state_sign", s::signature_state_sign)
+        .func("signature_state_close", s::signature_state_close)
+        .func(
+            "signature_verification_state_open",
+            s::signature_verification_state_open,
         )
-        .module(
-            Module::new(MODULE_NAMES[1], Context::instance)
-                .func("array_output_len", c::array_output_len)
-                .func("array_output_pull", c::array_output_pull)
-                .func("options_open", c::options_open)
-                .func("options_close", c::options_close)
-                .func("options_set", c::options_set)
-                .func("options_set_u64", c::options_set_u64)
-                .func("options_set_guest_buffer", c::options_set_guest_buffer)
-                .func("secrets_manager_open", c::secrets_manager_open)
-                .func("secrets_manager_close", c::secrets_manager_close)
-                .func("secrets_manager_invalidate", c::secrets_manager_invalidate),
+        .func(
+            "signature_verification_state_update",
+            s::signature_verification_state_update,
         )
-        .module(
-            Module::new(MODULE_NAMES[2], Context::instance)
-                .func("kx_dh", k::kx_dh)
-                .func("kx_encapsulate", k::kx_encapsulate)
-                .func("kx_decapsulate", k::kx_decapsulate),
+        .func(
+            "signature_verification_state_verify",
+            s::signature_verification_state_verify,
         )
-        .module(
-            Module::new(MODULE_NAMES[3], Context::instance)
-                .func("signature_export", s::signature_export)
-                .func("signature_import", s::signature_import)
-                .func("signature_state_open", s::signature_state_open)
-                .func("signature_state_update", s::signature_state_update)
-                .func("signature_state_sign", s::signature_state_sign)
-                .func("signature_state_close", s::signature_state_close)
-                .func(
-                    "signature_verification_state_open",
-                    s::signature_verification_state_open,
-                )
-                .func(
-                    "signature_verification_state_update",
-                    s::signature_verification_state_update,
-                )
-                .func(
-                    "signature_verification_state_verify",
-                    s::signature_verification_state_verify,
-                )
-                .func(
-                    "signature_verification_state_close",
-                    s::signature_verification_state_close,
-                )
-                .func("signature_close", s::signature_close),
+        .func(
+            "signature_verification_state_close",
+            s::signature_verification_state_close,
         )
-        .module(
-            Module::new(MODULE_NAMES[4], Context::instance)
-                .func("symmetric_key_generate", y::symmetric_key_generate)
-                .func("symmetric_key_import", y::symmetric_key_import)
-                .func("symmetric_key_export", y::symmetric_key_export)
-                .func("symmetric_key_close", y::symmetric_key_close)
-                .func(
-                    "symmetric_key_generate_managed",
-                    y::symmetric_key_generate_managed,
-                )
-                .func(
-                    "symmetric_key_store_managed",
-                    y::symmetric_key_store_managed,
-                )
-                .func(
-                    "symmetric_key_replace_managed",
-                    y::symmetric_key_replace_managed,
-                )
-                .func("symmetric_key_id", y::symmetric_key_id)
-                .func("symmetric_key_from_id", y::symmetric_key_from_id)
-                .func("symmetric_state_open", y::symmetric_state_open)
-                .func("symmetric_state_clone", y::symmetric_state_clone)
-                .func(
-                    "symmetric_state_options_get",
-                    y::symmetric_state_options_get,
-                )
-                .func(
-                    "symmetric_state_options_get_u64",
-                    y::symmetric_state_options_get_u64,
-                )
-                .func("symmetric_state_close", y::symmetric_state_close)
-                .func("symmetric_state_absorb", y::symmetric_state_absorb)
-                .func("symmetric_state_squeeze", y::symmetric_state_squeeze)
-                .func(
-                    "symmetric_state_squeeze_tag",
-                    y::symmetric_state_squeeze_tag,
-                )
-                .func(
-                    "symmetric_state_squeeze_key",
-                    y::symmetric_state_squeeze_key,
-                )
-                .func(
-                    "symmetric_state_max_tag_len",
-                    y::symmetric_state_max_tag_len,
-                )
-                .func("symmetric_state_encrypt", y::symmetric_state_encrypt)
-                .func(
-                    "symmetric_state_encrypt_detached",
-                    y::symmetric_state_encrypt_detached,
-                )
-                .func("symmetric_state_decrypt", y::symmetric_state_decrypt)
-                .func(
-                    "symmetric_state_decrypt_detached",
-                    y::symmetric_state_decrypt_detached,
-                )
-                .func("symmetric_state_ratchet", y::symmetric_state_ratchet)
-                .func("symmetric_tag_len", y::symmetric_tag_len)
-                .func("symmetric_tag_pull", y::symmetric_tag_pull)
-                .func("symmetric_tag_verify", y::symmetric_tag_verify)
-                .func("symmetric_tag_close", y::symmetric_tag_close),
+        .func("signature_close", s::signature_close)
+}
+
+/// `wasi_ephemeral_crypto_symmetric`.
+fn symmetric_module() -> Module<common::Shared> {
+    use crate::symmetric as y;
+    Module::new(MODULE_NAMES[4], Context::instance)
+        .func("symmetric_key_generate", y::symmetric_key_generate)
+        .func("symmetric_key_import", y::symmetric_key_import)
+        .func("symmetric_key_export", y::symmetric_key_export)
+        .func("symmetric_key_close", y::symmetric_key_close)
+        .func(
+            "symmetric_key_generate_managed",
+            y::symmetric_key_generate_managed,
         )
+        .func(
+            "symmetric_key_store_managed",
+            y::symmetric_key_store_managed,
+        )
+        .func(
+            "symmetric_key_replace_managed",
+            y::symmetric_key_replace_managed,
+        )
+        .func("symmetric_key_id", y::symmetric_key_id)
+        .func("symmetric_key_from_id", y::symmetric_key_from_id)
+        .func("symmetric_state_open", y::symmetric_state_open)
+        .func("symmetric_state_clone", y::symmetric_state_clone)
+        .func(
+            "symmetric_state_options_get",
+            y::symmetric_state_options_get,
+        )
+        .func(
+            "symmetric_state_options_get_u64",
+            y::symmetric_state_options_get_u64,
+        )
+        .func("symmetric_state_close", y::symmetric_state_close)
+        .func("symmetric_state_absorb", y::symmetric_state_absorb)
+        .func("symmetric_state_squeeze", y::symmetric_state_squeeze)
+        .func(
+            "symmetric_state_squeeze_tag",
+            y::symmetric_state_squeeze_tag,
+        )
+        .func(
+            "symmetric_state_squeeze_key",
+            y::symmetric_state_squeeze_key,
+        )
+        .func(
+            "symmetric_state_max_tag_len",
+            y::symmetric_state_max_tag_len,
+        )
+        .func("symmetric_state_encrypt", y::symmetric_state_encrypt)
+        .func(
+            "symmetric_state_encrypt_detached",
+            y::symmetric_state_encrypt_detached,
+        )
+        .func("symmetric_state_decrypt", y::symmetric_state_decrypt)
+        .func(
+            "symmetric_state_decrypt_detached",
+            y::symmetric_state_decrypt_detached,
+        )
+        .func("symmetric_state_ratchet", y::symmetric_state_ratchet)
+        .func("symmetric_tag_len", y::symmetric_tag_len)
+        .func("symmetric_tag_pull", y::symmetric_tag_pull)
+        .func("symmetric_tag_verify", y::symmetric_tag_verify)
+        .func("symmetric_tag_close", y::symmetric_tag_close)
 }
 
 wedge_plugin_sdk::plugin!(declare);
@@ -245,5 +264,33 @@ mod tests {
         let plugin = declare();
         assert_eq!(plugin.name(), "wasi_crypto");
         assert_eq!(plugin.module_names().collect::<Vec<_>>(), MODULE_NAMES);
+    }
+
+    #[test]
+    fn each_module_has_wasmedges_function_count_and_no_name_twice() {
+        let counts = [
+            (asymmetric_common_module(), 20),
+            (common_module(), 10),
+            (kx_module(), 3),
+            (signatures_module(), 11),
+            (symmetric_module(), 28),
+        ];
+        let mut all = std::collections::HashSet::new();
+        for (module, count) in &counts {
+            assert_eq!(module.func_names().count(), *count, "{}", module.name());
+            for name in module.func_names() {
+                assert!(all.insert(name.to_owned()), "{name} twice");
+            }
+        }
+        assert_eq!(all.len(), 72);
+        for name in [
+            "keypair_from_pk_and_sk",
+            "options_set_guest_buffer",
+            "kx_decapsulate",
+            "signature_verification_state_verify",
+            "symmetric_state_decrypt_detached",
+        ] {
+            assert!(all.contains(name), "{name}");
+        }
     }
 }
