@@ -20,11 +20,32 @@ pub fn profile_dir() -> PathBuf {
     exe.parent().unwrap().parent().unwrap().to_path_buf()
 }
 
+/// This process's directory for test files: `<tmp>/plugins-e2e/<pid>`, so that two runs
+/// of the test binary at once do not share files. The first call removes the directories of
+/// runs whose process is gone.
+fn run_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("plugins-e2e");
+        if let Ok(entries) = fs::read_dir(&root) {
+            for e in entries.flatten() {
+                let name = e.file_name();
+                let gone = name
+                    .to_str()
+                    .and_then(|n| n.parse::<u32>().ok())
+                    .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+                if gone {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        root.join(std::process::id().to_string())
+    })
+}
+
 /// A fresh, empty directory for one test.
 pub fn fresh_dir(test: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("wedge-plugin-tests")
-        .join(test);
+    let dir = run_dir().join(test);
     if dir.exists() {
         fs::remove_dir_all(&dir).unwrap();
     }
