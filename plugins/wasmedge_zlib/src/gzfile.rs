@@ -115,6 +115,8 @@ pub struct GzFile {
     /// A read or write happened (`gzbuffer` is then refused).
     used: bool,
     params: (i32, i32),
+    /// The output buffer compression reuses (so `gzputc` in a loop allocates nothing).
+    scratch: Vec<u8>,
 }
 
 impl GzFile {
@@ -128,6 +130,7 @@ impl GzFile {
             err: Z_OK,
             used: false,
             params: (mode.level, mode.strategy),
+            scratch: Vec::new(),
         };
         if mode.read {
             g.reader = Some(Reader {
@@ -401,24 +404,27 @@ impl GzFile {
             w.written += data.len() as u64;
             return Ok(());
         }
-        let mut out = vec![0u8; IO_CHUNK];
+        let mut out = std::mem::take(&mut self.scratch);
+        out.resize(IO_CHUNK, 0);
         let mut at = 0;
-        loop {
+        let result = loop {
             let s = w.deflater.step(&data[at..], &mut out, flush, &mut |_| None);
             at += s.consumed;
-            self.file
-                .write_all(&out[..s.produced])
-                .map_err(|_| Z_ERRNO)?;
+            if self.file.write_all(&out[..s.produced]).is_err() {
+                break Err(Z_ERRNO);
+            }
             w.written += s.produced as u64;
             match s.code {
                 Z_OK | Z_BUF_ERROR | Z_STREAM_END => {}
-                e => return Err(e),
+                e => break Err(e),
             }
             let done = at == data.len() && (s.produced < out.len() || s.code == Z_STREAM_END);
             if done || (s.consumed == 0 && s.produced == 0) {
-                return Ok(());
+                break Ok(());
             }
-        }
+        };
+        self.scratch = out;
+        result
     }
 
     /// `gzwrite`: compresses `data`; the bytes taken.

@@ -1,6 +1,8 @@
 //! The guest's wasm32 `z_stream` and `gz_header`, read from guest memory at each call and written
 //! back after it, and the loop that runs a stream over the guest's buffers in bounded chunks.
 
+use std::cell::RefCell;
+
 use wedge_plugin_sdk::{Error, Memory};
 
 use crate::deflate::Step;
@@ -139,17 +141,45 @@ pub fn run(
     single: bool,
     step: &mut StepFn<'_>,
 ) -> Result<Run, Error> {
-    let mut input: Vec<u8> = Vec::new();
-    let mut pos = 0;
-    let mut output = vec![0u8; (z.avail_out as usize).min(CHUNK)];
+    // The buffers are the thread's, kept between calls (at most CHUNK each), so a guest that
+    // streams in small pieces costs no allocation per call.
+    let (mut input, mut output) = SCRATCH.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    let result = run_in(memory, sink, z, single, step, &mut input, &mut output);
+    SCRATCH.with(|s| *s.borrow_mut() = (input, output));
+    result
+}
+
+thread_local! {
+    /// Input and output buffers of [`run`], reused.
+    static SCRATCH: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// [`run`] with its buffers.
+fn run_in(
+    memory: &Memory<'_>,
+    sink: &Sink<'_>,
+    z: &mut ZStream,
+    single: bool,
+    step: &mut StepFn<'_>,
+    input: &mut Vec<u8>,
+    output: &mut Vec<u8>,
+) -> Result<Run, Error> {
+    let out_cap = (z.avail_out as usize).min(CHUNK);
+    if output.len() < out_cap {
+        output.resize(out_cap, 0);
+    }
+    let (mut pos, mut filled) = (0, 0);
     let mut progress = false;
     loop {
-        if pos == input.len() && z.avail_in > 0 {
-            input.resize((z.avail_in as usize).min(CHUNK), 0);
-            memory.read(z.next_in.into(), &mut input)?;
+        if pos == filled && z.avail_in > 0 {
+            filled = (z.avail_in as usize).min(CHUNK);
+            if input.len() < filled {
+                input.resize(filled, 0);
+            }
+            memory.read(z.next_in.into(), &mut input[..filled])?;
             pos = 0;
         }
-        let piece = &input[pos..];
+        let piece = &input[pos..filled];
         let last = piece.len() as u64 >= u64::from(z.avail_in);
         let out_len = (z.avail_out as usize).min(CHUNK);
         let s = step(piece, &mut output[..out_len], last);
