@@ -23,11 +23,7 @@ pub const MAX_MESSAGE: usize = 1 << 30;
 
 /// Appends `data` to a kept message, within [`MAX_MESSAGE`].
 fn append(msg: &mut Vec<u8>, data: &[u8]) -> Result<()> {
-    if msg.len().saturating_add(data.len()) > MAX_MESSAGE {
-        return Err(CryptoErrno::AlgorithmFailure);
-    }
-    msg.extend_from_slice(data);
-    Ok(())
+    crate::symmetric::accumulate_within(msg, data, MAX_MESSAGE)
 }
 
 /// A `signature_state`: the message absorbed so far and the key that signs it. It stays usable

@@ -258,7 +258,13 @@ pub struct SymmetricState {
 
 /// Appends `data` to kept bytes, within [`MAX_ACCUMULATED`].
 fn accumulate(kept: &mut Vec<u8>, data: &[u8]) -> Result<()> {
-    if kept.len().saturating_add(data.len()) > MAX_ACCUMULATED {
+    accumulate_within(kept, data, MAX_ACCUMULATED)
+}
+
+/// Appends `data` to kept bytes if they stay within `limit` (else `algorithm_failure`, and
+/// nothing is appended).
+pub(crate) fn accumulate_within(kept: &mut Vec<u8>, data: &[u8], limit: usize) -> Result<()> {
+    if kept.len().saturating_add(data.len()) > limit {
         return Err(CryptoErrno::AlgorithmFailure);
     }
     kept.extend_from_slice(data);
@@ -1062,4 +1068,42 @@ pub fn symmetric_tag_verify(c: Caller<'_, Shared>, tag: u32, raw: u32, len: u32)
 /// `symmetric_tag_close(tag) -> errno`.
 pub fn symmetric_tag_close(c: Caller<'_, Shared>, tag: u32) -> u32 {
     errno(|| c.state().symmetric_tags.close(tag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_data_stops_at_its_limit_without_growing() {
+        let mut kept = Vec::new();
+        assert_eq!(accumulate_within(&mut kept, b"abcd", 6), Ok(()));
+        assert_eq!(
+            accumulate_within(&mut kept, b"efg", 6),
+            Err(CryptoErrno::AlgorithmFailure)
+        );
+        assert_eq!(kept, b"abcd");
+        assert_eq!(accumulate_within(&mut kept, b"ef", 6), Ok(()));
+        assert_eq!(accumulate_within(&mut kept, &[], usize::MAX), Ok(()));
+    }
+
+    #[test]
+    fn names_are_case_insensitive_and_unknown_ones_unsupported() {
+        assert_eq!(
+            SymAlg::parse(b"chacha20-poly1305"),
+            Ok(SymAlg::ChaCha20Poly1305)
+        );
+        assert_eq!(
+            SymAlg::parse(b"Hkdf-Expand/Sha-512"),
+            Ok(SymAlg::HkdfExpandSha512)
+        );
+        assert_eq!(
+            SymAlg::parse(b"AES-192-GCM"),
+            Err(CryptoErrno::UnsupportedAlgorithm)
+        );
+        assert_eq!(
+            SymAlg::parse(&[0xff, 0xfe]),
+            Err(CryptoErrno::UnsupportedAlgorithm)
+        );
+    }
 }
