@@ -617,6 +617,18 @@ mod tests {
     }
 
     #[test]
+    fn every_configuration_zlib_accepts_makes_an_engine() {
+        for wb in (-15..=-9).chain(8..=15).chain(25..=31) {
+            for mem in 1..=9 {
+                for strategy in 0..=4 {
+                    let p = Params::new(9, 8, wb, mem, strategy).unwrap();
+                    let _ = Deflater::new(p);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn a_default_gzip_header_is_zlibs() {
         let mut d = Deflater::new(Params::new(6, 8, 31, 8, 0).unwrap());
         let out = run(&mut d, b"hello hello hello");

@@ -565,6 +565,19 @@ mod tests {
     }
 
     #[test]
+    fn every_window_zlib_accepts_makes_an_engine() {
+        for wb in (-15..=-8)
+            .chain(8..=15)
+            .chain(24..=31)
+            .chain(40..=47)
+            .chain([0, 16, 32])
+        {
+            let (wrap, bits) = window(wb).unwrap();
+            let _ = Inflater::new(wrap, bits);
+        }
+    }
+
+    #[test]
     fn every_framing_round_trips_and_checks() {
         let data = b"the quick brown fox jumps over the lazy dog, twice: the quick brown fox";
         for (wb_out, wb_in) in [(15, 15), (31, 31), (31, 47), (15, 47), (-15, -15), (9, 0)] {
