@@ -37,6 +37,7 @@ use crate::func::{HostFunc, IntoFunc, Slot, trampoline};
 /// [`Caller::state`]: crate::Caller::state
 pub struct Module<S: 'static> {
     name: String,
+    descriptor_name: Option<String>,
     description: String,
     new_state: Box<dyn Fn() -> S + Send + Sync>,
     funcs: Vec<(String, HostFunc<S>)>,
@@ -57,10 +58,30 @@ impl<S: Send + Sync + 'static> Module<S> {
         );
         Self {
             name,
+            descriptor_name: None,
             description: String::new(),
             new_state: Box::new(new_state),
             funcs: Vec::new(),
         }
+    }
+
+    /// Names the module's descriptor `name`, when it differs from the name instances are
+    /// imported by (WasmEdge's `wasi_crypto` plug-in describes the module `wasi_crypto_common`,
+    /// whose instances are `wasi_ephemeral_crypto_common`). Hosts find a module by its descriptor
+    /// name (`WasmEdge_PluginCreateModule`); guests import the instance's name.
+    ///
+    /// # Panics
+    ///
+    /// If `name` contains a NUL byte.
+    #[must_use]
+    pub fn descriptor_name(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        assert!(
+            !name.contains('\0'),
+            "descriptor name {name:?} contains a NUL byte"
+        );
+        self.descriptor_name = Some(name);
+        self
     }
 
     /// Sets the help text shown by the runtime.
@@ -100,10 +121,17 @@ impl<S: Send + Sync + 'static> Module<S> {
 }
 
 impl<S: 'static> Module<S> {
-    /// The module's name, which is also the name its instances are imported by.
+    /// The name its instances are imported by.
     #[must_use]
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// The name of its descriptor: the one given to [`Module::descriptor_name`], else
+    /// [`Module::name`].
+    #[must_use]
+    pub fn descriptor(&self) -> &str {
+        self.descriptor_name.as_deref().unwrap_or(&self.name)
     }
 
     /// The names of its functions, in the order they were added.
@@ -114,6 +142,7 @@ impl<S: 'static> Module<S> {
 
 /// A module with its state type erased, as the plug-in keeps it.
 pub(crate) trait ModuleDef: Send + Sync {
+    /// The descriptor's name (see [`Module::descriptor`]).
     fn name(&self) -> &str;
     fn description(&self) -> &str;
     /// Builds one instance through `api`; NULL on failure.
@@ -122,7 +151,7 @@ pub(crate) trait ModuleDef: Send + Sync {
 
 impl<S: Send + Sync + 'static> ModuleDef for Module<S> {
     fn name(&self) -> &str {
-        &self.name
+        self.descriptor()
     }
 
     fn description(&self) -> &str {

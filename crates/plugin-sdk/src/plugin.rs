@@ -146,15 +146,15 @@ impl Plugin {
     ///
     /// # Panics
     ///
-    /// If a module of that name is already declared, or there would be more than
+    /// If a module of that descriptor name is already declared, or there would be more than
     /// [`MAX_MODULES`].
     #[must_use]
     pub fn module<S: Send + Sync + 'static>(mut self, module: Module<S>) -> Self {
         assert!(
-            self.modules.iter().all(|m| m.name() != module.name()),
+            self.modules.iter().all(|m| m.name() != module.descriptor()),
             "plug-in {:?} declares module {:?} twice",
             self.name,
-            module.name()
+            module.descriptor()
         );
         assert!(
             self.modules.len() < MAX_MODULES,
@@ -199,7 +199,8 @@ impl Plugin {
         self.version
     }
 
-    /// The names of its modules, in the order they were added.
+    /// The descriptor names of its modules ([`Module::descriptor`]), in the order they were
+    /// added: the names the runtime lists for the plug-in.
     pub fn module_names(&self) -> impl Iterator<Item = &str> {
         self.modules.iter().map(|m| m.name())
     }
@@ -415,7 +416,11 @@ mod tests {
         Plugin::new("test_plugin", Version::new(1, 2, 3, 4))
             .description("a test")
             .module(Module::new("first", || ()).func("f", || 1i32))
-            .module(Module::new("second", || 0u8).description("the second"))
+            .module(
+                Module::new("second", || 0u8)
+                    .descriptor_name("second_descriptor")
+                    .description("the second"),
+            )
             .option(&TIMES)
             .option(&WHO)
     }
@@ -462,7 +467,7 @@ mod tests {
         };
         assert_eq!(cstr(modules[0].Name), "first");
         assert_eq!(cstr(modules[0].Description), "");
-        assert_eq!(cstr(modules[1].Name), "second");
+        assert_eq!(cstr(modules[1].Name), "second_descriptor");
         assert_eq!(cstr(modules[1].Description), "the second");
         let (c0, c1) = (modules[0].Create.unwrap(), modules[1].Create.unwrap());
         assert!(!ptr::fn_addr_eq(c0, c1), "each module has its own Create");
@@ -541,6 +546,20 @@ mod tests {
         assert!(panic::catch_unwind(|| Version::parse_part("4294967296")).is_err());
         assert!(panic::catch_unwind(|| Version::parse_part("1a")).is_err());
         assert_eq!(Version::new(0, 17, 1, 0).to_string(), "0.17.1.0");
+    }
+
+    #[test]
+    fn modules_are_listed_and_kept_apart_by_descriptor_name() {
+        assert_eq!(
+            declare().module_names().collect::<Vec<_>>(),
+            ["first", "second_descriptor"]
+        );
+        let r = panic::catch_unwind(|| {
+            Plugin::new("p", Version::default())
+                .module(Module::new("a", || ()).descriptor_name("x"))
+                .module(Module::new("x", || ()))
+        });
+        assert!(r.is_err(), "two descriptors named x");
     }
 
     #[test]

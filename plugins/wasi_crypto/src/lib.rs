@@ -94,6 +94,16 @@ pub const MODULE_NAMES: [&str; 5] = [
     "wasi_ephemeral_crypto_symmetric",
 ];
 
+/// The modules' descriptor names, in the order of [`MODULE_NAMES`]: what the runtime lists for
+/// the plug-in and `WasmEdge_PluginCreateModule` takes, as in WasmEdge.
+pub const DESCRIPTOR_NAMES: [&str; 5] = [
+    "wasi_crypto_asymmetric_common",
+    "wasi_crypto_common",
+    "wasi_crypto_kx",
+    "wasi_crypto_signatures",
+    "wasi_crypto_symmetric",
+];
+
 /// The plug-in's version: WasmEdge's wasi_crypto plug-in reports 0.10.1.0.
 pub const VERSION: Version = Version::new(0, 10, 1, 0);
 
@@ -113,6 +123,7 @@ pub fn declare() -> Plugin {
 fn asymmetric_common_module() -> Module<common::Shared> {
     use crate::asymmetric_common as a;
     Module::new(MODULE_NAMES[0], Context::instance)
+        .descriptor_name(DESCRIPTOR_NAMES[0])
         .func("keypair_generate", a::keypair_generate)
         .func("keypair_import", a::keypair_import)
         .func("keypair_generate_managed", a::keypair_generate_managed)
@@ -139,6 +150,7 @@ fn asymmetric_common_module() -> Module<common::Shared> {
 fn common_module() -> Module<common::Shared> {
     use crate::common as c;
     Module::new(MODULE_NAMES[1], Context::instance)
+        .descriptor_name(DESCRIPTOR_NAMES[1])
         .func("array_output_len", c::array_output_len)
         .func("array_output_pull", c::array_output_pull)
         .func("options_open", c::options_open)
@@ -155,6 +167,7 @@ fn common_module() -> Module<common::Shared> {
 fn kx_module() -> Module<common::Shared> {
     use crate::kx as k;
     Module::new(MODULE_NAMES[2], Context::instance)
+        .descriptor_name(DESCRIPTOR_NAMES[2])
         .func("kx_dh", k::kx_dh)
         .func("kx_encapsulate", k::kx_encapsulate)
         .func("kx_decapsulate", k::kx_decapsulate)
@@ -164,6 +177,7 @@ fn kx_module() -> Module<common::Shared> {
 fn signatures_module() -> Module<common::Shared> {
     use crate::signatures as s;
     Module::new(MODULE_NAMES[3], Context::instance)
+        .descriptor_name(DESCRIPTOR_NAMES[3])
         .func("signature_export", s::signature_export)
         .func("signature_import", s::signature_import)
         .func("signature_state_open", s::signature_state_open)
@@ -193,6 +207,7 @@ fn signatures_module() -> Module<common::Shared> {
 fn symmetric_module() -> Module<common::Shared> {
     use crate::symmetric as y;
     Module::new(MODULE_NAMES[4], Context::instance)
+        .descriptor_name(DESCRIPTOR_NAMES[4])
         .func("symmetric_key_generate", y::symmetric_key_generate)
         .func("symmetric_key_import", y::symmetric_key_import)
         .func("symmetric_key_export", y::symmetric_key_export)
@@ -263,7 +278,7 @@ mod tests {
     fn the_plugin_declares_wasmedges_five_modules() {
         let plugin = declare();
         assert_eq!(plugin.name(), "wasi_crypto");
-        assert_eq!(plugin.module_names().collect::<Vec<_>>(), MODULE_NAMES);
+        assert_eq!(plugin.module_names().collect::<Vec<_>>(), DESCRIPTOR_NAMES);
     }
 
     #[test]
