@@ -34,6 +34,11 @@ enum OnCall {
     Trap,
 }
 
+/// A function: its name, parameter and result types.
+type FuncSpec = (&'static str, &'static str, &'static str);
+/// A module: its name and functions.
+type ModuleSpec = (&'static str, &'static [FuncSpec]);
+
 /// One official plug-in: its name, the name its log line uses, and its modules, each a name and
 /// functions `(name, params, results)` with types spelled `i` (i32), `I` (i64), `f` (f32).
 #[derive(Debug)]
@@ -41,10 +46,7 @@ struct StandIn {
     plugin: &'static str,
     display: &'static str,
     on_call: OnCall,
-    modules: &'static [(
-        &'static str,
-        &'static [(&'static str, &'static str, &'static str)],
-    )],
+    modules: &'static [ModuleSpec],
 }
 
 /// WasmEdge 0.17.1's stand-ins, in the order its VM registers them.
@@ -270,6 +272,11 @@ fn val_types(spec: &str) -> Vec<ValType> {
 }
 
 /// The stand-in modules for every official plug-in that is not loaded or is in `forbidden`.
+#[allow(
+    clippy::vec_box,
+    reason = "module contexts stay boxed: C holds pointers to them, and the VM and the CLI keep \
+              them as boxes"
+)]
 pub(crate) fn modules(forbidden: &ForbiddenPlugins) -> Vec<Box<WasmEdge_ModuleInstanceContext>> {
     let registry = PluginRegistry::global();
     STAND_INS

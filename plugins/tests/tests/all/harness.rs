@@ -57,7 +57,11 @@ pub fn fresh_dir(test: &str) -> PathBuf {
 /// where a test build leaves it (`cargo build` also copies it up a level, where it may be
 /// stale). Panics, naming the command that builds it, when there is none.
 pub fn built_cdylib(lib: &str, package: &str) -> PathBuf {
-    let name = format!("{}{lib}{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
+    let name = format!(
+        "{}{lib}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
     let dir = profile_dir();
     [dir.join("deps").join(&name), dir.join(&name)]
         .into_iter()

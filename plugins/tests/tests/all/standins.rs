@@ -30,7 +30,11 @@ fn a_guest_importing_missing_official_plugins_instantiates_and_each_call_returns
             let line = format!(
                 "{name} plugin not installed. Please install the plugin and restart WasmEdge."
             );
-            assert!(stderr(&out).contains(&line), "{host} {what}: {}", stderr(&out));
+            assert!(
+                stderr(&out).contains(&line),
+                "{host} {what}: {}",
+                stderr(&out)
+            );
         }
     }
 }
@@ -42,7 +46,11 @@ fn a_guest_that_calls_nothing_logs_nothing() {
         let out = output(&mut cmd);
         assert_success(host, &out);
         assert_eq!(stdout(&out), "none -> -1\n", "{host}");
-        assert!(!stderr(&out).contains("not installed"), "{host}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("not installed"),
+            "{host}: {}",
+            stderr(&out)
+        );
     }
 }
 
