@@ -70,3 +70,66 @@ fn the_process_stand_in_fails_the_call_like_wasmedge() {
         );
     }
 }
+
+const IMAGE: PluginLib = PluginLib {
+    lib: "wedge_plugin_image",
+    package: "wedge-plugin-image",
+};
+
+const ZLIB: PluginLib = PluginLib {
+    lib: "wedge_plugin_zlib",
+    package: "wedge-plugin-zlib",
+};
+
+#[test]
+fn an_installed_plugin_replaces_its_stand_in_and_forbidding_it_brings_the_stand_in_back() {
+    let plugins = plugin_dir("standins_replaced", &[IMAGE]);
+    let guest = standins_guest();
+    // Installed: the real load_png refuses the empty image (1) without the stand-in's line.
+    for (host, mut cmd) in both_hosts(&plugins, &[], &[], &guest, &["image"]) {
+        let out = output(&mut cmd);
+        assert_success(host, &out);
+        assert_eq!(stdout(&out), "image -> 1\n", "{host}");
+        assert!(
+            !stderr(&out).contains("not installed"),
+            "{host}: {}",
+            stderr(&out)
+        );
+    }
+    // Forbidden: the stand-in again.
+    let mut cmd = wedge(&plugins);
+    cmd.args(["run", "--forbidden-plugin", "wasmedge_image"])
+        .arg(&guest)
+        .arg("image");
+    let out = output(&mut cmd);
+    assert_success("wedge --forbidden-plugin", &out);
+    assert!(
+        stderr(&out).contains("WasmEdge-Image plugin not installed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_forbidden_plugin_that_has_no_stand_in_leaves_its_imports_unresolved() {
+    let plugins = plugin_dir("standins_forbidden_zlib", &[ZLIB]);
+    let crc = repo_root().join("plugins/tests/guests/crc32.wasm");
+    let mut allowed = wedge(&plugins);
+    allowed.args(["run", "--reactor"]).arg(&crc).arg("crc");
+    let out = output(&mut allowed);
+    assert_success("wedge with zlib", &out);
+    assert_eq!(stdout(&out).trim(), (0xCBF4_3926_u32 as i32).to_string());
+
+    let mut forbidden = wedge(&plugins);
+    forbidden
+        .args(["run", "--forbidden-plugin", "wasmedge_zlib", "--reactor"])
+        .arg(&crc)
+        .arg("crc");
+    let out = output(&mut forbidden);
+    assert!(!out.status.success(), "{out:?}");
+    assert!(
+        stderr(&out).contains("wasmedge_zlib"),
+        "the error names the module: {}",
+        stderr(&out)
+    );
+}
