@@ -212,7 +212,8 @@ mkdir -p "$repo/crates" "$repo/examples/wasmedge-sys/data"
 cp -R "$sdk_src/." "$repo/"
 cp -R "$sys_src/." "$repo/crates/wasmedge-sys/"
 data=$root/tests/rust-sdk/crate-data
-cp "$data/test.wasm" "$root/tests/rust-sdk/data/fibonacci.wat" "$repo/examples/wasmedge-sys/data/"
+cp "$data/test.wasm" "$data/test_crypto.wasm" "$root/tests/rust-sdk/data/fibonacci.wat" \
+  "$repo/examples/wasmedge-sys/data/"
 # The integration tests skip (and pass) without the SDK repository's test-wasm module.
 mkdir -p "$repo/test-wasm/target/wasm32-unknown-unknown/release"
 cp "$data/test_wasm.wasm" "$repo/test-wasm/target/wasm32-unknown-unknown/release/"
