@@ -30,6 +30,8 @@ pub struct Rgb {
 pub enum DecodeError {
     /// The bytes are not an image in a format this decoder reads, or are damaged.
     Image(image::ImageError),
+    /// A JPEG that does not decode (JPEG has its own decoder: `jpeg`).
+    Jpeg(crate::jpeg::Error),
     /// The image has no pixels.
     Empty,
 }
@@ -38,6 +40,7 @@ impl core::fmt::Display for DecodeError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             DecodeError::Image(e) => write!(f, "{e}"),
+            DecodeError::Jpeg(e) => write!(f, "{e}"),
             DecodeError::Empty => f.write_str("the image has no pixels"),
         }
     }
@@ -49,6 +52,16 @@ impl std::error::Error for DecodeError {}
 /// three functions all take any format) into R, G, B bytes: grey is repeated, alpha is dropped (not blended), and 16-bit
 /// samples keep their high byte, as stb_image does.
 pub fn decode(bytes: &[u8]) -> Result<Rgb, DecodeError> {
+    if crate::jpeg::is_jpeg(bytes) {
+        // stb_image's own JPEG arithmetic, for stb's bytes (see `jpeg`); like stb, a JPEG
+        // that fails is not tried as another format.
+        let (bytes, width, height) = crate::jpeg::decode(bytes).map_err(DecodeError::Jpeg)?;
+        return Ok(Rgb {
+            bytes,
+            width,
+            height,
+        });
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);

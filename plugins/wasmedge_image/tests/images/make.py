@@ -47,6 +47,21 @@ for out, args, src in [("photo.jpg", ["-quality", "90"], ppm),
                        ("gray.jpg", ["-quality", "90"], pgm)]:
     open(out, "wb").write(subprocess.run(["cjpeg", *args], input=src, capture_output=True, check=True).stdout)
 
+# More JPEG layouts, each decoded exactly as stb_image does: chroma sampled 4:2:2, 4:4:0,
+# 4:4:4 and 4:1:1 (upsampled horizontally, vertically, not at all, by nearest neighbour),
+# RGB without YCbCr, a progressive grey image, and sides that are not whole blocks (61x45)
+# with restart markers, baseline and progressive. Arithmetic coding, which stb_image does not
+# read, must fail.
+for out, args in [("photo_422.jpg", ["-sample", "2x1"]), ("photo_440.jpg", ["-sample", "1x2"]),
+                  ("photo_444.jpg", ["-sample", "1x1"]), ("photo_411.jpg", ["-sample", "4x1"]),
+                  ("photo_rgb.jpg", ["-rgb"]), ("arithmetic.jpg", ["-arithmetic"])]:
+    open(out, "wb").write(subprocess.run(["cjpeg", "-quality", "90", *args], input=ppm, capture_output=True, check=True).stdout)
+open("gray_progressive.jpg", "wb").write(subprocess.run(["cjpeg", "-quality", "80", "-progressive"], input=pgm, capture_output=True, check=True).stdout)
+OW, OH = 61, 45
+odd = b"P6\n%d %d\n255\n" % (OW, OH) + b"".join(bytes(c for px in row[:OW] for c in px) for row in p[:OH])
+for out, args in [("odd.jpg", ["-restart", "3B"]), ("odd_progressive.jpg", ["-progressive", "-restart", "1"])]:
+    open(out, "wb").write(subprocess.run(["cjpeg", "-quality", "75", *args], input=odd, capture_output=True, check=True).stdout)
+
 # The photo in the other formats stb_image reads and this plug-in too: binary PPM, 24-bit BMP
 # (bottom-up), uncompressed TGA (top-down).
 open("photo.ppm", "wb").write(ppm)

@@ -29,6 +29,20 @@ for img in photo.png photo.jpg progressive.jpg gray.png gray.jpg rgba.png rgb16.
   ref_png "$img" 20 15
   ref_png "$img" 100 30
 done
+# More JPEG layouts (see ../images/make.py), each at its own size (a copy: stb's decoded
+# pixels themselves) and resized. arithmetic.jpg is left out: stb_image does not read it.
+for img in photo_422.jpg photo_440.jpg photo_444.jpg photo_411.jpg photo_rgb.jpg \
+           gray_progressive.jpg; do
+  ref_png "$img" 64 48
+  ref_png "$img" 50 60
+done
+for img in odd.jpg odd_progressive.jpg; do
+  ref_png "$img" 61 45
+  ref_png "$img" 50 60
+done
+ref_png photo.jpg 64 48
+ref_png progressive.jpg 64 48
+ref_png gray.jpg 64 48
 for img in photo.ppm photo.bmp photo.tga; do
   ref_png "$img" 50 60
   ref_png "$img" 20 15
@@ -43,4 +57,5 @@ ref_png tiny.png 1 1
 ref_png tiny.png 200 3
 "$tmp/stb_ref" ../images/photo.png 20 15 2 photo_png_20x15.f32
 "$tmp/stb_ref" ../images/photo.png 80 20 2 photo_png_80x20.f32
+"$tmp/stb_ref" ../images/progressive.jpg 20 15 2 progressive_jpg_20x15.f32
 rm -r "$tmp"
