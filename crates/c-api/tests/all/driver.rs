@@ -46,4 +46,13 @@ fn c_program_runs_the_command_line_tools_and_gets_their_exit_statuses() {
     );
     assert!(stderr.contains("unknown option: no-such-flag"), "{stderr}");
     assert!(stderr.contains("unknown option: reactor"), "{stderr}");
+    // Usage messages name the tool as it was called.
+    assert!(
+        stderr.contains("missing output: `wasmedgec [OPTIONS] IN OUT`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("missing input: `wedge run [OPTIONS] FILE`"),
+        "no command line: the default name; {stderr}"
+    );
 }

@@ -192,6 +192,9 @@ pub struct Args {
     pub file: Option<String>,
     /// The later positional words: the guest's arguments (`run`) or more files (`wast`).
     pub rest: Vec<String>,
+    /// How the command was invoked, for usage messages: `wedge run`, or the program's name
+    /// alone for the single-command tools (`WasmEdge_Driver_Tool`, `…_Compiler`).
+    pub invocation: String,
 }
 
 impl Args {
@@ -221,6 +224,7 @@ impl Args {
             unsupported: Vec::new(),
             file: None,
             rest: Vec::new(),
+            invocation: format!("wedge {}", command.name()),
         }
     }
 }

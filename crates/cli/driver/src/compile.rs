@@ -21,11 +21,17 @@ pub fn compile(args: &Args) -> i32 {
         return FAILURE;
     };
     let Some(output) = args.rest.first() else {
-        eprintln!("missing output: `wedge compile [OPTIONS] IN OUT`; see --help.");
+        eprintln!(
+            "missing output: `{} [OPTIONS] IN OUT`; see --help.",
+            args.invocation
+        );
         return FAILURE;
     };
     if args.rest.len() > 1 {
-        eprintln!("too many arguments: `wedge compile [OPTIONS] IN OUT`; see --help.");
+        eprintln!(
+            "too many arguments: `{} [OPTIONS] IN OUT`; see --help.",
+            args.invocation
+        );
         return FAILURE;
     }
     let mut config = load::config(args);

@@ -145,13 +145,20 @@ fn command_line(tool: Tool, mut raw: impl Iterator<Item = OsString>, host: &dyn 
         plugins::load(host);
         plugins::flags()
     };
-    let args = match args::parse(tool.command(), &words, &flags) {
+    let mut args = match args::parse(tool.command(), &words, &flags) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("{e}");
             eprintln!("Run `{program} --help` for the options.");
             return FAILURE;
         }
+    };
+    let name = std::path::Path::new(&program)
+        .file_name()
+        .map_or_else(|| program.clone(), |n| n.to_string_lossy().into_owned());
+    args.invocation = match tool {
+        Tool::Uni => format!("{name} {}", args.command.name()),
+        Tool::Run | Tool::Compile => name,
     };
     if args.version {
         println!("{program} version {}", env!("CARGO_PKG_VERSION"));
@@ -202,8 +209,8 @@ pub fn require_file(args: &Args) -> Option<&str> {
             "FILE"
         };
         eprintln!(
-            "missing input: `wedge {} [OPTIONS] {what}`; see --help.",
-            args.command.name()
+            "missing input: `{} [OPTIONS] {what}`; see --help.",
+            args.invocation
         );
     }
     file

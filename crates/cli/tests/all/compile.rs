@@ -146,7 +146,7 @@ fn compile_reports_bad_input_and_flags() {
         .assert_stderr_has("No such file");
     wedge(&["compile", &s(&bad)])
         .assert_code(1)
-        .assert_stderr_has("missing output");
+        .assert_stderr_has("missing output: `wedge compile [OPTIONS] IN OUT`");
     wedge(&["compile", "--optimize", "4", "a.wasm", "b.wasm"])
         .assert_code(1)
         .assert_stderr_has("invalid --optimize value");
