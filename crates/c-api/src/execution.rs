@@ -925,6 +925,15 @@ impl WasmEdge_Async {
         })
     }
 
+    /// A call that failed before it started: already complete, with `result`.
+    pub(crate) fn failed(result: WasmEdge_Result) -> Box<WasmEdge_Async> {
+        Box::new(WasmEdge_Async {
+            state: Arc::new((Mutex::new(Some(Err(result))), Condvar::new())),
+            interrupt: None,
+            thread: Mutex::new(None),
+        })
+    }
+
     fn wait_for(&self, timeout: Option<Duration>) -> bool {
         let (m, cv) = &*self.state;
         let mut g = m.lock().unwrap_or_else(|e| e.into_inner());

@@ -543,8 +543,11 @@ macro_rules! async_run {
                     return ptr::null_mut();
                 };
                 let loaded = $load;
-                if $vm.run(loaded) != abi::OK {
-                    return ptr::null_mut();
+                // As in WasmEdge, a module that does not load, validate or instantiate gives a
+                // call whose result is that error.
+                let r = $vm.run(loaded);
+                if r != abi::OK {
+                    return Box::into_raw(crate::execution::WasmEdge_Async::failed(r));
                 }
                 // SAFETY: forwarded to the caller.
                 unsafe { WasmEdge_VMAsyncExecute(cxt, func, params, params_len) }

@@ -190,6 +190,17 @@ int main(int argc, char **argv) {
     CHECK(WasmEdge_ResultOK(r) && WasmEdge_ValueGetI32(out) == 144, "... gives fib(12)");
     WasmEdge_AsyncDelete(async);
   }
+  /* A module that does not load still gives a call, whose result is the loader's error. */
+  static const uint8_t not_wasm[] = {'n', 'o', 't', ' ', 'w', 'a', 's', 'm'};
+  async = WasmEdge_VMAsyncRunWasmFromBytes(vm, WasmEdge_BytesWrap(not_wasm, sizeof not_wasm),
+                                           name_of("fib"), &in, 1);
+  CHECK(async != NULL, "VMAsyncRunWasmFromBytes of a bad module gives a call");
+  if (async) {
+    CHECK(WasmEdge_AsyncWaitFor(async, 1000), "... that is complete");
+    r = WasmEdge_AsyncGet(async, &out, 1);
+    CHECK(WasmEdge_ResultGetCode(r) == WasmEdge_ErrCode_MalformedMagic, "... with the loader's error");
+    WasmEdge_AsyncDelete(async);
+  }
   WasmEdge_VMDelete(vm);
 
   /* ---- The force-interpreter setting is the interpreter run mode ---- */
