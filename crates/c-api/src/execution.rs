@@ -69,7 +69,13 @@ pub(crate) fn load_file(
     if bytes.starts_with(b"\x7fELF") {
         let module = Module::from_shared_library(&conf.engine(None), path).map_err(|e| {
             crate::ffi::log_error(&e.to_string());
-            error_result(&e)
+            // A library that cannot be read or opened is an illegal path, as in WasmEdge
+            // (its module's own errors keep their codes).
+            if matches!(e.kind(), wedge::ErrorKind::Resource(_)) {
+                abi::result(code::ILLEGAL_PATH)
+            } else {
+                error_result(&e)
+            }
         })?;
         let wasm: Arc<[u8]> = module.bytes().into();
         return Ok(WasmEdge_ASTModuleContext::new(Ok(module), wasm));

@@ -73,6 +73,23 @@ int main(int argc, char **argv) {
   CHECK(run_fib(universal, WasmEdge_RunMode_Interpreter) == 6765, "interpreter run of the universal wasm");
   CHECK(run_fib(argv[1], WasmEdge_RunMode_AOT) == 6765, "AOT run of a plain module (interpreted)");
 
+  /* A file that starts like a shared library but is none cannot be opened: IllegalPath, as
+   * in WasmEdge. */
+  char bogus[4096];
+  snprintf(bogus, sizeof bogus, "%s/bogus.so", argv[2]);
+  FILE *b = fopen(bogus, "wb");
+  CHECK(b != NULL, "bogus.so is written");
+  if (b) {
+    fwrite("\x7f" "ELF and then nothing", 1, 21, b);
+    fclose(b);
+    WasmEdge_LoaderContext *loader = WasmEdge_LoaderCreate(NULL);
+    WasmEdge_ASTModuleContext *ast = NULL;
+    r = WasmEdge_LoaderParseFromFile(loader, &ast, bogus);
+    CHECK(WasmEdge_ResultGetCode(r) == WasmEdge_ErrCode_IllegalPath && ast == NULL,
+          "LoaderParseFromFile of a library that cannot be opened is IllegalPath");
+    WasmEdge_LoaderDelete(loader);
+  }
+
   printf("%d failures\n", failures);
   return failures ? 1 : 0;
 }
