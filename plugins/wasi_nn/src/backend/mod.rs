@@ -1,0 +1,83 @@
+//! The backends: one module per framework, behind [`Backend`].
+//!
+//! A backend opens its framework's runtime library when first used, once per process. When the
+//! runtime is not installed, every call for that encoding returns `InvalidArgument` (WasmEdge's
+//! answer for a backend that is not built in) and logs one line naming what to install.
+//!
+//! Encodings without a backend in Wedge answer as WasmEdge's stubs do: `InvalidArgument` and the
+//! line `<Name> backend is not built.`.
+
+pub mod onnx;
+
+#[cfg(test)]
+pub mod fake;
+
+use crate::types::{Encoding, ErrNo, NnResult, Target, TensorType};
+
+/// A tensor the guest passed to `set_input`, copied out of its memory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tensor {
+    /// The dimensions.
+    pub dims: Vec<u32>,
+    /// The element type (one of those `set_input` accepts).
+    pub ty: TensorType,
+    /// The elements' bytes, little-endian.
+    pub data: Vec<u8>,
+}
+
+/// A framework that loads graphs.
+pub trait Backend: Send + Sync {
+    /// Builds a graph from the guest's builders (model files' bytes; `load_by_name_with_config`
+    /// appends its config as the last builder, as WasmEdge does) for `target`.
+    fn load(&self, builders: &[Vec<u8>], target: Target) -> NnResult<Box<dyn Graph>>;
+}
+
+/// A loaded graph.
+pub trait Graph: Send + Sync {
+    /// A new execution context of this graph.
+    fn init_context(&self) -> NnResult<Box<dyn Context>>;
+}
+
+/// One execution context. Its calls are serialized by the plug-in (and calls of all contexts of
+/// one graph too), so it needs no locking of its own.
+pub trait Context: Send {
+    /// Sets input `index`.
+    fn set_input(&mut self, index: u32, tensor: Tensor) -> NnResult<()>;
+    /// Runs the graph on the inputs set.
+    fn compute(&mut self) -> NnResult<()>;
+    /// The bytes of output `index` of the last compute.
+    fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>>;
+    /// One step of a streaming compute; only LLM backends have it.
+    fn compute_single(&mut self) -> NnResult<()> {
+        crate::log("compute_single: Only GGML and BitNet backend supports compute_single.");
+        Err(ErrNo::InvalidArgument)
+    }
+    /// The output of the last streaming step; only LLM backends have it.
+    fn get_output_single(&mut self, _index: u32) -> NnResult<Vec<u8>> {
+        crate::log("get_output_single: Only GGML and BitNet backend supports get_output_single.");
+        Err(ErrNo::InvalidArgument)
+    }
+    /// Ends a streaming compute; only LLM backends have it.
+    fn fini_single(&mut self) -> NnResult<()> {
+        crate::log("fini_single: Only GGML and BitNet backend supports fini_single.");
+        Err(ErrNo::InvalidArgument)
+    }
+}
+
+/// The backend for `encoding`, or the errno (with its log line) when Wedge has none.
+pub fn for_encoding(encoding: Encoding) -> NnResult<&'static dyn Backend> {
+    match encoding {
+        Encoding::Onnx => Ok(&onnx::Onnx),
+        // WasmEdge 0.17.1 has no Autodetect backend: its dispatcher refuses the number.
+        Encoding::Autodetect => {
+            crate::log("Unknown backend 5.");
+            Err(ErrNo::InvalidEncoding)
+        }
+        other => {
+            crate::log(&format!(
+                "{other} backend is not built. Wedge's wasi_nn has a backend for ONNX only so far."
+            ));
+            Err(ErrNo::InvalidArgument)
+        }
+    }
+}
