@@ -15,6 +15,7 @@ mod httpsreq;
 mod image;
 mod process;
 mod standins;
+mod wasi_nn;
 mod zlib;
 
 pub use harness::*;

@@ -1,0 +1,140 @@
+//! The `wasi_nn` plug-in (`plugins/wasi_nn`): `nn_errors.c` calls `wasi_ephemeral_nn` on the
+//! paths that need no ML runtime (unknown handles, refused targets and encodings, pointers past
+//! memory, refused tensor types, names not preloaded, an encoding whose runtime is absent) and
+//! prints each errno; the numbers are WasmEdge 0.17.1's.
+
+use std::path::PathBuf;
+
+use crate::*;
+
+const NN: PluginLib = PluginLib {
+    lib: "wedge_plugin_wasi_nn",
+    package: "wedge-plugin-wasi-nn",
+};
+
+fn nn_errors() -> PathBuf {
+    guest("wasi_nn", "nn_errors")
+}
+
+/// Runs `nn_errors ARGS` through both hosts (the C host with `host_flags`) and checks each
+/// prints `expected` and exits 0; returns each host's stderr.
+fn run_both(test: &str, host_flags: &[&str], args: &[&str], expected: &str) -> Vec<String> {
+    let plugins = plugin_dir(test, &[NN]);
+    both_hosts(&plugins, &[], host_flags, &nn_errors(), args)
+        .into_iter()
+        .map(|(host, mut cmd)| {
+            let out = output(&mut cmd);
+            assert_success(&format!("{host} {args:?}"), &out);
+            assert_eq!(stdout(&out), expected, "{host} {args:?}");
+            stderr(&out)
+        })
+        .collect()
+}
+
+#[test]
+fn unknown_handles_are_invalid_argument() {
+    let expected = "init_execution_context=1\nset_input=1\ncompute=1\nget_output=1\n\
+                    compute_single=1\nget_output_single=1\nfini_single=1\n\
+                    finalize_execution_context=1\nunload=1\n";
+    for err in run_both("nn_unknown", &[], &["unknown"], expected) {
+        assert!(
+            err.contains("[WASI-NN] compute: Context ID 7 does not exist."),
+            "{err}"
+        );
+        assert!(!err.contains("not installed"), "{err}");
+    }
+}
+
+#[test]
+fn two_threads_get_the_same_answers() {
+    let expected = "init_execution_context=1\nset_input=1\ncompute=1\nget_output=1\n\
+                    compute_single=1\nget_output_single=1\nfini_single=1\n\
+                    finalize_execution_context=1\nunload=1\n";
+    let plugins = plugin_dir("nn_threads", &[NN]);
+    let mut cmd = c_host(&plugins);
+    cmd.args(["--threads", "2"]).arg(nn_errors()).arg("unknown");
+    let out = output(&mut cmd);
+    assert_success("C host --threads 2", &out);
+    // Each guest writes its output at once, at exit (see `nn_errors.c`).
+    assert_eq!(stdout(&out), expected.repeat(2));
+}
+
+#[test]
+fn load_refuses_auto_and_unknown_targets_and_encodings_without_a_backend() {
+    let expected = "target_auto=1\ntarget_9=1\nencoding_8=2\nencoding_autodetect=2\n\
+                    encoding_99=2\nencoding_tensorflow=1\nencoding_ggml=1\nencoding_onnx=1\n";
+    for err in run_both("nn_load", &[], &["load"], expected) {
+        assert!(err.contains("[WASI-NN] Unknown device 3."), "{err}");
+        assert!(err.contains("[WASI-NN] Unknown backend 8."), "{err}");
+        assert!(err.contains("Tensorflow backend is not built."), "{err}");
+        assert!(err.contains("GGML backend is not built."), "{err}");
+        assert!(err.contains("ONNX"), "{err}");
+    }
+}
+
+#[test]
+fn pointers_past_memory_are_invalid_argument_not_a_trap() {
+    let expected = "load_graph_ptr=1\nload_builders=1\nload_builders_count=1\n\
+                    load_builder_data=1\nload_by_name_name=1\nload_by_name_graph=1\n\
+                    load_by_name_config=1\ninit_ctx_ptr=1\nset_input_tensor=1\n\
+                    set_input_dims=1\nset_input_data=1\nget_output_buffer=1\n\
+                    get_output_written=1\n";
+    for err in run_both("nn_oob", &[], &["oob"], expected) {
+        assert!(err.contains("Failed when accessing the"), "{err}");
+    }
+}
+
+#[test]
+fn set_input_refuses_the_old_u8_number_and_says_why() {
+    let expected = "set_input_old_u8=1\nset_input_i64=1\nset_input_type_9=1\n\
+                    set_input_u8_no_context=1\n";
+    for err in run_both("nn_tensor", &[], &["tensor"], expected) {
+        assert!(err.contains("tensor type 2 is F64"), "{err}");
+        assert!(err.contains("U8 is 3 now"), "{err}");
+        assert!(err.contains("Unknown tensor type 9."), "{err}");
+        assert!(
+            err.contains("set_input: Context ID 0 does not exist."),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn load_by_name_of_a_name_not_preloaded_is_not_found() {
+    run_both(
+        "nn_byname",
+        &[],
+        &["byname"],
+        "load_by_name=8\nload_by_name_with_config=8\n",
+    );
+}
+
+#[test]
+fn a_preloaded_model_whose_runtime_is_absent_gives_an_errno_and_a_log_line() {
+    let plugins = plugin_dir("nn_preload", &[NN]);
+    let model = plugins.parent().unwrap().join("model.onnx");
+    std::fs::write(&model, b"not really onnx").unwrap();
+    let preload = format!("--nn-preload=m:ONNX:CPU:{}", model.display());
+    let bad = "--nn-preload=x:nosuch:cpu:y".to_owned();
+    let mut cmd = wedge(&plugins);
+    cmd.args(["run", &preload, &bad])
+        .arg(nn_errors())
+        .args(["byname", "m"]);
+    let out = output(&mut cmd);
+    assert_success("wedge --nn-preload", &out);
+    assert_eq!(stdout(&out), "load_by_name=1\nload_by_name_with_config=1\n");
+    let err = stderr(&out);
+    assert!(err.contains("ONNX"), "{err}");
+    assert!(
+        err.contains("Preload Model's Backend or Device is Not Support."),
+        "{err}"
+    );
+    // Names are compared as written, as WasmEdge does.
+    let mut cmd = wedge(&plugins);
+    cmd.args(["run", &preload])
+        .arg(nn_errors())
+        .args(["byname", "M"]);
+    let out = output(&mut cmd);
+    assert_success("wedge --nn-preload (name case)", &out);
+    assert_eq!(stdout(&out), "load_by_name=8\nload_by_name_with_config=8\n");
+}
