@@ -29,7 +29,10 @@
 //! `--nn-preload NAME:ENCODING:TARGET:PATH[:PATH…]` (repeatable) names models for
 //! `load_by_name`; see [`preload`].
 //!
-//! Backends live in [`backend`], one module each, and open their runtime when first used.
+//! Backends live in [`backend`], one module each, and open their runtime when first used. So far
+//! Wedge has one: ONNX ([`backend::onnx`], on ONNX Runtime from the PyPI `onnxruntime` wheel,
+//! which `scripts/nn-runtimes.sh` fetches); every other encoding answers as WasmEdge does for a
+//! backend it was built without.
 //! Log lines go to stderr, prefixed `[WASI-NN]` as WasmEdge's.
 //!
 //! # Differences from WasmEdge 0.17.1

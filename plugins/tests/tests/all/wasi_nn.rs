@@ -1,9 +1,15 @@
 //! The `wasi_nn` plug-in (`plugins/wasi_nn`): `nn_errors.c` calls `wasi_ephemeral_nn` on the
 //! paths that need no ML runtime (unknown handles, refused targets and encodings, pointers past
 //! memory, refused tensor types, names not preloaded, an encoding whose runtime is absent) and
-//! prints each errno; the numbers are WasmEdge 0.17.1's.
+//! prints each errno; the numbers are WasmEdge 0.17.1's. These run with ONNX Runtime made
+//! unreachable (`ORT_DYLIB_PATH` names a missing file), so they are the same on every machine.
+//!
+//! The ONNX tests need ONNX Runtime and the test model, which `scripts/nn-runtimes.sh` fetches
+//! and makes; they are `#[ignore]`d (a runtime that is absent is never counted as a pass) and
+//! `scripts/nn-runtimes.sh --test` runs them. They compare the guest's output with onnxruntime's
+//! own (Python) output for the same input.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::*;
 
@@ -16,6 +22,9 @@ fn nn_errors() -> PathBuf {
     guest("wasi_nn", "nn_errors")
 }
 
+/// A library path that does not exist: ONNX Runtime is absent for the command.
+const NO_RUNTIME: &str = "/nonexistent/wedge-test/libonnxruntime.so";
+
 /// Runs `nn_errors ARGS` through both hosts (the C host with `host_flags`) and checks each
 /// prints `expected` and exits 0; returns each host's stderr.
 fn run_both(test: &str, host_flags: &[&str], args: &[&str], expected: &str) -> Vec<String> {
@@ -23,7 +32,7 @@ fn run_both(test: &str, host_flags: &[&str], args: &[&str], expected: &str) -> V
     both_hosts(&plugins, &[], host_flags, &nn_errors(), args)
         .into_iter()
         .map(|(host, mut cmd)| {
-            let out = output(&mut cmd);
+            let out = output(cmd.env("ORT_DYLIB_PATH", NO_RUNTIME));
             assert_success(&format!("{host} {args:?}"), &out);
             assert_eq!(stdout(&out), expected, "{host} {args:?}");
             stderr(&out)
@@ -52,7 +61,10 @@ fn two_threads_get_the_same_answers() {
                     finalize_execution_context=1\nunload=1\n";
     let plugins = plugin_dir("nn_threads", &[NN]);
     let mut cmd = c_host(&plugins);
-    cmd.args(["--threads", "2"]).arg(nn_errors()).arg("unknown");
+    cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
+        .args(["--threads", "2"])
+        .arg(nn_errors())
+        .arg("unknown");
     let out = output(&mut cmd);
     assert_success("C host --threads 2", &out);
     // Each guest writes its output at once, at exit (see `nn_errors.c`).
@@ -68,7 +80,11 @@ fn load_refuses_auto_and_unknown_targets_and_encodings_without_a_backend() {
         assert!(err.contains("[WASI-NN] Unknown backend 8."), "{err}");
         assert!(err.contains("Tensorflow backend is not built."), "{err}");
         assert!(err.contains("GGML backend is not built."), "{err}");
-        assert!(err.contains("ONNX"), "{err}");
+        assert!(
+            err.contains("ONNX Runtime 1.31 or later is not installed"),
+            "{err}"
+        );
+        assert!(err.contains("scripts/nn-runtimes.sh"), "{err}");
     }
 }
 
@@ -117,7 +133,8 @@ fn a_preloaded_model_whose_runtime_is_absent_gives_an_errno_and_a_log_line() {
     let preload = format!("--nn-preload=m:ONNX:CPU:{}", model.display());
     let bad = "--nn-preload=x:nosuch:cpu:y".to_owned();
     let mut cmd = wedge(&plugins);
-    cmd.args(["run", &preload, &bad])
+    cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
+        .args(["run", &preload, &bad])
         .arg(nn_errors())
         .args(["byname", "m"]);
     let out = output(&mut cmd);
@@ -131,10 +148,142 @@ fn a_preloaded_model_whose_runtime_is_absent_gives_an_errno_and_a_log_line() {
     );
     // Names are compared as written, as WasmEdge does.
     let mut cmd = wedge(&plugins);
-    cmd.args(["run", &preload])
+    cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
+        .args(["run", &preload])
         .arg(nn_errors())
         .args(["byname", "M"]);
     let out = output(&mut cmd);
     assert_success("wedge --nn-preload (name case)", &out);
     assert_eq!(stdout(&out), "load_by_name=8\nload_by_name_with_config=8\n");
+}
+
+// ---- ONNX, with ONNX Runtime (scripts/nn-runtimes.sh) ----
+
+/// The cache `scripts/nn-runtimes.sh` fills, and the library in it.
+fn onnx_cache() -> (PathBuf, PathBuf) {
+    let models = std::env::var_os("WEDGE_NN_MODELS").map_or_else(
+        || {
+            let cache = std::env::var_os("XDG_CACHE_HOME")
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .expect("HOME is set");
+            cache.join("wedge/nn/models")
+        },
+        PathBuf::from,
+    );
+    let lib = std::env::var_os("ORT_DYLIB_PATH").map_or_else(
+        || models.join("../onnxruntime/libonnxruntime.so"),
+        PathBuf::from,
+    );
+    for p in [models.join("mlp.onnx"), lib.clone()] {
+        assert!(
+            p.exists(),
+            "{} is missing: run scripts/nn-runtimes.sh",
+            p.display()
+        );
+    }
+    (models, lib)
+}
+
+/// The little-endian f32s of a file.
+fn f32s(path: &Path) -> Vec<f32> {
+    std::fs::read(path)
+        .unwrap()
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// Checks the guest's `y=` line against onnxruntime's output, and the errno lines after it.
+fn check_onnx_output(what: &str, out: &std::process::Output, expected: &[f32]) {
+    assert_success(what, out);
+    let text = stdout(out);
+    let mut lines = text.lines();
+    let y: Vec<f32> = lines
+        .next()
+        .and_then(|l| l.strip_prefix("y="))
+        .unwrap_or_else(|| panic!("{what}: {text}"))
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(y.len(), expected.len(), "{what}: {text}");
+    for (a, b) in y.iter().zip(expected) {
+        assert!(
+            (a - b).abs() <= 1e-5 * b.abs().max(1.0),
+            "{what}: {y:?} vs {expected:?}"
+        );
+    }
+    let rest: Vec<&str> = lines.collect();
+    assert_eq!(
+        rest,
+        [
+            "set_input_index_9=1",
+            "set_input_short_data=1",
+            "set_input_i32=0",
+            "compute_wrong_type=5",
+            "set_input_again=0",
+            "compute_again=0",
+            "get_output_index_5=1",
+            "get_output_small=7",
+            "load_corrupt=5",
+            "load_no_builders=1",
+            "unload=0",
+            "compute_after_unload=1",
+            "get_output_after_unload=0",
+            "finalize=0",
+            "finalize_again=1",
+        ],
+        "{what}"
+    );
+}
+
+#[test]
+#[ignore = "needs ONNX Runtime and the test model: run scripts/nn-runtimes.sh --test"]
+fn onnx_runs_a_model_as_onnxruntime_does() {
+    let (models, lib) = onnx_cache();
+    let expected = f32s(&models.join("mlp.output.bin"));
+    let plugins = plugin_dir("nn_onnx", &[NN]);
+    let dir = format!("/m:{}", models.display());
+    let args = ["file", "/m/mlp.onnx", "/m/mlp.input.bin", "4", "3"];
+    for (host, mut cmd) in both_hosts(
+        &plugins,
+        &["--dir", &dir],
+        &["--dir", &dir],
+        &guest("wasi_nn", "nn_onnx"),
+        &args,
+    ) {
+        let out = output(cmd.env("ORT_DYLIB_PATH", &lib));
+        check_onnx_output(host, &out, &expected);
+    }
+}
+
+#[test]
+#[ignore = "needs ONNX Runtime and the test model: run scripts/nn-runtimes.sh --test"]
+fn onnx_runs_a_preloaded_model_and_two_threads_at_once() {
+    let (models, lib) = onnx_cache();
+    let expected = f32s(&models.join("mlp.output.bin"));
+    let plugins = plugin_dir("nn_onnx_preload", &[NN]);
+    let dir = format!("/m:{}", models.display());
+    let preload = format!(
+        "--nn-preload=mlp:onnx:auto:{}",
+        models.join("mlp.onnx").display()
+    );
+    let mut cmd = wedge(&plugins);
+    cmd.env("ORT_DYLIB_PATH", &lib)
+        .args(["run", "--dir", &dir, &preload])
+        .arg(guest("wasi_nn", "nn_onnx"))
+        .args(["name", "mlp", "/m/mlp.input.bin", "4", "3"]);
+    check_onnx_output("wedge --nn-preload", &output(&mut cmd), &expected);
+
+    let mut cmd = c_host(&plugins);
+    cmd.env("ORT_DYLIB_PATH", &lib)
+        .args(["--threads", "2", "--dir", &dir])
+        .arg(guest("wasi_nn", "nn_onnx"))
+        .args(["file", "/m/mlp.onnx", "/m/mlp.input.bin", "4", "3"]);
+    let out = output(&mut cmd);
+    assert_success("C host --threads 2", &out);
+    // Each guest writes its whole output at exit; both are the same.
+    let text = stdout(&out);
+    let half = text.len() / 2;
+    assert_eq!(text[..half], text[half..], "{text}");
 }

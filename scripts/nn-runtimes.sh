@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Fetches the ML runtimes of the wasi_nn plug-in into a cache and makes the test models, then
+# (with --test) runs the wasi_nn end-to-end tests that need them.
+#
+#   scripts/nn-runtimes.sh [--test]
+#
+# Cache: ${WEDGE_NN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn}
+#   venv/                        Python venv with onnx, onnxruntime and numpy (from PyPI)
+#   onnxruntime/libonnxruntime.so  ONNX Runtime's C library, copied from the onnxruntime wheel;
+#                                  the plug-in's ONNX backend finds it here (or at $ORT_DYLIB_PATH)
+#   models/mlp.onnx              a 2-layer MLP made with the onnx package
+#   models/mlp.input.bin         its test input (f32, little-endian) and onnxruntime's own output
+#   models/mlp.output.bin
+#
+# Versions: onnxruntime 1.31.1 (the ort crate the plug-in uses needs ONNX Runtime 1.31 or
+# later), onnx 1.23.2. Needs python3 with venv and pip, and PyPI.
+set -euo pipefail
+
+CACHE=${WEDGE_NN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn}
+ORT_VERSION=1.31.1
+ONNX_VERSION=1.23.2
+mkdir -p "$CACHE/onnxruntime" "$CACHE/models"
+
+if [ ! -x "$CACHE/venv/bin/python" ]; then
+    python3 -m venv "$CACHE/venv"
+fi
+PY="$CACHE/venv/bin/python"
+"$PY" -m pip install --quiet "onnxruntime==$ORT_VERSION" "onnx==$ONNX_VERSION" numpy
+
+# The wheel ships only the versioned library (capi/libonnxruntime.so.X.Y.Z).
+LIB=$("$PY" - <<'PY'
+import glob, os, onnxruntime
+libs = sorted(glob.glob(os.path.join(os.path.dirname(onnxruntime.__file__), "capi", "libonnxruntime.so*")))
+print(libs[-1] if libs else "")
+PY
+)
+if [ -z "$LIB" ]; then
+    echo "nn-runtimes: the onnxruntime wheel has no libonnxruntime.so" >&2
+    exit 1
+fi
+cp -f "$LIB" "$CACHE/onnxruntime/libonnxruntime.so"
+echo "ONNX Runtime: $CACHE/onnxruntime/libonnxruntime.so (from $(basename "$LIB"))"
+
+# The test model: y = relu(x @ W1 + b1) @ W2 + b2, x: [1, 4] f32, y: [1, 3] f32; and
+# onnxruntime's own output for a fixed input.
+"$PY" - "$CACHE/models" <<'PY'
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+import onnxruntime as ort
+
+out = sys.argv[1]
+rng = np.random.default_rng(7)
+w1 = rng.standard_normal((4, 8)).astype(np.float32)
+b1 = rng.standard_normal((8,)).astype(np.float32)
+w2 = rng.standard_normal((8, 3)).astype(np.float32)
+b2 = rng.standard_normal((3,)).astype(np.float32)
+nodes = [
+    helper.make_node("MatMul", ["x", "w1"], ["h0"]),
+    helper.make_node("Add", ["h0", "b1"], ["h1"]),
+    helper.make_node("Relu", ["h1"], ["h2"]),
+    helper.make_node("MatMul", ["h2", "w2"], ["h3"]),
+    helper.make_node("Add", ["h3", "b2"], ["y"]),
+]
+graph = helper.make_graph(
+    nodes, "mlp",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])],
+    [numpy_helper.from_array(a, n) for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))],
+)
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 8
+onnx.checker.check_model(model)
+onnx.save(model, f"{out}/mlp.onnx")
+x = np.array([[0.5, -1.25, 2.0, 3.5]], dtype=np.float32)
+y = ort.InferenceSession(f"{out}/mlp.onnx", providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+x.astype("<f4").tofile(f"{out}/mlp.input.bin")
+y.astype("<f4").tofile(f"{out}/mlp.output.bin")
+print("model:", f"{out}/mlp.onnx", "output:", y.tolist())
+PY
+
+if [ "${1:-}" = "--test" ]; then
+    cd "$(dirname "$0")/.."
+    export ORT_DYLIB_PATH="$CACHE/onnxruntime/libonnxruntime.so"
+    export WEDGE_NN_MODELS="$CACHE/models"
+    cargo test -p wedge-cli -p wedge-c-api -p wedge-plugin-tests -p wedge-plugin-wasi-nn --no-run
+    cargo test -p wedge-plugin-tests -- wasi_nn:: --include-ignored
+fi
