@@ -2,7 +2,10 @@
 # Fetches the ML runtimes of the wasi_nn plug-in into a cache and makes the test models, then
 # (with --test) runs the wasi_nn end-to-end tests that need them.
 #
-#   scripts/nn-runtimes.sh [--test]
+#   scripts/nn-runtimes.sh [--test | --bench]
+#
+# --test runs the ONNX end-to-end tests (ignored by a plain `cargo test`); --bench times the
+# benchmark model natively and through a guest.
 #
 # Cache: ${WEDGE_NN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn}
 #   venv/                        Python venv with onnx, onnxruntime and numpy (from PyPI)
@@ -11,6 +14,7 @@
 #   models/mlp.onnx              a 2-layer MLP made with the onnx package
 #   models/mlp.input.bin         its test input (f32, little-endian) and onnxruntime's own output
 #   models/mlp.output.bin
+#   models/bench.onnx            4 x ([rows, 1024] @ [1024, 1024] + relu), for --bench
 #
 # Versions: onnxruntime 1.31.1 (the ort crate the plug-in uses needs ONNX Runtime 1.31 or
 # later), onnx 1.23.2. Needs python3 with venv and pip, and PyPI.
@@ -79,6 +83,61 @@ x.astype("<f4").tofile(f"{out}/mlp.input.bin")
 y.astype("<f4").tofile(f"{out}/mlp.output.bin")
 print("model:", f"{out}/mlp.onnx", "output:", y.tolist())
 PY
+
+# The benchmark model: 4 layers of [rows, 1024] @ [1024, 1024] + relu (2 GFLOP a run at the
+# 256 rows --bench feeds it).
+"$PY" - "$CACHE/models" <<'PY'
+import sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+out = sys.argv[1]
+rng = np.random.default_rng(11)
+nodes, inits, prev = [], [], "x"
+for i in range(4):
+    w = (rng.standard_normal((1024, 1024)) / 32).astype(np.float32)
+    inits.append(numpy_helper.from_array(w, f"w{i}"))
+    nodes.append(helper.make_node("MatMul", [prev, f"w{i}"], [f"m{i}"]))
+    nodes.append(helper.make_node("Relu", [f"m{i}"], [f"r{i}" if i < 3 else "y"]))
+    prev = f"r{i}"
+graph = helper.make_graph(
+    nodes, "bench",
+    [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["rows", 1024])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["rows", 1024])],
+    inits,
+)
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 8
+onnx.checker.check_model(model)
+onnx.save(model, f"{out}/bench.onnx")
+PY
+
+if [ "${1:-}" = "--bench" ]; then
+    # The same model, input and runtime, called natively (onnxruntime's Python API, default
+    # threads) and through a guest (wedge, release build).
+    cd "$(dirname "$0")/.."
+    cargo build --release -p wedge-cli -p wedge-plugin-wasi-nn
+    "$PY" - "$CACHE/models/bench.onnx" <<'PY'
+import sys, time
+import numpy as np
+import onnxruntime as ort
+s = ort.InferenceSession(sys.argv[1], providers=["CPUExecutionProvider"])
+x = np.ones((256, 1024), dtype=np.float32)
+s.run(None, {"x": x})
+n = 50
+t = time.perf_counter()
+for _ in range(n):
+    s.run(None, {"x": x})
+print(f"native mean_ms={(time.perf_counter() - t) * 1e3 / n:.3f}")
+PY
+    plugins=$(mktemp -d)
+    cp target/release/libwedge_plugin_wasi_nn.so "$plugins/"
+    ORT_DYLIB_PATH="$CACHE/onnxruntime/libonnxruntime.so" WASMEDGE_PLUGIN_PATH="$plugins" \
+        target/release/wedge run --dir "/m:$CACHE/models" \
+        plugins/wasi_nn/tests/guests/nn_bench.wasm /m/bench.onnx 256 1024 50
+    rm -rf "$plugins"
+fi
 
 if [ "${1:-}" = "--test" ]; then
     cd "$(dirname "$0")/.."

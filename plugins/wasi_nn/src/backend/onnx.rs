@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use ort::session::{Session, SessionInputValue};
-use ort::value::{DynValue, Tensor as OrtTensor, TensorElementType};
+use ort::value::{DynValue, TensorElementType, TensorRef};
 
 use super::{Backend, Context, Graph, Tensor};
 use crate::types::{ErrNo, NnResult, Target, TensorType};
@@ -267,16 +267,17 @@ impl Context for OnnxContext {
             .collect();
         let mut values: Vec<(Cow<'_, str>, SessionInputValue<'_>)> = Vec::new();
         for (name, input) in names.iter().zip(&self.inputs) {
+            // Views of the context's buffers: no copy of the data.
             let value: SessionInputValue<'_> = match input {
                 None => continue,
                 Some(Input::F32(shape, data)) => {
-                    OrtTensor::from_array((shape.clone(), data.clone())).map(Into::into)
+                    TensorRef::from_array_view((shape.clone(), data.as_slice())).map(Into::into)
                 }
                 Some(Input::U8(shape, data)) => {
-                    OrtTensor::from_array((shape.clone(), data.clone())).map(Into::into)
+                    TensorRef::from_array_view((shape.clone(), data.as_slice())).map(Into::into)
                 }
                 Some(Input::I32(shape, data)) => {
-                    OrtTensor::from_array((shape.clone(), data.clone())).map(Into::into)
+                    TensorRef::from_array_view((shape.clone(), data.as_slice())).map(Into::into)
                 }
             }
             .map_err(|e| runtime_error("Set Input Exception", e))?;
