@@ -288,12 +288,27 @@ pub(crate) fn create_module(
     p
 }
 
-/// `WasmEdge_PluginInitWASINN`: configures the WASI-NN plug-in's preloads. Wedge has no
-/// WASI-NN plug-in yet, so this does nothing.
+/// `WasmEdge_PluginInitWASINN`: sets the loaded `wasi_nn` plug-in's `nn-preload` list (each
+/// `NAME:ENCODING:TARGET:PATH[:PATH…]`), as `--nn-preload` does, for the modules it creates from
+/// now on; nothing when the plug-in is not loaded.
 ///
 /// # Safety
 /// `preloads` must be NULL or hold `len` C strings.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_PluginInitWASINN(preloads: *const *const c_char, len: u32) {
-    let _ = (preloads, len);
+    // SAFETY: forwarded to the caller.
+    let specs = unsafe { crate::wasi::strings(preloads, len) };
+    guard((), || {
+        let Some(plugin) = PluginRegistry::global().find("wasi_nn") else {
+            return;
+        };
+        for option in plugin.options() {
+            if option.name() == "nn-preload"
+                && option.ty() == wedge_plugin::OptionType::StringList
+                && let Err(e) = option.set_list(&specs)
+            {
+                eprintln!("wasi_nn: {e}");
+            }
+        }
+    });
 }

@@ -14,7 +14,7 @@ use wedge_wasi::{WasiCtx, WasiCtxBuilder};
 ///
 /// # Safety
 /// `list` must be NULL or point to `count` pointers, each NULL or a C string.
-unsafe fn strings(list: *const *const c_char, count: u32) -> Vec<String> {
+pub(crate) unsafe fn strings(list: *const *const c_char, count: u32) -> Vec<String> {
     if list.is_null() {
         return Vec::new();
     }

@@ -2,9 +2,10 @@
  * paths (WASMEDGE_PLUGIN_PATH), as a program embedding libwasmedge.so.0 does.
  *
  * Usage: run [--dir GUEST:HOST]... [--env K=V]... [--allow-command CMD]...
- *            [--allow-command-all] [--threads N] GUEST.wasm [ARG]...
+ *            [--allow-command-all] [--nn-preload SPEC]... [--threads N] GUEST.wasm [ARG]...
  *
- * --allow-command / --allow-command-all go to WasmEdge_ModuleInstanceInitWasmEdgeProcess.
+ * --allow-command / --allow-command-all go to WasmEdge_ModuleInstanceInitWasmEdgeProcess,
+ * --nn-preload to WasmEdge_PluginInitWASINN.
  * --threads N runs the guest in N VMs at once, one per thread (default 1); each has its own
  * WASI instance and its own instances of the plug-ins' modules.
  * Exits with the guest's WASI exit code (the first thread's, after checking every thread
@@ -18,8 +19,8 @@
 
 #define MAX_LIST 64
 
-static const char *dirs[MAX_LIST], *envs[MAX_LIST], *cmds[MAX_LIST];
-static uint32_t ndirs, nenvs, ncmds;
+static const char *dirs[MAX_LIST], *envs[MAX_LIST], *cmds[MAX_LIST], *preloads[MAX_LIST];
+static uint32_t ndirs, nenvs, ncmds, npreloads;
 static const char *guest;
 static const char **args; /* args[0] is the guest's path, as the CLI passes it */
 static uint32_t nargs;
@@ -83,6 +84,8 @@ int main(int argc, char **argv) {
       push(envs, &nenvs, value);
     } else if (strcmp(opt, "--allow-command") == 0) {
       push(cmds, &ncmds, value);
+    } else if (strcmp(opt, "--nn-preload") == 0) {
+      push(preloads, &npreloads, value);
     } else if (strcmp(opt, "--threads") == 0) {
       threads = atoi(value);
     } else {
@@ -101,6 +104,9 @@ int main(int argc, char **argv) {
   WasmEdge_PluginLoadWithDefaultPaths();
   if (ncmds > 0 || allow_all) {
     WasmEdge_ModuleInstanceInitWasmEdgeProcess(cmds, ncmds, allow_all != 0);
+  }
+  if (npreloads > 0) {
+    WasmEdge_PluginInitWASINN(preloads, npreloads);
   }
 
   struct job jobs[MAX_LIST];

@@ -130,22 +130,32 @@ fn a_preloaded_model_whose_runtime_is_absent_gives_an_errno_and_a_log_line() {
     let plugins = plugin_dir("nn_preload", &[NN]);
     let model = plugins.parent().unwrap().join("model.onnx");
     std::fs::write(&model, b"not really onnx").unwrap();
-    let preload = format!("--nn-preload=m:ONNX:CPU:{}", model.display());
+    let spec = format!("m:ONNX:CPU:{}", model.display());
+    let preload = format!("--nn-preload={spec}");
     let bad = "--nn-preload=x:nosuch:cpu:y".to_owned();
-    let mut cmd = wedge(&plugins);
-    cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
-        .args(["run", &preload, &bad])
-        .arg(nn_errors())
-        .args(["byname", "m"]);
-    let out = output(&mut cmd);
-    assert_success("wedge --nn-preload", &out);
-    assert_eq!(stdout(&out), "load_by_name=1\nload_by_name_with_config=1\n");
-    let err = stderr(&out);
-    assert!(err.contains("ONNX"), "{err}");
-    assert!(
-        err.contains("Preload Model's Backend or Device is Not Support."),
-        "{err}"
-    );
+    // `wedge --nn-preload`, and a C host's `WasmEdge_PluginInitWASINN`.
+    for (host, mut cmd) in both_hosts(
+        &plugins,
+        &[&preload, &bad],
+        &["--nn-preload", &spec, "--nn-preload", "x:nosuch:cpu:y"],
+        &nn_errors(),
+        &["byname", "m"],
+    ) {
+        cmd.env("ORT_DYLIB_PATH", NO_RUNTIME);
+        let out = output(&mut cmd);
+        assert_success(&format!("{host} --nn-preload"), &out);
+        assert_eq!(
+            stdout(&out),
+            "load_by_name=1\nload_by_name_with_config=1\n",
+            "{host}"
+        );
+        let err = stderr(&out);
+        assert!(err.contains("ONNX"), "{host}: {err}");
+        assert!(
+            err.contains("Preload Model's Backend or Device is Not Support."),
+            "{host}: {err}"
+        );
+    }
     // Names are compared as written, as WasmEdge does.
     let mut cmd = wedge(&plugins);
     cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
