@@ -143,6 +143,9 @@ if [ "${1:-}" = "--test" ]; then
     cd "$(dirname "$0")/.."
     export ORT_DYLIB_PATH="$CACHE/onnxruntime/libonnxruntime.so"
     export WEDGE_NN_MODELS="$CACHE/models"
-    cargo test -p wedge-cli -p wedge-c-api -p wedge-plugin-tests -p wedge-plugin-wasi-nn --no-run
+    # The workspace's test build (a no-op after `cargo test --workspace`: selecting packages
+    # with -p would resolve features apart and rebuild the runtime) has wedge, libwasmedge.so
+    # and the plug-in; the test package has no dependencies, so running it alone builds nothing.
+    cargo test --workspace --no-run
     cargo test -p wedge-plugin-tests -- wasi_nn:: --include-ignored
 fi
