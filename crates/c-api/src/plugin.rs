@@ -13,7 +13,9 @@ use crate::store::{CStore, CStoreData};
 use core::ffi::c_char;
 use std::path::PathBuf;
 use std::ptr;
-use wedge_plugin::{ModuleDescriptor, Plugin, PluginRegistry, PluginVersion};
+use wedge_plugin::{
+    ModuleDescriptor, OptionError, OptionType, Plugin, PluginRegistry, PluginVersion, ProgramOption,
+};
 
 /// The built-in logging plug-in's name, as WasmEdge names it.
 pub const WASI_LOGGING: &str = "wasi_logging";
@@ -299,16 +301,27 @@ pub unsafe extern "C" fn WasmEdge_PluginInitWASINN(preloads: *const *const c_cha
     // SAFETY: forwarded to the caller.
     let specs = unsafe { crate::wasi::strings(preloads, len) };
     guard((), || {
-        let Some(plugin) = PluginRegistry::global().find("wasi_nn") else {
-            return;
-        };
-        for option in plugin.options() {
-            if option.name() == "nn-preload"
-                && option.ty() == wedge_plugin::OptionType::StringList
-                && let Err(e) = option.set_list(&specs)
-            {
-                eprintln!("wasi_nn: {e}");
-            }
-        }
+        set_options("wasi_nn", |option| {
+            (option.name() == "nn-preload" && option.ty() == OptionType::StringList)
+                .then(|| option.set_list(&specs))
+        });
     });
+}
+
+/// Sets options of the loaded plug-in named `plugin` as its flags on a command line would, for
+/// the modules it creates from then on (WasmEdge's `Init*` functions of the C API do this):
+/// `set` is offered each option and returns the result of setting it, or `None` to leave it.
+/// Errors are reported on stderr; nothing happens when no such plug-in is loaded.
+pub(crate) fn set_options(
+    plugin: &str,
+    set: impl Fn(&ProgramOption) -> Option<Result<(), OptionError>>,
+) {
+    let Some(found) = PluginRegistry::global().find(plugin) else {
+        return;
+    };
+    for option in found.options() {
+        if let Some(Err(e)) = set(option) {
+            eprintln!("{plugin}: {e}");
+        }
+    }
 }

@@ -349,22 +349,16 @@ pub unsafe extern "C" fn WasmEdge_ModuleInstanceInitWasmEdgeProcess(
     len: u32,
     allow_all: bool,
 ) {
-    use wedge_plugin::{OptionType, PluginRegistry};
+    use wedge_plugin::OptionType;
     // SAFETY: `cmds` is NULL or holds `len` C strings (the caller's contract).
     let commands = unsafe { strings(cmds, len) };
     guard((), || {
-        let Some(plugin) = PluginRegistry::global().find("wasmedge_process") else {
-            return;
-        };
-        for option in plugin.options() {
-            let result = match (option.name(), option.ty()) {
-                ("allow-command", OptionType::StringList) => option.set_list(&commands),
-                ("allow-command-all", OptionType::Toggle) if allow_all => option.set(None),
-                _ => Ok(()),
-            };
-            if let Err(e) = result {
-                eprintln!("wasmedge_process: {e}");
+        crate::plugin::set_options("wasmedge_process", |option| {
+            match (option.name(), option.ty()) {
+                ("allow-command", OptionType::StringList) => Some(option.set_list(&commands)),
+                ("allow-command-all", OptionType::Toggle) if allow_all => Some(option.set(None)),
+                _ => None,
             }
-        }
+        });
     });
 }
