@@ -55,26 +55,13 @@ pub fn define_plugin_modules<T: 'static>(
     forbidden: &ForbiddenPlugins,
 ) -> Result<PluginModules, wedge::Error> {
     let mut modules = Vec::new();
-    let mut created = Vec::new();
-    for plugin in PluginRegistry::global().plugins_except(forbidden) {
-        for desc in plugin.modules() {
-            let p = crate::plugin::create_module(desc);
-            if p.is_null() {
-                eprintln!(
-                    "[warning] plug-in `{}` failed to create its module `{}`",
-                    plugin.name(),
-                    desc.name()
-                );
-                continue;
-            }
-            // SAFETY: the plug-in made this module through our C API and hands it over.
-            created.push((plugin.name().to_string(), unsafe { Box::from_raw(p) }));
-        }
-    }
-    // The official plug-ins that are missing (or forbidden) get WasmEdge's stand-ins.
-    for m in crate::standin::modules(forbidden) {
-        created.push(("(stand-in)".to_string(), m));
-    }
+    let created = crate::plugin::new_plugin_modules(forbidden, |plugin, desc| {
+        eprintln!(
+            "[warning] plug-in `{}` failed to create its module `{}`",
+            plugin.name(),
+            desc.name()
+        );
+    });
     for (plugin, module) in created {
         let binding = Binding {
             store_id: store.id(),

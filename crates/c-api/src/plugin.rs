@@ -14,7 +14,8 @@ use core::ffi::c_char;
 use std::path::PathBuf;
 use std::ptr;
 use wedge_plugin::{
-    ModuleDescriptor, OptionError, OptionType, Plugin, PluginRegistry, PluginVersion, ProgramOption,
+    ForbiddenPlugins, ModuleDescriptor, OptionError, OptionType, Plugin, PluginRegistry,
+    PluginVersion, ProgramOption,
 };
 
 /// The built-in logging plug-in's name, as WasmEdge names it.
@@ -306,6 +307,33 @@ pub unsafe extern "C" fn WasmEdge_PluginInitWASINN(preloads: *const *const c_cha
                 .then(|| option.set_list(&specs))
         });
     });
+}
+
+/// One new instance of every module of every loaded plug-in not in `forbidden`, in load order,
+/// then WasmEdge's stand-ins for the official plug-ins that are missing or forbidden: the
+/// modules a VM (and `wedge run`) gives guests, each with the name of the plug-in it comes from
+/// (`(stand-in)` for a stand-in). A module whose `Create` fails is passed to `failed` and left
+/// out.
+pub(crate) fn new_plugin_modules(
+    forbidden: &ForbiddenPlugins,
+    mut failed: impl FnMut(&Plugin, &ModuleDescriptor),
+) -> Vec<(String, Box<WasmEdge_ModuleInstanceContext>)> {
+    let mut modules = Vec::new();
+    for plugin in PluginRegistry::global().plugins_except(forbidden) {
+        for desc in plugin.modules() {
+            let p = create_module(desc);
+            if p.is_null() {
+                failed(&plugin, desc);
+                continue;
+            }
+            // SAFETY: the plug-in made this module through our C API and hands it over.
+            modules.push((plugin.name().to_string(), unsafe { Box::from_raw(p) }));
+        }
+    }
+    for m in crate::standin::modules(forbidden) {
+        modules.push(("(stand-in)".to_string(), m));
+    }
+    modules
 }
 
 /// Sets options of the loaded plug-in named `plugin` as its flags on a command line would, for

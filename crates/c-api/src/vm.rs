@@ -16,7 +16,7 @@ use crate::types::WasmEdge_FunctionTypeContext;
 use core::ffi::c_char;
 use std::ptr;
 use std::sync::Arc;
-use wedge_plugin::{ForbiddenPlugins, PluginRegistry};
+use wedge_plugin::ForbiddenPlugins;
 
 #[derive(Copy, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
@@ -225,16 +225,9 @@ pub unsafe extern "C" fn WasmEdge_VMCreate(
         }
         // The built-in plug-in's module, listed as a plug-in or not (as in WasmEdge).
         vm.register_import(Box::new(crate::plugin::new_wasi_logging_module()));
-        for plugin in PluginRegistry::global().plugins_except(&ForbiddenPlugins::default()) {
-            for m in plugin.modules() {
-                let p = crate::plugin::create_module(m);
-                if !p.is_null() {
-                    // SAFETY: the plug-in made this module with our C API; we own it now.
-                    vm.register_import(unsafe { Box::from_raw(p) });
-                }
-            }
-        }
-        for m in crate::standin::modules(&ForbiddenPlugins::default()) {
+        // Every plug-in's modules, and the official ones' stand-ins where they are missing.
+        let modules = crate::plugin::new_plugin_modules(&ForbiddenPlugins::default(), |_, _| {});
+        for (_, m) in modules {
             vm.register_import(m);
         }
         Box::into_raw(vm)
