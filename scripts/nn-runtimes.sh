@@ -5,9 +5,11 @@
 #
 #   scripts/nn-runtimes.sh [--test | --bench] [RUNTIME...]
 #
-# RUNTIME is the name of a script in scripts/nn/ (default: all of them, in the order below).
-# Each script documents its runtime, versions and models; scripts/nn/common.sh the cache
-# (${WEDGE_NN_CACHE:-~/.cache/wedge/nn}).
+# RUNTIME is the name of a script in scripts/nn/ (default: all of them). Each script documents
+# its runtime, versions and models; scripts/nn/common.sh the cache
+# (${WEDGE_NN_CACHE:-~/.cache/wedge/nn}). Every runtime is fetched and its models made first,
+# then each runs its tests or benchmark: one runtime's tests may use another's models (the
+# OpenVINO tests read the .tflite model the TensorFlow script makes).
 set -euo pipefail
 cd "$(dirname "$0")"
 mode=()
@@ -16,9 +18,17 @@ case "${1:-}" in
 esac
 runtimes=("$@")
 if [ ${#runtimes[@]} -eq 0 ]; then
-    runtimes=(onnx)
+    for f in nn/*.sh; do
+        [ "$f" = nn/common.sh ] || runtimes+=("$(basename "$f" .sh)")
+    done
 fi
 for rt in "${runtimes[@]}"; do
     echo "== nn-runtimes: $rt" >&2
-    bash "nn/$rt.sh" "${mode[@]}"
+    bash "nn/$rt.sh"
 done
+if [ ${#mode[@]} -gt 0 ]; then
+    for rt in "${runtimes[@]}"; do
+        echo "== nn-runtimes: $rt ${mode[0]}" >&2
+        bash "nn/$rt.sh" "${mode[@]}"
+    done
+fi

@@ -15,7 +15,11 @@ mod httpsreq;
 mod image;
 mod process;
 mod standins;
+mod tensorflow;
+mod tensorflowlite;
 mod wasi_nn;
+mod wasi_nn_openvino;
+mod wasi_nn_pytorch;
 mod zlib;
 
 pub use harness::*;

@@ -1,0 +1,1 @@
+//! End-to-end tests of tensorflowlite: written with its backend or plug-in.
