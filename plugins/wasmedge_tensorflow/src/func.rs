@@ -145,8 +145,10 @@ pub fn create_session_saved_model(
             tags.push(read_str(&m, p, l, "tag name")?);
         }
         check_u32(&m, id_ptr, "SessionID")?;
-        runtime()?;
+        // The path is checked (and the model copied) first, so that a path outside the
+        // preopens is refused whether or not TensorFlow is installed.
         let copy = SavedModelCopy::new(&c, &path)?;
+        runtime()?;
         let session = Session::from_saved_model(copy.dir(), &tags).or_else(|e| {
             fail(
                 ErrNo::InvalidArgument,
@@ -236,6 +238,7 @@ impl SavedModelCopy {
                     ErrorKind::Unsupported => {
                         "this runtime cannot open guest files (Wedge's runtime can)".to_owned()
                     }
+                    ErrorKind::NotFound => "no such file".to_owned(),
                     _ => e.to_string(),
                 };
                 return fail(

@@ -1,0 +1,73 @@
+/* Times a frozen graph through wasmedge_tensorflow: reads MODEL (a path in a preopened dir),
+ * creates a session (the first one in the process also opens TensorFlow), feeds "x:0" a
+ * [ROWS, COLS] f32 tensor of ones, fetches "y:0", and runs append_input + run_session +
+ * get_tensor_data ITER times after one warm-up run.
+ *
+ * Usage: tf_bench MODEL ROWS COLS ITER
+ * Prints "create_ms=" (create_session), "first_ms=" (the first run) and "mean_ms=" (of the
+ * ITER timed runs). Exits 1 with a message when a call fails. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tfimport.h"
+
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+static void must(const char *what, uint32_t err) {
+  if (err != 0) {
+    fprintf(stderr, "tf_bench: %s failed with errno %u\n", what, (unsigned)err);
+    exit(1);
+  }
+}
+
+int main(int argc, char **argv) {
+  if (argc != 5) {
+    fprintf(stderr, "usage: tf_bench MODEL ROWS COLS ITER\n");
+    return 2;
+  }
+  int64_t dims[2] = {atoi(argv[2]), atoi(argv[3])};
+  int iter = atoi(argv[4]);
+  FILE *f = fopen(argv[1], "rb");
+  if (f == NULL) {
+    fprintf(stderr, "tf_bench: cannot open %s\n", argv[1]);
+    return 1;
+  }
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *model = malloc((size_t)n);
+  if (model == NULL || fread(model, 1, (size_t)n, f) != (size_t)n) return 1;
+  fclose(f);
+  uint32_t count = (uint32_t)(dims[0] * dims[1]), bytes = count * 4;
+  float *input = malloc(bytes), *out = malloc(bytes);
+  for (uint32_t i = 0; i < count; i++) input[i] = 1.0f;
+  uint32_t sid, tid, written;
+  double t0 = now_ms();
+  must("create_session", tf_create_session(P(model), (uint32_t)n, P(&sid)));
+  double create = now_ms() - t0;
+  must("append_output", tf_append_output(sid, S("y:0")));
+  must("get_output_tensor", tf_get_output_tensor(sid, S("y:0"), P(&tid)));
+  double first = 0, start = 0;
+  for (int i = -1; i < iter; i++) {
+    if (i == 0) start = now_ms();
+    double t = now_ms();
+    must("append_input", tf_append_input(sid, S("x:0"), P(dims), 2, TF_FLOAT, P(input), bytes));
+    must("run_session", tf_run_session(sid));
+    must("get_tensor_data", tf_get_tensor_data(sid, tid, P(out), bytes, P(&written)));
+    if (i == -1) first = now_ms() - t;
+  }
+  double mean = iter > 0 ? (now_ms() - start) / iter : 0;
+  if (written != bytes) {
+    fprintf(stderr, "tf_bench: %u bytes written, %u expected\n", written, bytes);
+    return 1;
+  }
+  printf("create_ms=%.1f first_ms=%.1f mean_ms=%.3f out0=%g\n", create, first, mean, out[0]);
+  must("delete_session", tf_delete_session(sid));
+  return 0;
+}
