@@ -4,7 +4,8 @@
 //! - the caller has no memory: a `HostFuncError` trap (as WasmEdge);
 //! - a pointer or length outside memory: `InvalidArgument` (1), never a trap;
 //! - `load` with target AUTO or an unknown target: `InvalidArgument`; an encoding WasmEdge does
-//!   not know (8, > 14, and 5, Autodetect, which 0.17.1 has no backend for): `InvalidEncoding` (2);
+//!   not know (8, > 14): `InvalidEncoding` (2); so is Autodetect (5) on bytes it cannot tell
+//!   (WasmEdge 0.17.1 refuses 5 always; see [`crate::backend::autodetect`]);
 //! - an unknown or finalized context id, an unknown or unloaded graph id: `InvalidArgument`;
 //! - `load_by_name` of a name not preloaded: `NotFound` (8).
 //!

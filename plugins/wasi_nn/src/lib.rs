@@ -29,10 +29,17 @@
 //! `--nn-preload NAME:ENCODING:TARGET:PATH[:PATH…]` (repeatable) names models for
 //! `load_by_name`; see [`preload`].
 //!
-//! Backends live in [`backend`], one module each, and open their runtime when first used. So far
-//! Wedge has one: ONNX ([`backend::onnx`], on ONNX Runtime from the PyPI `onnxruntime` wheel,
-//! which `scripts/nn-runtimes.sh` fetches); every other encoding answers as WasmEdge does for a
-//! backend it was built without.
+//! Backends live in [`backend`], one module each, and open their runtime when first used
+//! (`scripts/nn-runtimes.sh` fetches the runtimes from PyPI wheels into a cache):
+//!
+//! | encoding | backend | runtime |
+//! |---|---|---|
+//! | 0 OpenVINO | [`backend::openvino`]: IR, two builders (`.xml`, `.bin`), as WasmEdge's | OpenVINO (PyPI `openvino`), through `wedge-nn-openvino` |
+//! | 1 ONNX | [`backend::onnx`] | ONNX Runtime (PyPI `onnxruntime`) |
+//! | 4 TensorFlow Lite | [`backend::openvino`]: one builder, the `.tflite`, run by OpenVINO's TFLite frontend (no classic TFLite C library is published in our registries) | OpenVINO |
+//! | 5 Autodetect | [`backend::autodetect`]: picks 0, 1, 2, 3, 4 or 6 from the model's bytes | that backend's |
+//!
+//! Every other encoding answers as WasmEdge does for a backend it was built without.
 //! Log lines go to stderr, prefixed `[WASI-NN]` as WasmEdge's.
 //!
 //! # Differences from WasmEdge 0.17.1
@@ -46,6 +53,16 @@
 //!   overlapping builders cannot make the host allocate without bound.
 //! - Preloaded files are read at the first `load_by_name` of their name, not when the module
 //!   instance is created.
+//! - Autodetect (encoding 5) works: the backend is picked from the model's bytes
+//!   ([`backend::autodetect`] lists the rules); WasmEdge 0.17.1 answers `InvalidEncoding` to 5.
+//! - TensorFlow Lite (encoding 4) runs on OpenVINO's TFLite frontend, not on TFLite's own
+//!   interpreter: results agree within float rounding, and operators the frontend does not
+//!   convert fail at `load` (`InvalidArgument`, `Cannot import TFLite model: …`).
+//! - OpenVINO (encoding 0) compiles a graph once, at the first `set_input` of any of its
+//!   contexts, and each context keeps one infer request; WasmEdge compiles and makes a new
+//!   request at every `set_input`, so that setting a second input forgets the first. A
+//!   `set_input` whose data is shorter than its dimensions is `InvalidArgument` (WasmEdge reads
+//!   past it).
 
 #![forbid(unsafe_code)]
 

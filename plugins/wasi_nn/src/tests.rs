@@ -166,7 +166,7 @@ fn load_checks_in_wasmedges_order() {
     );
     g.put_u32s(BUILDERS + 8, &[SIZE - 2, 4]);
     assert_eq!(load(BUILDERS, 2, 99, 0, GRAPH), Err(ErrNo::InvalidArgument));
-    // Unknown encodings (8, > 14, and Autodetect, which WasmEdge 0.17.1 has no backend for).
+    // Unknown encodings (8, > 14), and Autodetect (5) on bytes it cannot tell.
     for enc in [5, 8, 15, u32::MAX] {
         assert_eq!(
             load(BUILDERS, 1, enc, 0, GRAPH),
@@ -174,7 +174,8 @@ fn load_checks_in_wasmedges_order() {
             "{enc}"
         );
     }
-    // Known encodings without a backend: WasmEdge's "not built" answer.
+    // Known encodings without a backend: WasmEdge's "not built" answer; TensorFlow Lite (4)
+    // cannot import these bytes, or finds no OpenVINO: InvalidArgument too.
     for enc in [2, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14] {
         assert_eq!(
             load(BUILDERS, 1, enc, 0, GRAPH),

@@ -7,7 +7,9 @@
 //! Encodings without a backend in Wedge answer as WasmEdge's stubs do: `InvalidArgument` and the
 //! line `<Name> backend is not built.`.
 
+pub mod autodetect;
 pub mod onnx;
+pub mod openvino;
 
 #[cfg(test)]
 pub mod fake;
@@ -67,15 +69,14 @@ pub trait Context: Send {
 /// The backend for `encoding`, or the errno (with its log line) when Wedge has none.
 pub fn for_encoding(encoding: Encoding) -> NnResult<&'static dyn Backend> {
     match encoding {
+        Encoding::OpenVino => Ok(&openvino::OpenVino),
         Encoding::Onnx => Ok(&onnx::Onnx),
-        // WasmEdge 0.17.1 has no Autodetect backend: its dispatcher refuses the number.
-        Encoding::Autodetect => {
-            crate::log("Unknown backend 5.");
-            Err(ErrNo::InvalidEncoding)
-        }
+        Encoding::TensorflowLite => Ok(&openvino::TensorflowLite),
+        // WasmEdge 0.17.1 has no Autodetect backend (its dispatcher refuses 5); Wedge's does.
+        Encoding::Autodetect => Ok(&autodetect::Autodetect),
         other => {
             crate::log(&format!(
-                "{other} backend is not built. Wedge's wasi_nn has a backend for ONNX only so far."
+                "{other} backend is not built. Wedge's wasi_nn has no backend for it yet."
             ));
             Err(ErrNo::InvalidArgument)
         }
