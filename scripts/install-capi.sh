@@ -31,6 +31,7 @@ wedge-plugin-zlib wedge_plugin_zlib libwasmedgePluginWasmEdgeZlib.so
 wedge-plugin-image wedge_plugin_image libwasmedgePluginWasmEdgeImage.so
 wedge-plugin-httpsreq wedge_plugin_httpsreq libwasmedgePluginHttpsReq.so
 wedge-plugin-wasi-nn wedge_plugin_wasi_nn libwasmedgePluginWasiNN.so
+wedge-plugin-tensorflowlite wedge_plugin_tensorflowlite libwasmedgePluginWasmEdgeTensorflowLite.so
 wedge-plugin-tensorflow wedge_plugin_tensorflow libwasmedgePluginWasmEdgeTensorflow.so
 "
 plugin_packages() {

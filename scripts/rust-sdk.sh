@@ -108,7 +108,8 @@ unset WASMEDGE_PLUGIN_PATH WASMEDGE_INCLUDE_DIR WASMEDGE_LIB_DIR WASMEDGE_BUILD_
 
 # The install put every plug-in in the default directory, where the installed wedge finds them.
 version=$("$prefix/bin/wedge" --version)
-for name in wasmedge_process wasi_crypto wasmedge_zlib wasmedge_image wasmedge_httpsreq wasi_nn; do
+for name in wasmedge_process wasi_crypto wasmedge_zlib wasmedge_image wasmedge_httpsreq wasi_nn \
+    wasmedge_tensorflow wasmedge_tensorflowlite; do
   case $version in
     *"(plugin \"$name\")"*) ;;
     *) die "the installed wedge --version does not list the plug-in $name:

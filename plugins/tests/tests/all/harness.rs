@@ -213,3 +213,58 @@ pub fn stderr(out: &Output) -> String {
 pub fn os(p: &Path) -> &OsStr {
     p.as_os_str()
 }
+
+/// The ML test models `scripts/nn-runtimes.sh` makes: `$WEDGE_NN_MODELS`, else
+/// `${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn/models`. Panics, naming the script, when one of
+/// `files` is not there.
+pub fn nn_models(files: &[&str]) -> PathBuf {
+    let models = std::env::var_os("WEDGE_NN_MODELS")
+        .filter(|v| !v.is_empty())
+        .map_or_else(
+            || {
+                std::env::var_os("XDG_CACHE_HOME")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                    .expect("HOME is set")
+                    .join("wedge/nn/models")
+            },
+            PathBuf::from,
+        );
+    for f in files {
+        let p = models.join(f);
+        assert!(
+            p.exists(),
+            "{} is missing: run scripts/nn-runtimes.sh",
+            p.display()
+        );
+    }
+    models
+}
+
+/// The little-endian `f32`s of a file.
+pub fn f32s(path: &Path) -> Vec<f32> {
+    fs::read(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect()
+}
+
+/// Parses a guest's `y=V V …` line and checks it against `expected`, each value within
+/// `rel` of it (relative to its magnitude, or absolute below 1).
+pub fn check_floats(what: &str, line: &str, expected: &[f32], rel: f32) {
+    let y: Vec<f32> = line
+        .strip_prefix("y=")
+        .unwrap_or_else(|| panic!("{what}: no y= line: {line}"))
+        .split(' ')
+        .map(|v| v.parse().unwrap_or_else(|e| panic!("{what}: {v}: {e}")))
+        .collect();
+    assert_eq!(y.len(), expected.len(), "{what}: {y:?} vs {expected:?}");
+    for (a, b) in y.iter().zip(expected) {
+        assert!(
+            (a - b).abs() <= rel * b.abs().max(1.0),
+            "{what}: {y:?} vs {expected:?}"
+        );
+    }
+}
