@@ -11,67 +11,11 @@
 //!
 //! Every length is checked against memory before the host allocates for it.
 
-use std::cell::RefCell;
-
-use wedge_plugin_sdk::{Caller, Error, Memory};
+use wedge_plugin_sdk::{Caller, Error, GuestMemory};
 
 use crate::backend::Tensor;
 use crate::env::NnState;
 use crate::types::{Encoding, ErrNo, NnResult, Target, TensorType};
-
-/// What the functions need of a guest memory (the SDK's [`Memory`], or a buffer in tests).
-pub trait GuestMemory {
-    /// Its size in bytes.
-    fn size(&self) -> u64;
-    /// Whether `len` bytes at `offset` are in bounds.
-    fn in_bounds(&self, offset: u64, len: u64) -> bool;
-    /// Copies out `buf.len()` bytes at `offset`.
-    fn read_into(&self, offset: u64, buf: &mut [u8]) -> bool;
-    /// Copies `data` in at `offset`.
-    fn write_from(&self, offset: u64, data: &[u8]) -> bool;
-}
-
-impl GuestMemory for Memory<'_> {
-    fn size(&self) -> u64 {
-        Memory::size(self)
-    }
-    fn in_bounds(&self, offset: u64, len: u64) -> bool {
-        Memory::in_bounds(self, offset, len)
-    }
-    fn read_into(&self, offset: u64, buf: &mut [u8]) -> bool {
-        self.read(offset, buf).is_ok()
-    }
-    fn write_from(&self, offset: u64, data: &[u8]) -> bool {
-        self.write(offset, data).is_ok()
-    }
-}
-
-impl GuestMemory for RefCell<Vec<u8>> {
-    fn size(&self) -> u64 {
-        self.borrow().len() as u64
-    }
-    fn in_bounds(&self, offset: u64, len: u64) -> bool {
-        offset
-            .checked_add(len)
-            .is_some_and(|end| end <= self.borrow().len() as u64)
-    }
-    fn read_into(&self, offset: u64, buf: &mut [u8]) -> bool {
-        if !self.in_bounds(offset, buf.len() as u64) {
-            return false;
-        }
-        let start = offset as usize;
-        buf.copy_from_slice(&self.borrow()[start..start + buf.len()]);
-        true
-    }
-    fn write_from(&self, offset: u64, data: &[u8]) -> bool {
-        if !self.in_bounds(offset, data.len() as u64) {
-            return false;
-        }
-        let start = offset as usize;
-        self.borrow_mut()[start..start + data.len()].copy_from_slice(data);
-        true
-    }
-}
 
 /// `InvalidArgument` with WasmEdge's "Failed when accessing the X memory." line.
 fn bad_memory(what: &str) -> ErrNo {

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use crate::backend::{self, Backend, fake::Fake};
 use crate::env::NnState;
 use crate::func::{
-    GuestMemory, do_get_output, do_init_execution_context, do_load, do_load_by_name, do_set_input,
-    read_tensor,
+    do_get_output, do_init_execution_context, do_load, do_load_by_name, do_set_input, read_tensor,
 };
 use crate::types::{Encoding, ErrNo, NnResult, TensorType};
+use wedge_plugin_sdk::GuestMemory;
 
 fn resolve(e: Encoding) -> NnResult<&'static dyn Backend> {
     match e {
