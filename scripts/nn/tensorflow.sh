@@ -4,8 +4,9 @@
 #
 #   scripts/nn/tensorflow.sh [--test | --bench]
 #
-# --test runs the TensorFlow end-to-end tests (ignored by a plain `cargo test`); --bench times
-# the benchmark model natively (TensorFlow's Python API) and through a guest.
+# --test runs the TensorFlow end-to-end tests and the binding's own tests (ignored by a plain
+# `cargo test`); --bench times the benchmark model natively (TensorFlow's Python API) and through
+# a guest.
 #
 # In the cache (scripts/nn/common.sh):
 #   venv-tf/                       Python venv with tensorflow-cpu (which pins numpy and protobuf,
@@ -153,8 +154,8 @@ with g.as_default():
     tf.import_graph_def(gd, name="")
 s = tf.compat.v1.Session(graph=g)
 x = np.ones((256, 1024), dtype=np.float32)
-s.run("y:0", {"x:0": x})
-print(f"native first_run_ms={(time.perf_counter() - t0) * 1e3:.1f} (graph import + session + first run)")
+y = s.run("y:0", {"x:0": x})
+print(f"native first_run_ms={(time.perf_counter() - t0) * 1e3:.1f} (graph import + session + first run) out0={y.flat[0]:g}")
 n = 50
 t = time.perf_counter()
 for _ in range(n):
@@ -172,4 +173,6 @@ fi
 if [ "${1:-}" = "--test" ]; then
     export WEDGE_TENSORFLOW_LIB="$CACHE/tensorflow/libtensorflow_cc.so.2"
     nn_test tensorflow::
+    # The binding alone (src/ffi.rs), natively.
+    WEDGE_NN_MODELS="$MODELS" cargo test -p wedge-plugin-tensorflow -- --include-ignored
 fi

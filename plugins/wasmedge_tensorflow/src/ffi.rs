@@ -599,6 +599,47 @@ mod tests {
         );
     }
 
+    /// The models `scripts/nn-runtimes.sh tensorflow` makes.
+    fn models() -> PathBuf {
+        std::env::var_os("WEDGE_NN_MODELS").map_or_else(
+            || default_library().unwrap().join("../../models"),
+            PathBuf::from,
+        )
+    }
+
+    fn f32s(b: &[u8]) -> Vec<f32> {
+        b.chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    }
+
+    #[test]
+    #[ignore = "needs TensorFlow and the test models: run scripts/nn-runtimes.sh --test tensorflow"]
+    fn the_mlp_runs_natively_as_tensorflow_runs_it() {
+        let m = models();
+        let session = Session::from_graph_def(&std::fs::read(m.join("mlp.pb")).unwrap()).unwrap();
+        let input = std::fs::read(m.join("mlp.input.bin")).unwrap();
+        let expected = f32s(&std::fs::read(m.join("mlp.tf.output.bin")).unwrap());
+        let x = Tensor::new(1, &[1, 4], &input).unwrap();
+        assert_eq!(x.dtype(), 1);
+        assert_eq!(session.operation_outputs(c"x"), Some(1));
+        assert_eq!(session.operation_outputs(c"nosuch"), None);
+        // Fetch y twice and the constant b2: three tensors, in order.
+        let out = session
+            .run(&[(c"x", 0, &x)], &[(c"y", 0), (c"b2", 0), (c"y", 0)])
+            .unwrap();
+        assert_eq!(out.len(), 3);
+        assert_eq!(f32s(out[0].bytes()), expected);
+        assert_eq!(out[1].bytes().len(), 12);
+        assert_eq!(out[2].bytes(), out[0].bytes());
+        // Feeding a tensor that is also fetched is TensorFlow's error, not a crash.
+        assert!(session.run(&[(c"x", 0, &x)], &[(c"x", 0)]).is_err());
+        // An index past the operation's outputs is refused before TensorFlow sees it.
+        assert!(session.run(&[(c"x", 0, &x)], &[(c"y", 1)]).is_err());
+        assert!(Tensor::new(1, &[1, 4], &input[..12]).is_err());
+        assert!(Session::from_graph_def(b"not a graph").is_err());
+    }
+
     #[test]
     fn string_resource_and_variant_are_not_plain() {
         for t in [0, 7, 20, 21, 24, 99] {
