@@ -166,7 +166,7 @@ PY
     cp target/release/libwedge_plugin_tensorflow.so "$plugins/"
     WEDGE_TENSORFLOW_LIB="$CACHE/tensorflow/libtensorflow_cc.so.2" WASMEDGE_PLUGIN_PATH="$plugins" \
         TF_CPP_MIN_LOG_LEVEL=2 target/release/wedge run --dir "/m:$MODELS" \
-        plugins/wasmedge_tensorflow/tests/guests/tf_bench.wasm /m/tf_bench.pb 256 1024 50
+        plugins/wasmedge_tensorflow/tests/guests/tf_bench.wasm /m/tf_bench.pb 256 1024 50 /m/mlp.pb
     rm -rf "$plugins"
 fi
 

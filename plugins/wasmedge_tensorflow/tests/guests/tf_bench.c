@@ -3,8 +3,11 @@
  * [ROWS, COLS] f32 tensor of ones, fetches "y:0", and runs append_input + run_session +
  * get_tensor_data ITER times after one warm-up run.
  *
- * Usage: tf_bench MODEL ROWS COLS ITER
- * Prints "create_ms=" (create_session), "first_ms=" (the first run) and "mean_ms=" (of the
+ * Usage: tf_bench MODEL ROWS COLS ITER [FIRST]
+ * With FIRST (another frozen graph), first creates and deletes a session of it and prints
+ * "open_ms=" (that first create_session: opening TensorFlow plus a small graph) and "again_ms="
+ * (a second create_session of it, TensorFlow already open). Prints
+ * "create_ms=" (create_session of MODEL), "first_ms=" (the first run) and "mean_ms=" (of the
  * ITER timed runs). Exits 1 with a message when a call fails. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,21 @@ static double now_ms(void) {
   return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
+static uint8_t *slurp(const char *path, long *n) {
+  FILE *f = fopen(path, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "tf_bench: cannot open %s\n", path);
+    exit(1);
+  }
+  fseek(f, 0, SEEK_END);
+  *n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  uint8_t *b = malloc((size_t)*n);
+  if (b == NULL || fread(b, 1, (size_t)*n, f) != (size_t)*n) exit(1);
+  fclose(f);
+  return b;
+}
+
 static void must(const char *what, uint32_t err) {
   if (err != 0) {
     fprintf(stderr, "tf_bench: %s failed with errno %u\n", what, (unsigned)err);
@@ -27,27 +45,30 @@ static void must(const char *what, uint32_t err) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: tf_bench MODEL ROWS COLS ITER\n");
+  if (argc != 5 && argc != 6) {
+    fprintf(stderr, "usage: tf_bench MODEL ROWS COLS ITER [FIRST]\n");
     return 2;
   }
   int64_t dims[2] = {atoi(argv[2]), atoi(argv[3])};
   int iter = atoi(argv[4]);
-  FILE *f = fopen(argv[1], "rb");
-  if (f == NULL) {
-    fprintf(stderr, "tf_bench: cannot open %s\n", argv[1]);
-    return 1;
+  uint32_t sid, tid, written;
+  long n;
+  if (argc == 6) {
+    uint8_t *small = slurp(argv[5], &n);
+    double t = now_ms();
+    must("create_session(FIRST)", tf_create_session(P(small), (uint32_t)n, P(&sid)));
+    printf("open_ms=%.1f ", now_ms() - t);
+    must("delete_session(FIRST)", tf_delete_session(sid));
+    t = now_ms();
+    must("create_session(FIRST) again", tf_create_session(P(small), (uint32_t)n, P(&sid)));
+    printf("again_ms=%.1f ", now_ms() - t);
+    must("delete_session(FIRST) again", tf_delete_session(sid));
+    free(small);
   }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *model = malloc((size_t)n);
-  if (model == NULL || fread(model, 1, (size_t)n, f) != (size_t)n) return 1;
-  fclose(f);
+  uint8_t *model = slurp(argv[1], &n);
   uint32_t count = (uint32_t)(dims[0] * dims[1]), bytes = count * 4;
   float *input = malloc(bytes), *out = malloc(bytes);
   for (uint32_t i = 0; i < count; i++) input[i] = 1.0f;
-  uint32_t sid, tid, written;
   double t0 = now_ms();
   must("create_session", tf_create_session(P(model), (uint32_t)n, P(&sid)));
   double create = now_ms() - t0;
