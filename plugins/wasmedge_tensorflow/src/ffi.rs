@@ -146,7 +146,7 @@ fn api() -> Result<&'static Api, String> {
         for path in candidates() {
             match load(&path) {
                 Ok(api) => return Ok(api),
-                Err(e) => errors.push(format!("{}: {e}", path.display())),
+                Err(e) => errors.push(e),
             }
         }
         Err(errors.join("; "))
@@ -156,17 +156,18 @@ fn api() -> Result<&'static Api, String> {
 }
 
 /// Opens the library at `path` and looks up every function; the library is then kept open for
-/// the life of the process (the function pointers point into it).
+/// the life of the process (the function pointers point into it). The error is the loader's,
+/// which names the path.
 fn load(path: &Path) -> Result<Api, String> {
     // SAFETY: opening TensorFlow's library runs its initialisers (static registrations of ops
     // and kernels), which have no precondition on the process; it is opened once (`API`).
-    let lib = unsafe { libloading::Library::new(path) }.map_err(|e| e.to_string())?;
+    let lib = unsafe { libloading::Library::new(path) }.map_err(|e| why(&e))?;
     macro_rules! sym {
         ($name:literal) => {
             // SAFETY: the field's type is the function's C signature as TensorFlow's headers
             // declare it, and the library is never unloaded (leaked below), so the pointer
             // stays valid.
-            *unsafe { lib.get($name) }.map_err(|e| e.to_string())?
+            *unsafe { lib.get($name) }.map_err(|e| why(&e))?
         };
     }
     let api = Api {
@@ -200,6 +201,11 @@ fn load(path: &Path) -> Result<Api, String> {
     };
     std::mem::forget(lib);
     Ok(api)
+}
+
+/// The dynamic loader's message for a libloading error (libloading's own is "dlopen failed").
+fn why(e: &libloading::Error) -> String {
+    std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
 }
 
 /// A `TF_Status` for one call.
