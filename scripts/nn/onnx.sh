@@ -13,6 +13,9 @@
 #   models/mlp.onnx              a 2-layer MLP made with the onnx package
 #   models/mlp.input.bin         its test input (f32, little-endian) and onnxruntime's own output
 #   models/mlp.output.bin
+#   models/mlp16.onnx            the same MLP taking an F16 input, with a second output in F16
+#   models/mlp16.input.bin       its input (f16) and onnxruntime's outputs (f32, f16)
+#   models/mlp16.output.bin, mlp16.output16.bin
 #   models/bench.onnx            4 x ([rows, 1024] @ [1024, 1024] + relu), for --bench
 #
 # Versions: onnxruntime 1.31.1 (the ort crate the plug-in uses needs ONNX Runtime 1.31 or
@@ -74,6 +77,29 @@ y = ort.InferenceSession(f"{out}/mlp.onnx", providers=["CPUExecutionProvider"]).
 x.astype("<f4").tofile(f"{out}/mlp.input.bin")
 y.astype("<f4").tofile(f"{out}/mlp.output.bin")
 print("model:", f"{out}/mlp.onnx", "output:", y.tolist())
+
+# The same MLP with an F16 input and a second, F16 output: x16 -> Cast(f32) -> MLP -> y, and
+# y16 = Cast(y, f16); onnxruntime's own outputs for x rounded to f16.
+nodes16 = [helper.make_node("Cast", ["x16"], ["x"], to=TensorProto.FLOAT)] + nodes + [
+    helper.make_node("Cast", ["y"], ["y16"], to=TensorProto.FLOAT16)
+]
+graph16 = helper.make_graph(
+    nodes16, "mlp16",
+    [helper.make_tensor_value_info("x16", TensorProto.FLOAT16, [1, 4])],
+    [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3]),
+     helper.make_tensor_value_info("y16", TensorProto.FLOAT16, [1, 3])],
+    [numpy_helper.from_array(a, n) for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))],
+)
+model16 = helper.make_model(graph16, opset_imports=[helper.make_opsetid("", 13)])
+model16.ir_version = 8
+onnx.checker.check_model(model16)
+onnx.save(model16, f"{out}/mlp16.onnx")
+x16 = x.astype(np.float16)
+y32, y16 = ort.InferenceSession(f"{out}/mlp16.onnx", providers=["CPUExecutionProvider"]).run(None, {"x16": x16})
+x16.astype("<f2").tofile(f"{out}/mlp16.input.bin")
+y32.astype("<f4").tofile(f"{out}/mlp16.output.bin")
+y16.astype("<f2").tofile(f"{out}/mlp16.output16.bin")
+print("model:", f"{out}/mlp16.onnx", "output:", y32.tolist(), y16.tolist())
 PY
 
 # The benchmark model: 4 layers of [rows, 1024] @ [1024, 1024] + relu (2 GFLOP a run at the

@@ -297,3 +297,36 @@ fn onnx_runs_a_preloaded_model_and_two_threads_at_once() {
     let half = text.len() / 2;
     assert_eq!(text[..half], text[half..], "{text}");
 }
+
+#[test]
+#[ignore = "needs ONNX Runtime and the test model: run scripts/nn-runtimes.sh --test"]
+fn onnx_takes_and_gives_f16_tensors_as_onnxruntime_does() {
+    let (models, lib) = onnx_cache();
+    for f in ["mlp16.onnx", "mlp16.input.bin", "mlp16.output16.bin"] {
+        assert!(models.join(f).exists(), "{f} is missing: run scripts/nn-runtimes.sh");
+    }
+    let expected = f32s(&models.join("mlp16.output.bin"));
+    let expected16: Vec<String> = std::fs::read(models.join("mlp16.output16.bin"))
+        .unwrap()
+        .chunks_exact(2)
+        .map(|b| format!("{:04x}", u16::from_le_bytes([b[0], b[1]])))
+        .collect();
+    let plugins = plugin_dir("nn_onnx_f16", &[NN]);
+    let dir = format!("/m:{}", models.display());
+    let args = ["f16", "/m/mlp16.onnx", "/m/mlp16.input.bin", "4", "3"];
+    for (host, mut cmd) in both_hosts(
+        &plugins,
+        &["--dir", &dir],
+        &["--dir", &dir],
+        &guest("wasi_nn", "nn_onnx"),
+        &args,
+    ) {
+        let out = output(cmd.env("ORT_DYLIB_PATH", &lib));
+        assert_success(host, &out);
+        let text = stdout(&out);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{host}: {text}");
+        check_floats(host, lines[0], &expected, 1e-5);
+        assert_eq!(lines[1], format!("y16={}", expected16.join(" ")), "{host}");
+    }
+}

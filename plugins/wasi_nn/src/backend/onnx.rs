@@ -13,9 +13,9 @@
 //!   config, is refused: this backend takes no config yet). CPU and AUTO run on the CPU; GPU and
 //!   TPU are `RuntimeError` (no execution provider for them is set up), as a framework that
 //!   finds no such device answers in WasmEdge.
-//! - **set_input**: index = the model's input number; F32, U8 and I32 tensors (F16 is refused
-//!   with `InvalidArgument`); the data's length must be the dimensions' product times the
-//!   element size.
+//! - **set_input**: index = the model's input number; F16, F32, U8 and I32 tensors (every type
+//!   `set_input` accepts); the data's length must be the dimensions' product times the element
+//!   size.
 //! - **compute**: runs with the inputs set; a missing input or a shape the model rejects is
 //!   `RuntimeError` with ONNX Runtime's message.
 //! - **get_output**: index = the model's output number; the tensor's elements, little-endian.
@@ -118,6 +118,7 @@ enum Input {
     F32(Vec<i64>, Vec<f32>),
     U8(Vec<i64>, Vec<u8>),
     I32(Vec<i64>, Vec<i32>),
+    F16(Vec<i64>, Vec<half::f16>),
 }
 
 struct OnnxContext {
@@ -214,6 +215,7 @@ fn output_bytes(value: &DynValue) -> NnResult<Vec<u8>> {
         .tensor_type()
         .ok_or_else(|| runtime_error("Get Output Exception", "the output is not a tensor"))?;
     match ty {
+        TensorElementType::Float16 => bytes::<half::f16, 2>(value, |v| v.to_le_bytes()),
         TensorElementType::Float32 => bytes::<f32, 4>(value, |v| v.to_le_bytes()),
         TensorElementType::Float64 => bytes::<f64, 8>(value, |v| v.to_le_bytes()),
         TensorElementType::Uint8 => bytes::<u8, 1>(value, |v| [*v]),
@@ -248,9 +250,10 @@ impl Context for OnnxContext {
             TensorType::F32 => Input::F32(shape, elements(&tensor.data, f32::from_le_bytes)),
             TensorType::U8 => Input::U8(shape, tensor.data),
             TensorType::I32 => Input::I32(shape, elements(&tensor.data, i32::from_le_bytes)),
+            TensorType::F16 => Input::F16(shape, elements(&tensor.data, half::f16::from_le_bytes)),
             other => {
                 crate::log(&format!(
-                    "ONNX backend: {other:?} inputs are not supported; use F32, U8 or I32."
+                    "ONNX backend: {other:?} inputs are not supported; use F16, F32, U8 or I32."
                 ));
                 return Err(ErrNo::InvalidArgument);
             }
@@ -277,6 +280,9 @@ impl Context for OnnxContext {
                     TensorRef::from_array_view((shape.clone(), data.as_slice())).map(Into::into)
                 }
                 Some(Input::I32(shape, data)) => {
+                    TensorRef::from_array_view((shape.clone(), data.as_slice())).map(Into::into)
+                }
+                Some(Input::F16(shape, data)) => {
                     TensorRef::from_array_view((shape.clone(), data.as_slice())).map(Into::into)
                 }
             }

@@ -3,9 +3,11 @@
  *
  * Usage: nn_onnx file MODEL INPUT N_IN N_OUT   load MODEL's bytes (a path in a preopened dir)
  *        nn_onnx name NAME INPUT N_IN N_OUT    load_by_name NAME (from --nn-preload)
- * INPUT holds N_IN little-endian f32s, fed as input 0 with dimensions [1, N_IN]; output 0 must
- * hold N_OUT f32s. Prints "y=" and the outputs (%.9g, space-separated), then one "what=errno"
- * line per bad call. Exits 0; 1 with a message when a step that must succeed fails. */
+ *        nn_onnx f16 MODEL INPUT N_IN N_OUT    as file, with an F16 input (tensor type 0)
+ * INPUT holds N_IN little-endian f32s (f16s for f16), fed as input 0 with dimensions [1, N_IN];
+ * output 0 must hold N_OUT f32s. Prints "y=" and the outputs (%.9g, space-separated), then one
+ * "what=errno" line per bad call; for f16, instead, "y16=" and output 1's N_OUT f16s as hex.
+ * Exits 0; 1 with a message when a step that must succeed fails. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,13 +64,14 @@ int main(int argc, char **argv) {
   }
   setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
   uint32_t n_in = (uint32_t)atoi(argv[4]), n_out = (uint32_t)atoi(argv[5]);
-  uint32_t graph, ctx, written, input_len;
+  int f16 = strcmp(argv[1], "f16") == 0;
+  uint32_t graph, ctx, written, input_len, elem = f16 ? 2 : 4;
   uint8_t *input = read_file(argv[3], &input_len);
-  if (input_len != n_in * 4) {
-    fprintf(stderr, "nn_onnx: %s has %u bytes, not %u\n", argv[3], input_len, n_in * 4);
+  if (input_len != n_in * elem) {
+    fprintf(stderr, "nn_onnx: %s has %u bytes, not %u\n", argv[3], input_len, n_in * elem);
     return 1;
   }
-  if (strcmp(argv[1], "file") == 0) {
+  if (strcmp(argv[1], "file") == 0 || f16) {
     uint32_t model_len;
     uint8_t *model = read_file(argv[2], &model_len);
     uint32_t builders[2] = {P(model), model_len};
@@ -78,7 +81,7 @@ int main(int argc, char **argv) {
   }
   must("init_execution_context", nn_init_execution_context(graph, &ctx));
   uint32_t dims[2] = {1, n_in};
-  uint32_t tensor[5] = {P(dims), 2, 1, P(input), input_len};
+  uint32_t tensor[5] = {P(dims), 2, f16 ? 0 : 1, P(input), input_len};
   must("set_input", nn_set_input(ctx, 0, P(tensor)));
   must("compute", nn_compute(ctx));
   float *out = calloc(n_out + 16, sizeof(float));
@@ -90,6 +93,18 @@ int main(int argc, char **argv) {
   printf("y=");
   for (uint32_t i = 0; i < n_out; i++) printf("%s%.9g", i ? " " : "", out[i]);
   printf("\n");
+  if (f16) {
+    uint16_t *half = calloc(n_out + 16, sizeof(uint16_t));
+    must("get_output 1", nn_get_output(ctx, 1, P(half), (n_out + 16) * 2, &written));
+    if (written != n_out * 2) {
+      fprintf(stderr, "nn_onnx: output 1 has %u bytes, not %u\n", written, n_out * 2);
+      return 1;
+    }
+    printf("y16=");
+    for (uint32_t i = 0; i < n_out; i++) printf("%s%04x", i ? " " : "", half[i]);
+    printf("\n");
+    return 0;
+  }
 
   /* Bad calls on the real graph. */
   SHOW("set_input_index_9", nn_set_input(ctx, 9, P(tensor)));
