@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")"
 CLANG=${CLANG:-clang}
 SYSROOT=${SYSROOT:-/usr}
-PROGRAMS="nn_errors nn_onnx nn_bench nn_openvino"
+PROGRAMS="nn_errors nn_onnx nn_bench nn_torch nn_openvino"
 
 for p in $PROGRAMS; do
     "$CLANG" --target=wasm32-wasi --sysroot="$SYSROOT" -O2 -Wall -Wextra -Wno-unused-result \

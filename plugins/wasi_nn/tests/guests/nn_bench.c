@@ -1,8 +1,8 @@
-/* Times ONNX inference through wasi_ephemeral_nn: loads MODEL (a path in a preopened dir) with
- * encoding 1 on CPU, feeds a [ROWS, COLS] F32 input of ones, and runs set_input + compute +
+/* Times inference through wasi_ephemeral_nn: loads MODEL (a path in a preopened dir) with
+ * ENCODING (default 1, ONNX; 3 is PyTorch) on CPU, feeds a [ROWS, COLS] F32 input of ones, and runs set_input + compute +
  * get_output ITER times after one warm-up run.
  *
- * Usage: nn_bench MODEL ROWS COLS ITER
+ * Usage: nn_bench MODEL ROWS COLS ITER [ENCODING]
  * Prints "load_ms=", "first_ms=" (the first set_input + compute + get_output) and "mean_ms=" (of
  * the ITER timed runs). Exits 1 with a message when a call fails. */
 #include <stdint.h>
@@ -36,12 +36,13 @@ static void must(const char *what, uint32_t err) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: nn_bench MODEL ROWS COLS ITER\n");
+  if (argc != 5 && argc != 6) {
+    fprintf(stderr, "usage: nn_bench MODEL ROWS COLS ITER [ENCODING]\n");
     return 2;
   }
   uint32_t rows = (uint32_t)atoi(argv[2]), cols = (uint32_t)atoi(argv[3]);
   int iter = atoi(argv[4]);
+  uint32_t encoding = argc == 6 ? (uint32_t)atoi(argv[5]) : 1;
   FILE *f = fopen(argv[1], "rb");
   if (f == NULL) {
     fprintf(stderr, "nn_bench: cannot open %s\n", argv[1]);
@@ -59,7 +60,7 @@ int main(int argc, char **argv) {
   for (uint32_t i = 0; i < count; i++) input[i] = 1.0f;
   uint32_t builders[2] = {P(model), (uint32_t)n}, graph, ctx, written;
   double t0 = now_ms();
-  must("load", nn_load(P(builders), 1, 1, 0, &graph));
+  must("load", nn_load(P(builders), 1, encoding, 0, &graph));
   must("init_execution_context", nn_init_execution_context(graph, &ctx));
   double t1 = now_ms();
   uint32_t dims[2] = {rows, cols};
