@@ -1,8 +1,9 @@
-/* Times inference through wasi_ephemeral_nn: loads MODEL (a path in a preopened dir) with
- * ENCODING (default 1, ONNX; 3 is PyTorch) on CPU, feeds a [ROWS, COLS] F32 input of ones, and runs set_input + compute +
- * get_output ITER times after one warm-up run.
+/* Times inference through wasi_ephemeral_nn: loads MODEL (a path in a preopened dir), and
+ * WEIGHTS as a second builder when given, with ENCODING (default 1, ONNX; 3 is PyTorch; 0 is
+ * OpenVINO IR, MODEL the .xml and WEIGHTS the .bin) on CPU, feeds a [ROWS, COLS] F32 input of
+ * ones, and runs set_input + compute + get_output ITER times after one warm-up run.
  *
- * Usage: nn_bench MODEL ROWS COLS ITER [ENCODING]
+ * Usage: nn_bench MODEL ROWS COLS ITER [ENCODING [WEIGHTS]]
  * Prints "load_ms=", "first_ms=" (the first set_input + compute + get_output) and "mean_ms=" (of
  * the ITER timed runs). Exits 1 with a message when a call fails. */
 #include <stdint.h>
@@ -36,13 +37,13 @@ static void must(const char *what, uint32_t err) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 5 && argc != 6) {
-    fprintf(stderr, "usage: nn_bench MODEL ROWS COLS ITER [ENCODING]\n");
+  if (argc < 5 || argc > 7) {
+    fprintf(stderr, "usage: nn_bench MODEL ROWS COLS ITER [ENCODING [WEIGHTS]]\n");
     return 2;
   }
   uint32_t rows = (uint32_t)atoi(argv[2]), cols = (uint32_t)atoi(argv[3]);
   int iter = atoi(argv[4]);
-  uint32_t encoding = argc == 6 ? (uint32_t)atoi(argv[5]) : 1;
+  uint32_t encoding = argc >= 6 ? (uint32_t)atoi(argv[5]) : 1;
   FILE *f = fopen(argv[1], "rb");
   if (f == NULL) {
     fprintf(stderr, "nn_bench: cannot open %s\n", argv[1]);
@@ -58,9 +59,25 @@ int main(int argc, char **argv) {
   float *input = malloc(count * sizeof(float));
   float *out = malloc(count * sizeof(float) * 4);
   for (uint32_t i = 0; i < count; i++) input[i] = 1.0f;
-  uint32_t builders[2] = {P(model), (uint32_t)n}, graph, ctx, written;
+  uint32_t builders[4] = {P(model), (uint32_t)n, 0, 0}, n_builders = 1, graph, ctx, written;
+  if (argc == 7) {
+    FILE *w = fopen(argv[6], "rb");
+    if (w == NULL) {
+      fprintf(stderr, "nn_bench: cannot open %s\n", argv[6]);
+      return 1;
+    }
+    fseek(w, 0, SEEK_END);
+    long wn = ftell(w);
+    fseek(w, 0, SEEK_SET);
+    uint8_t *weights = malloc(wn > 0 ? (size_t)wn : 1);
+    if (weights == NULL || fread(weights, 1, (size_t)wn, w) != (size_t)wn) return 1;
+    fclose(w);
+    builders[2] = P(weights);
+    builders[3] = (uint32_t)wn;
+    n_builders = 2;
+  }
   double t0 = now_ms();
-  must("load", nn_load(P(builders), 1, encoding, 0, &graph));
+  must("load", nn_load(P(builders), n_builders, encoding, 0, &graph));
   must("init_execution_context", nn_init_execution_context(graph, &ctx));
   double t1 = now_ms();
   uint32_t dims[2] = {rows, cols};
