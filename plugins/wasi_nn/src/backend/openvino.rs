@@ -42,6 +42,17 @@
 //!   `Expect tensor type …`), each `InvalidArgument`.
 //! - **compute**: `Busy` (`Invocation failed.`) when the inference fails, as WasmEdge.
 //! - **get_output**: an index past the outputs is `InvalidArgument`.
+//!
+//! # Cost
+//!
+//! `scripts/nn/openvino.sh --bench`: onnx.sh's `bench.onnx` as IR (4 × [256, 1024] @ [1024, 1024]
+//! + relu, 2 GFLOP), release build, on the shared 2-core machine (load 2–4, so ±30%):
+//! set_input + compute + get_output through a guest took 60–96 ms a run (63 and 78 in the
+//! quietest runs), OpenVINO's Python API on the same runtime, threads and f32 hint 65–101 ms
+//! (65 and 70): no difference above the noise. First call through the guest: `load` (opening
+//! the runtime, reading the 16 MB IR) 57–113 ms, then the first set_input + compute +
+//! get_output (compiling, first inference) 197–383 ms; in Python, after an 850–900 ms
+//! `import openvino`, core + read 36–116 ms and compile + first inference 440–770 ms.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
