@@ -45,8 +45,9 @@
 //!
 //! # Cost
 //!
-//! `scripts/nn/openvino.sh --bench`: onnx.sh's `bench.onnx` as IR (4 × [256, 1024] @ [1024, 1024]
-//! + relu, 2 GFLOP), release build, on the shared 2-core machine (load 2–4, so ±30%):
+//! `scripts/nn/openvino.sh --bench`: onnx.sh's `bench.onnx` as IR (4 layers of [256, 1024] @
+//! [1024, 1024] and relu, 2 GFLOP), release build, on the shared 2-core machine (load 2–4, so
+//! ±30%):
 //! set_input + compute + get_output through a guest took 60–96 ms a run (63 and 78 in the
 //! quietest runs), OpenVINO's Python API on the same runtime, threads and f32 hint 65–101 ms
 //! (65 and 70): no difference above the noise. First call through the guest: `load` (opening
