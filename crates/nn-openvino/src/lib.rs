@@ -373,6 +373,11 @@ impl Runtime {
     /// frontend. The frontend reads only files: the bytes go to a temporary file readable by
     /// this user only, removed before this returns.
     pub fn read_tflite(&self, model: &[u8]) -> Result<Model> {
+        self.read_tflite_in(&std::env::temp_dir(), model)
+    }
+
+    /// [`read_tflite`](Self::read_tflite) with its temporary file in `dir`.
+    fn read_tflite_in(&self, dir: &Path, model: &[u8]) -> Result<Model> {
         let io = |e: std::io::Error| {
             Error::new(ErrorKind::Io(format!(
                 "cannot write the TFLite model to a temporary file: {e}"
@@ -381,7 +386,7 @@ impl Runtime {
         let mut file = tempfile::Builder::new()
             .prefix("wedge-openvino-")
             .suffix(".tflite")
-            .tempfile()
+            .tempfile_in(dir)
             .map_err(io)?;
         file.write_all(model)
             .and_then(|()| file.flush())

@@ -170,24 +170,18 @@ fn onnx_runs_as_onnxruntime_and_ir_as_openvino_python() {
 #[ignore = "needs OpenVINO and the test models: run scripts/nn-runtimes.sh --test"]
 fn tflite_runs_as_tflite() {
     let rt = runtime().expect(NEEDS);
-    let model = rt.read_tflite(&read("mlp.tflite")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let model = rt.read_tflite_in(dir.path(), &read("mlp.tflite")).unwrap();
+    // The temporary model file is gone, and so is a corrupt model's.
+    assert!(rt.read_tflite_in(dir.path(), b"TFL3 but no model").is_err());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().collect();
+    assert!(left.is_empty(), "{left:?}");
     let compiled = rt.compile(&model, Device::Cpu).unwrap();
     let mut request = compiled.infer_request().unwrap();
     request.set_input_bytes(0, &read("mlp.input.bin")).unwrap();
     request.infer().unwrap();
     let y = request.output(0).unwrap();
     assert_close(&f32s(&y.data), &f32s(&read("mlp.tflite.output.bin")));
-    // No temporary model file is left behind.
-    let left: Vec<_> = std::fs::read_dir(std::env::temp_dir())
-        .unwrap()
-        .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with("wedge-openvino-")
-        })
-        .collect();
-    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
