@@ -122,8 +122,10 @@ if [ "${1:-}" = "--bench" ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-    # The workspace's test build (wedge, the C API, the default plug-in) in target/, and the
-    # PyTorch plug-in from this script's build.
+    # The backend's unit tests (they trace and run models with libtorch), in this build.
+    cargo test -p wedge-plugin-wasi-nn --features pytorch --lib pytorch
+    # The end-to-end tests: the workspace's test build (wedge, the C API, the default plug-in)
+    # in target/, and the PyTorch plug-in from this script's build.
     unset CARGO_TARGET_DIR
     export WEDGE_NN_PLUGIN=$PLUGIN
     nn_test wasi_nn_pytorch::
