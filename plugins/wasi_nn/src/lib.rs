@@ -36,6 +36,7 @@
 //! |---|---|---|
 //! | 0 OpenVINO | [`backend::openvino`]: IR, two builders (`.xml`, `.bin`), as WasmEdge's | OpenVINO (PyPI `openvino`), through `wedge-nn-openvino` |
 //! | 1 ONNX | [`backend::onnx`] | ONNX Runtime (PyPI `onnxruntime`) |
+//! | 3 PyTorch | `backend::pytorch`, only in the plug-in built with the `pytorch` feature (`scripts/nn/pytorch.sh`; the default build answers 3 with `InvalidArgument` and a line naming that script): TorchScript, one builder, as WasmEdge's torch backend | libtorch 2.13 (PyPI `torch`), linked at build time through `tch` |
 //! | 4 TensorFlow Lite | [`backend::openvino`]: one builder, the `.tflite`, run by OpenVINO's TFLite frontend (no classic TFLite C library is published in our registries) | OpenVINO |
 //! | 5 Autodetect | [`backend::autodetect`]: picks 0, 1, 2, 3, 4 or 6 from the model's bytes | that backend's |
 //!
