@@ -182,6 +182,26 @@ fn pytorch_runs_the_mlp_as_libtorch_does_and_bad_calls_are_errnos() {
 
 #[test]
 #[ignore = "needs libtorch and the PyTorch build of the plug-in: run scripts/nn-runtimes.sh --test pytorch"]
+fn autodetect_runs_a_torchscript_model_with_the_pytorch_backend() {
+    let (plugins, models) = pytorch_setup("nn_torch_autodetect");
+    let expected = f32s(&models.join("mlp.torch.output.bin"));
+    let dir = format!("/m:{}", models.display());
+    // Encoding 5 for the model; the bad calls after it use 3, so their answers are the same.
+    let args = ["file", "/m/mlp.pt", "/m/mlp.input.bin", "4", "3", "5"];
+    for (host, mut cmd) in both_hosts(
+        &plugins,
+        &["--dir", &dir],
+        &["--dir", &dir],
+        &nn_torch(),
+        &args,
+    ) {
+        let what = format!("{host} autodetect");
+        check_torch_output(&what, &output(with_libtorch(&mut cmd)), &expected, true);
+    }
+}
+
+#[test]
+#[ignore = "needs libtorch and the PyTorch build of the plug-in: run scripts/nn-runtimes.sh --test pytorch"]
 fn pytorch_matches_the_onnx_mlp_it_was_made_from() {
     // mlp.pt holds the weights of mlp.onnx (scripts/nn/onnx.sh); onnxruntime's output for the
     // same input, when that script has run, must agree with libtorch's.

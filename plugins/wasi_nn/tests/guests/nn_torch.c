@@ -2,7 +2,9 @@
  * output, then checks the errnos of bad calls on the real graph, as WasmEdge's torch backend
  * answers them.
  *
- * Usage: nn_torch file MODEL INPUT N_IN N_OUT   load MODEL's bytes (a path in a preopened dir)
+ * Usage: nn_torch file MODEL INPUT N_IN N_OUT [ENCODING]
+ *                                             load MODEL's bytes (a path in a preopened dir) as
+ *                                             ENCODING (default 3; 5 is Autodetect)
  *        nn_torch name NAME INPUT N_IN N_OUT    load_by_name NAME (from --nn-preload)
  * INPUT holds N_IN little-endian f32s, fed as input 0 with dimensions [1, N_IN]; output 0 must
  * hold N_OUT f32s. Prints "y=" and the outputs (%.9g, space-separated), then one "what=errno"
@@ -58,8 +60,8 @@ static void must(const char *what, uint32_t err) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 6) {
-    fprintf(stderr, "usage: nn_torch file|name MODEL INPUT N_IN N_OUT\n");
+  if (argc != 6 && argc != 7) {
+    fprintf(stderr, "usage: nn_torch file|name MODEL INPUT N_IN N_OUT [ENCODING]\n");
     return 2;
   }
   setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
@@ -73,7 +75,8 @@ int main(int argc, char **argv) {
   if (strcmp(argv[1], "file") == 0) {
     model = read_file(argv[2], &model_len);
     uint32_t builders[2] = {P(model), model_len};
-    must("load", nn_load(P(builders), 1, PYTORCH, 0, &graph));
+    uint32_t encoding = argc == 7 ? (uint32_t)atoi(argv[6]) : PYTORCH;
+    must("load", nn_load(P(builders), 1, encoding, 0, &graph));
   } else {
     must("load_by_name", nn_load_by_name(argv[2], strlen(argv[2]), &graph));
   }
