@@ -54,7 +54,7 @@ fn without_tensorflow_every_call_answers_wasmedges_errno_and_says_what_to_instal
 }
 
 #[test]
-fn two_guests_on_two_threads_have_their_own_sessions() {
+fn two_guests_on_two_threads_get_the_same_errnos() {
     let plugins = plugin_dir("tf_threads", &[TF]);
     let mut cmd = c_host(&plugins);
     cmd.env("WEDGE_TENSORFLOW_LIB", NO_RUNTIME)
