@@ -50,12 +50,14 @@
 //! # Cost
 //!
 //! Measured with `scripts/nn/tensorflow.sh --bench` (release build, a 2-core machine shared with
-//! other builds, load 2–3, four interleaved runs): on `tf_bench.pb` (4 × `[256, 1024] @ [1024,
-//! 1024]` + relu, 2.1 GFLOP a run), `append_input` + `run_session` + `get_tensor_data` from a
-//! guest in `wedge` took 26–68 ms a run (median 31), TensorFlow's Python API on the same graph,
-//! library and default threads 33–53 ms (median 36): the plug-in adds nothing measurable. The
-//! first `create_session` of a process (opening TensorFlow, then a small graph) took 390–650 ms;
-//! a second one of the same graph 0.4 ms.
+//! other builds, load 2–3, seven interleaved runs of 50–100 iterations): on `tf_bench.pb` (4 ×
+//! `[256, 1024] @ [1024, 1024]` + relu, 2.1 GFLOP a run), `append_input` + `run_session` +
+//! `get_tensor_data` from a guest in `wedge` took 26–68 ms a run (median 47), TensorFlow's
+//! Python API on the same graph, library and default threads 33–55 ms (median 46): the
+//! plug-in adds nothing measurable next to the noise. The first `create_session` of a process
+//! (opening TensorFlow, then a small graph) took 390–650 ms; a second one of the same graph
+//! 0.3–0.5 ms; the 16 MiB benchmark graph's 77–180 ms, and its first run 530–920 ms (TensorFlow
+//! optimises the graph then; natively, import + session + first run took 680–1010 ms).
 //!
 //! ```
 //! use wedge_plugin_tensorflow::{declare, MODULE_NAME};
