@@ -33,6 +33,14 @@
 //!   output line;
 //! - each compute replaces the outputs (WasmEdge appends them to those of earlier computes,
 //!   so its output 0 stays the first compute's).
+//!
+//! Cost (`scripts/nn/pytorch.sh --bench`: bench.pt, 4 x [256, 1024] @ [1024, 1024] + relu, on the
+//! shared 2-core machine at load ~1, three interleaved runs of 30): a run through a guest
+//! (set_input + compute + get_output) 29-35 ms vs libtorch called natively through tch 27-35 ms
+//! with libtorch's default 2 threads, 42-48 ms vs 39-44 ms with `OMP_NUM_THREADS=1`; the first
+//! call, load (reading the 16 MB model into the guest and libtorch's deserialization) 131-165 ms
+//! plus a first run of 48-70 ms, vs 188-233 ms natively for load and first run. Per run the
+//! backend copies the input once into its tensor and the output once out of it.
 
 use std::sync::Arc;
 
