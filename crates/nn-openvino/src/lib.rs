@@ -273,6 +273,11 @@ fn load_library(candidate: &Candidate) -> Result<String, String> {
     let attempt = std::panic::catch_unwind(|| match candidate {
         Candidate::Path(p) => {
             let file = library_file(p);
+            // Checked here: once a library is loaded, the bindings' `load_from` answers Ok for
+            // any path (the process keeps the first library).
+            if !file.exists() {
+                return Err(format!("{}: no such file", file.display()));
+            }
             openvino_sys::library::load_from(&file)
                 .map(|()| file.display().to_string())
                 .map_err(|e| format!("{}: {e}", file.display()))

@@ -268,3 +268,14 @@ pub fn check_floats(what: &str, line: &str, expected: &[f32], rel: f32) {
         );
     }
 }
+
+/// Checks a guest run that prints a `y=V …` line first: it exited 0, the values are within 1e-5
+/// of `expected` (see [`check_floats`]), and the lines after it are exactly `rest` (the errnos of
+/// its bad calls, say).
+pub fn check_y_then(what: &str, out: &Output, expected: &[f32], rest: &[&str]) {
+    assert_success(what, out);
+    let text = stdout(out);
+    let mut lines = text.lines();
+    check_floats(what, lines.next().unwrap_or(""), expected, 1e-5);
+    assert_eq!(lines.collect::<Vec<_>>(), rest, "{what}\n{}", stderr(out));
+}

@@ -9,7 +9,7 @@
 //! is absent is never counted as a pass) and `scripts/nn-runtimes.sh --test tensorflow` runs
 //! them. They compare the guest's output with TensorFlow's own (Python) for the same input.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::*;
 
@@ -112,60 +112,22 @@ fn saved_model_paths_outside_the_preopens_are_refused() {
 
 /// The models `scripts/nn-runtimes.sh` makes, and TensorFlow's library.
 fn tf_cache() -> (PathBuf, PathBuf) {
-    let models = std::env::var_os("WEDGE_NN_MODELS").map_or_else(
-        || {
-            let cache = std::env::var_os("XDG_CACHE_HOME")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .expect("HOME is set");
-            cache.join("wedge/nn/models")
-        },
-        PathBuf::from,
-    );
+    let models = nn_models(&["mlp.pb", "mlp_saved/saved_model.pb", "mlp.tf.output.bin"]);
     let lib = std::env::var_os("WEDGE_TENSORFLOW_LIB").map_or_else(
         || models.join("../tensorflow/libtensorflow_cc.so.2"),
         PathBuf::from,
     );
-    for p in [
-        models.join("mlp.pb"),
-        models.join("mlp_saved/saved_model.pb"),
-        models.join("mlp.tf.output.bin"),
-        lib.clone(),
-    ] {
-        assert!(
-            p.exists(),
-            "{} is missing: run scripts/nn-runtimes.sh tensorflow",
-            p.display()
-        );
-    }
+    assert!(
+        lib.exists(),
+        "{} is missing: run scripts/nn-runtimes.sh tensorflow",
+        lib.display()
+    );
     (models, lib)
-}
-
-/// The little-endian f32s of a file.
-fn f32s(path: &Path) -> Vec<f32> {
-    std::fs::read(path)
-        .unwrap()
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
 }
 
 /// The values of a `y=` line, checked against TensorFlow's output.
 fn check_y(what: &str, line: Option<&str>, expected: &[f32]) {
-    let y: Vec<f32> = line
-        .and_then(|l| l.strip_prefix("y="))
-        .unwrap_or_else(|| panic!("{what}: no y= line: {line:?}"))
-        .split(' ')
-        .map(|v| v.parse().unwrap())
-        .collect();
-    assert_eq!(y.len(), expected.len(), "{what}: {y:?}");
-    for (a, b) in y.iter().zip(expected) {
-        assert!(
-            (a - b).abs() <= 1e-5 * b.abs().max(1.0),
-            "{what}: {y:?} vs TensorFlow's {expected:?}"
-        );
-    }
+    check_floats(what, line.unwrap_or(""), expected, 1e-5);
 }
 
 /// What `tf frozen` prints after its first `y=` line.

@@ -9,7 +9,7 @@
 //! `scripts/nn-runtimes.sh --test` runs them. They compare the guest's output with onnxruntime's
 //! own (Python) output for the same input.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::*;
 
@@ -169,64 +169,28 @@ fn a_preloaded_model_whose_runtime_is_absent_gives_an_errno_and_a_log_line() {
 
 // ---- ONNX, with ONNX Runtime (scripts/nn-runtimes.sh) ----
 
-/// The cache `scripts/nn-runtimes.sh` fills, and the library in it.
+/// The models `scripts/nn-runtimes.sh` makes, and ONNX Runtime's library.
 fn onnx_cache() -> (PathBuf, PathBuf) {
-    let models = std::env::var_os("WEDGE_NN_MODELS").map_or_else(
-        || {
-            let cache = std::env::var_os("XDG_CACHE_HOME")
-                .map(PathBuf::from)
-                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .expect("HOME is set");
-            cache.join("wedge/nn/models")
-        },
-        PathBuf::from,
-    );
+    let models = nn_models(&["mlp.onnx"]);
     let lib = std::env::var_os("ORT_DYLIB_PATH").map_or_else(
         || models.join("../onnxruntime/libonnxruntime.so"),
         PathBuf::from,
     );
-    for p in [models.join("mlp.onnx"), lib.clone()] {
-        assert!(
-            p.exists(),
-            "{} is missing: run scripts/nn-runtimes.sh",
-            p.display()
-        );
-    }
+    assert!(
+        lib.exists(),
+        "{} is missing: run scripts/nn-runtimes.sh",
+        lib.display()
+    );
     (models, lib)
-}
-
-/// The little-endian f32s of a file.
-fn f32s(path: &Path) -> Vec<f32> {
-    std::fs::read(path)
-        .unwrap()
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
 }
 
 /// Checks the guest's `y=` line against onnxruntime's output, and the errno lines after it.
 fn check_onnx_output(what: &str, out: &std::process::Output, expected: &[f32]) {
-    assert_success(what, out);
-    let text = stdout(out);
-    let mut lines = text.lines();
-    let y: Vec<f32> = lines
-        .next()
-        .and_then(|l| l.strip_prefix("y="))
-        .unwrap_or_else(|| panic!("{what}: {text}"))
-        .split(' ')
-        .map(|v| v.parse().unwrap())
-        .collect();
-    assert_eq!(y.len(), expected.len(), "{what}: {text}");
-    for (a, b) in y.iter().zip(expected) {
-        assert!(
-            (a - b).abs() <= 1e-5 * b.abs().max(1.0),
-            "{what}: {y:?} vs {expected:?}"
-        );
-    }
-    let rest: Vec<&str> = lines.collect();
-    assert_eq!(
-        rest,
-        [
+    check_y_then(
+        what,
+        out,
+        expected,
+        &[
             "set_input_index_9=1",
             "set_input_short_data=1",
             "set_input_i32=0",
@@ -243,7 +207,6 @@ fn check_onnx_output(what: &str, out: &std::process::Output, expected: &[f32]) {
             "finalize=0",
             "finalize_again=1",
         ],
-        "{what}"
     );
 }
 
@@ -302,9 +265,7 @@ fn onnx_runs_a_preloaded_model_and_two_threads_at_once() {
 #[ignore = "needs ONNX Runtime and the test model: run scripts/nn-runtimes.sh --test"]
 fn onnx_takes_and_gives_f16_tensors_as_onnxruntime_does() {
     let (models, lib) = onnx_cache();
-    for f in ["mlp16.onnx", "mlp16.input.bin", "mlp16.output16.bin"] {
-        assert!(models.join(f).exists(), "{f} is missing: run scripts/nn-runtimes.sh");
-    }
+    nn_models(&["mlp16.onnx", "mlp16.input.bin", "mlp16.output16.bin"]);
     let expected = f32s(&models.join("mlp16.output.bin"));
     let expected16: Vec<String> = std::fs::read(models.join("mlp16.output16.bin"))
         .unwrap()

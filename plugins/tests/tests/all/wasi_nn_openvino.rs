@@ -108,55 +108,15 @@ fn without_openvino_load_is_invalid_argument_and_says_what_to_install() {
 /// The models' directory `scripts/nn-runtimes.sh` fills, after checking that `files` and the
 /// OpenVINO library are there.
 fn models(files: &[&str]) -> PathBuf {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .expect("HOME is set")
-        .join("wedge/nn");
-    let models =
-        std::env::var_os("WEDGE_NN_MODELS").map_or_else(|| cache.join("models"), PathBuf::from);
+    let models = nn_models(files);
     let lib = std::env::var_os("WEDGE_OPENVINO_LIB")
-        .map_or_else(|| cache.join("openvino"), PathBuf::from);
-    for p in files.iter().map(|f| models.join(f)).chain([lib]) {
-        assert!(
-            p.exists(),
-            "{} is missing: run scripts/nn-runtimes.sh",
-            p.display()
-        );
-    }
+        .map_or_else(|| models.join("../openvino"), PathBuf::from);
+    assert!(
+        lib.exists(),
+        "{} is missing: run scripts/nn-runtimes.sh",
+        lib.display()
+    );
     models
-}
-
-/// The little-endian f32s of a file.
-fn f32s(path: &Path) -> Vec<f32> {
-    std::fs::read(path)
-        .unwrap()
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
-}
-
-/// Checks the guest's `y=` line against the framework's output, and the errno lines after it.
-fn check(what: &str, out: &std::process::Output, expected: &[f32], errnos: &[&str]) {
-    assert_success(what, out);
-    let text = stdout(out);
-    let mut lines = text.lines();
-    let y: Vec<f32> = lines
-        .next()
-        .and_then(|l| l.strip_prefix("y="))
-        .unwrap_or_else(|| panic!("{what}: {text}\n{}", stderr(out)))
-        .split(' ')
-        .map(|v| v.parse().unwrap())
-        .collect();
-    assert_eq!(y.len(), expected.len(), "{what}: {text}");
-    for (a, b) in y.iter().zip(expected) {
-        assert!(
-            (a - b).abs() <= 1e-5 * b.abs().max(1.0),
-            "{what}: {y:?} vs {expected:?}"
-        );
-    }
-    let rest: Vec<&str> = lines.collect();
-    assert_eq!(rest, errnos, "{what}\n{}", stderr(out));
 }
 
 /// The errno lines of a run on an OpenVINO IR graph (encoding 0, or 5 on IR bytes).
@@ -238,7 +198,7 @@ fn run_mlp(test: &str, models: &Path, model_args: [&str; 3], expected: &[f32], e
         &args,
     ) {
         let out = output(&mut cmd);
-        check(&format!("{host} {model_args:?}"), &out, expected, errnos);
+        check_y_then(&format!("{host} {model_args:?}"), &out, expected, errnos);
     }
 }
 
@@ -333,7 +293,7 @@ fn autodetect_picks_the_backend_from_the_models_bytes() {
     ];
     let out = output(&mut cmd);
     let expected = f32s(&models.join("mlp.output.bin"));
-    check("wedge autodetect ONNX", &out, &expected, &onnx_errnos);
+    check_y_then("wedge autodetect ONNX", &out, &expected, &onnx_errnos);
     assert!(stderr(&out).contains("ONNX backend:"), "{}", stderr(&out));
 }
 
@@ -378,7 +338,7 @@ fn openvino_runs_a_preloaded_model_and_two_threads_at_once() {
         &nn_openvino(),
         &["name", "mlp", "-", "/m/mlp.input.bin", "4", "3"],
     ) {
-        check(
+        check_y_then(
             &format!("{host} --nn-preload"),
             &output(&mut cmd),
             &expected,

@@ -14,7 +14,7 @@
 
 use std::ffi::OsString;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use crate::*;
@@ -73,15 +73,6 @@ fn with_libtorch(cmd: &mut Command) -> &mut Command {
     cmd.env("LD_LIBRARY_PATH", path)
 }
 
-/// The little-endian f32s of a file.
-fn f32s(path: &Path) -> Vec<f32> {
-    fs::read(path)
-        .unwrap()
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-        .collect()
-}
-
 /// The errno lines `nn_torch` prints after `y=`: WasmEdge's torch backend's answers, except
 /// where it would crash (see `plugins/wasi_nn/src/backend/pytorch.rs`). `file` adds the loads
 /// that reuse the model's bytes.
@@ -119,25 +110,7 @@ fn expected_errnos(file: bool) -> Vec<&'static str> {
 /// Checks the guest's `y=` line against libtorch's output, the errno lines after it and the log
 /// lines of the bad calls.
 fn check_torch_output(what: &str, out: &Output, expected: &[f32], file: bool) {
-    assert_success(what, out);
-    let text = stdout(out);
-    let mut lines = text.lines();
-    let y: Vec<f32> = lines
-        .next()
-        .and_then(|l| l.strip_prefix("y="))
-        .unwrap_or_else(|| panic!("{what}: {text}"))
-        .split(' ')
-        .map(|v| v.parse().unwrap())
-        .collect();
-    assert_eq!(y.len(), expected.len(), "{what}: {text}");
-    for (a, b) in y.iter().zip(expected) {
-        assert!(
-            (a - b).abs() <= 1e-5 * b.abs().max(1.0),
-            "{what}: {y:?} vs {expected:?}"
-        );
-    }
-    let rest: Vec<&str> = lines.collect();
-    assert_eq!(rest, expected_errnos(file), "{what}");
+    check_y_then(what, out, expected, &expected_errnos(file));
     let err = stderr(out);
     for line in [
         "[WASI-NN] Torch: The output index 1 exceeds the outputs number 1.",
