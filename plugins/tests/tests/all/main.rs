@@ -1,5 +1,5 @@
 //! End-to-end tests of the plug-ins under `plugins/`: each plug-in's C guests (committed `.wasm`,
-//! built by `plugins/<name>/tests/guests/build.sh`) run through the `wedge` binary and through a C
+//! built by `scripts/build-guests.sh`) run through the `wedge` binary and through a C
 //! host linked with `libwasmedge.so.0` (`plugins/tests/c/run.c`), with the plug-in's cdylib
 //! copied into a plug-in directory of its own and found through `WASMEDGE_PLUGIN_PATH`.
 //!

@@ -1,7 +1,7 @@
 //! The `wasmedge_zlib` plug-in (`plugins/wasmedge_zlib`): its guests are ordinary zlib programs
 //! compiled against Debian's `zlib.h` with zlib's functions imported from `wasmedge_zlib`.
 //! `stream.c` prints the same lines through the plug-in as natively on C zlib
-//! (`stream.expected`, written by `build.sh`), through both hosts, and with two threads at once;
+//! (`stream.expected`, written by `after-build.sh` when `scripts/build-guests.sh` runs), through both hosts, and with two threads at once;
 //! `gzfile.c` writes and reads gz files inside a preopened directory and cannot leave it.
 
 use std::fs;

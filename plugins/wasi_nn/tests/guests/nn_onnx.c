@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define GUEST "nn_onnx"
+#include "guest.h"
+
 #define NN(name) __attribute__((import_module("wasi_ephemeral_nn"), import_name(#name)))
 
 NN(load) uint32_t nn_load(uint32_t builders, uint32_t n, uint32_t encoding, uint32_t target,
@@ -31,32 +34,6 @@ NN(finalize_execution_context) uint32_t nn_finalize_execution_context(uint32_t c
 
 static char stdout_buffer[8192];
 
-static uint8_t *read_file(const char *path, uint32_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "nn_onnx: cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    fprintf(stderr, "nn_onnx: cannot read %s\n", path);
-    exit(1);
-  }
-  fclose(f);
-  *len = (uint32_t)n;
-  return buf;
-}
-
-static void must(const char *what, uint32_t err) {
-  if (err != 0) {
-    fprintf(stderr, "nn_onnx: %s failed with errno %u\n", what, (unsigned)err);
-    exit(1);
-  }
-}
-
 int main(int argc, char **argv) {
   if (argc != 6) {
     fprintf(stderr, "usage: nn_onnx file|name MODEL INPUT N_IN N_OUT\n");
@@ -66,26 +43,26 @@ int main(int argc, char **argv) {
   uint32_t n_in = (uint32_t)atoi(argv[4]), n_out = (uint32_t)atoi(argv[5]);
   int f16 = strcmp(argv[1], "f16") == 0;
   uint32_t graph, ctx, written, input_len, elem = f16 ? 2 : 4;
-  uint8_t *input = read_file(argv[3], &input_len);
+  uint8_t *input = guest_read_file(argv[3], &input_len);
   if (input_len != n_in * elem) {
     fprintf(stderr, "nn_onnx: %s has %u bytes, not %u\n", argv[3], input_len, n_in * elem);
     return 1;
   }
   if (strcmp(argv[1], "file") == 0 || f16) {
     uint32_t model_len;
-    uint8_t *model = read_file(argv[2], &model_len);
+    uint8_t *model = guest_read_file(argv[2], &model_len);
     uint32_t builders[2] = {P(model), model_len};
-    must("load", nn_load(P(builders), 1, 1, 0, &graph));
+    guest_must("load", nn_load(P(builders), 1, 1, 0, &graph));
   } else {
-    must("load_by_name", nn_load_by_name(argv[2], strlen(argv[2]), &graph));
+    guest_must("load_by_name", nn_load_by_name(argv[2], strlen(argv[2]), &graph));
   }
-  must("init_execution_context", nn_init_execution_context(graph, &ctx));
+  guest_must("init_execution_context", nn_init_execution_context(graph, &ctx));
   uint32_t dims[2] = {1, n_in};
   uint32_t tensor[5] = {P(dims), 2, f16 ? 0 : 1, P(input), input_len};
-  must("set_input", nn_set_input(ctx, 0, P(tensor)));
-  must("compute", nn_compute(ctx));
+  guest_must("set_input", nn_set_input(ctx, 0, P(tensor)));
+  guest_must("compute", nn_compute(ctx));
   float *out = calloc(n_out + 16, sizeof(float));
-  must("get_output", nn_get_output(ctx, 0, P(out), (n_out + 16) * 4, &written));
+  guest_must("get_output", nn_get_output(ctx, 0, P(out), (n_out + 16) * 4, &written));
   if (written != n_out * 4) {
     fprintf(stderr, "nn_onnx: output 0 has %u bytes, not %u\n", written, n_out * 4);
     return 1;
@@ -95,7 +72,7 @@ int main(int argc, char **argv) {
   printf("\n");
   if (f16) {
     uint16_t *half = calloc(n_out + 16, sizeof(uint16_t));
-    must("get_output 1", nn_get_output(ctx, 1, P(half), (n_out + 16) * 2, &written));
+    guest_must("get_output 1", nn_get_output(ctx, 1, P(half), (n_out + 16) * 2, &written));
     if (written != n_out * 2) {
       fprintf(stderr, "nn_onnx: output 1 has %u bytes, not %u\n", written, n_out * 2);
       return 1;

@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define GUEST "nn_openvino"
+#include "guest.h"
+
 #define NN(name) __attribute__((import_module("wasi_ephemeral_nn"), import_name(#name)))
 
 NN(load) uint32_t nn_load(uint32_t builders, uint32_t n, uint32_t encoding, uint32_t target,
@@ -33,32 +36,6 @@ NN(finalize_execution_context) uint32_t nn_finalize_execution_context(uint32_t c
 
 static char stdout_buffer[8192];
 
-static uint8_t *read_file(const char *path, uint32_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "nn_openvino: cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    fprintf(stderr, "nn_openvino: cannot read %s\n", path);
-    exit(1);
-  }
-  fclose(f);
-  *len = (uint32_t)n;
-  return buf;
-}
-
-static void must(const char *what, uint32_t err) {
-  if (err != 0) {
-    fprintf(stderr, "nn_openvino: %s failed with errno %u\n", what, (unsigned)err);
-    exit(1);
-  }
-}
-
 int main(int argc, char **argv) {
   if (argc != 7) {
     fprintf(stderr, "usage: nn_openvino 0|4|5|name MODEL WEIGHTS|- INPUT N_IN N_OUT\n");
@@ -69,7 +46,7 @@ int main(int argc, char **argv) {
   uint32_t encoding = by_name ? 0 : (uint32_t)atoi(argv[1]);
   uint32_t n_in = (uint32_t)atoi(argv[5]), n_out = (uint32_t)atoi(argv[6]);
   uint32_t graph, ctx, written, input_len;
-  uint8_t *input = read_file(argv[4], &input_len);
+  uint8_t *input = guest_read_file(argv[4], &input_len);
   if (input_len != n_in * 4) {
     fprintf(stderr, "nn_openvino: %s has %u bytes, not %u\n", argv[4], input_len, n_in * 4);
     return 1;
@@ -78,10 +55,10 @@ int main(int argc, char **argv) {
   if (by_name) {
     err = nn_load_by_name(argv[2], strlen(argv[2]), &graph);
   } else {
-    builders[0] = P(read_file(argv[2], &builders[1]));
+    builders[0] = P(guest_read_file(argv[2], &builders[1]));
     n_builders = 1;
     if (strcmp(argv[3], "-") != 0) {
-      builders[2] = P(read_file(argv[3], &builders[3]));
+      builders[2] = P(guest_read_file(argv[3], &builders[3]));
       n_builders = 2;
     }
     err = nn_load(P(builders), n_builders, encoding, 0, &graph);
@@ -90,13 +67,13 @@ int main(int argc, char **argv) {
     printf("load=%u\n", (unsigned)err);
     return 0;
   }
-  must("init_execution_context", nn_init_execution_context(graph, &ctx));
+  guest_must("init_execution_context", nn_init_execution_context(graph, &ctx));
   uint32_t dims[2] = {1, n_in};
   uint32_t tensor[5] = {P(dims), 2, 1, P(input), input_len};
-  must("set_input", nn_set_input(ctx, 0, P(tensor)));
-  must("compute", nn_compute(ctx));
+  guest_must("set_input", nn_set_input(ctx, 0, P(tensor)));
+  guest_must("compute", nn_compute(ctx));
   float *out = calloc(n_out + 16, sizeof(float));
-  must("get_output", nn_get_output(ctx, 0, P(out), (n_out + 16) * 4, &written));
+  guest_must("get_output", nn_get_output(ctx, 0, P(out), (n_out + 16) * 4, &written));
   if (written != n_out * 4) {
     fprintf(stderr, "nn_openvino: output 0 has %u bytes, not %u\n", written, n_out * 4);
     return 1;
@@ -136,7 +113,7 @@ int main(int argc, char **argv) {
     SHOW("load_gpu", gpu_err);
     if (gpu_err == 0) {
       uint32_t gpu_ctx;
-      must("init_execution_context (GPU)", nn_init_execution_context(other, &gpu_ctx));
+      guest_must("init_execution_context (GPU)", nn_init_execution_context(other, &gpu_ctx));
       SHOW("set_input_gpu", nn_set_input(gpu_ctx, 0, P(tensor)));
     }
   }

@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define GUEST "nn_torch"
+#include "guest.h"
+
 #define NN(name) __attribute__((import_module("wasi_ephemeral_nn"), import_name(#name)))
 
 NN(load) uint32_t nn_load(uint32_t builders, uint32_t n, uint32_t encoding, uint32_t target,
@@ -33,32 +36,6 @@ NN(finalize_execution_context) uint32_t nn_finalize_execution_context(uint32_t c
 
 static char stdout_buffer[8192];
 
-static uint8_t *read_file(const char *path, uint32_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "nn_torch: cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
-  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    fprintf(stderr, "nn_torch: cannot read %s\n", path);
-    exit(1);
-  }
-  fclose(f);
-  *len = (uint32_t)n;
-  return buf;
-}
-
-static void must(const char *what, uint32_t err) {
-  if (err != 0) {
-    fprintf(stderr, "nn_torch: %s failed with errno %u\n", what, (unsigned)err);
-    exit(1);
-  }
-}
-
 int main(int argc, char **argv) {
   if (argc != 6 && argc != 7) {
     fprintf(stderr, "usage: nn_torch file|name MODEL INPUT N_IN N_OUT [ENCODING]\n");
@@ -67,26 +44,26 @@ int main(int argc, char **argv) {
   setvbuf(stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
   uint32_t n_in = (uint32_t)atoi(argv[4]), n_out = (uint32_t)atoi(argv[5]);
   uint32_t graph, ctx, written, input_len, model_len = 0;
-  uint8_t *input = read_file(argv[3], &input_len), *model = NULL;
+  uint8_t *input = guest_read_file(argv[3], &input_len), *model = NULL;
   if (input_len != n_in * 4) {
     fprintf(stderr, "nn_torch: %s has %u bytes, not %u\n", argv[3], input_len, n_in * 4);
     return 1;
   }
   if (strcmp(argv[1], "file") == 0) {
-    model = read_file(argv[2], &model_len);
+    model = guest_read_file(argv[2], &model_len);
     uint32_t builders[2] = {P(model), model_len};
     uint32_t encoding = argc == 7 ? (uint32_t)atoi(argv[6]) : PYTORCH;
-    must("load", nn_load(P(builders), 1, encoding, 0, &graph));
+    guest_must("load", nn_load(P(builders), 1, encoding, 0, &graph));
   } else {
-    must("load_by_name", nn_load_by_name(argv[2], strlen(argv[2]), &graph));
+    guest_must("load_by_name", nn_load_by_name(argv[2], strlen(argv[2]), &graph));
   }
-  must("init_execution_context", nn_init_execution_context(graph, &ctx));
+  guest_must("init_execution_context", nn_init_execution_context(graph, &ctx));
   uint32_t dims[2] = {1, n_in};
   uint32_t tensor[5] = {P(dims), 2, 1, P(input), input_len};
-  must("set_input", nn_set_input(ctx, 0, P(tensor)));
-  must("compute", nn_compute(ctx));
+  guest_must("set_input", nn_set_input(ctx, 0, P(tensor)));
+  guest_must("compute", nn_compute(ctx));
   float *out = calloc(n_out + 16, sizeof(float));
-  must("get_output", nn_get_output(ctx, 0, P(out), (n_out + 16) * 4, &written));
+  guest_must("get_output", nn_get_output(ctx, 0, P(out), (n_out + 16) * 4, &written));
   if (written != n_out * 4) {
     fprintf(stderr, "nn_torch: output 0 has %u bytes, not %u\n", written, n_out * 4);
     return 1;
@@ -116,7 +93,7 @@ int main(int argc, char **argv) {
   SHOW("compute_input_1_missing", nn_compute(ctx));
   SHOW("set_input_index_5000", nn_set_input(ctx, 5000, P(tensor)));
   uint32_t ctx2;
-  must("init_execution_context 2", nn_init_execution_context(graph, &ctx2));
+  guest_must("init_execution_context 2", nn_init_execution_context(graph, &ctx2));
   SHOW("compute_no_input", nn_compute(ctx2));
   SHOW("finalize_2", nn_finalize_execution_context(ctx2));
   static const uint8_t junk[] = "this is not a torchscript model";

@@ -16,26 +16,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define GUEST "image"
+#include "guest.h"
+
 #define IMPORT(name) __attribute__((import_module("wasmedge_image"), import_name(name)))
 typedef int32_t (*load_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 IMPORT("load_jpg") int32_t load_jpg(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 IMPORT("load_png") int32_t load_png(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
 IMPORT("load_image") int32_t load_image(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
-
-static unsigned char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) { perror(path); exit(2); }
-  size_t cap = 1 << 16, n = 0;
-  unsigned char *buf = malloc(cap);
-  size_t got;
-  while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-    n += got;
-    if (n == cap) buf = realloc(buf, cap *= 2);
-  }
-  fclose(f);
-  *len = n;
-  return buf;
-}
 
 static uint64_t fnv(const unsigned char *p, size_t n) {
   uint64_t h = 0xcbf29ce484222325ull;
@@ -63,8 +51,8 @@ static load_fn pick(const char *name) {
 
 static int load(int argc, char **argv) {
   if (argc < 7) return 2;
-  size_t len;
-  unsigned char *img = read_file(argv[3], &len);
+  uint32_t len;
+  unsigned char *img = guest_read_file(argv[3], &len);
   if (argc > 7 && (size_t)atol(argv[7]) < len) len = (size_t)atol(argv[7]);
   uint32_t w = atoi(argv[4]), h = atoi(argv[5]), type = atoi(argv[6]);
   int is_f32 = type >= 2;
@@ -83,8 +71,8 @@ static int load(int argc, char **argv) {
 
 static int bounds(int argc, char **argv) {
   if (argc < 3) return 2;
-  size_t len;
-  unsigned char *img = read_file(argv[2], &len);
+  uint32_t len;
+  unsigned char *img = guest_read_file(argv[2], &len);
   uint32_t end = (uint32_t)(__builtin_wasm_memory_size(0) * 65536);
   unsigned char *out = malloc(10 * 10 * 3);
   struct { const char *name; uint32_t in, in_len, w, h, type, out, out_len; } cases[] = {
@@ -112,8 +100,8 @@ static int bounds(int argc, char **argv) {
 
 static int repeat(int argc, char **argv) {
   if (argc < 4) return 2;
-  size_t len;
-  unsigned char *img = read_file(argv[2], &len);
+  uint32_t len;
+  unsigned char *img = guest_read_file(argv[2], &len);
   int n = atoi(argv[3]);
   size_t size = 224 * 224 * 3 * 4;
   unsigned char *out = malloc(size);

@@ -16,26 +16,14 @@
 
 #include "tfimport.h"
 
+#define GUEST "tf"
+#include "guest.h"
+
 static char out[8192];
 static size_t used;
 
 static void say(const char *name, uint32_t err) {
   used += (size_t)snprintf(out + used, sizeof out - used, "%s=%u\n", name, (unsigned)err);
-}
-
-static uint8_t *slurp(const char *path, long *n) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "tf: cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  *n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc((size_t)*n + 1);
-  if (b == NULL || fread(b, 1, (size_t)*n, f) != (size_t)*n) exit(1);
-  fclose(f);
-  return b;
 }
 
 static const int64_t dims14[2] = {1, 4};
@@ -100,9 +88,9 @@ static void errors(void) {
 }
 
 static void frozen(const char *model_path, const char *input_path) {
-  long n, in_n;
-  uint8_t *model = slurp(model_path, &n);
-  float *in = (float *)slurp(input_path, &in_n);
+  uint32_t n, in_n;
+  uint8_t *model = guest_read_file(model_path, &n);
+  float *in = (float *)guest_read_file(input_path, &in_n);
   uint32_t sid = 99, sid2 = 99, e, tid = 0, len = 0, written = 0;
   float vals[16];
   if ((e = tf_create_session(P(model), (uint32_t)n, P(&sid))) != 0) {
@@ -163,8 +151,8 @@ static void frozen(const char *model_path, const char *input_path) {
 }
 
 static void saved(const char *dir, const char *input_path, const char *x, const char *y) {
-  long in_n;
-  float *in = (float *)slurp(input_path, &in_n);
+  uint32_t in_n;
+  float *in = (float *)guest_read_file(input_path, &in_n);
   uint32_t sid = 99, e;
   uint32_t tags[2] = {P("serve"), 5};
   if ((e = tf_create_session_saved_model(S(dir), P(tags), 1, P(&sid))) != 0) {

@@ -16,33 +16,8 @@
 
 #include "tfimport.h"
 
-static double now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static uint8_t *slurp(const char *path, long *n) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "tf_bench: cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  *n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc((size_t)*n);
-  if (b == NULL || fread(b, 1, (size_t)*n, f) != (size_t)*n) exit(1);
-  fclose(f);
-  return b;
-}
-
-static void must(const char *what, uint32_t err) {
-  if (err != 0) {
-    fprintf(stderr, "tf_bench: %s failed with errno %u\n", what, (unsigned)err);
-    exit(1);
-  }
-}
+#define GUEST "tf_bench"
+#include "guest.h"
 
 int main(int argc, char **argv) {
   if (argc != 5 && argc != 6) {
@@ -52,43 +27,43 @@ int main(int argc, char **argv) {
   int64_t dims[2] = {atoi(argv[2]), atoi(argv[3])};
   int iter = atoi(argv[4]);
   uint32_t sid, tid, written;
-  long n;
+  uint32_t n;
   if (argc == 6) {
-    uint8_t *small = slurp(argv[5], &n);
-    double t = now_ms();
-    must("create_session(FIRST)", tf_create_session(P(small), (uint32_t)n, P(&sid)));
-    printf("open_ms=%.1f ", now_ms() - t);
-    must("delete_session(FIRST)", tf_delete_session(sid));
-    t = now_ms();
-    must("create_session(FIRST) again", tf_create_session(P(small), (uint32_t)n, P(&sid)));
-    printf("again_ms=%.1f ", now_ms() - t);
-    must("delete_session(FIRST) again", tf_delete_session(sid));
+    uint8_t *small = guest_read_file(argv[5], &n);
+    double t = guest_now_ms();
+    guest_must("create_session(FIRST)", tf_create_session(P(small), (uint32_t)n, P(&sid)));
+    printf("open_ms=%.1f ", guest_now_ms() - t);
+    guest_must("delete_session(FIRST)", tf_delete_session(sid));
+    t = guest_now_ms();
+    guest_must("create_session(FIRST) again", tf_create_session(P(small), (uint32_t)n, P(&sid)));
+    printf("again_ms=%.1f ", guest_now_ms() - t);
+    guest_must("delete_session(FIRST) again", tf_delete_session(sid));
     free(small);
   }
-  uint8_t *model = slurp(argv[1], &n);
+  uint8_t *model = guest_read_file(argv[1], &n);
   uint32_t count = (uint32_t)(dims[0] * dims[1]), bytes = count * 4;
   float *input = malloc(bytes), *out = malloc(bytes);
   for (uint32_t i = 0; i < count; i++) input[i] = 1.0f;
-  double t0 = now_ms();
-  must("create_session", tf_create_session(P(model), (uint32_t)n, P(&sid)));
-  double create = now_ms() - t0;
-  must("append_output", tf_append_output(sid, S("y:0")));
-  must("get_output_tensor", tf_get_output_tensor(sid, S("y:0"), P(&tid)));
+  double t0 = guest_now_ms();
+  guest_must("create_session", tf_create_session(P(model), (uint32_t)n, P(&sid)));
+  double create = guest_now_ms() - t0;
+  guest_must("append_output", tf_append_output(sid, S("y:0")));
+  guest_must("get_output_tensor", tf_get_output_tensor(sid, S("y:0"), P(&tid)));
   double first = 0, start = 0;
   for (int i = -1; i < iter; i++) {
-    if (i == 0) start = now_ms();
-    double t = now_ms();
-    must("append_input", tf_append_input(sid, S("x:0"), P(dims), 2, TF_FLOAT, P(input), bytes));
-    must("run_session", tf_run_session(sid));
-    must("get_tensor_data", tf_get_tensor_data(sid, tid, P(out), bytes, P(&written)));
-    if (i == -1) first = now_ms() - t;
+    if (i == 0) start = guest_now_ms();
+    double t = guest_now_ms();
+    guest_must("append_input", tf_append_input(sid, S("x:0"), P(dims), 2, TF_FLOAT, P(input), bytes));
+    guest_must("run_session", tf_run_session(sid));
+    guest_must("get_tensor_data", tf_get_tensor_data(sid, tid, P(out), bytes, P(&written)));
+    if (i == -1) first = guest_now_ms() - t;
   }
-  double mean = iter > 0 ? (now_ms() - start) / iter : 0;
+  double mean = iter > 0 ? (guest_now_ms() - start) / iter : 0;
   if (written != bytes) {
     fprintf(stderr, "tf_bench: %u bytes written, %u expected\n", written, bytes);
     return 1;
   }
   printf("create_ms=%.1f first_ms=%.1f mean_ms=%.3f out0=%g\n", create, first, mean, out[0]);
-  must("delete_session", tf_delete_session(sid));
+  guest_must("delete_session", tf_delete_session(sid));
   return 0;
 }

@@ -18,6 +18,9 @@
 #include <string.h>
 #include <time.h>
 
+#define GUEST "tflite"
+#include "guest.h"
+
 #define TFL(name) __attribute__((import_module("wasmedge_tensorflowlite"), import_name(#name)))
 
 TFL(create_session) uint32_t create_session(const void *model, uint32_t len, uint32_t *sid);
@@ -34,42 +37,10 @@ uint32_t append_input(uint32_t sid, const char *name, uint32_t nlen, const void 
 /* An address past the end of any wasm32 memory this program has. */
 #define FAR ((void *)0xFFFFFF00u)
 
-static double now_ms(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
-}
-
-static void must(const char *what, uint32_t err) {
-  if (err != 0) {
-    fprintf(stderr, "tflite: %s failed with errno %u\n", what, (unsigned)err);
-    exit(1);
-  }
-}
-
-static unsigned char *slurp(const char *path, uint32_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (f == NULL) {
-    fprintf(stderr, "tflite: cannot open %s\n", path);
-    exit(1);
-  }
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
-  if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    fprintf(stderr, "tflite: cannot read %s\n", path);
-    exit(1);
-  }
-  fclose(f);
-  *len = (uint32_t)n;
-  return buf;
-}
-
 static uint32_t session(const char *path) {
   uint32_t len, sid;
-  unsigned char *model = slurp(path, &len);
-  must("create_session", create_session(model, len, &sid));
+  unsigned char *model = guest_read_file(path, &len);
+  guest_must("create_session", create_session(model, len, &sid));
   free(model);
   return sid;
 }
@@ -77,14 +48,14 @@ static uint32_t session(const char *path) {
 static int run(char **argv) {
   uint32_t sid = session(argv[0]);
   uint32_t in_len, tid, out_len, written;
-  unsigned char *in = slurp(argv[1], &in_len);
+  unsigned char *in = guest_read_file(argv[1], &in_len);
   const char *in_name = argv[2], *out_name = argv[3];
-  must("append_input", append_input(sid, in_name, strlen(in_name), in, in_len));
-  must("run_session", run_session(sid));
-  must("get_output_tensor", get_output_tensor(sid, out_name, strlen(out_name), &tid));
-  must("get_tensor_len", get_tensor_len(sid, tid, &out_len));
+  guest_must("append_input", append_input(sid, in_name, strlen(in_name), in, in_len));
+  guest_must("run_session", run_session(sid));
+  guest_must("get_output_tensor", get_output_tensor(sid, out_name, strlen(out_name), &tid));
+  guest_must("get_tensor_len", get_tensor_len(sid, tid, &out_len));
   float *out = malloc(out_len);
-  must("get_tensor_data", get_tensor_data(sid, tid, out, out_len, &written));
+  guest_must("get_tensor_data", get_tensor_data(sid, tid, out, out_len, &written));
   printf("y=");
   for (uint32_t i = 0; i < out_len / 4; i++) {
     printf(i ? " %.9g" : "%.9g", out[i]);
@@ -111,29 +82,29 @@ static int run(char **argv) {
 }
 
 static int bench(char **argv) {
-  double t0 = now_ms();
+  double t0 = guest_now_ms();
   uint32_t sid = session(argv[0]);
-  double t1 = now_ms();
+  double t1 = guest_now_ms();
   const char *in_name = argv[1], *out_name = argv[2];
   int iter = atoi(argv[3]);
   uint32_t tid, out_len, written;
-  must("get_output_tensor", get_output_tensor(sid, out_name, strlen(out_name), &tid));
-  must("get_tensor_len", get_tensor_len(sid, tid, &out_len));
+  guest_must("get_output_tensor", get_output_tensor(sid, out_name, strlen(out_name), &tid));
+  guest_must("get_tensor_len", get_tensor_len(sid, tid, &out_len));
   /* The input's size: try the output's, which the benchmark model shares. */
   uint32_t in_len = out_len;
   float *in = malloc(in_len), *out = malloc(out_len);
   for (uint32_t i = 0; i < in_len / 4; i++) in[i] = 1.0f;
-  double t2 = now_ms();
-  must("append_input", append_input(sid, in_name, strlen(in_name), in, in_len));
-  must("run_session", run_session(sid));
-  must("get_tensor_data", get_tensor_data(sid, tid, out, out_len, &written));
-  double t3 = now_ms();
+  double t2 = guest_now_ms();
+  guest_must("append_input", append_input(sid, in_name, strlen(in_name), in, in_len));
+  guest_must("run_session", run_session(sid));
+  guest_must("get_tensor_data", get_tensor_data(sid, tid, out, out_len, &written));
+  double t3 = guest_now_ms();
   for (int i = 0; i < iter; i++) {
-    must("append_input", append_input(sid, in_name, strlen(in_name), in, in_len));
-    must("run_session", run_session(sid));
-    must("get_tensor_data", get_tensor_data(sid, tid, out, out_len, &written));
+    guest_must("append_input", append_input(sid, in_name, strlen(in_name), in, in_len));
+    guest_must("run_session", run_session(sid));
+    guest_must("get_tensor_data", get_tensor_data(sid, tid, out, out_len, &written));
   }
-  double t4 = now_ms();
+  double t4 = guest_now_ms();
   printf("create_ms=%.3f\nfirst_ms=%.3f\nmean_ms=%.3f\n", t1 - t0, t3 - t2, (t4 - t3) / iter);
   return 0;
 }

@@ -1,4 +1,4 @@
-/* gz files through wasmedge_zlib, compiled against Debian's ordinary <zlib.h> (see build.sh).
+/* gz files through wasmedge_zlib, compiled against Debian's ordinary <zlib.h> (see clang-flags).
  * Usage: gzfile DIR, where DIR is a preopened directory (the tests give "/data", with a file
  * outside.txt beside its host directory). Prints one line per check and exits with the number
  * of failed checks. */

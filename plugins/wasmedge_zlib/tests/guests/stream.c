@@ -1,7 +1,7 @@
 /* A zlib program, compiled against Debian's ordinary <zlib.h> with its functions imported from
- * wasmedge_zlib (see build.sh). It prints one line per check and exits with the number of
+ * wasmedge_zlib (see clang-flags). It prints one line per check and exits with the number of
  * failed checks. Its output does not depend on the compressed bytes, so it is the same when
- * built natively against C zlib (build.sh writes stream.expected that way).
+ * built natively against C zlib (after-build.sh writes stream.expected that way).
  *
  * Usage: stream [all|errors|bench MIB|oob-stream|oob-crc|oob-zstream]
  * The oob-* modes pass the plug-in a buffer past the end of memory: the call traps. */
