@@ -36,7 +36,7 @@
 //! |---|---|---|
 //! | 0 OpenVINO | [`backend::openvino`]: IR, two builders (`.xml`, `.bin`), as WasmEdge's | OpenVINO (PyPI `openvino`), through `wedge-nn-openvino` |
 //! | 1 ONNX | [`backend::onnx`] | ONNX Runtime (PyPI `onnxruntime`) |
-//! | 3 PyTorch | `backend::pytorch`, only in the plug-in built with the `pytorch` feature (`scripts/nn/pytorch.sh`; the default build answers 3 with `InvalidArgument` and a line naming that script): TorchScript, one builder, as WasmEdge's torch backend | libtorch 2.13 (PyPI `torch`), linked at build time through `tch` |
+//! | 3 PyTorch | [`backend::pytorch`]: TorchScript, one builder, as WasmEdge's torch backend | libtorch 2.13 (PyPI `torch`), through `libwedge_nn_torch.so` (`plugins/wasi_nn/torch`, built by `scripts/nn/pytorch.sh`; `tch` links it to libtorch), opened with `libloading` |
 //! | 4 TensorFlow Lite | [`backend::openvino`]: one builder, the `.tflite`, run by OpenVINO's TFLite frontend (no classic TFLite C library is published in our registries) | OpenVINO |
 //! | 5 Autodetect | [`backend::autodetect`]: picks 0, 1, 2, 3, 4 or 6 from the model's bytes | that backend's |
 //!
@@ -65,7 +65,8 @@
 //!   `set_input` whose data is shorter than its dimensions is `InvalidArgument` (WasmEdge reads
 //!   past it).
 
-#![forbid(unsafe_code)]
+// `unsafe` only in `backend::pytorch`, the binding to `libwedge_nn_torch.so` opened at run time.
+#![deny(unsafe_code)]
 
 pub mod backend;
 pub mod env;

@@ -1,21 +1,21 @@
 //! The `wasi_nn` plug-in's PyTorch backend (encoding 3). `nn_torch.c` runs a TorchScript model
 //! and then makes bad calls on it, printing each errno.
 //!
-//! The PyTorch backend is a separate build of the plug-in (cargo feature `pytorch`, linked with
-//! libtorch), which `scripts/nn/pytorch.sh` makes in its own target directory; these tests take
-//! that plug-in from `WEDGE_NN_PLUGIN` and libtorch from `LD_LIBRARY_PATH`, and the models from
-//! `WEDGE_NN_MODELS`, all of which `scripts/nn-runtimes.sh --test pytorch` sets. They are
-//! `#[ignore]`d (a runtime that is absent is never counted as a pass) and fail with a message
-//! naming the script when run without them. They compare the guest's output with libtorch's own
-//! output for the same input (`mlp.torch.output.bin`).
+//! The backend is the workspace's default build of the plug-in; it opens `libwedge_nn_torch.so`
+//! (`plugins/wasi_nn/torch`, linked with libtorch) at `$WEDGE_NN_TORCH_LIB`, else in the cache
+//! next to libtorch (`~/.cache/wedge/nn/libtorch/lib/`), where `scripts/nn-runtimes.sh pytorch`
+//! puts it; the models come from `WEDGE_NN_MODELS` (or the cache). The tests that need them are
+//! `#[ignore]`d (a runtime that is absent is never counted as a pass), fail with a message naming
+//! the script when run without them, and compare the guest's output with libtorch's own output
+//! for the same input (`mlp.torch.output.bin`). No `LD_LIBRARY_PATH` is set for them: the
+//! library finds libtorch by its RUNPATH.
 //!
-//! One test runs always: the default build of the plug-in answers encoding 3 as WasmEdge's plug-in
-//! built without its PyTorch backend, and says how to get the PyTorch build.
+//! One test runs always: without `libwedge_nn_torch.so`, encoding 3 (and Autodetect on
+//! TorchScript bytes) answers `InvalidArgument` with a line naming what to install.
 
-use std::ffi::OsString;
 use std::fs;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::*;
 
@@ -24,53 +24,42 @@ const NN: PluginLib = PluginLib {
     package: "wedge-plugin-wasi-nn",
 };
 
+const HOW: &str = "run scripts/nn-runtimes.sh --test pytorch";
+
 fn nn_torch() -> PathBuf {
     guest("wasi_nn", "nn_torch")
 }
 
-/// A plug-in directory for `test` holding the PyTorch build of the plug-in (`WEDGE_NN_PLUGIN`),
-/// and the models' directory.
-fn pytorch_setup(test: &str) -> (PathBuf, PathBuf) {
-    const HOW: &str = "run scripts/nn-runtimes.sh --test pytorch";
-    let plugin = std::env::var_os("WEDGE_NN_PLUGIN").map(PathBuf::from);
-    let plugin = plugin.unwrap_or_else(|| {
-        panic!(
-            "WEDGE_NN_PLUGIN is not set: it names the PyTorch build of \
-             libwedge_plugin_wasi_nn.so; {HOW}"
+/// `libwedge_nn_torch.so` where the plug-in looks for it: `$WEDGE_NN_TORCH_LIB`, else
+/// `${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn/libtorch/lib/libwedge_nn_torch.so`.
+fn torch_library() -> PathBuf {
+    std::env::var_os("WEDGE_NN_TORCH_LIB")
+        .filter(|v| !v.is_empty())
+        .map_or_else(
+            || {
+                std::env::var_os("XDG_CACHE_HOME")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                    .expect("HOME is set")
+                    .join("wedge/nn/libtorch/lib/libwedge_nn_torch.so")
+            },
+            PathBuf::from,
         )
-    });
-    assert!(plugin.exists(), "{} is missing: {HOW}", plugin.display());
-    let models = std::env::var_os("WEDGE_NN_MODELS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| panic!("WEDGE_NN_MODELS is not set: {HOW}"));
-    for f in ["mlp.pt", "mlp.input.bin", "mlp.torch.output.bin"] {
-        assert!(
-            models.join(f).exists(),
-            "{} is missing: {HOW}",
-            models.join(f).display()
-        );
-    }
-    let dir = fresh_dir(test).join("plugins");
-    fs::create_dir_all(&dir).unwrap();
-    fs::copy(&plugin, dir.join("libwedge_plugin_wasi_nn.so")).unwrap();
-    (dir, models)
 }
 
-/// `cmd` with this process's `LD_LIBRARY_PATH` (libtorch's directory) after the one the harness
-/// set for it (the C host's `libwasmedge.so.0`).
-fn with_libtorch(cmd: &mut Command) -> &mut Command {
-    let own = cmd
-        .get_envs()
-        .find(|(k, _)| *k == "LD_LIBRARY_PATH")
-        .and_then(|(_, v)| v.map(OsString::from));
-    let mut path = own.unwrap_or_default();
-    if let Some(outer) = std::env::var_os("LD_LIBRARY_PATH") {
-        if !path.is_empty() {
-            path.push(":");
-        }
-        path.push(outer);
-    }
-    cmd.env("LD_LIBRARY_PATH", path)
+/// A plug-in directory for `test` holding the workspace's build of the plug-in, after checking
+/// that `libwedge_nn_torch.so` and the models are there; and the models' directory.
+fn pytorch_setup(test: &str) -> (PathBuf, PathBuf) {
+    let lib = torch_library();
+    assert!(
+        lib.exists(),
+        "{} is missing (the PyTorch backend's library, next to libtorch; or set \
+         WEDGE_NN_TORCH_LIB): {HOW}",
+        lib.display()
+    );
+    let models = nn_models(&["mlp.pt", "mlp.input.bin", "mlp.torch.output.bin"]);
+    (plugin_dir(test, &[NN]), models)
 }
 
 /// The errno lines `nn_torch` prints after `y=`: WasmEdge's torch backend's answers, except
@@ -136,7 +125,7 @@ fn check_torch_output(what: &str, out: &Output, expected: &[f32], file: bool) {
 }
 
 #[test]
-#[ignore = "needs libtorch and the PyTorch build of the plug-in: run scripts/nn-runtimes.sh --test pytorch"]
+#[ignore = "needs libtorch and libwedge_nn_torch.so: run scripts/nn-runtimes.sh --test pytorch"]
 fn pytorch_runs_the_mlp_as_libtorch_does_and_bad_calls_are_errnos() {
     let (plugins, models) = pytorch_setup("nn_torch");
     let expected = f32s(&models.join("mlp.torch.output.bin"));
@@ -149,12 +138,12 @@ fn pytorch_runs_the_mlp_as_libtorch_does_and_bad_calls_are_errnos() {
         &nn_torch(),
         &args,
     ) {
-        check_torch_output(host, &output(with_libtorch(&mut cmd)), &expected, true);
+        check_torch_output(host, &output(&mut cmd), &expected, true);
     }
 }
 
 #[test]
-#[ignore = "needs libtorch and the PyTorch build of the plug-in: run scripts/nn-runtimes.sh --test pytorch"]
+#[ignore = "needs libtorch and libwedge_nn_torch.so: run scripts/nn-runtimes.sh --test pytorch"]
 fn autodetect_runs_a_torchscript_model_with_the_pytorch_backend() {
     let (plugins, models) = pytorch_setup("nn_torch_autodetect");
     let expected = f32s(&models.join("mlp.torch.output.bin"));
@@ -169,12 +158,12 @@ fn autodetect_runs_a_torchscript_model_with_the_pytorch_backend() {
         &args,
     ) {
         let what = format!("{host} autodetect");
-        check_torch_output(&what, &output(with_libtorch(&mut cmd)), &expected, true);
+        check_torch_output(&what, &output(&mut cmd), &expected, true);
     }
 }
 
 #[test]
-#[ignore = "needs libtorch and the PyTorch build of the plug-in: run scripts/nn-runtimes.sh --test pytorch"]
+#[ignore = "needs libtorch and libwedge_nn_torch.so: run scripts/nn-runtimes.sh --test pytorch"]
 fn pytorch_matches_the_onnx_mlp_it_was_made_from() {
     // mlp.pt holds the weights of mlp.onnx (scripts/nn/onnx.sh); onnxruntime's output for the
     // same input, when that script has run, must agree with libtorch's.
@@ -194,7 +183,7 @@ fn pytorch_matches_the_onnx_mlp_it_was_made_from() {
 }
 
 #[test]
-#[ignore = "needs libtorch and the PyTorch build of the plug-in: run scripts/nn-runtimes.sh --test pytorch"]
+#[ignore = "needs libtorch and libwedge_nn_torch.so: run scripts/nn-runtimes.sh --test pytorch"]
 fn pytorch_runs_a_preloaded_model_and_two_threads_at_once() {
     let (plugins, models) = pytorch_setup("nn_torch_preload");
     let expected = f32s(&models.join("mlp.torch.output.bin"));
@@ -211,7 +200,7 @@ fn pytorch_runs_a_preloaded_model_and_two_threads_at_once() {
     ) {
         check_torch_output(
             &format!("{host} --nn-preload"),
-            &output(with_libtorch(&mut cmd)),
+            &output(&mut cmd),
             &expected,
             false,
         );
@@ -221,7 +210,7 @@ fn pytorch_runs_a_preloaded_model_and_two_threads_at_once() {
     cmd.args(["--threads", "2", "--dir", &dir])
         .arg(nn_torch())
         .args(["file", "/m/mlp.pt", "/m/mlp.input.bin", "4", "3"]);
-    let out = output(with_libtorch(&mut cmd));
+    let out = output(&mut cmd);
     assert_success("C host --threads 2", &out);
     // Each guest writes its whole output at exit; both are the same.
     let text = stdout(&out);
@@ -230,33 +219,44 @@ fn pytorch_runs_a_preloaded_model_and_two_threads_at_once() {
     assert!(text.starts_with("y="), "{text}");
 }
 
+/// A library path that does not exist: the PyTorch backend's library is absent for the command.
+const NO_LIBRARY: &str = "/nonexistent/wedge-test/libwedge_nn_torch.so";
+
 #[test]
-fn default_build_refuses_pytorch_and_names_the_pytorch_build() {
-    let plugins = plugin_dir("nn_torch_default", &[NN]);
+fn without_the_torch_library_pytorch_answers_1_and_names_the_script() {
+    let plugins = plugin_dir("nn_torch_absent", &[NN]);
     let files = plugins.parent().unwrap().join("m");
     fs::create_dir_all(&files).unwrap();
     fs::write(files.join("model.pt"), b"PK\x03\x04 not really torchscript").unwrap();
     fs::write(files.join("input.bin"), [0u8; 16]).unwrap();
     let dir = format!("/m:{}", files.display());
-    for (host, mut cmd) in both_hosts(
-        &plugins,
-        &["--dir", &dir],
-        &["--dir", &dir],
-        &nn_torch(),
-        &["file", "/m/model.pt", "/m/input.bin", "4", "3"],
-    ) {
-        let out = output(&mut cmd);
-        assert_exit(host, &out, 1);
-        assert_eq!(stdout(&out), "", "{host}");
-        let err = stderr(&out);
-        assert!(
-            err.contains("nn_torch: load failed with errno 1\n"),
-            "{host}: {err}"
-        );
-        assert!(
-            err.contains("[WASI-NN] PyTorch backend is not built."),
-            "{host}: {err}"
-        );
-        assert!(err.contains("scripts/nn/pytorch.sh"), "{host}: {err}");
+    // Encoding 3, then 5 (Autodetect), which picks PyTorch for a zip archive's bytes.
+    for encoding in ["3", "5"] {
+        for (host, mut cmd) in both_hosts(
+            &plugins,
+            &["--dir", &dir],
+            &["--dir", &dir],
+            &nn_torch(),
+            &["file", "/m/model.pt", "/m/input.bin", "4", "3", encoding],
+        ) {
+            let what = format!("{host} encoding {encoding}");
+            let out = output(cmd.env("WEDGE_NN_TORCH_LIB", NO_LIBRARY));
+            assert_exit(&what, &out, 1);
+            assert_eq!(stdout(&out), "", "{what}");
+            let err = stderr(&out);
+            assert!(
+                err.contains("nn_torch: load failed with errno 1\n"),
+                "{what}: {err}"
+            );
+            let line = err
+                .lines()
+                .find(|l| l.starts_with("[WASI-NN] PyTorch backend: libwedge_nn_torch.so"))
+                .unwrap_or_else(|| panic!("{what}: no line naming the library in\n{err}"));
+            assert!(line.contains(NO_LIBRARY), "{what}: {line}");
+            assert!(
+                line.contains("scripts/nn-runtimes.sh pytorch"),
+                "{what}: {line}"
+            );
+        }
     }
 }

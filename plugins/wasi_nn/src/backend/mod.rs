@@ -10,7 +10,6 @@
 pub mod autodetect;
 pub mod onnx;
 pub mod openvino;
-#[cfg(feature = "pytorch")]
 pub mod pytorch;
 
 #[cfg(test)]
@@ -76,17 +75,7 @@ pub fn for_encoding(encoding: Encoding) -> NnResult<&'static dyn Backend> {
         Encoding::TensorflowLite => Ok(&openvino::TensorflowLite),
         // WasmEdge 0.17.1 has no Autodetect backend (its dispatcher refuses 5); Wedge's does.
         Encoding::Autodetect => Ok(&autodetect::Autodetect),
-        #[cfg(feature = "pytorch")]
         Encoding::PyTorch => Ok(&pytorch::PyTorch),
-        #[cfg(not(feature = "pytorch"))]
-        Encoding::PyTorch => {
-            crate::log(
-                "PyTorch backend is not built. Wedge's PyTorch backend is a separate build of \
-                 this plug-in: scripts/nn/pytorch.sh builds it (cargo feature `pytorch` of \
-                 wedge-plugin-wasi-nn, linked with libtorch 2.13).",
-            );
-            Err(ErrNo::InvalidArgument)
-        }
         other => {
             crate::log(&format!(
                 "{other} backend is not built. Wedge's wasi_nn has no backend for it yet."

@@ -1,251 +1,313 @@
-//! The PyTorch backend (encoding 3): TorchScript models on libtorch 2.13 through the `tch` crate.
+//! The PyTorch backend (encoding 3): TorchScript models on libtorch 2.13, run by
+//! `libwedge_nn_torch.so` (the crate `plugins/wasi_nn/torch`, which links libtorch through
+//! `tch`), opened at the first load of encoding 3, once per process.
 //!
-//! Only in the plug-in built with the `pytorch` feature (`scripts/nn/pytorch.sh` builds it,
-//! linked with the libtorch of the PyPI `torch` 2.13.0 wheel; run it with that libtorch in
-//! `LD_LIBRARY_PATH`). The default build answers encoding 3 as WasmEdge's plug-in built without
-//! its PyTorch backend, and its log line says how to get this one.
-//!
-//! As WasmEdge 0.17.1's torch backend (`wasinn_torch.cpp`):
-//!
+//! - **Runtime**: `libwedge_nn_torch.so` is looked for at `$WEDGE_NN_TORCH_LIB` when it is set,
+//!   else at [`default_library`] (`~/.cache/wedge/nn/libtorch/lib/libwedge_nn_torch.so`, next
+//!   to libtorch, where `scripts/nn-runtimes.sh pytorch` puts it; its RUNPATH `$ORIGIN` finds
+//!   libtorch there). Its ABI version ([`ABI_VERSION`]) must be this plug-in's. When it cannot be
+//!   opened (absent, libtorch missing, another ABI version), that and every later PyTorch `load`
+//!   answer `InvalidArgument` (WasmEdge's answer for a backend it was built without) with one
+//!   log line naming what is missing and `scripts/nn-runtimes.sh pytorch`.
 //! - **load**: exactly one builder, a TorchScript archive (`Torch: Wrong GraphBuilder Length N,
-//!   expect 1`). Target CPU runs on the CPU; GPU needs a CUDA device (`Torch: CUDA Unavailable.
-//!   …`, `InvalidArgument`, when there is none); TPU and AUTO are `Torch: Unknown target
-//!   device. …`, `InvalidArgument`. A model libtorch cannot read is `InvalidArgument` with
-//!   `Torch: Failed when load the TorchScript model.`. An ELF file (an AOTInductor library) is
-//!   refused as WasmEdge refuses one passed as bytes.
-//! - **set_input**: F32 only (`Torch: Only F32 inputs and outputs are supported for now.`,
-//!   `InvalidArgument`); any index is taken and the inputs grow to it (so the model is called
-//!   with every input up to the largest index set), but only up to [`MAX_INPUTS`].
-//! - **compute**: `InvalidArgument` when no input is set (`Torch: Input is not set!`) or one
-//!   below the largest is not (`Torch: Input [i] is not set!`). The model's output must be a
-//!   tensor, a list of tensors or a tuple of tensors; each becomes an output.
-//! - **get_output**: output `index` (`Torch: The output index I exceeds the outputs number N.`),
-//!   converted to F32, little-endian.
+//!   expect 1`, checked here); everything else, with WasmEdge's torch backend's answers and log
+//!   lines, is the library's: see the module doc of `plugins/wasi_nn/torch/src/lib.rs` (targets,
+//!   F32 inputs only, inputs that grow to the largest index, outputs as F32, and where Wedge
+//!   answers an errno where WasmEdge would crash).
 //!
-//! Differences from WasmEdge, where it would crash or misbehave:
-//!
-//! - a refused target, a model libtorch cannot read and an AOTInductor file are errnos of
-//!   `load` (WasmEdge logs the line but returns a graph without a model, which crashes later);
-//! - data shorter or longer than the dimensions need is `InvalidArgument` (WasmEdge reads past
-//!   it); an index above [`MAX_INPUTS`] is `InvalidArgument` (WasmEdge allocates for it);
-//! - an exception of the model's forward is `RuntimeError` with libtorch's message (WasmEdge
-//!   terminates); a tuple with an element that is not a tensor is `InvalidArgument` with the
-//!   output line;
-//! - each compute replaces the outputs (WasmEdge appends them to those of earlier computes,
-//!   so its output 0 stays the first compute's).
+//! The library's graphs and contexts are owned by [`TorchGraph`] and [`TorchContext`], which
+//! free them when dropped; calls on a context are serialized by the plug-in (see
+//! [`crate::env`]), as the library requires.
 //!
 //! Cost (`scripts/nn/pytorch.sh --bench`: bench.pt, 4 x [256, 1024] @ [1024, 1024] + relu, on the
-//! shared 2-core machine at load ~1, three interleaved runs of 30): a run through a guest
+//! shared 2-core machine at load ~1, three interleaved runs of 30, measured when the backend was
+//! linked into the plug-in; the C ABI adds one call per step): a run through a guest
 //! (set_input + compute + get_output) 29-35 ms vs libtorch called natively through tch 27-35 ms
 //! with libtorch's default 2 threads, 42-48 ms vs 39-44 ms with `OMP_NUM_THREADS=1`; the first
 //! call, load (reading the 16 MB model into the guest and libtorch's deserialization) 131-165 ms
 //! plus a first run of 48-70 ms, vs 188-233 ms natively for load and first run. Per run the
 //! backend copies the input once into its tensor and the output once out of it.
 
-use std::sync::Arc;
+#![allow(
+    unsafe_code,
+    reason = "the binding to libwedge_nn_torch.so, opened at run time: every call into it and \
+              every handle it hands back is handled here, behind safe owning wrappers"
+)]
 
-use tch::{CModule, Cuda, Device, IValue, Kind};
+use std::ffi::c_void;
+use std::path::{Path, PathBuf};
+use std::ptr::{self, NonNull};
+use std::sync::OnceLock;
 
 use super::{Backend, Context, Graph, Tensor};
 use crate::types::{ErrNo, NnResult, Target, TensorType};
 
-/// The most inputs a context takes: `set_input` of a larger index is `InvalidArgument`.
-pub const MAX_INPUTS: u32 = 1024;
+/// The version of the library's C ABI this plug-in calls (`wedge_nn_torch::abi::ABI_VERSION`).
+pub const ABI_VERSION: u32 = 1;
+
+/// The library's file name.
+pub const LIBRARY: &str = "libwedge_nn_torch.so";
 
 /// The PyTorch backend.
 pub struct PyTorch;
 
-struct TorchGraph {
-    module: Arc<CModule>,
-    device: Device,
+/// The library's functions (see `plugins/wasi_nn/torch/src/abi.rs` for each one's contract), as
+/// looked up in the library, which stays open for the life of the process.
+struct Api {
+    load: unsafe extern "C" fn(*const u8, usize, u32, *mut *mut c_void) -> u32,
+    init_context: unsafe extern "C" fn(*const c_void, *mut *mut c_void) -> u32,
+    #[allow(
+        clippy::type_complexity,
+        reason = "the C signature, as wedge_nn_torch::abi declares it"
+    )]
+    set_input:
+        unsafe extern "C" fn(*mut c_void, u32, *const u32, usize, u32, *const u8, usize) -> u32,
+    compute: unsafe extern "C" fn(*mut c_void) -> u32,
+    output_len: unsafe extern "C" fn(*mut c_void, u32, *mut usize) -> u32,
+    get_output: unsafe extern "C" fn(*mut c_void, u32, *mut u8, usize) -> u32,
+    free_context: unsafe extern "C" fn(*mut c_void),
+    free_graph: unsafe extern "C" fn(*mut c_void),
 }
 
-struct TorchContext {
-    module: Arc<CModule>,
-    device: Device,
-    inputs: Vec<Option<tch::Tensor>>,
-    outputs: Vec<tch::Tensor>,
+/// The library and its functions, or why it could not be opened: opened once per process.
+static API: OnceLock<Result<Api, String>> = OnceLock::new();
+
+/// `libtorch/lib/libwedge_nn_torch.so` of the cache: under `$XDG_CACHE_HOME/wedge/nn`, or
+/// `$HOME/.cache/wedge/nn` when `XDG_CACHE_HOME` is not set.
+#[must_use]
+pub fn default_library() -> Option<PathBuf> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(cache.join("wedge/nn/libtorch/lib").join(LIBRARY))
 }
 
-fn log(message: &str) {
-    crate::log(&format!("Torch: {message}"));
+/// The path the library is opened from: `$WEDGE_NN_TORCH_LIB` when set, else
+/// [`default_library`].
+#[must_use]
+pub fn library_path() -> Option<PathBuf> {
+    std::env::var_os("WEDGE_NN_TORCH_LIB")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(default_library)
 }
 
-/// The first line of a libtorch error (the rest is its C++ backtrace).
-fn first_line(e: &tch::TchError) -> String {
-    e.to_string().lines().next().unwrap_or_default().to_owned()
+/// The loader's message (which names the file, and for `dlopen` the library it could not
+/// find), not libloading's summary of it.
+fn why(e: &libloading::Error) -> String {
+    std::error::Error::source(e).map_or_else(|| e.to_string(), ToString::to_string)
 }
 
-/// The device `target` runs on, as WasmEdge's `TorchScript::setDevice`.
-fn device(target: Target) -> NnResult<Device> {
+/// Opens the library at `path`, checks its ABI version and looks up every function; the library
+/// then stays open for the life of the process (the function pointers point into it). The error
+/// names the path and what is wrong (the loader's message names a missing libtorch).
+fn open(path: &Path) -> Result<Api, String> {
+    if !path.exists() {
+        return Err(format!("{} does not exist", path.display()));
+    }
+    // SAFETY: opening the library runs its and libtorch's initialisers (static registrations of
+    // operators), which have no precondition on the process; it is opened once per process
+    // (`API`; the unit tests open small C libraries without initialisers).
+    let lib = unsafe { libloading::Library::new(path) }.map_err(|e| why(&e))?;
+    // Never closed, whatever follows: libtorch's threads and registrations outlive any graph, and
+    // the function pointers below point into it.
+    let lib = std::mem::ManuallyDrop::new(lib);
+    let why = |e: libloading::Error| format!("{}: {}", path.display(), why(&e));
+    // SAFETY: `wedge_nn_torch_abi_version` is declared `extern "C" fn() -> u32` by every
+    // version of the ABI, and `lib` is open for this call.
+    let version =
+        unsafe { lib.get::<unsafe extern "C" fn() -> u32>(b"wedge_nn_torch_abi_version\0") }
+            .map_err(why)?;
+    // SAFETY: the function takes nothing and returns a number.
+    let version = unsafe { version() };
+    if version != ABI_VERSION {
+        return Err(format!(
+            "{} has ABI version {version}, this plug-in needs {ABI_VERSION} (an older or newer \
+             build of the library)",
+            path.display()
+        ));
+    }
+    macro_rules! sym {
+        ($name:literal) => {
+            // SAFETY: the field's type is the function's signature in version ABI_VERSION of
+            // the ABI, which the library just reported, and the library is never closed
+            // (`ManuallyDrop` above), so the pointer stays valid.
+            *unsafe { lib.get($name) }.map_err(why)?
+        };
+    }
+    let api = Api {
+        load: sym!(b"wedge_nn_torch_load\0"),
+        init_context: sym!(b"wedge_nn_torch_init_context\0"),
+        set_input: sym!(b"wedge_nn_torch_set_input\0"),
+        compute: sym!(b"wedge_nn_torch_compute\0"),
+        output_len: sym!(b"wedge_nn_torch_output_len\0"),
+        get_output: sym!(b"wedge_nn_torch_get_output\0"),
+        free_context: sym!(b"wedge_nn_torch_free_context\0"),
+        free_graph: sym!(b"wedge_nn_torch_free_graph\0"),
+    };
+    Ok(api)
+}
+
+/// The process's library, opened on first use; `InvalidArgument` with a log line saying what
+/// is missing and what to install when it cannot be opened.
+fn api() -> NnResult<&'static Api> {
+    let api = API.get_or_init(|| match library_path() {
+        Some(path) => open(&path),
+        None => Err("neither WEDGE_NN_TORCH_LIB nor HOME is set".to_owned()),
+    });
+    api.as_ref().map_err(|why| {
+        crate::log(&format!(
+            "PyTorch backend: {LIBRARY} (Wedge's PyTorch backend, with libtorch 2.13 next to \
+             it) cannot be opened: {why}. Install both with scripts/nn-runtimes.sh pytorch, or \
+             set WEDGE_NN_TORCH_LIB to the library's path."
+        ));
+        ErrNo::InvalidArgument
+    })
+}
+
+/// An errno of the library as the plug-in's (the library answers only 1 and 5).
+fn errno(code: u32) -> NnResult<()> {
+    match code {
+        0 => Ok(()),
+        1 => Err(ErrNo::InvalidArgument),
+        _ => Err(ErrNo::RuntimeError),
+    }
+}
+
+/// The number the library takes for a target (wasi-nn's).
+fn target_number(target: Target) -> u32 {
     match target {
-        Target::Cpu => Ok(Device::Cpu),
-        Target::Gpu if Cuda::is_available() => Ok(Device::Cuda(0)),
-        Target::Gpu => {
-            log(
-                "CUDA Unavailable. Please check if the installed Torch version or platform \
-                 supports CUDA.",
-            );
-            Err(ErrNo::InvalidArgument)
-        }
-        Target::Tpu | Target::Auto => {
-            log("Unknown target device. We currently support only CPU and GPU targets.");
-            Err(ErrNo::InvalidArgument)
-        }
+        Target::Cpu => 0,
+        Target::Gpu => 1,
+        Target::Tpu => 2,
+        Target::Auto => 3,
+    }
+}
+
+/// The number the library takes for a tensor type (wasi-nn's, as since 2025-03).
+fn tensor_number(ty: TensorType) -> u32 {
+    match ty {
+        TensorType::F16 => 0,
+        TensorType::F32 => 1,
+        TensorType::F64 => 2,
+        TensorType::U8 => 3,
+        TensorType::I32 => 4,
+        TensorType::I64 => 5,
+    }
+}
+
+/// A graph of the library, freed when dropped.
+pub struct TorchGraph {
+    api: &'static Api,
+    handle: NonNull<c_void>,
+}
+
+// SAFETY: the library's graphs may be used and freed from any thread (its ABI: a graph is only
+// read after load, and its model is reference-counted).
+unsafe impl Send for TorchGraph {}
+// SAFETY: as above; the only call on a graph, init_context, reads it.
+unsafe impl Sync for TorchGraph {}
+
+impl Drop for TorchGraph {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from `load`, is owned by this value and is not used again;
+        // contexts keep the model alive on their own.
+        unsafe { (self.api.free_graph)(self.handle.as_ptr()) };
+    }
+}
+
+/// A context of the library, freed when dropped.
+pub struct TorchContext {
+    api: &'static Api,
+    handle: NonNull<c_void>,
+}
+
+// SAFETY: a context may move between threads; its calls take `&mut self`, so they never overlap
+// (the ABI's one requirement), and the plug-in serializes them besides.
+unsafe impl Send for TorchContext {}
+
+impl Drop for TorchContext {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from `init_context`, is owned by this value and is not used
+        // again.
+        unsafe { (self.api.free_context)(self.handle.as_ptr()) };
     }
 }
 
 impl Backend for PyTorch {
     fn load(&self, builders: &[Vec<u8>], target: Target) -> NnResult<Box<dyn Graph>> {
+        let api = api()?;
         let [model] = builders else {
-            log(&format!(
-                "Wrong GraphBuilder Length {}, expect 1",
+            crate::log(&format!(
+                "Torch: Wrong GraphBuilder Length {}, expect 1",
                 builders.len()
             ));
             return Err(ErrNo::InvalidArgument);
         };
-        if model.starts_with(b"\x7fELF") {
-            log(
-                "AOTInductor can not load by binary data. Please pass the share library name \
-                 (*.so) in nn-preload",
-            );
-            crate::log("Torch: Wedge's PyTorch backend runs TorchScript models only.");
-            return Err(ErrNo::InvalidArgument);
-        }
-        let device = device(target)?;
-        let module = CModule::load_data_on_device(&mut model.as_slice(), device).map_err(|e| {
-            log("Failed when load the TorchScript model.");
-            log(&first_line(&e));
-            ErrNo::InvalidArgument
+        let mut handle = ptr::null_mut();
+        // SAFETY: `model` is `model.len()` readable bytes for the call; `handle` is a local
+        // valid for a write.
+        errno(unsafe {
+            (api.load)(
+                model.as_ptr(),
+                model.len(),
+                target_number(target),
+                &mut handle,
+            )
         })?;
-        Ok(Box::new(TorchGraph {
-            module: Arc::new(module),
-            device,
-        }))
+        let handle = NonNull::new(handle).ok_or(ErrNo::RuntimeError)?;
+        Ok(Box::new(TorchGraph { api, handle }))
     }
 }
 
 impl Graph for TorchGraph {
     fn init_context(&self) -> NnResult<Box<dyn Context>> {
+        let mut handle = ptr::null_mut();
+        // SAFETY: `self.handle` is a live graph (freed only when `self` drops); `handle` is a
+        // local valid for a write.
+        errno(unsafe { (self.api.init_context)(self.handle.as_ptr(), &mut handle) })?;
+        let handle = NonNull::new(handle).ok_or(ErrNo::RuntimeError)?;
         Ok(Box::new(TorchContext {
-            module: Arc::clone(&self.module),
-            device: self.device,
-            inputs: Vec::new(),
-            outputs: Vec::new(),
+            api: self.api,
+            handle,
         }))
-    }
-}
-
-/// Checks the data's length against the dimensions (F32); returns the shape.
-fn shape_of(tensor: &Tensor) -> NnResult<Vec<i64>> {
-    let count = tensor
-        .dims
-        .iter()
-        .try_fold(1u64, |n, &d| n.checked_mul(u64::from(d)));
-    if count.and_then(|n| n.checked_mul(4)) != Some(tensor.data.len() as u64) {
-        log(&format!(
-            "the tensor's data has {} bytes, not what dimensions {:?} of F32 need.",
-            tensor.data.len(),
-            tensor.dims
-        ));
-        return Err(ErrNo::InvalidArgument);
-    }
-    Ok(tensor.dims.iter().map(|&d| i64::from(d)).collect())
-}
-
-/// The model's result as outputs: a tensor, a list of tensors or a tuple of tensors.
-fn outputs_of(result: IValue) -> NnResult<Vec<tch::Tensor>> {
-    let refuse = || {
-        log(
-            "The output can only be one of the following tensor types: a tensor, a list of \
-             tensors, or a tuple of tensors.",
-        );
-        ErrNo::InvalidArgument
-    };
-    match result {
-        IValue::Tensor(t) => Ok(vec![t]),
-        IValue::TensorList(ts) => Ok(ts),
-        IValue::Tuple(items) | IValue::GenericList(items) => items
-            .into_iter()
-            .map(|v| match v {
-                IValue::Tensor(t) => Ok(t),
-                _ => Err(refuse()),
-            })
-            .collect(),
-        _ => Err(refuse()),
     }
 }
 
 impl Context for TorchContext {
     fn set_input(&mut self, index: u32, tensor: Tensor) -> NnResult<()> {
-        if index >= MAX_INPUTS {
-            log(&format!(
-                "The input index {index} exceeds the inputs Wedge takes ({MAX_INPUTS})."
-            ));
-            return Err(ErrNo::InvalidArgument);
-        }
-        // As WasmEdge: the inputs grow to the index before the type is checked.
-        let slot = index as usize;
-        if slot >= self.inputs.len() {
-            self.inputs.resize_with(slot + 1, || None);
-        }
-        if tensor.ty != TensorType::F32 {
-            log("Only F32 inputs and outputs are supported for now.");
-            return Err(ErrNo::InvalidArgument);
-        }
-        let shape = shape_of(&tensor)?;
-        // One copy, from the guest's bytes into the tensor (x86-64 and aarch64 are
-        // little-endian, as the guest's data).
-        let input = tch::Tensor::f_from_data_size(&tensor.data, &shape, Kind::Float)
-            .and_then(|t| t.f_to_device(self.device))
-            .map_err(|e| {
-                log(&format!("Set Input Exception: {}", first_line(&e)));
-                ErrNo::RuntimeError
-            })?;
-        self.inputs[slot] = Some(input);
-        Ok(())
+        // SAFETY: `self.handle` is a live context and `&mut self` keeps other calls off it;
+        // `dims` and `data` are slices of the lengths passed, alive for the call.
+        errno(unsafe {
+            (self.api.set_input)(
+                self.handle.as_ptr(),
+                index,
+                tensor.dims.as_ptr(),
+                tensor.dims.len(),
+                tensor_number(tensor.ty),
+                tensor.data.as_ptr(),
+                tensor.data.len(),
+            )
+        })
     }
 
     fn compute(&mut self) -> NnResult<()> {
-        if self.inputs.is_empty() {
-            log("Input is not set!");
-            return Err(ErrNo::InvalidArgument);
-        }
-        let mut args = Vec::with_capacity(self.inputs.len());
-        for (i, input) in self.inputs.iter().enumerate() {
-            let Some(t) = input else {
-                log(&format!("Input [{i}] is not set!"));
-                return Err(ErrNo::InvalidArgument);
-            };
-            args.push(IValue::Tensor(t.shallow_clone()));
-        }
-        let result = tch::no_grad(|| self.module.forward_is(&args)).map_err(|e| {
-            log(&format!("Infer Request Exception: {}", first_line(&e)));
-            ErrNo::RuntimeError
-        })?;
-        self.outputs = outputs_of(result)?;
-        Ok(())
+        // SAFETY: `self.handle` is a live context and `&mut self` keeps other calls off it.
+        errno(unsafe { (self.api.compute)(self.handle.as_ptr()) })
     }
 
     fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>> {
-        let Some(out) = self.outputs.get(index as usize) else {
-            log(&format!(
-                "The output index {index} exceeds the outputs number {}.",
-                self.outputs.len()
-            ));
-            return Err(ErrNo::InvalidArgument);
-        };
-        let fail = |e: tch::TchError| {
-            log(&format!("Get Output Exception: {}", first_line(&e)));
-            ErrNo::RuntimeError
-        };
-        let out = out
-            .f_to_device(Device::Cpu)
-            .and_then(|t| t.f_to_kind(Kind::Float))
-            .map_err(fail)?;
-        let numel = out.numel();
-        let mut bytes = vec![0; numel * 4];
-        out.f_copy_data_u8(&mut bytes, numel).map_err(fail)?;
+        let mut len = 0;
+        // SAFETY: `self.handle` is a live context and `&mut self` keeps other calls off it;
+        // `len` is a local valid for a write.
+        errno(unsafe { (self.api.output_len)(self.handle.as_ptr(), index, &mut len) })?;
+        let mut bytes = vec![0; len];
+        // SAFETY: as above; `bytes` is `len` writable bytes that nothing else uses during the
+        // call.
+        errno(unsafe {
+            (self.api.get_output)(self.handle.as_ptr(), index, bytes.as_mut_ptr(), len)
+        })?;
         Ok(bytes)
     }
 }
@@ -254,89 +316,103 @@ impl Context for TorchContext {
 mod tests {
     use super::*;
 
-    fn tensor(dims: &[u32], len: usize) -> Tensor {
-        Tensor {
-            dims: dims.to_vec(),
-            ty: TensorType::F32,
-            data: vec![0; len],
-        }
-    }
-
     #[test]
-    fn data_length_must_match_the_dimensions() {
-        assert_eq!(shape_of(&tensor(&[1, 4], 16)), Ok(vec![1, 4]));
-        assert_eq!(shape_of(&tensor(&[], 4)), Ok(vec![]));
-        assert_eq!(shape_of(&tensor(&[1, 4], 12)), Err(ErrNo::InvalidArgument));
-        let huge = [u32::MAX, u32::MAX, u32::MAX];
-        assert_eq!(shape_of(&tensor(&huge, 0)), Err(ErrNo::InvalidArgument));
+    fn a_missing_library_is_refused_naming_its_path() {
+        let path = Path::new("/nonexistent/wedge-test/libwedge_nn_torch.so");
+        let err = open(path).err().unwrap();
+        assert!(
+            err.contains("/nonexistent/wedge-test/libwedge_nn_torch.so"),
+            "{err}"
+        );
+        assert!(err.contains("does not exist"), "{err}");
     }
 
-    #[test]
-    fn load_refuses_bad_builders_and_targets() {
-        let model = vec![b"m".to_vec()];
-        let err = |b: &[Vec<u8>], t| PyTorch.load(b, t).err();
-        assert_eq!(err(&[], Target::Cpu), Some(ErrNo::InvalidArgument));
-        assert_eq!(
-            err(&[b"a".to_vec(), b"b".to_vec()], Target::Cpu),
-            Some(ErrNo::InvalidArgument)
-        );
-        assert_eq!(err(&model, Target::Tpu), Some(ErrNo::InvalidArgument));
-        assert_eq!(err(&model, Target::Auto), Some(ErrNo::InvalidArgument));
-        assert_eq!(err(&model, Target::Cpu), Some(ErrNo::InvalidArgument));
-        assert_eq!(
-            err(&[b"\x7fELF\x02\x01".to_vec()], Target::Cpu),
-            Some(ErrNo::InvalidArgument)
-        );
-    }
-
-    /// A traced y = x * 2 + 1, saved and loaded back as bytes.
-    fn affine() -> Box<dyn Graph> {
-        let x = tch::Tensor::from_slice(&[0f32; 3]);
-        let traced =
-            CModule::create_by_tracing("m", "forward", &[x], &mut |xs| vec![&xs[0] * 2.0 + 1.0])
-                .unwrap();
-        let dir = std::env::temp_dir().join(format!("wedge-torch-{}", std::process::id()));
+    /// A fresh directory for one test.
+    fn scratch(test: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("wedge-nn-torch-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("affine.pt");
-        traced.save(&path).unwrap();
-        let bytes = std::fs::read(&path).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-        PyTorch.load(&[bytes], Target::Cpu).unwrap()
+        dir
     }
 
-    fn f32_bytes(v: &[f32]) -> Vec<u8> {
-        v.iter().flat_map(|x| x.to_le_bytes()).collect()
+    /// Compiles the C source `c` with `cc` into the shared library `dir/name`, with `args`.
+    fn cc_shared(dir: &Path, name: &str, c: &str, args: &[&str]) -> PathBuf {
+        let src = dir.join(format!("{name}.c"));
+        std::fs::write(&src, c).unwrap();
+        let lib = dir.join(name);
+        let compiler = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+        let status = std::process::Command::new(compiler)
+            .args(["-shared", "-fPIC", "-o"])
+            .arg(&lib)
+            .arg(&src)
+            .args(args)
+            .status()
+            .expect("cc runs");
+        assert!(status.success(), "cc failed on {c}");
+        lib
     }
 
     #[test]
-    fn a_traced_model_runs_and_bad_calls_are_errnos() {
-        let graph = affine();
-        let mut ctx = graph.init_context().unwrap();
-        assert_eq!(ctx.compute(), Err(ErrNo::InvalidArgument));
-        let input = |data: &[f32], ty| Tensor {
-            dims: vec![3],
-            ty,
-            data: f32_bytes(data),
-        };
-        ctx.set_input(0, input(&[1.0, -2.0, 0.5], TensorType::F32))
-            .unwrap();
-        ctx.compute().unwrap();
-        assert_eq!(ctx.get_output(0), Ok(f32_bytes(&[3.0, -3.0, 2.0])));
-        assert_eq!(ctx.get_output(1), Err(ErrNo::InvalidArgument));
-        // The inputs grow to index 2, even when its type is refused; compute then misses input 1.
-        assert_eq!(
-            ctx.set_input(2, input(&[1.0, 1.0, 1.0], TensorType::I32)),
-            Err(ErrNo::InvalidArgument)
+    fn a_library_without_the_abi_or_of_another_version_is_refused() {
+        let dir = scratch("abi");
+        let lib = cc_shared(
+            &dir,
+            "libnone.so",
+            "int wedge_nn_torch_other(void) { return 0; }\n",
+            &[],
         );
-        assert_eq!(ctx.compute(), Err(ErrNo::InvalidArgument));
-        assert_eq!(
-            ctx.set_input(MAX_INPUTS, input(&[0.0; 3], TensorType::F32)),
-            Err(ErrNo::InvalidArgument)
+        let err = open(&lib).err().unwrap();
+        assert!(err.contains("wedge_nn_torch_abi_version"), "{err}");
+        assert!(err.contains(&*lib.to_string_lossy()), "{err}");
+
+        let c = "unsigned wedge_nn_torch_abi_version(void) { return 99; }\n";
+        let lib = cc_shared(&dir, LIBRARY, c, &[]);
+        let err = open(&lib).err().unwrap();
+        assert!(
+            err.contains("has ABI version 99, this plug-in needs 1"),
+            "{err}"
         );
-        // Three inputs for a model of one: libtorch's exception is an errno.
-        for i in [1, 2] {
-            ctx.set_input(i, input(&[0.0; 3], TensorType::F32)).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_library_whose_dependency_is_missing_is_refused_naming_it() {
+        // A stand-in for libwedge_nn_torch.so without libtorch next to it.
+        let dir = scratch("dep");
+        let c = "int wedge_test_dep(void) { return 1; }\n";
+        let dep = cc_shared(&dir, "libwedge_test_torch_cpu.so", c, &[]);
+        let c = "int wedge_test_dep(void);\n\
+                 unsigned wedge_nn_torch_abi_version(void) { return (unsigned)wedge_test_dep(); }\n";
+        let dir_arg = format!("-L{}", dir.display());
+        let lib = cc_shared(&dir, LIBRARY, c, &[&dir_arg, "-lwedge_test_torch_cpu"]);
+        std::fs::remove_file(&dep).unwrap();
+        let err = open(&lib).err().unwrap();
+        assert!(err.contains("libwedge_test_torch_cpu.so"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_cache_path_is_next_to_libtorch() {
+        let p = default_library().unwrap();
+        assert!(
+            p.ends_with("wedge/nn/libtorch/lib/libwedge_nn_torch.so"),
+            "{}",
+            p.display()
+        );
+    }
+
+    #[test]
+    fn library_errnos_and_targets_are_wasi_nns() {
+        assert_eq!(errno(0), Ok(()));
+        assert_eq!(errno(1), Err(ErrNo::InvalidArgument));
+        assert_eq!(errno(5), Err(ErrNo::RuntimeError));
+        assert_eq!(target_number(Target::Cpu), 0);
+        assert_eq!(target_number(Target::Gpu), 1);
+        assert_eq!(Target::from_load(1), Some(Target::Gpu));
+        for n in 0..6 {
+            let ty = TensorType::from_u32(n).unwrap();
+            assert_eq!(tensor_number(ty), n);
         }
-        assert_eq!(ctx.compute(), Err(ErrNo::RuntimeError));
     }
 }

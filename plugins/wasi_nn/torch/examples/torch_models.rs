@@ -1,5 +1,5 @@
 //! Makes the PyTorch backend's test models and times libtorch called natively; needs the
-//! `pytorch` feature (`scripts/nn/pytorch.sh` runs it). No Python torch is needed: the models are
+//! library's libtorch (`scripts/nn/pytorch.sh` runs it). No Python torch is needed: the models are
 //! traced with libtorch itself from weights numpy wrote.
 //!
 //! ```text
