@@ -19,14 +19,14 @@
 //! free them when dropped; calls on a context are serialized by the plug-in (see
 //! [`crate::env`]), as the library requires.
 //!
-//! Cost (`scripts/nn/pytorch.sh --bench`: bench.pt, 4 x [256, 1024] @ [1024, 1024] + relu, on the
-//! shared 2-core machine at load ~1, three interleaved runs of 30, measured when the backend was
-//! linked into the plug-in; the C ABI adds one call per step): a run through a guest
-//! (set_input + compute + get_output) 29-35 ms vs libtorch called natively through tch 27-35 ms
-//! with libtorch's default 2 threads, 42-48 ms vs 39-44 ms with `OMP_NUM_THREADS=1`; the first
-//! call, load (reading the 16 MB model into the guest and libtorch's deserialization) 131-165 ms
-//! plus a first run of 48-70 ms, vs 188-233 ms natively for load and first run. Per run the
-//! backend copies the input once into its tensor and the output once out of it.
+//! Cost (`scripts/nn/pytorch.sh --bench`: bench.pt, 4 x [256, 1024] @ [1024, 1024] + relu,
+//! release `wedge` and plug-in, a quiet shared 2-core machine, four rounds of 50 runs, libtorch's
+//! default 2 threads): a run through a guest (set_input + compute + get_output) 19.0-29.3 ms,
+//! median 22.7, vs libtorch called natively through tch 20.1-26.2 ms, median 24.2; the first
+//! load, opening `libwedge_nn_torch.so` and libtorch included, 340-512 ms, plus a first run of
+//! 31-43 ms, vs 138-187 ms natively for load and first run (libtorch already linked). Per run
+//! the library copies the input once into its tensor and the output once out of it, and this
+//! loader copies the output once more into the plug-in's buffer.
 
 #![allow(
     unsafe_code,
