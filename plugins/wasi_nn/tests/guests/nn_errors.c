@@ -12,26 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define NN(name) __attribute__((import_module("wasi_ephemeral_nn"), import_name(#name)))
-
-NN(load) uint32_t nn_load(uint32_t builders, uint32_t n, uint32_t encoding, uint32_t target,
-                          uint32_t *graph);
-NN(load_by_name) uint32_t nn_load_by_name(const char *name, uint32_t len, uint32_t *graph);
-NN(load_by_name_with_config)
-uint32_t nn_load_by_name_with_config(const char *name, uint32_t len, const char *config,
-                                     uint32_t config_len, uint32_t *graph);
-NN(init_execution_context) uint32_t nn_init_execution_context(uint32_t graph, uint32_t *ctx);
-NN(set_input) uint32_t nn_set_input(uint32_t ctx, uint32_t index, uint32_t tensor);
-NN(get_output)
-uint32_t nn_get_output(uint32_t ctx, uint32_t index, uint32_t out, uint32_t max, uint32_t *written);
-NN(get_output_single)
-uint32_t nn_get_output_single(uint32_t ctx, uint32_t index, uint32_t out, uint32_t max,
-                              uint32_t *written);
-NN(compute) uint32_t nn_compute(uint32_t ctx);
-NN(compute_single) uint32_t nn_compute_single(uint32_t ctx);
-NN(fini_single) uint32_t nn_fini_single(uint32_t ctx);
-NN(unload) uint32_t nn_unload(uint32_t graph);
-NN(finalize_execution_context) uint32_t nn_finalize_execution_context(uint32_t ctx);
+#include "wasi_nn.h"
 
 static uint32_t graph, ctx, written;
 static uint8_t model[16] = "not a model";
@@ -41,9 +22,6 @@ static float data[4] = {1, 2, 3, 4};
 static uint32_t tensor[5];
 static uint8_t out[64];
 static char stdout_buffer[4096];
-
-#define P(x) ((uint32_t)(uintptr_t)(x))
-#define SHOW(what, call) printf("%s=%u\n", what, (unsigned)(call))
 
 static uint32_t memory_end(void) {
   return (uint32_t)(__builtin_wasm_memory_size(0) * 65536u);

@@ -17,22 +17,9 @@
 #define GUEST "nn_torch"
 #include "guest.h"
 
-#define NN(name) __attribute__((import_module("wasi_ephemeral_nn"), import_name(#name)))
-
-NN(load) uint32_t nn_load(uint32_t builders, uint32_t n, uint32_t encoding, uint32_t target,
-                          uint32_t *graph);
-NN(load_by_name) uint32_t nn_load_by_name(const char *name, uint32_t len, uint32_t *graph);
-NN(init_execution_context) uint32_t nn_init_execution_context(uint32_t graph, uint32_t *ctx);
-NN(set_input) uint32_t nn_set_input(uint32_t ctx, uint32_t index, uint32_t tensor);
-NN(get_output)
-uint32_t nn_get_output(uint32_t ctx, uint32_t index, uint32_t out, uint32_t max, uint32_t *written);
-NN(compute) uint32_t nn_compute(uint32_t ctx);
-NN(unload) uint32_t nn_unload(uint32_t graph);
-NN(finalize_execution_context) uint32_t nn_finalize_execution_context(uint32_t ctx);
+#include "wasi_nn.h"
 
 #define PYTORCH 3
-#define P(x) ((uint32_t)(uintptr_t)(x))
-#define SHOW(what, call) printf("%s=%u\n", what, (unsigned)(call))
 
 static char stdout_buffer[8192];
 
