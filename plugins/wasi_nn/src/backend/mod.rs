@@ -15,7 +15,20 @@ pub mod pytorch;
 #[cfg(test)]
 pub mod fake;
 
+use std::path::PathBuf;
+
 use crate::types::{Encoding, ErrNo, NnResult, Target, TensorType};
+
+/// The cache `scripts/nn-runtimes.sh` fills with the runtimes: `$XDG_CACHE_HOME/wedge/nn`, or
+/// `$HOME/.cache/wedge/nn` when `XDG_CACHE_HOME` is not set (or empty).
+#[must_use]
+pub fn runtime_cache() -> Option<PathBuf> {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(cache.join("wedge/nn"))
+}
 
 /// A tensor the guest passed to `set_input`, copied out of its memory.
 #[derive(Clone, Debug, PartialEq)]

@@ -40,11 +40,7 @@ static RUNTIME: OnceLock<Result<ort::environment::Environment, String>> = OnceLo
 /// libonnxruntime.so`, or under `$HOME/.cache` when `XDG_CACHE_HOME` is not set.
 #[must_use]
 pub fn default_library() -> Option<PathBuf> {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(cache.join("wedge/nn/onnxruntime/libonnxruntime.so"))
+    super::runtime_cache().map(|c| c.join("onnxruntime/libonnxruntime.so"))
 }
 
 /// The library paths tried, in order.

@@ -76,11 +76,7 @@ static API: OnceLock<Result<Api, String>> = OnceLock::new();
 /// `$HOME/.cache/wedge/nn` when `XDG_CACHE_HOME` is not set.
 #[must_use]
 pub fn default_library() -> Option<PathBuf> {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(cache.join("wedge/nn/libtorch/lib").join(LIBRARY))
+    super::runtime_cache().map(|c| c.join("libtorch/lib").join(LIBRARY))
 }
 
 /// The path the library is opened from: `$WEDGE_NN_TORCH_LIB` when set, else
