@@ -190,25 +190,27 @@ pub fn do_get_output(
     } else {
         "get_output"
     };
-    let bytes = s.with_context(context, call, |c| {
-        if single {
+    // The output is written to the guest while the context is held, so a backend can lend it.
+    let len = s.with_context(context, call, |c| {
+        let bytes = if single {
             c.get_output_single(index)
         } else {
             c.get_output(index)
+        }?;
+        if bytes.len() > out_max as usize {
+            crate::log(&format!(
+                "{call}: output {index} has {} bytes, more than the buffer's {out_max}.",
+                bytes.len()
+            ));
+            return Err(ErrNo::TooLarge);
         }
+        if !bytes.is_empty() && !mem.write_from(out_ptr.into(), &bytes) {
+            return Err(bad_memory("Output Buffer"));
+        }
+        Ok(bytes.len())
     })?;
-    if bytes.len() > out_max as usize {
-        crate::log(&format!(
-            "{call}: output {index} has {} bytes, more than the buffer's {out_max}.",
-            bytes.len()
-        ));
-        return Err(ErrNo::TooLarge);
-    }
-    if !bytes.is_empty() && !mem.write_from(out_ptr.into(), &bytes) {
-        return Err(bad_memory("Output Buffer"));
-    }
-    // `bytes.len() <= out_max`, a u32.
-    write_u32(mem, written_ptr, bytes.len() as u32, "BytesWritten")
+    // `len <= out_max`, a u32.
+    write_u32(mem, written_ptr, len as u32, "BytesWritten")
 }
 
 // ---- the host functions ----

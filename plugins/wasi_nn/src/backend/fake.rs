@@ -1,6 +1,7 @@
 //! A backend for unit tests only: a model is the text `add1` (output 0 = input 0 + 1, as F32),
 //! `slow` (the same, after 200 ms) or anything else (a load failure, `RuntimeError`).
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use super::{Backend, Context, Graph, Tensor};
@@ -65,10 +66,13 @@ impl Context for FakeContext {
         Ok(())
     }
 
-    fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>> {
+    fn get_output(&mut self, index: u32) -> NnResult<Cow<'_, [u8]>> {
         if index != 0 {
             return Err(ErrNo::InvalidArgument);
         }
-        self.output.clone().ok_or(ErrNo::RuntimeError)
+        self.output
+            .as_deref()
+            .map(Cow::Borrowed)
+            .ok_or(ErrNo::RuntimeError)
     }
 }

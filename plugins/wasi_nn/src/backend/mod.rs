@@ -15,6 +15,7 @@ pub mod pytorch;
 #[cfg(test)]
 pub mod fake;
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 
 use crate::types::{Encoding, ErrNo, NnResult, Target, TensorType};
@@ -61,15 +62,16 @@ pub trait Context: Send {
     fn set_input(&mut self, index: u32, tensor: Tensor) -> NnResult<()>;
     /// Runs the graph on the inputs set.
     fn compute(&mut self) -> NnResult<()>;
-    /// The bytes of output `index` of the last compute.
-    fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>>;
+    /// The bytes of output `index` of the last compute: borrowed where the backend keeps them,
+    /// so that they are copied once, into the guest.
+    fn get_output(&mut self, index: u32) -> NnResult<Cow<'_, [u8]>>;
     /// One step of a streaming compute; only LLM backends have it.
     fn compute_single(&mut self) -> NnResult<()> {
         crate::log("compute_single: Only GGML and BitNet backend supports compute_single.");
         Err(ErrNo::InvalidArgument)
     }
     /// The output of the last streaming step; only LLM backends have it.
-    fn get_output_single(&mut self, _index: u32) -> NnResult<Vec<u8>> {
+    fn get_output_single(&mut self, _index: u32) -> NnResult<Cow<'_, [u8]>> {
         crate::log("get_output_single: Only GGML and BitNet backend supports get_output_single.");
         Err(ErrNo::InvalidArgument)
     }

@@ -304,14 +304,17 @@ impl Context for OnnxContext {
         Ok(())
     }
 
-    fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>> {
-        self.outputs.get(index as usize).cloned().ok_or_else(|| {
-            crate::log(&format!(
-                "ONNX backend: The output index {index} exceeds the outputs number {}.",
-                self.outputs.len()
-            ));
-            ErrNo::InvalidArgument
-        })
+    fn get_output(&mut self, index: u32) -> NnResult<Cow<'_, [u8]>> {
+        let outputs = self.outputs.len();
+        self.outputs
+            .get(index as usize)
+            .map(|o| Cow::Borrowed(o.as_slice()))
+            .ok_or_else(|| {
+                crate::log(&format!(
+                    "ONNX backend: The output index {index} exceeds the outputs number {outputs}."
+                ));
+                ErrNo::InvalidArgument
+            })
     }
 }
 

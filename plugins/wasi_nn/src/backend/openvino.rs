@@ -55,6 +55,7 @@
 //! get_output (compiling, first inference) 197–383 ms; in Python, after an 850–900 ms
 //! `import openvino`, core + read 36–116 ms and compile + first inference 440–770 ms.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use wedge_nn_openvino::{self as ov, CompiledModel, Device, ElementType, InferRequest};
@@ -237,7 +238,7 @@ impl Context for IrContext {
         })
     }
 
-    fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>> {
+    fn get_output(&mut self, index: u32) -> NnResult<Cow<'_, [u8]>> {
         let outputs = self.graph.model.outputs().len();
         if index as usize >= outputs {
             crate::log(&format!(
@@ -249,10 +250,13 @@ impl Context for IrContext {
             crate::log("Get Output Exception: no input is set and nothing was computed.");
             return Err(ErrNo::RuntimeError);
         };
-        request.output(index as usize).map(|t| t.data).map_err(|e| {
-            crate::log(&format!("Get Output Exception: {e}"));
-            ErrNo::RuntimeError
-        })
+        request
+            .output(index as usize)
+            .map(|t| Cow::Owned(t.data))
+            .map_err(|e| {
+                crate::log(&format!("Get Output Exception: {e}"));
+                ErrNo::RuntimeError
+            })
     }
 }
 
@@ -369,7 +373,7 @@ impl Context for TfliteContext {
         })
     }
 
-    fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>> {
+    fn get_output(&mut self, index: u32) -> NnResult<Cow<'_, [u8]>> {
         let outputs = self.request.outputs().len();
         if index as usize >= outputs {
             crate::log(&format!(
@@ -379,7 +383,7 @@ impl Context for TfliteContext {
         }
         self.request
             .output(index as usize)
-            .map(|t| t.data)
+            .map(|t| Cow::Owned(t.data))
             .map_err(|e| {
                 crate::log(&format!("TensorflowLite backend: {e}"));
                 ErrNo::RuntimeError

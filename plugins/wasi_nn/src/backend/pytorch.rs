@@ -34,6 +34,7 @@
               every handle it hands back is handled here, behind safe owning wrappers"
 )]
 
+use std::borrow::Cow;
 use std::ffi::c_void;
 use std::path::{Path, PathBuf};
 use std::ptr::{self, NonNull};
@@ -293,7 +294,7 @@ impl Context for TorchContext {
         errno(unsafe { (self.api.compute)(self.handle.as_ptr()) })
     }
 
-    fn get_output(&mut self, index: u32) -> NnResult<Vec<u8>> {
+    fn get_output(&mut self, index: u32) -> NnResult<Cow<'_, [u8]>> {
         let mut len = 0;
         // SAFETY: `self.handle` is a live context and `&mut self` keeps other calls off it;
         // `len` is a local valid for a write.
@@ -304,7 +305,7 @@ impl Context for TorchContext {
         errno(unsafe {
             (self.api.get_output)(self.handle.as_ptr(), index, bytes.as_mut_ptr(), len)
         })?;
-        Ok(bytes)
+        Ok(Cow::Owned(bytes))
     }
 }
 
