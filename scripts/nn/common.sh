@@ -23,13 +23,15 @@ nn_venv() {
 }
 
 # nn_test FILTER: runs the plug-in end-to-end tests whose names contain FILTER, ignored ones
-# included (they need the runtime this script just fetched). The workspace's test build is a
-# no-op after `cargo test --workspace`; selecting packages with -p would resolve features apart
-# and rebuild the runtime. The test package has no dependencies, so running it alone builds
-# nothing. WEDGE_NN_MODELS tells the tests where the models are.
+# included (they need the runtime this script just fetched). Both commands keep the workspace's
+# selection, so features resolve as in `cargo test --workspace` and nothing is rebuilt after it:
+# a -p selection resolves them apart, and each switch between the two rebuilt the plug-ins the
+# test package depends on. `--test all` runs the `all` binaries of every package; only the
+# plug-in tests (plugins/tests) have modules named for the runtimes. WEDGE_NN_MODELS tells the
+# tests where the models are.
 nn_test() {
     cd "$ROOT"
     export WEDGE_NN_MODELS="$MODELS"
     cargo test --workspace --no-run
-    cargo test -p wedge-plugin-tests -- "$1" --include-ignored
+    cargo test --workspace --test all -- "$1" --include-ignored
 }
