@@ -42,6 +42,26 @@ impl ErrNo {
     pub const fn code(self) -> u32 {
         self as u32
     }
+
+    /// The errno numbered `code` (a backend library's answer); `RuntimeError` for a number
+    /// wasi-nn does not have (and for 0, which is no error).
+    #[must_use]
+    pub const fn from_code(code: u32) -> Self {
+        match code {
+            1 => Self::InvalidArgument,
+            2 => Self::InvalidEncoding,
+            3 => Self::MissingMemory,
+            4 => Self::Busy,
+            6 => Self::UnsupportedOperation,
+            7 => Self::TooLarge,
+            8 => Self::NotFound,
+            100 => Self::EndOfSequence,
+            101 => Self::ContextFull,
+            102 => Self::PromptTooLong,
+            103 => Self::ModelNotFound,
+            _ => Self::RuntimeError,
+        }
+    }
 }
 
 /// The result of the plug-in's internal steps: `Err` is the errno the guest gets.

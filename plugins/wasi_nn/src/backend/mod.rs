@@ -8,6 +8,8 @@
 //! line `<Name> backend is not built.`.
 
 pub mod autodetect;
+pub mod ggml;
+pub mod library;
 pub mod onnx;
 pub mod openvino;
 pub mod pytorch;
@@ -67,19 +69,23 @@ pub trait Context: Send {
     fn get_output(&mut self, index: u32) -> NnResult<Cow<'_, [u8]>>;
     /// One step of a streaming compute; only LLM backends have it.
     fn compute_single(&mut self) -> NnResult<()> {
-        crate::log("compute_single: Only GGML and BitNet backend supports compute_single.");
-        Err(ErrNo::InvalidArgument)
+        Err(not_streaming("compute_single"))
     }
     /// The output of the last streaming step; only LLM backends have it.
     fn get_output_single(&mut self, _index: u32) -> NnResult<Cow<'_, [u8]>> {
-        crate::log("get_output_single: Only GGML and BitNet backend supports get_output_single.");
-        Err(ErrNo::InvalidArgument)
+        Err(not_streaming("get_output_single"))
     }
     /// Ends a streaming compute; only LLM backends have it.
     fn fini_single(&mut self) -> NnResult<()> {
-        crate::log("fini_single: Only GGML and BitNet backend supports fini_single.");
-        Err(ErrNo::InvalidArgument)
+        Err(not_streaming("fini_single"))
     }
+}
+
+/// WasmEdge's answer to a streaming call (`call`) on a backend that does not stream: a log line
+/// and `InvalidArgument`.
+pub fn not_streaming(call: &str) -> ErrNo {
+    crate::log(&format!("{call}: Only GGML and BitNet backend supports {call}."));
+    ErrNo::InvalidArgument
 }
 
 /// The backend for `encoding`, or the errno (with its log line) when Wedge has none.
@@ -91,6 +97,7 @@ pub fn for_encoding(encoding: Encoding) -> NnResult<&'static dyn Backend> {
         // WasmEdge 0.17.1 has no Autodetect backend (its dispatcher refuses 5); Wedge's does.
         Encoding::Autodetect => Ok(&autodetect::Autodetect),
         Encoding::PyTorch => Ok(&pytorch::PyTorch),
+        Encoding::Ggml => Ok(&ggml::GGML),
         other => {
             crate::log(&format!(
                 "{other} backend is not built. Wedge's wasi_nn has no backend for it yet."
