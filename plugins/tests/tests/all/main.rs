@@ -18,6 +18,7 @@ mod standins;
 mod tensorflow;
 mod tensorflowlite;
 mod wasi_nn;
+mod wasi_nn_ggml;
 mod wasi_nn_openvino;
 mod wasi_nn_pytorch;
 mod zlib;

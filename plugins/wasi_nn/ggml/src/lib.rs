@@ -70,36 +70,12 @@ pub const PROMPT_TOO_LONG: u32 = 102;
 /// `ModelNotFound`.
 pub const MODEL_NOT_FOUND: u32 = 103;
 
-/// The llama.cpp release that `llama-cpp-sys-2` 0.1.161 vendors (its build number and commit,
-/// which llama.cpp's own build cannot find without its git history).
-pub const LLAMA_BUILD_NUMBER: u32 = build_info::NUMBER;
-/// See [`LLAMA_BUILD_NUMBER`].
-pub const LLAMA_COMMIT: &str = build_info::COMMIT;
-
-mod build_info {
-    /// Set by scripts/nn/ggml.sh from the vendored source's release; 0 when unknown.
-    pub const NUMBER: u32 = match option_env!("WEDGE_LLAMA_BUILD_NUMBER") {
-        Some(n) => parse(n),
-        None => 0,
-    };
-    /// As above; "unknown" when unknown.
-    pub const COMMIT: &str = match option_env!("WEDGE_LLAMA_COMMIT") {
-        Some(c) => c,
-        None => "unknown",
-    };
-
-    const fn parse(s: &str) -> u32 {
-        let b = s.as_bytes();
-        let mut i = 0;
-        let mut n: u32 = 0;
-        while i < b.len() {
-            assert!(b[i].is_ascii_digit(), "WEDGE_LLAMA_BUILD_NUMBER must be a number");
-            n = n * 10 + (b[i] - b'0') as u32;
-            i += 1;
-        }
-        n
-    }
-}
+/// llama.cpp's build number, as its build records it: from the git history of its source,
+/// which the source `llama-cpp-sys-2` vendors does not have, so llama.cpp's own fallback (0);
+/// `llama-cpp-sys-2` 0.1.161 does not say which release it vendors.
+pub const LLAMA_BUILD_NUMBER: u32 = 0;
+/// llama.cpp's commit, as its build records it ("unknown" without git history, as above).
+pub const LLAMA_COMMIT: &str = "unknown";
 
 /// The process's llama.cpp backend, initialised at the first load.
 fn backend() -> AbiResult<&'static LlamaBackend> {
@@ -671,4 +647,23 @@ impl BackendContext for GgmlContext {
 wedge_nn_backend_abi::export!(GgmlGraph, streaming);
 
 #[cfg(test)]
-mod tests;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embeddings_are_written_as_printf_g10() {
+        assert_eq!(fmt_g10(0.0), "0");
+        assert_eq!(fmt_g10(1.0), "1");
+        assert_eq!(fmt_g10(-0.5), "-0.5");
+        assert_eq!(fmt_g10(0.123_456_79), "0.123456791");
+        assert_eq!(fmt_g10(1.5e-5), "1.499999962e-05");
+        assert_eq!(fmt_g10(12345.678), "12345.67773");
+        assert_eq!(fmt_g10(3.0e12), "3.000000053e+12");
+    }
+
+    #[test]
+    fn reverse_prompts_are_found_anywhere_in_the_output() {
+        assert!(contains(b"abc User: x", b"User:"));
+        assert!(!contains(b"abc Use", b"User:"));
+    }
+}
