@@ -78,22 +78,35 @@ if [ "$CACHE" != "${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn" ]; then
 fi
 
 if [ "${1:-}" = "--bench" ]; then
-    # The same model, prompt, sampler chain (temp 0) and threads, natively and through a guest
-    # (wedge and the plug-in from the workspace's release build), alternating, 5 runs each per
-    # round: the prompt alone, then the prompt and 128 tokens, from an empty KV cache each time.
+    # The same model, prompt (178 tokens), sampler chain (temp 0) and threads, natively and
+    # through a guest (wedge and the plug-in from the workspace's release build): 4 rounds of 5
+    # runs each, which of the two goes first alternating by round (on a shared machine the second
+    # of two back-to-back runs was seen up to 12% slower). A run times the prompt alone, then the
+    # prompt and 128 tokens, from an empty KV cache each time. The medians close the output.
     threads=2
     prompt=$(printf 'Once upon a time there was a llama that ran wasm models at the edge. %.0s' $(seq 8))
     cargo build --release -p wedge-cli -p wedge-plugin-wasi-nn
     plugins=$(mktemp -d)
     cp "$ROOT/target/release/libwedge_plugin_wasi_nn.so" "$plugins/"
-    for round in 1 2; do
-        echo "-- round $round"
-        "$GG/bin/llama_ref" bench "$MODELS/bench.gguf" "$prompt" 128 2048 "$threads" 5
+    native() { "$GG/bin/llama_ref" bench "$MODELS/bench.gguf" "$prompt" 128 2048 "$threads" 5; }
+    guest() {
         WASMEDGE_PLUGIN_PATH="$plugins" "$ROOT/target/release/wedge" run \
             --nn-preload "bench:GGML:AUTO:$MODELS/bench.gguf" \
-            plugins/wasi_nn/tests/guests/nn_ggml.wasm bench bench "$prompt" 128 2048 "$threads" 5
+            "$ROOT/plugins/wasi_nn/tests/guests/nn_ggml.wasm" bench bench "$prompt" 128 2048 "$threads" 5
+    }
+    log=$(mktemp)
+    for round in 1 2 3 4; do
+        echo "-- round $round"
+        if [ $((round % 2)) -eq 1 ]; then native; guest; else guest; native; fi
+    done | tee "$log"
+    for who in native guest; do
+        for key in pp_tps tg_tps; do
+            printf '%s median %s: ' "$who" "$key"
+            grep "^$who " "$log" | sed "s/.*$key=\([0-9.]*\).*/\1/" | sort -n \
+                | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'
+        done
     done
-    rm -rf "$plugins"
+    rm -rf "$plugins" "$log"
 fi
 
 if [ "${1:-}" = "--test" ]; then

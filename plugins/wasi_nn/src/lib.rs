@@ -36,9 +36,14 @@
 //! |---|---|---|
 //! | 0 OpenVINO | [`backend::openvino`]: IR, two builders (`.xml`, `.bin`), as WasmEdge's | OpenVINO (PyPI `openvino`), through `wedge-nn-openvino` |
 //! | 1 ONNX | [`backend::onnx`] | ONNX Runtime (PyPI `onnxruntime`) |
-//! | 3 PyTorch | [`backend::pytorch`]: TorchScript, one builder, as WasmEdge's torch backend | libtorch 2.13 (PyPI `torch`), through `libwedge_nn_torch.so` (`plugins/wasi_nn/torch`, built by `scripts/nn/pytorch.sh`; `tch` links it to libtorch), opened with `libloading` |
+//! | 3 PyTorch | [`backend::pytorch`]: TorchScript, one builder, as WasmEdge's torch backend | libtorch 2.13 (PyPI `torch`), through the backend library `libwedge_nn_torch.so` (`plugins/wasi_nn/torch`, built by `scripts/nn/pytorch.sh`; `tch` links it to libtorch) |
 //! | 4 TensorFlow Lite | [`backend::openvino`]: one builder, the `.tflite`, run by OpenVINO's TFLite frontend (no classic TFLite C library is published in our registries) | OpenVINO |
 //! | 5 Autodetect | [`backend::autodetect`]: picks 0, 1, 2, 3, 4 or 6 from the model's bytes | that backend's |
+//! | 6 GGML | [`backend::ggml`]: LLMs in GGUF files, as WasmEdge's GGML backend (metadata JSON, streaming, embeddings, errnos 100-103) | llama.cpp (built from source by `llama-cpp-2`), in the backend library `libwedge_nn_ggml.so` (`plugins/wasi_nn/ggml`, built by `scripts/nn/ggml.sh`) |
+//!
+//! A backend library ([`backend::library`], `crates/nn-backend-abi`) links a heavy runtime in a
+//! shared library of its own, built outside the workspace and opened at the first load of its
+//! encoding: one build of this plug-in serves whichever runtimes are installed.
 //!
 //! Every other encoding answers as WasmEdge does for a backend it was built without.
 //! Log lines go to stderr, prefixed `[WASI-NN]` as WasmEdge's.
@@ -65,7 +70,7 @@
 //!   `set_input` whose data is shorter than its dimensions is `InvalidArgument` (WasmEdge reads
 //!   past it).
 
-// `unsafe` only in `backend::pytorch`, the binding to `libwedge_nn_torch.so` opened at run time.
+// No `unsafe`: backend libraries are opened through `wedge-nn-backend-abi`'s safe wrappers.
 #![deny(unsafe_code)]
 
 pub mod backend;

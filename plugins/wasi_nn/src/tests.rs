@@ -174,8 +174,9 @@ fn load_checks_in_wasmedges_order() {
             "{enc}"
         );
     }
-    // Known encodings without a backend: WasmEdge's "not built" answer; TensorFlow Lite (4)
-    // cannot import these bytes, or finds no OpenVINO: InvalidArgument too.
+    // Known encodings without a backend: WasmEdge's "not built" answer; PyTorch (3), TensorFlow
+    // Lite (4) and GGML (6) find no runtime, or one that cannot read these bytes:
+    // InvalidArgument too.
     for enc in [2, 3, 4, 6, 7, 9, 10, 11, 12, 13, 14] {
         assert_eq!(
             load(BUILDERS, 1, enc, 0, GRAPH),

@@ -270,6 +270,7 @@ impl BackendGraph for GgmlGraph {
             single_started: false,
             metadata: Vec::new(),
             piece: Vec::new(),
+            step: LlamaBatch::new(1, 1),
         })
     }
 }
@@ -293,6 +294,8 @@ pub struct GgmlContext {
     metadata: Vec<u8>,
     /// The last token's piece, for `get_output_single`.
     piece: Vec<u8>,
+    /// The one-token batch each generated token is fed back in.
+    step: LlamaBatch<'static>,
 }
 
 /// The sampler chain of llama.cpp's common sampler for these options: the grammar, then
@@ -426,9 +429,11 @@ impl GgmlContext {
             log_error("the context is full.");
             return Err(CONTEXT_FULL);
         }
-        let mut batch = LlamaBatch::new(1, 1);
-        batch.add(token, self.n_pos, &[0], true).map_err(|_| RUNTIME_ERROR)?;
-        decode(context, &mut batch)?;
+        self.step.clear();
+        self.step
+            .add(token, self.n_pos, &[0], true)
+            .map_err(|_| RUNTIME_ERROR)?;
+        decode(context, &mut self.step)?;
         self.n_pos += 1;
         Ok(())
     }

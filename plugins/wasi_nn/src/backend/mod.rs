@@ -96,7 +96,7 @@ pub fn for_encoding(encoding: Encoding) -> NnResult<&'static dyn Backend> {
         Encoding::TensorflowLite => Ok(&openvino::TensorflowLite),
         // WasmEdge 0.17.1 has no Autodetect backend (its dispatcher refuses 5); Wedge's does.
         Encoding::Autodetect => Ok(&autodetect::Autodetect),
-        Encoding::PyTorch => Ok(&pytorch::PyTorch),
+        Encoding::PyTorch => Ok(&pytorch::PYTORCH),
         Encoding::Ggml => Ok(&ggml::GGML),
         other => {
             crate::log(&format!(

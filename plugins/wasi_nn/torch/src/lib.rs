@@ -1,6 +1,7 @@
 //! The wasi_nn plug-in's PyTorch backend (encoding 3): TorchScript models on libtorch 2.13
-//! through the `tch` crate, built as `libwedge_nn_torch.so`, which the plug-in opens at run time
-//! (`plugins/wasi_nn/src/backend/pytorch.rs`) through the small C ABI of [`abi`].
+//! through the `tch` crate, built as `libwedge_nn_torch.so`, a backend library the plug-in opens
+//! at run time (`plugins/wasi_nn/src/backend/pytorch.rs`) through the backend-library ABI
+//! (`crates/nn-backend-abi`; [`abi`] implements it).
 //!
 //! This crate links libtorch, so it is a workspace of its own (`LIBTORCH` must name libtorch to
 //! build it) and the main workspace never builds it: `scripts/nn/pytorch.sh` builds it and puts
@@ -8,7 +9,7 @@
 //!
 //! As WasmEdge 0.17.1's torch backend (`wasinn_torch.cpp`):
 //!
-//! - **load**: a TorchScript archive (the plug-in checks there is exactly one builder:
+//! - **load**: a TorchScript archive (exactly one builder:
 //!   `Torch: Wrong GraphBuilder Length N, expect 1`). Target CPU runs on the CPU; GPU needs a
 //!   CUDA device (`Torch: CUDA Unavailable. …`, `InvalidArgument`, when there is none); TPU and
 //!   AUTO are `Torch: Unknown target device. …`, `InvalidArgument`. A model libtorch cannot read
@@ -84,6 +85,8 @@ pub struct TorchContext {
     device: Device,
     inputs: Vec<Option<tch::Tensor>>,
     outputs: Vec<tch::Tensor>,
+    /// The output last read, as F32 bytes, lent to the plug-in until the next call.
+    lent: Vec<u8>,
 }
 
 /// Writes one log line to stderr, as the plug-in's `[WASI-NN] Torch: …` lines.
@@ -146,6 +149,7 @@ impl TorchGraph {
             device: self.device,
             inputs: Vec::new(),
             outputs: Vec::new(),
+            lent: Vec::new(),
         }
     }
 }

@@ -4,6 +4,8 @@ use std::ffi::c_void;
 use std::ptr;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use wedge_nn_backend_abi::Bytes;
+
 use super::abi::*;
 use super::*;
 
@@ -88,8 +90,12 @@ fn a_traced_model_runs_and_bad_calls_are_errnos() {
 
 #[test]
 fn the_c_abi_runs_a_model_and_answers_errnos() {
-    assert_eq!(wedge_nn_torch_abi_version(), ABI_VERSION);
+    assert_eq!(wedge_nn_backend_abi_version(), wedge_nn_backend_abi::ABI_VERSION);
     let model = affine_bytes();
+    let one = |b: &[u8]| Bytes {
+        ptr: b.as_ptr(),
+        len: b.len(),
+    };
     let mut graph: *mut c_void = ptr::null_mut();
     let mut ctx: *mut c_void = ptr::null_mut();
     let x = f32_bytes(&[1.0, -2.0, 0.5]);
@@ -97,43 +103,43 @@ fn the_c_abi_runs_a_model_and_answers_errnos() {
     // SAFETY: every pointer is to a live local of the length passed; the handles are used only
     // while live and freed once.
     unsafe {
-        assert_eq!(wedge_nn_torch_load(b"junk".as_ptr(), 4, 0, &mut graph), 1);
+        let junk = [one(b"junk")];
+        assert_eq!(wedge_nn_backend_load(junk.as_ptr(), 1, 0, &mut graph), 1);
         assert!(graph.is_null());
-        assert_eq!(wedge_nn_torch_load(ptr::null(), 0, 0, &mut graph), 1);
-        assert_eq!(
-            wedge_nn_torch_load(model.as_ptr(), model.len(), 0, &mut graph),
-            0
-        );
+        assert_eq!(wedge_nn_backend_load(ptr::null(), 0, 0, &mut graph), 1);
+        let two = [one(&model), one(&model)];
+        assert_eq!(wedge_nn_backend_load(two.as_ptr(), 2, 0, &mut graph), 1);
+        assert_eq!(wedge_nn_backend_load(two.as_ptr(), 1, 0, &mut graph), 0);
         assert!(!graph.is_null());
-        assert_eq!(wedge_nn_torch_init_context(ptr::null(), &mut ctx), 1);
-        assert_eq!(wedge_nn_torch_init_context(graph, &mut ctx), 0);
+        assert_eq!(wedge_nn_backend_init_context(ptr::null(), &mut ctx), 1);
+        assert_eq!(wedge_nn_backend_init_context(graph, &mut ctx), 0);
         // The context keeps the model: the graph may go first.
-        wedge_nn_torch_free_graph(graph);
-        assert_eq!(wedge_nn_torch_compute(ctx), 1);
-        assert_eq!(wedge_nn_torch_compute(ptr::null_mut()), 1);
+        wedge_nn_backend_free_graph(graph);
+        assert_eq!(wedge_nn_backend_compute(ctx), 1);
+        assert_eq!(wedge_nn_backend_compute(ptr::null_mut()), 1);
         assert_eq!(
-            wedge_nn_torch_set_input(ctx, 0, dims.as_ptr(), 1, TENSOR_F32, x.as_ptr(), 8),
+            wedge_nn_backend_set_input(ctx, 0, dims.as_ptr(), 1, TENSOR_F32, x.as_ptr(), 8),
             1
         );
         assert_eq!(
-            wedge_nn_torch_set_input(ctx, 0, dims.as_ptr(), 1, TENSOR_F32, ptr::null(), 12),
+            wedge_nn_backend_set_input(ctx, 0, dims.as_ptr(), 1, TENSOR_F32, ptr::null(), 12),
             1
         );
         assert_eq!(
-            wedge_nn_torch_set_input(ctx, 0, dims.as_ptr(), 1, TENSOR_F32, x.as_ptr(), 12),
+            wedge_nn_backend_set_input(ctx, 0, dims.as_ptr(), 1, TENSOR_F32, x.as_ptr(), 12),
             0
         );
-        assert_eq!(wedge_nn_torch_compute(ctx), 0);
+        assert_eq!(wedge_nn_backend_compute(ctx), 0);
+        let mut data: *const u8 = ptr::null();
         let mut len = 0usize;
-        assert_eq!(wedge_nn_torch_output_len(ctx, 1, &mut len), 1);
-        assert_eq!(wedge_nn_torch_output_len(ctx, 0, &mut len), 0);
-        assert_eq!(len, 12);
-        let mut buf = vec![0u8; len];
-        assert_eq!(wedge_nn_torch_get_output(ctx, 0, buf.as_mut_ptr(), 4), 1);
-        assert_eq!(wedge_nn_torch_get_output(ctx, 0, buf.as_mut_ptr(), len), 0);
-        assert_eq!(buf, f32_bytes(&[3.0, -3.0, 2.0]));
-        wedge_nn_torch_free_context(ctx);
-        wedge_nn_torch_free_context(ptr::null_mut());
-        wedge_nn_torch_free_graph(ptr::null_mut());
+        assert_eq!(wedge_nn_backend_get_output(ctx, 1, &mut data, &mut len), 1);
+        assert_eq!(wedge_nn_backend_get_output(ctx, 0, &mut data, &mut len), 0);
+        assert_eq!(
+            std::slice::from_raw_parts(data, len),
+            &f32_bytes(&[3.0, -3.0, 2.0])[..]
+        );
+        wedge_nn_backend_free_context(ctx);
+        wedge_nn_backend_free_context(ptr::null_mut());
+        wedge_nn_backend_free_graph(ptr::null_mut());
     }
 }
