@@ -9,9 +9,9 @@ bench: n_embd 512, 8 layers, 8 heads, n_ff 1536, context 2048, F16, an 8192-toke
        it, is what a token costs.
 
 The weights come from a fixed seed, so every run writes the same file. The end-of-sequence
-token's output row is scaled down (its logit is never the largest), so greedy generation never
-stops by itself: the tests reach n-predict and a full context on purpose, and stop on
-end-of-sequence only through a reverse prompt or the `ignore-eos` flip side, never by chance.
+token's output row is zero (its logit, 0, is never the largest), so greedy generation never
+stops by itself: the tests reach n-predict and a full context on purpose, and reach
+end-of-sequence only where a grammar leaves nothing else to pick, never by chance.
 """
 
 import sys

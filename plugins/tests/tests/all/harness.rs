@@ -214,23 +214,22 @@ pub fn os(p: &Path) -> &OsStr {
     p.as_os_str()
 }
 
+/// The cache `scripts/nn-runtimes.sh` fills: `${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn`.
+pub fn nn_cache() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .expect("HOME is set")
+        .join("wedge/nn")
+}
+
 /// The ML test models `scripts/nn-runtimes.sh` makes: `$WEDGE_NN_MODELS`, else
-/// `${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn/models`. Panics, naming the script, when one of
-/// `files` is not there.
+/// `models` in [`nn_cache`]. Panics, naming the script, when one of `files` is not there.
 pub fn nn_models(files: &[&str]) -> PathBuf {
     let models = std::env::var_os("WEDGE_NN_MODELS")
         .filter(|v| !v.is_empty())
-        .map_or_else(
-            || {
-                std::env::var_os("XDG_CACHE_HOME")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                    .expect("HOME is set")
-                    .join("wedge/nn/models")
-            },
-            PathBuf::from,
-        );
+        .map_or_else(|| nn_cache().join("models"), PathBuf::from);
     for f in files {
         let p = models.join(f);
         assert!(

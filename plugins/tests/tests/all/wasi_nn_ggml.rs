@@ -33,21 +33,11 @@ fn nn_ggml() -> PathBuf {
     guest("wasi_nn", "nn_ggml")
 }
 
-/// `${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn/ggml`.
-fn ggml_cache() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .expect("HOME is set")
-        .join("wedge/nn/ggml")
-}
-
-/// `$VAR`, else `default` in the cache.
+/// `$VAR`, else `default` in the cache's `ggml` directory.
 fn from_env_or_cache(var: &str, default: &str) -> PathBuf {
     std::env::var_os(var)
         .filter(|v| !v.is_empty())
-        .map_or_else(|| ggml_cache().join(default), PathBuf::from)
+        .map_or_else(|| nn_cache().join("ggml").join(default), PathBuf::from)
 }
 
 /// A plug-in directory for `test` holding the workspace's build of the plug-in, after checking
@@ -208,6 +198,29 @@ fn ggml_streams_the_one_shot_text_until_the_context_is_full() {
             stderr(&out).contains("[WASI-NN] GGML backend: the context is full."),
             "{host}"
         );
+    }
+}
+
+#[test]
+#[ignore = "needs libwedge_nn_ggml.so (llama.cpp): run scripts/nn-runtimes.sh --test ggml"]
+fn ggml_streams_until_end_of_sequence_where_a_grammar_ends() {
+    let (plugins, models) = ggml_setup("nn_ggml_eos");
+    // Once "ab" is out the grammar allows only the end of generation, which the model must
+    // then pick: compute_single answers EndOfSequence (100), compute stops there.
+    let config = r#"{"temp": 0, "grammar": "root ::= \"ab\"", "threads": 2}"#;
+    for (host, out) in run_both(&plugins, &models, &[], &["stream", "default", PROMPT, config]) {
+        let text = stdout(&out);
+        assert_eq!(value(&host, &text, "stream_end"), "100", "{host}");
+        assert_eq!(hex(&host, &text, "stream"), b"ab", "{host}");
+        let n: usize = value(&host, &text, "stream_tokens").parse().unwrap();
+        // The end-of-sequence token is counted, not streamed.
+        let meta = value(&host, &text, "meta_stream");
+        assert!(meta.contains(&format!("\"output_tokens\": {}", n + 1)), "{host}: {meta}");
+        assert_eq!(value(&host, &text, "oneshot"), "0", "{host}");
+        assert_eq!(hex(&host, &text, "oneshot"), b"ab", "{host}");
+        // Without a limit compute stops at the end of sequence (0), whose text is kept.
+        assert_eq!(value(&host, &text, "compute_unbounded"), "0", "{host}");
+        assert_eq!(hex(&host, &text, "unbounded"), b"ab</s>", "{host}");
     }
 }
 

@@ -31,19 +31,12 @@ fn nn_torch() -> PathBuf {
 }
 
 /// `libwedge_nn_torch.so` where the plug-in looks for it: `$WEDGE_NN_TORCH_LIB`, else
-/// `${XDG_CACHE_HOME:-$HOME/.cache}/wedge/nn/libtorch/lib/libwedge_nn_torch.so`.
+/// `libtorch/lib/libwedge_nn_torch.so` in the cache.
 fn torch_library() -> PathBuf {
     std::env::var_os("WEDGE_NN_TORCH_LIB")
         .filter(|v| !v.is_empty())
         .map_or_else(
-            || {
-                std::env::var_os("XDG_CACHE_HOME")
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                    .expect("HOME is set")
-                    .join("wedge/nn/libtorch/lib/libwedge_nn_torch.so")
-            },
+            || nn_cache().join("libtorch/lib/libwedge_nn_torch.so"),
             PathBuf::from,
         )
 }

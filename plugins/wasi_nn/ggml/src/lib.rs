@@ -350,19 +350,25 @@ fn fmt_g10(v: f32) -> String {
 }
 
 impl GgmlContext {
-    /// Starts afresh: empty KV cache, sampler reset, outputs cleared.
+    /// Starts afresh: empty KV cache (see [`Self::reset`]).
     fn clear(&mut self, llama: &mut Llama) {
         llama.with_dependent_mut(|_, slot| {
             if let Some(c) = slot.as_mut() {
                 c.clear_kv_cache();
             }
         });
+        self.reset();
+    }
+
+    /// Sampler reset, outputs cleared, back to position 0 (the KV cache is the caller's).
+    fn reset(&mut self) {
         if let Some((_, s)) = self.sampler.as_mut() {
             s.reset();
         }
         self.n_pos = 0;
         self.output.clear();
         self.output_tokens.clear();
+        self.piece.clear();
     }
 
     /// Makes the sampler again when the graph's sampling options changed since.
@@ -604,12 +610,7 @@ impl BackendContext for GgmlContext {
             if !self.single_started {
                 self.single_started = true;
                 context.clear_kv_cache();
-                if let Some((_, s)) = self.sampler.as_mut() {
-                    s.reset();
-                }
-                self.n_pos = 0;
-                self.output.clear();
-                self.output_tokens.clear();
+                self.reset();
                 self.sampler_for(model, &params.sampling)?;
                 self.evaluate(context)?;
             }
@@ -637,14 +638,8 @@ impl BackendContext for GgmlContext {
     }
 
     fn fini_single(&mut self) -> AbiResult<()> {
-        self.output.clear();
-        self.output_tokens.clear();
-        self.piece.clear();
-        if let Some((_, s)) = self.sampler.as_mut() {
-            s.reset();
-        }
+        self.reset();
         self.single_started = false;
-        self.n_pos = 0;
         Ok(())
     }
 }
