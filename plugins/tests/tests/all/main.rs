@@ -15,6 +15,7 @@ mod httpsreq;
 mod image;
 mod process;
 mod standins;
+mod storage;
 mod tensorflow;
 mod tensorflowlite;
 mod wasi_nn;
