@@ -15,20 +15,25 @@ pub const DB_FILE: &str = "storage.redb";
 /// The longest namespace name, in bytes.
 const MAX_NAMESPACE: usize = 200;
 
-/// Why the database could not be opened, read or written.
+/// Why the database could not be opened, read or written: a message naming the file or the
+/// step, one word wide.
 #[derive(Debug)]
-pub struct StorageError(Box<String>);
+pub struct StorageError(Box<Message>);
+
+/// The text of a [`StorageError`].
+#[derive(Debug)]
+struct Message(String);
 
 impl StorageError {
     #[cold]
     pub(crate) fn new(message: String) -> Self {
-        Self(Box::new(message))
+        Self(Box::new(Message(message)))
     }
 }
 
 impl fmt::Display for StorageError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.0.0)
     }
 }
 
@@ -169,6 +174,11 @@ mod tests {
     }
 
     const K: Key = *b"ffeeddccbbaa99887766554433221100";
+
+    #[test]
+    fn the_error_is_one_word_wide() {
+        assert_eq!(size_of::<StorageError>(), size_of::<usize>());
+    }
 
     #[test]
     fn a_committed_value_is_loaded_after_the_database_is_closed_and_reopened() {

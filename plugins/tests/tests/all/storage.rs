@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 
 use crate::{
-    PluginLib, assert_exit, assert_success, c_host, fresh_dir, guest, output, plugin_dir, stderr,
-    stdout, wedge,
+    PluginLib, assert_exit, assert_success, c_host, guest, output, plugin_dir, stderr, stdout,
+    wedge,
 };
 
 const STORAGE: PluginLib = PluginLib {

@@ -13,6 +13,9 @@
  *   li64        loadI64, prints "i64=N"
  *   wait        prints "waiting", then reads stdin until it ends
  *   bad-key     beginLoadTx with the key's pointer at the last byte of memory (out of bounds)
+ *   bench-store:N  N store transactions of 1 KiB each (128 storeI64) under N keys; prints
+ *               "bench-store n=N ms=T"
+ *   bench-load:N   loads those N values back (checking them); prints "bench-load n=N ms=T"
  * Each operation prints "OP ok" (stdout is flushed after each), and the guest exits 0 at the
  * end; an operation that traps ends the run there. */
 #include <stdint.h>
@@ -114,6 +117,28 @@ int main(int argc, char **argv) {
     } else if (strcmp(op, "bad-key") == 0) {
       size_t end = __builtin_wasm_memory_size(0) * 65536;
       abi->beginLoadTx((const char *)(end - 1));
+    } else if (strncmp(op, "bench-store:", 12) == 0 || strncmp(op, "bench-load:", 11) == 0) {
+      int store = op[6] == 's';
+      long n = strtol(strchr(op, ':') + 1, NULL, 10);
+      double start = guest_now_ms();
+      for (long t = 0; t < n; t++) {
+        snprintf(key, sizeof key, "bench%027ld", t);
+        if (store) {
+          abi->beginStoreTx(key);
+          for (int v = 0; v < 128; v++) abi->storeI64((int64_t)t * 128 + v);
+          abi->endStoreTx();
+        } else {
+          abi->beginLoadTx(key);
+          for (int v = 0; v < 128; v++) {
+            if (abi->loadI64() != (int64_t)t * 128 + v) {
+              fprintf(stderr, GUEST ": value %d of transaction %ld differs\n", v, t);
+              return 1;
+            }
+          }
+          abi->endLoadTx();
+        }
+      }
+      printf("%s n=%ld ms=%.1f\n", store ? "bench-store" : "bench-load", n, guest_now_ms() - start);
     } else {
       fprintf(stderr, GUEST ": unknown operation %s\n", op);
       return 2;
