@@ -28,6 +28,7 @@ PLUGINS="
 wedge-plugin-process wedge_plugin_process libwasmedgePluginWasmEdgeProcess.so
 wedge-plugin-crypto wedge_plugin_crypto libwasmedgePluginWasiCrypto.so
 wedge-plugin-zlib wedge_plugin_zlib libwasmedgePluginWasmEdgeZlib.so
+wedge-plugin-storage wedge_plugin_storage libwasmedgePluginWasmEdgeStorage.so
 wedge-plugin-image wedge_plugin_image libwasmedgePluginWasmEdgeImage.so
 wedge-plugin-httpsreq wedge_plugin_httpsreq libwasmedgePluginHttpsReq.so
 wedge-plugin-wasi-nn wedge_plugin_wasi_nn libwasmedgePluginWasiNN.so

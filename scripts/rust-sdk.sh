@@ -108,7 +108,7 @@ unset WASMEDGE_PLUGIN_PATH WASMEDGE_INCLUDE_DIR WASMEDGE_LIB_DIR WASMEDGE_BUILD_
 
 # The install put every plug-in in the default directory, where the installed wedge finds them.
 version=$("$prefix/bin/wedge" --version)
-for name in wasmedge_process wasi_crypto wasmedge_zlib wasmedge_image wasmedge_httpsreq wasi_nn \
+for name in wasmedge_process wasi_crypto wasmedge_zlib wasmedge_storage wasmedge_image wasmedge_httpsreq wasi_nn \
     wasmedge_tensorflow wasmedge_tensorflowlite; do
   case $version in
     *"(plugin \"$name\")"*) ;;
