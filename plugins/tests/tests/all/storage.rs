@@ -50,8 +50,8 @@ impl Setup {
         self.xdg.join("wedge/storage")
     }
 
-    /// The guest run by `host` with `args`; `wedge run` also gets `flags` (plug-in options)
-    /// after `--storage-dir`.
+    /// The guest run by `host` with `args`, after `flags`: `wedge run`'s (plug-in options, after
+    /// `--storage-dir`) or the C host's (`--threads N`; it has no storage options).
     fn cmd(&self, host: Host, flags: &[&str], args: &[&str]) -> Command {
         let mut cmd = match host {
             Host::Wedge => {
@@ -63,8 +63,9 @@ impl Setup {
                 cmd
             }
             Host::C => {
-                assert!(flags.is_empty(), "the C host takes no storage options");
-                c_host(&self.plugins)
+                let mut cmd = c_host(&self.plugins);
+                cmd.args(flags);
+                cmd
             }
         };
         cmd.env("XDG_DATA_HOME", &self.xdg)
@@ -358,5 +359,31 @@ fn two_namespaces_do_not_see_each_other_s_keys() {
     assert_eq!(
         stdout(&run(&b, &[KEY_A, "bl", "li32"])),
         format!("{}i32=2\nli32 ok\n", oks(&[KEY_A, "bl"]))
+    );
+}
+
+#[test]
+fn vms_on_several_threads_of_one_process_share_the_database() {
+    // Two VMs, so two instances of each module, in one process: the second instance must use
+    // the handle the first opened (redb refuses a second one on the same file).
+    let setup = Setup::new("storage_threads");
+    let script = [
+        KEY_A,
+        "bs",
+        "si32:5",
+        "es",
+        "bl",
+        "li32",
+        "bench-store:20",
+        "bench-load:20",
+    ];
+    let out = output(&mut setup.cmd(Host::C, &["--threads", "2"], &script));
+    assert_success("two threads", &out);
+    assert!(stdout(&out).contains("i32=5\n"), "{}", stdout(&out));
+    assert_eq!(
+        stdout(&out).matches("bench-load:20 ok").count(),
+        2,
+        "{}",
+        stdout(&out)
     );
 }
