@@ -82,7 +82,7 @@ fn plugin_as_rust(dir: &Path, n: usize) {
     let start = Instant::now();
     for t in 0..n {
         let v = storage.load(&key(t)).unwrap().unwrap();
-        tx.begin_load(key(t), &v);
+        tx.begin_load(key(t), v);
         for i in 0..128u64 {
             assert_eq!(u64::from_le_bytes(tx.load().unwrap()), t as u64 * 128 + i);
         }

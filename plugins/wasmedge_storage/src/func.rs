@@ -18,7 +18,7 @@ fn tx_failed(what: &str, e: TxError) -> Error {
     Error::host_func_error()
 }
 
-/// The hex form of a key's bytes, for messages (the bytes themselves may be anything).
+/// A key for messages: as quoted text when all 32 bytes are printable ASCII, else in hex.
 fn show_key(key: &Key) -> String {
     match std::str::from_utf8(key) {
         Ok(text) if text.bytes().all(|b| b.is_ascii_graphic()) => format!("\"{text}\""),
@@ -61,7 +61,7 @@ pub fn begin_load_tx(c: Caller<'_, StorageEnv>, key_ptr: u32) -> Result<(), Erro
     let loaded = state.storage().and_then(|s| s.load(&key));
     match loaded {
         Ok(Some(value)) => {
-            state.tx.begin_load(key, &value);
+            state.tx.begin_load(key, value);
             Ok(())
         }
         Ok(None) => {
@@ -127,4 +127,69 @@ pub fn end_store_tx(c: Caller<'_, StorageEnv>) -> Result<(), Error> {
 /// `endLoadTx()`: the next load reads the value from its start.
 pub fn end_load_tx(c: Caller<'_, StorageEnv>) {
     c.state().lock().tx.end_load();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_calls_and_loads_without_a_guest_follow_the_transaction() {
+        let env = StorageEnv::new(None, "t");
+        let c = Caller::detached(&env);
+        // A key needs guest memory: without one, MemoryOutOfBounds.
+        assert_eq!(
+            begin_store_tx(Caller::detached(&env), 0),
+            Err(Error::memory_out_of_bounds())
+        );
+        assert_eq!(
+            create_uuid(Caller::detached(&env), 0),
+            Err(Error::memory_out_of_bounds())
+        );
+        // endStoreTx with no transaction, and loads with nothing loaded, trap.
+        assert_eq!(
+            end_store_tx(Caller::detached(&env)),
+            Err(Error::host_func_error())
+        );
+        assert_eq!(
+            load_i32(Caller::detached(&env)),
+            Err(Error::host_func_error())
+        );
+        assert_eq!(
+            load_i64(Caller::detached(&env)),
+            Err(Error::host_func_error())
+        );
+        // With a transaction begun, the values go to the buffer, and a load reads them back
+        // once the buffer is loaded.
+        env.lock()
+            .tx
+            .begin_store(*b"0123456789abcdef0123456789abcdef");
+        store_i32(Caller::detached(&env), -3).unwrap();
+        store_i64(Caller::detached(&env), 1 << 40).unwrap();
+        let value = env.lock().tx.to_commit().unwrap().1.to_vec();
+        env.lock().tx.begin_load([0; KEY_LEN], value);
+        assert_eq!(load_i32(Caller::detached(&env)), Ok(-3));
+        assert_eq!(load_i64(Caller::detached(&env)), Ok(1 << 40));
+        end_load_tx(c);
+        assert_eq!(load_i32(Caller::detached(&env)), Ok(-3));
+    }
+
+    #[test]
+    fn end_store_with_no_storage_directory_traps() {
+        let env = StorageEnv::new(None, "t");
+        env.lock().tx.begin_store([b'k'; KEY_LEN]);
+        assert_eq!(
+            end_store_tx(Caller::detached(&env)),
+            Err(Error::host_func_error())
+        );
+    }
+
+    #[test]
+    fn keys_are_shown_as_text_when_printable_else_as_hex() {
+        assert_eq!(
+            show_key(&[b'a'; KEY_LEN]),
+            format!("\"{}\"", "a".repeat(32))
+        );
+        assert_eq!(show_key(&[0; KEY_LEN]), "00".repeat(32));
+    }
 }

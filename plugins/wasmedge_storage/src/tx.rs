@@ -93,11 +93,10 @@ impl Tx {
 
     /// `beginLoadTx(key)` once the key's committed `value` is read: the buffer becomes the
     /// value, read from its start.
-    pub fn begin_load(&mut self, key: Key, value: &[u8]) {
+    pub fn begin_load(&mut self, key: Key, value: Vec<u8>) {
         self.key = Some(key);
         self.storing = false;
-        self.buf.clear();
-        self.buf.extend_from_slice(value);
+        self.buf = value;
         self.offset = 0;
     }
 
@@ -161,7 +160,7 @@ mod tests {
     fn end_store_without_begin_store_is_an_error() {
         let mut tx = Tx::default();
         assert_eq!(tx.to_commit(), Err(TxError::NoStoreTx));
-        tx.begin_load(K, &[1, 2, 3, 4]);
+        tx.begin_load(K, vec![1, 2, 3, 4]);
         assert_eq!(tx.to_commit(), Err(TxError::NoStoreTx));
     }
 
@@ -171,7 +170,7 @@ mod tests {
         let mut value = 7u32.to_le_bytes().to_vec();
         value.extend_from_slice(&u64::MAX.to_le_bytes());
         value.extend_from_slice(&3u32.to_le_bytes());
-        tx.begin_load(K, &value);
+        tx.begin_load(K, value);
         assert_eq!(u32::from_le_bytes(tx.load().unwrap()), 7);
         assert_eq!(u64::from_le_bytes(tx.load().unwrap()), u64::MAX);
         assert_eq!(
@@ -189,7 +188,7 @@ mod tests {
     #[test]
     fn end_load_rewinds_to_the_start() {
         let mut tx = Tx::default();
-        tx.begin_load(K, &5u32.to_le_bytes());
+        tx.begin_load(K, 5u32.to_le_bytes().to_vec());
         assert_eq!(u32::from_le_bytes(tx.load().unwrap()), 5);
         tx.end_load();
         assert_eq!(u32::from_le_bytes(tx.load().unwrap()), 5);
@@ -202,7 +201,7 @@ mod tests {
             tx.load::<4>(),
             Err(TxError::PastEnd { len: 0, .. })
         ));
-        tx.begin_load(K, &[]);
+        tx.begin_load(K, Vec::new());
         assert!(tx.load::<4>().is_err());
     }
 
