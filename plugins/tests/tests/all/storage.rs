@@ -387,3 +387,27 @@ fn vms_on_several_threads_of_one_process_share_the_database() {
         stdout(&out)
     );
 }
+
+#[test]
+fn a_database_file_that_is_not_redb_s_is_a_clear_error_and_is_left_as_it_was() {
+    for host in HOSTS {
+        let setup = Setup::new(&format!("storage_corrupt_{host:?}"));
+        std::fs::create_dir_all(setup.storage_dir()).unwrap();
+        let file = setup.storage_dir().join("storage.redb");
+        let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 + 3) as u8).collect();
+        std::fs::write(&file, &garbage).unwrap();
+        let out = setup.run(host, &[KEY_A, "bs", "si32:1", "es"]);
+        assert_trapped(
+            &format!("{host:?} store"),
+            &out,
+            &oks(&[KEY_A, "bs", "si32:1"]),
+            "[wasmedge_storage] endStoreTx: cannot open the storage database",
+        );
+        assert!(
+            stderr(&out).contains("Not a redb database"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), garbage, "{host:?}");
+    }
+}
