@@ -1,8 +1,9 @@
 //! The `wasi_nn` plug-in (`plugins/wasi_nn`): `nn_errors.c` calls `wasi_ephemeral_nn` on the
 //! paths that need no ML runtime (unknown handles, refused targets and encodings, pointers past
 //! memory, refused tensor types, names not preloaded, an encoding whose runtime is absent) and
-//! prints each errno; the numbers are WasmEdge 0.17.1's. These run with ONNX Runtime made
-//! unreachable (`ORT_DYLIB_PATH` names a missing file), so they are the same on every machine.
+//! prints each errno; the numbers are WasmEdge 0.17.1's. These run with ONNX Runtime and the
+//! GGML and PyTorch backend libraries made unreachable ([`no_runtimes`]: their variables name
+//! missing files), so they are the same on every machine.
 //!
 //! The ONNX tests need ONNX Runtime and the test model, which `scripts/nn-runtimes.sh` fetches
 //! and makes; they are `#[ignore]`d (a runtime that is absent is never counted as a pass) and
@@ -10,6 +11,7 @@
 //! own (Python) output for the same input.
 
 use std::path::PathBuf;
+use std::process::Command;
 
 use crate::*;
 
@@ -25,6 +27,13 @@ fn nn_errors() -> PathBuf {
 /// A library path that does not exist: ONNX Runtime is absent for the command.
 const NO_RUNTIME: &str = "/nonexistent/wedge-test/libonnxruntime.so";
 
+/// `cmd` with ONNX Runtime and the GGML and PyTorch backend libraries absent.
+fn no_runtimes(cmd: &mut Command) -> &mut Command {
+    cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
+        .env("WEDGE_NN_GGML_LIB", "/nonexistent/wedge-test/libwedge_nn_ggml.so")
+        .env("WEDGE_NN_TORCH_LIB", "/nonexistent/wedge-test/libwedge_nn_torch.so")
+}
+
 /// Runs `nn_errors ARGS` through both hosts (the C host with `host_flags`) and checks each
 /// prints `expected` and exits 0; returns each host's stderr.
 fn run_both(test: &str, host_flags: &[&str], args: &[&str], expected: &str) -> Vec<String> {
@@ -32,7 +41,7 @@ fn run_both(test: &str, host_flags: &[&str], args: &[&str], expected: &str) -> V
     both_hosts(&plugins, &[], host_flags, &nn_errors(), args)
         .into_iter()
         .map(|(host, mut cmd)| {
-            let out = output(cmd.env("ORT_DYLIB_PATH", NO_RUNTIME));
+            let out = output(no_runtimes(&mut cmd));
             assert_success(&format!("{host} {args:?}"), &out);
             assert_eq!(stdout(&out), expected, "{host} {args:?}");
             stderr(&out)
@@ -61,7 +70,7 @@ fn two_threads_get_the_same_answers() {
                     finalize_execution_context=1\nunload=1\n";
     let plugins = plugin_dir("nn_threads", &[NN]);
     let mut cmd = c_host(&plugins);
-    cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
+    no_runtimes(&mut cmd)
         .args(["--threads", "2"])
         .arg(nn_errors())
         .arg("unknown");
@@ -79,7 +88,11 @@ fn load_refuses_auto_and_unknown_targets_and_encodings_without_a_backend() {
         assert!(err.contains("[WASI-NN] Unknown device 3."), "{err}");
         assert!(err.contains("[WASI-NN] Unknown backend 8."), "{err}");
         assert!(err.contains("Tensorflow backend is not built."), "{err}");
-        assert!(err.contains("GGML backend is not built."), "{err}");
+        assert!(
+            err.contains("[WASI-NN] GGML backend: libwedge_nn_ggml.so (Wedge's GGML backend"),
+            "{err}"
+        );
+        assert!(err.contains("scripts/nn-runtimes.sh ggml"), "{err}");
         assert!(
             err.contains("ONNX Runtime 1.31 or later is not installed"),
             "{err}"
@@ -141,7 +154,7 @@ fn a_preloaded_model_whose_runtime_is_absent_gives_an_errno_and_a_log_line() {
         &nn_errors(),
         &["byname", "m"],
     ) {
-        cmd.env("ORT_DYLIB_PATH", NO_RUNTIME);
+        no_runtimes(&mut cmd);
         let out = output(&mut cmd);
         assert_success(&format!("{host} --nn-preload"), &out);
         assert_eq!(
@@ -158,7 +171,7 @@ fn a_preloaded_model_whose_runtime_is_absent_gives_an_errno_and_a_log_line() {
     }
     // Names are compared as written, as WasmEdge does.
     let mut cmd = wedge(&plugins);
-    cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
+    no_runtimes(&mut cmd)
         .args(["run", &preload])
         .arg(nn_errors())
         .args(["byname", "M"]);
