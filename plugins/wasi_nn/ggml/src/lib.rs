@@ -630,7 +630,6 @@ impl BackendContext for GgmlContext {
                 self.single_started = true;
                 empty_kv_cache(context);
                 self.reset();
-                self.sampler_for(model, &params.sampling)?;
                 self.evaluate(context)?;
             }
             self.sampler_for(model, &params.sampling)?;
