@@ -473,7 +473,7 @@ impl GgmlContext {
                     let _ = out.flush();
                 }
                 if !self.conf.reverse_prompt.is_empty()
-                    && contains(&self.output, self.conf.reverse_prompt.as_bytes())
+                    && ends_in(&self.output, self.piece.len(), self.conf.reverse_prompt.as_bytes())
                 {
                     break;
                 }
@@ -573,9 +573,12 @@ fn empty_kv_cache(context: &mut LlamaContext<'_>) {
     let _ = context.clear_kv_cache_seq(None, None, None);
 }
 
-/// Whether `hay` contains `needle`.
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
+/// Whether `needle` occurs in `hay` in a place that overlaps its last `new` bytes (where the
+/// piece just appended could have completed it): checked after every token, so the output is
+/// searched once in all, not once per token.
+fn ends_in(hay: &[u8], new: usize, needle: &[u8]) -> bool {
+    let from = hay.len().saturating_sub(new + needle.len() - 1);
+    hay[from..].windows(needle.len()).any(|w| w == needle)
 }
 
 fn decode(context: &mut LlamaContext<'_>, batch: &mut LlamaBatch<'_>) -> AbiResult<()> {
@@ -680,8 +683,11 @@ mod tests {
     }
 
     #[test]
-    fn reverse_prompts_are_found_anywhere_in_the_output() {
-        assert!(contains(b"abc User: x", b"User:"));
-        assert!(!contains(b"abc Use", b"User:"));
+    fn a_reverse_prompt_is_found_where_the_new_piece_completes_it() {
+        assert!(ends_in(b"abc User: x", 3, b"User:"));
+        assert!(ends_in(b"abc User:", 1, b"User:"));
+        assert!(!ends_in(b"abc Use", 7, b"User:"));
+        // Only a match the new piece completed counts (an older one stopped generation then).
+        assert!(!ends_in(b"User: abcdef", 2, b"User:"));
     }
 }
