@@ -130,7 +130,7 @@ fn use_gas_runs_out_and_then_all_gas_is_used() {
 #[test]
 fn values_are_128_bit_little_endian_in_memory() {
     let mut e = eei(10_000);
-    let mut mem = vec![0u8; 64];
+    let mut mem = [0u8; 64];
     e.invoke(Func::GetCallValue, &mut mem[..], &[0]).unwrap();
     assert_eq!(&mem[..16], &0x0102u128.to_le_bytes());
     e.host.balances.insert([1; 20], be(1u128 << 100));
@@ -147,7 +147,7 @@ fn values_are_128_bit_little_endian_in_memory() {
 #[test]
 fn storage_store_pays_15000_more_to_set_a_zero_slot() {
     let mut e = eei(100_000);
-    let mut mem = vec![0u8; 64];
+    let mut mem = [0u8; 64];
     mem[0] = 1; // key 0x01..., value at 32
     mem[63] = 9;
     e.invoke(Func::StorageStore, &mut mem[..], &[0, 32]).unwrap();
@@ -163,7 +163,7 @@ fn storage_store_pays_15000_more_to_set_a_zero_slot() {
 fn static_mode_forbids_stores_logs_self_destructs_and_value_calls() {
     let mut e = eei(100_000);
     e.message.is_static = true;
-    let mut mem = vec![0u8; 128];
+    let mut mem = [0u8; 128];
     for (f, args) in [
         (Func::StorageStore, vec![0, 32]),
         (Func::Log, vec![0, 4, 0, 0, 0, 0, 0]),
@@ -187,7 +187,7 @@ fn static_mode_forbids_stores_logs_self_destructs_and_value_calls() {
 #[test]
 fn log_pays_per_topic_and_byte_and_passes_them_on() {
     let mut e = eei(100_000);
-    let mut mem = vec![0u8; 128];
+    let mut mem = [0u8; 128];
     mem[32] = 7;
     mem[64] = 8;
     e.invoke(Func::Log, &mut mem[..], &[0, 10, 2, 32, 64, 0, 0])
@@ -204,7 +204,7 @@ fn log_pays_per_topic_and_byte_and_passes_them_on() {
 #[test]
 fn call_static_to_address_9_is_keccak_256() {
     let mut e = eei(100_000);
-    let mut mem = vec![0u8; 128];
+    let mut mem = [0u8; 128];
     mem[19] = 9;
     mem[32..35].copy_from_slice(b"abc");
     assert_eq!(e.invoke(Func::CallStatic, &mut mem[..], &[0, 0, 32, 3]), Ok(0));
@@ -223,7 +223,7 @@ fn a_call_with_value_pays_the_transfer_and_forwards_all_but_a_64th() {
     let mut e = eei(100_000);
     e.host.balances.insert(ME, be(1000));
     e.host.balances.insert([1; 20], be(0));
-    let mut mem = vec![0u8; 128];
+    let mut mem = [0u8; 128];
     mem[..20].copy_from_slice(&[1; 20]);
     mem[32] = 10; // value 10, little-endian
     e.host.call_result = Some(CallResult {
@@ -260,7 +260,7 @@ fn a_call_with_value_pays_the_transfer_and_forwards_all_but_a_64th() {
 #[test]
 fn call_delegate_keeps_the_callers_sender_and_value() {
     let mut e = eei(100_000);
-    let mut mem = vec![0u8; 64];
+    let mut mem = [0u8; 64];
     mem[..20].copy_from_slice(&[3; 20]);
     assert_eq!(e.invoke(Func::CallDelegate, &mut mem[..], &[5000, 0, 0, 0]), Ok(0));
     let msg = &e.host.calls[0];
@@ -273,7 +273,7 @@ fn call_delegate_keeps_the_callers_sender_and_value() {
 #[test]
 fn create_writes_the_new_address_and_clears_the_return_data() {
     let mut e = eei(1_000_000);
-    let mut mem = vec![0u8; 128];
+    let mut mem = [0u8; 128];
     assert_eq!(e.invoke(Func::Create, &mut mem[..], &[0, 32, 8, 64]), Ok(0));
     assert_eq!(&mem[64..84], &[0xCC; 20]);
     assert!(e.return_data().is_empty());
