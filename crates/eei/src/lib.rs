@@ -72,7 +72,10 @@ pub trait Memory {
 impl Memory for [u8] {
     fn read(&self, offset: u32, buf: &mut [u8]) -> bool {
         let start = offset as usize;
-        match start.checked_add(buf.len()).and_then(|end| self.get(start..end)) {
+        match start
+            .checked_add(buf.len())
+            .and_then(|end| self.get(start..end))
+        {
             Some(src) => {
                 buf.copy_from_slice(src);
                 true

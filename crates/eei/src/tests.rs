@@ -87,7 +87,10 @@ fn the_module_has_35_functions_with_unique_names() {
     for f in Func::ALL {
         assert_eq!(Func::from_name(f.name()), Some(*f));
     }
-    assert_eq!(Func::Call.params(), &[Ty::I64, Ty::I32, Ty::I32, Ty::I32, Ty::I32]);
+    assert_eq!(
+        Func::Call.params(),
+        &[Ty::I64, Ty::I32, Ty::I32, Ty::I32, Ty::I32]
+    );
     assert_eq!(Func::GetGasLeft.result(), Some(Ty::I64));
     assert_eq!(Func::Finish.result(), None);
 }
@@ -99,10 +102,14 @@ fn every_call_pays_its_fixed_cost_and_copies_pay_per_word() {
     assert_eq!(e.invoke(Func::GetCallDataSize, &mut mem[..], &[]), Ok(40));
     assert_eq!(e.gas_left(), 10_000 - 2);
     // 33 bytes are 2 words: 3 + 2 * 3.
-    e.invoke(Func::CallDataCopy, &mut mem[..], &[100, 2, 33]).unwrap();
+    e.invoke(Func::CallDataCopy, &mut mem[..], &[100, 2, 33])
+        .unwrap();
     assert_eq!(e.gas_left(), 10_000 - 2 - 9);
     assert_eq!(&mem[100..133], &(2..35).collect::<Vec<u8>>()[..]);
-    assert_eq!(e.invoke(Func::GetGasLeft, &mut mem[..], &[]), Ok(10_000 - 11 - 2));
+    assert_eq!(
+        e.invoke(Func::GetGasLeft, &mut mem[..], &[]),
+        Ok(10_000 - 11 - 2)
+    );
     // Past the end of the call data fails, as it did in WasmEdge-EVMC.
     assert!(matches!(
         e.invoke(Func::CallDataCopy, &mut mem[..], &[0, 30, 11]),
@@ -116,7 +123,10 @@ fn use_gas_runs_out_and_then_all_gas_is_used() {
     let mut mem = [0u8; 0];
     e.invoke(Func::UseGas, &mut mem[..], &[60]).unwrap();
     assert_eq!(e.gas_left(), 40);
-    assert_eq!(e.invoke(Func::UseGas, &mut mem[..], &[41]), Err(Stop::OutOfGas));
+    assert_eq!(
+        e.invoke(Func::UseGas, &mut mem[..], &[41]),
+        Err(Stop::OutOfGas)
+    );
     assert_eq!(e.gas_left(), 0);
     assert_eq!(e.stopped(), Some(Stop::OutOfGas));
     // A negative i64 is a huge u64.
@@ -135,13 +145,17 @@ fn values_are_128_bit_little_endian_in_memory() {
     assert_eq!(&mem[..16], &0x0102u128.to_le_bytes());
     e.host.balances.insert([1; 20], be(1u128 << 100));
     mem[20..40].copy_from_slice(&[1; 20]);
-    e.invoke(Func::GetExternalBalance, &mut mem[..], &[20, 40]).unwrap();
+    e.invoke(Func::GetExternalBalance, &mut mem[..], &[20, 40])
+        .unwrap();
     assert_eq!(&mem[40..56], &(1u128 << 100).to_le_bytes());
     // A balance above 2^128 cannot be written.
     let mut big = [0; 32];
     big[0] = 1;
     e.host.balances.insert([1; 20], big);
-    assert!(e.invoke(Func::GetExternalBalance, &mut mem[..], &[20, 40]).is_err());
+    assert!(
+        e.invoke(Func::GetExternalBalance, &mut mem[..], &[20, 40])
+            .is_err()
+    );
 }
 
 #[test]
@@ -150,9 +164,11 @@ fn storage_store_pays_15000_more_to_set_a_zero_slot() {
     let mut mem = [0u8; 64];
     mem[0] = 1; // key 0x01..., value at 32
     mem[63] = 9;
-    e.invoke(Func::StorageStore, &mut mem[..], &[0, 32]).unwrap();
+    e.invoke(Func::StorageStore, &mut mem[..], &[0, 32])
+        .unwrap();
     assert_eq!(e.gas_left(), 100_000 - 20_000);
-    e.invoke(Func::StorageStore, &mut mem[..], &[0, 32]).unwrap();
+    e.invoke(Func::StorageStore, &mut mem[..], &[0, 32])
+        .unwrap();
     assert_eq!(e.gas_left(), 100_000 - 25_000);
     e.invoke(Func::StorageLoad, &mut mem[..], &[0, 32]).unwrap();
     assert_eq!(mem[63], 9);
@@ -198,7 +214,10 @@ fn log_pays_per_topic_and_byte_and_passes_them_on() {
     assert_eq!(data.len(), 10);
     assert_eq!(topics.len(), 2);
     assert_eq!((topics[0][0], topics[1][0]), (7, 8));
-    assert!(e.invoke(Func::Log, &mut mem[..], &[0, 0, 5, 0, 0, 0, 0]).is_err());
+    assert!(
+        e.invoke(Func::Log, &mut mem[..], &[0, 0, 5, 0, 0, 0, 0])
+            .is_err()
+    );
 }
 
 #[test]
@@ -207,14 +226,18 @@ fn call_static_to_address_9_is_keccak_256() {
     let mut mem = [0u8; 128];
     mem[19] = 9;
     mem[32..35].copy_from_slice(b"abc");
-    assert_eq!(e.invoke(Func::CallStatic, &mut mem[..], &[0, 0, 32, 3]), Ok(0));
+    assert_eq!(
+        e.invoke(Func::CallStatic, &mut mem[..], &[0, 0, 32, 3]),
+        Ok(0)
+    );
     // Keccak-256("abc").
     let expected = "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45";
     let hex: String = e.return_data().iter().map(|b| format!("{b:02x}")).collect();
     assert_eq!(hex, expected);
     assert!(e.host.calls.is_empty());
     assert_eq!(e.gas_left(), 100_000 - 700 - 3);
-    e.invoke(Func::ReturnDataCopy, &mut mem[..], &[64, 0, 32]).unwrap();
+    e.invoke(Func::ReturnDataCopy, &mut mem[..], &[64, 0, 32])
+        .unwrap();
     assert_eq!(&mem[64..96], e.return_data());
 }
 
@@ -262,7 +285,10 @@ fn call_delegate_keeps_the_callers_sender_and_value() {
     let mut e = eei(100_000);
     let mut mem = [0u8; 64];
     mem[..20].copy_from_slice(&[3; 20]);
-    assert_eq!(e.invoke(Func::CallDelegate, &mut mem[..], &[5000, 0, 0, 0]), Ok(0));
+    assert_eq!(
+        e.invoke(Func::CallDelegate, &mut mem[..], &[5000, 0, 0, 0]),
+        Ok(0)
+    );
     let msg = &e.host.calls[0];
     assert_eq!(msg.kind, Some(CallKind::DelegateCall));
     assert_eq!((msg.recipient, msg.code_address), (ME, [3; 20]));
@@ -286,9 +312,15 @@ fn create_writes_the_new_address_and_clears_the_return_data() {
 fn finish_and_revert_stop_with_their_data() {
     let mut e = eei(1000);
     let mut mem = *b"hello";
-    assert_eq!(e.invoke(Func::Finish, &mut mem[..], &[1, 4]), Err(Stop::Finish));
+    assert_eq!(
+        e.invoke(Func::Finish, &mut mem[..], &[1, 4]),
+        Err(Stop::Finish)
+    );
     assert_eq!(e.return_data(), b"ello");
-    assert_eq!(e.invoke(Func::Revert, &mut mem[..], &[0, 2]), Err(Stop::Revert));
+    assert_eq!(
+        e.invoke(Func::Revert, &mut mem[..], &[0, 2]),
+        Err(Stop::Revert)
+    );
     assert_eq!(e.return_data(), b"he");
     assert_eq!(
         e.invoke(Func::Finish, &mut mem[..], &[4, 2]),

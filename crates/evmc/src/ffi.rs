@@ -23,7 +23,7 @@ use crate::Vm;
 pub struct EvmcAddress(pub Address);
 /// `evmc_bytes32` / `evmc_uint256be`.
 #[repr(C)]
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 pub struct EvmcBytes32(pub Bytes32);
 
 /// `EVMC_STATIC`.
@@ -130,15 +130,22 @@ pub struct TxContext12 {
 #[repr(C)]
 pub struct HostCommon {
     account_exists: Option<unsafe extern "C" fn(Context, *const EvmcAddress) -> bool>,
-    get_storage:
-        Option<unsafe extern "C" fn(Context, *const EvmcAddress, *const EvmcBytes32) -> EvmcBytes32>,
+    get_storage: Option<
+        unsafe extern "C" fn(Context, *const EvmcAddress, *const EvmcBytes32) -> EvmcBytes32,
+    >,
     set_storage: Option<
-        unsafe extern "C" fn(Context, *const EvmcAddress, *const EvmcBytes32, *const EvmcBytes32) -> c_int,
+        unsafe extern "C" fn(
+            Context,
+            *const EvmcAddress,
+            *const EvmcBytes32,
+            *const EvmcBytes32,
+        ) -> c_int,
     >,
     get_balance: Option<unsafe extern "C" fn(Context, *const EvmcAddress) -> EvmcBytes32>,
     get_code_size: Option<unsafe extern "C" fn(Context, *const EvmcAddress) -> usize>,
     get_code_hash: Option<unsafe extern "C" fn(Context, *const EvmcAddress) -> EvmcBytes32>,
-    copy_code: Option<unsafe extern "C" fn(Context, *const EvmcAddress, usize, *mut u8, usize) -> usize>,
+    copy_code:
+        Option<unsafe extern "C" fn(Context, *const EvmcAddress, usize, *mut u8, usize) -> usize>,
 }
 
 type BlockHashFn = Option<unsafe extern "C" fn(Context, i64) -> EvmcBytes32>;
@@ -162,7 +169,8 @@ pub struct HostInterface7 {
 #[repr(C)]
 pub struct HostInterface12 {
     common: HostCommon,
-    selfdestruct: Option<unsafe extern "C" fn(Context, *const EvmcAddress, *const EvmcAddress) -> bool>,
+    selfdestruct:
+        Option<unsafe extern "C" fn(Context, *const EvmcAddress, *const EvmcAddress) -> bool>,
     call: Option<unsafe extern "C" fn(Context, *const Message12) -> Result12>,
     get_tx_context: Option<unsafe extern "C" fn(Context) -> TxContext12>,
     get_block_hash: BlockHashFn,
@@ -487,12 +495,6 @@ macro_rules! host_call {
     };
 }
 
-impl Default for EvmcBytes32 {
-    fn default() -> Self {
-        EvmcBytes32([0; 32])
-    }
-}
-
 /// The host functions that are the same in both ABIs.
 macro_rules! common_host {
     () => {
@@ -500,8 +502,10 @@ macro_rules! common_host {
             host_call!(self.common.account_exists(address.as_ptr().cast()))
         }
         fn get_storage(&mut self, address: &Address, key: &Bytes32) -> Bytes32 {
-            let v: EvmcBytes32 =
-                host_call!(self.common.get_storage(address.as_ptr().cast(), key.as_ptr().cast()));
+            let v: EvmcBytes32 = host_call!(
+                self.common
+                    .get_storage(address.as_ptr().cast(), key.as_ptr().cast())
+            );
             v.0
         }
         fn set_storage(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {

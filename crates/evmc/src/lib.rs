@@ -178,42 +178,44 @@ fn run<H: Host + 'static>(module: &Module, eei: Eei<H>) -> CallResult {
         let Some(f) = wedge_eei::Func::from_name(import.name) else {
             return failed(Status::ContractValidationFailure);
         };
-        let func = Func::new(&mut store, func_type(f), move |mut caller, params, results| {
-            let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
-                return Err(wedge::Error::from_host(Stop::Failed("no memory")));
-            };
-            let mut args = [0u64; 7];
-            for (arg, param) in args.iter_mut().zip(params) {
-                *arg = match *param {
-                    Val::I32(v) => u64::from(v as u32),
-                    Val::I64(v) => v as u64,
-                    _ => 0,
+        let func = Func::new(
+            &mut store,
+            func_type(f),
+            move |mut caller, params, results| {
+                let Some(Extern::Memory(memory)) = caller.get_export("memory") else {
+                    return Err(wedge::Error::from_host(Stop::Failed("no memory")));
                 };
-            }
-            let (bytes, eei) = memory.data_and_store_mut(&mut caller);
-            let value = eei
-                .invoke(f, bytes, &args[..params.len()])
-                .map_err(wedge::Error::from_host)?;
-            if let Some(slot) = results.first_mut() {
-                *slot = match f.result() {
-                    Some(wedge_eei::Ty::I64) => Val::I64(value as i64),
-                    _ => Val::I32(value as u32 as i32),
-                };
-            }
-            Ok(())
-        });
+                let mut args = [0u64; 7];
+                for (arg, param) in args.iter_mut().zip(params) {
+                    *arg = match *param {
+                        Val::I32(v) => u64::from(v as u32),
+                        Val::I64(v) => v as u64,
+                        _ => 0,
+                    };
+                }
+                let (bytes, eei) = memory.data_and_store_mut(&mut caller);
+                let value = eei
+                    .invoke(f, bytes, &args[..params.len()])
+                    .map_err(wedge::Error::from_host)?;
+                if let Some(slot) = results.first_mut() {
+                    *slot = match f.result() {
+                        Some(wedge_eei::Ty::I64) => Val::I64(value as i64),
+                        _ => Val::I32(value as u32 as i32),
+                    };
+                }
+                Ok(())
+            },
+        );
         if linker.define(import.module, import.name, func).is_err() {
             return failed(Status::ContractValidationFailure);
         }
     }
-    let outcome = linker
-        .instantiate(&mut store, module)
-        .and_then(|instance| {
-            let main = instance
-                .get_func(&store, "main")
-                .ok_or_else(|| wedge::Error::host("no main"))?;
-            main.call(&mut store, &[], &mut [])
-        });
+    let outcome = linker.instantiate(&mut store, module).and_then(|instance| {
+        let main = instance
+            .get_func(&store, "main")
+            .ok_or_else(|| wedge::Error::host("no main"))?;
+        main.call(&mut store, &[], &mut [])
+    });
     let eei = store.data_mut();
     let status = match (&outcome, eei.stopped()) {
         (Ok(()), _) => Status::Success,

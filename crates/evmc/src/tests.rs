@@ -61,24 +61,60 @@ fn contract(body: &str) -> String {
 #[test]
 fn finish_revert_and_return_give_their_statuses_gas_and_output() {
     let vm = Vm::new();
-    let r = exec(&vm, CallKind::Call, &contract("(call $useGas (i64.const 100)) (call $finish (i32.const 0) (i32.const 5))"), 1000);
-    assert_eq!((r.status, r.gas_left, &r.output[..]), (Status::Success, 900, &b"hello"[..]));
-    let r = exec(&vm, CallKind::Call, &contract("(call $callDataCopy (i32.const 0) (i32.const 0) (i32.const 5)) (call $revert (i32.const 0) (i32.const 5))"), 1000);
-    assert_eq!((r.status, r.gas_left, &r.output[..]), (Status::Revert, 994, &b"input"[..]));
+    let r = exec(
+        &vm,
+        CallKind::Call,
+        &contract("(call $useGas (i64.const 100)) (call $finish (i32.const 0) (i32.const 5))"),
+        1000,
+    );
+    assert_eq!(
+        (r.status, r.gas_left, &r.output[..]),
+        (Status::Success, 900, &b"hello"[..])
+    );
+    let r = exec(
+        &vm,
+        CallKind::Call,
+        &contract(
+            "(call $callDataCopy (i32.const 0) (i32.const 0) (i32.const 5)) (call $revert (i32.const 0) (i32.const 5))",
+        ),
+        1000,
+    );
+    assert_eq!(
+        (r.status, r.gas_left, &r.output[..]),
+        (Status::Revert, 994, &b"input"[..])
+    );
     let r = exec(&vm, CallKind::Call, &contract(""), 1000);
-    assert_eq!((r.status, r.gas_left, r.output.len()), (Status::Success, 1000, 0));
+    assert_eq!(
+        (r.status, r.gas_left, r.output.len()),
+        (Status::Success, 1000, 0)
+    );
 }
 
 #[test]
 fn running_out_of_gas_traps_and_failures_use_all_gas() {
     let vm = Vm::new();
-    let r = exec(&vm, CallKind::Call, &contract("(call $useGas (i64.const 1001))"), 1000);
+    let r = exec(
+        &vm,
+        CallKind::Call,
+        &contract("(call $useGas (i64.const 1001))"),
+        1000,
+    );
     assert_eq!((r.status, r.gas_left), (Status::OutOfGas, 0));
     let r = exec(&vm, CallKind::Call, &contract("unreachable"), 1000);
     assert_eq!((r.status, r.gas_left), (Status::WasmUnreachable, 0));
-    let r = exec(&vm, CallKind::Call, &contract("(drop (i32.div_u (i32.const 1) (i32.const 0)))"), 1000);
+    let r = exec(
+        &vm,
+        CallKind::Call,
+        &contract("(drop (i32.div_u (i32.const 1) (i32.const 0)))"),
+        1000,
+    );
     assert_eq!((r.status, r.gas_left), (Status::WasmTrap, 0));
-    let r = exec(&vm, CallKind::Call, &contract("(call $finish (i32.const 65530) (i32.const 10))"), 1000);
+    let r = exec(
+        &vm,
+        CallKind::Call,
+        &contract("(call $finish (i32.const 65530) (i32.const 10))"),
+        1000,
+    );
     assert_eq!((r.status, r.gas_left), (Status::Failure, 0));
 }
 
@@ -96,9 +132,16 @@ fn only_valid_ewasm_contracts_run() {
     ];
     for wat in bad {
         let r = exec(&vm, CallKind::Call, wat, 1000);
-        assert_eq!((r.status, r.gas_left), (Status::ContractValidationFailure, 0), "{wat}");
+        assert_eq!(
+            (r.status, r.gas_left),
+            (Status::ContractValidationFailure, 0),
+            "{wat}"
+        );
     }
-    let message = Message { gas: 1000, ..Message::default() };
+    let message = Message {
+        gas: 1000,
+        ..Message::default()
+    };
     let r = vm.execute(Empty, message, b"\0asm\x01\0\0\0garbage");
     assert_eq!(r.status, Status::ContractValidationFailure);
 }
@@ -107,9 +150,22 @@ fn only_valid_ewasm_contracts_run() {
 fn a_create_must_deploy_a_valid_contract() {
     let vm = Vm::new();
     // Deploys "hello", which is not wasm.
-    let r = exec(&vm, CallKind::Create, &contract("(call $finish (i32.const 0) (i32.const 5))"), 1000);
-    assert_eq!((r.status, r.gas_left), (Status::ContractValidationFailure, 0));
+    let r = exec(
+        &vm,
+        CallKind::Create,
+        &contract("(call $finish (i32.const 0) (i32.const 5))"),
+        1000,
+    );
+    assert_eq!(
+        (r.status, r.gas_left),
+        (Status::ContractValidationFailure, 0)
+    );
     // A call may return anything.
-    let r = exec(&vm, CallKind::Call, &contract("(call $finish (i32.const 0) (i32.const 5))"), 1000);
+    let r = exec(
+        &vm,
+        CallKind::Call,
+        &contract("(call $finish (i32.const 0) (i32.const 5))"),
+        1000,
+    );
     assert_eq!(r.status, Status::Success);
 }
