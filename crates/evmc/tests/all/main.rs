@@ -2,6 +2,12 @@
 //! loader API, built for EVMC ABI 12 and for ABI 7: an ERC-20 token deployed and used, a
 //! contract calling it, and every way a contract can fail.
 //!
+//! The host is built against the EVMC declarations and loader in `tests/host`, written from
+//! EVMC's documentation, unless `WEDGE_EVMC_INCLUDE_<ABI>` names a directory with EVMC's own
+//! `evmc/evmc.h` (and `evmc/loader.h`) of that ABI, and `WEDGE_EVMC_LOADER_<ABI>` EVMC's own
+//! `loader.c`: `scripts/evmc.sh` sets them to EVMC's headers from crates.io (ABI 7) and to an
+//! EVMC source tree given to it.
+//!
 //! The gas figures are WasmEdge-EVMC's schedule applied to the host calls each entry point of
 //! `tests/contracts/erc20.c` makes; the comments add them up.
 
@@ -51,15 +57,20 @@ fn setup() -> &'static Setup {
         let host = |abi: u32| {
             let exe = dir.join(format!("evmc_host{abi}"));
             let compiler = std::env::var_os("CC").unwrap_or_else(|| "cc".into());
+            let include = std::env::var_os(format!("WEDGE_EVMC_INCLUDE_{abi}"))
+                .map_or_else(|| source("tests/host/include"), PathBuf::from);
+            let loader = std::env::var_os(format!("WEDGE_EVMC_LOADER_{abi}"))
+                .map_or_else(|| source("tests/host/loader/loader.c"), PathBuf::from);
+            eprintln!("ABI {abi} host: {} and {}", include.display(), loader.display());
             let out = Command::new(compiler)
                 .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
                 .arg(format!("-DWEDGE_EVMC_ABI={abi}"))
                 .arg("-I")
-                .arg(source("tests/host/include"))
+                .arg(include)
                 .arg("-I")
                 .arg(source("tests/host/loader"))
                 .arg(source("tests/host/evmc_host.c"))
-                .arg(source("tests/host/loader/loader.c"))
+                .arg(loader)
                 .arg("-o")
                 .arg(&exe)
                 .arg("-ldl")
@@ -258,10 +269,8 @@ fn an_erc20_token_deploys_and_works_through_evmc_abi_7() {
 fn the_file_name_or_wedge_evmc_abi_picks_the_abi_and_a_mismatch_is_refused() {
     // An ABI-7 host loading the ABI-12 name gets the loader's mismatch error, and survives.
     let lines = run_host(7, "libwedge-evmc.so", "", &[]);
-    assert_eq!(
-        lines,
-        ["load-error 5 EVMC ABI version mismatch: 12, expected 7"]
-    );
+    assert_eq!(lines.len(), 1);
+    assert!(lines[0].starts_with("load-error 5 "), "{lines:?}");
     // Under another name the loader falls back to `evmc_create`: ABI 12 unless asked for 7.
     assert_eq!(
         run_host(12, "libother-vm.so", "", &[]),

@@ -93,12 +93,12 @@ static enum evmc_storage_status set_storage(struct evmc_host_context *c, const e
   for (size_t i = 0; i < acc->slots; i++)
     if (!memcmp(&acc->storage[i].key, key, 32)) {
       acc->storage[i].value = *value;
-      return EVMC_STORAGE_ASSIGNED;
+      return (enum evmc_storage_status)0; /* ABI 12: ASSIGNED, ABI 7: UNCHANGED */
     }
   acc->storage = realloc(acc->storage, (acc->slots + 1) * sizeof(slot));
   acc->storage[acc->slots].key = *key;
   acc->storage[acc->slots++].value = *value;
-  return EVMC_STORAGE_ASSIGNED;
+  return (enum evmc_storage_status)0; /* ABI 12: ASSIGNED, ABI 7: UNCHANGED */
 }
 
 static evmc_uint256be get_balance(struct evmc_host_context *c, const evmc_address *a) {
@@ -319,7 +319,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s VM-LIBRARY SCRIPT\n", argv[0]);
     return 2;
   }
-  enum evmc_loader_error_code err = EVMC_LOADER_UNSPECIFIED_ERROR;
+  enum evmc_loader_error_code err = (enum evmc_loader_error_code)-1;
   vm = evmc_load_and_create(argv[1], &err);
   if (!vm) {
     const char *msg = evmc_last_error_msg();
