@@ -61,7 +61,11 @@ fn setup() -> &'static Setup {
                 .map_or_else(|| source("tests/host/include"), PathBuf::from);
             let loader = std::env::var_os(format!("WEDGE_EVMC_LOADER_{abi}"))
                 .map_or_else(|| source("tests/host/loader/loader.c"), PathBuf::from);
-            eprintln!("ABI {abi} host: {} and {}", include.display(), loader.display());
+            eprintln!(
+                "ABI {abi} host: {} and {}",
+                include.display(),
+                loader.display()
+            );
             let out = Command::new(compiler)
                 .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-O1"])
                 .arg(format!("-DWEDGE_EVMC_ABI={abi}"))

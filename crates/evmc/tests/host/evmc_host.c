@@ -4,17 +4,22 @@
  *   balance ADDR N                    set ADDR's balance to N
  *   code ADDR FILE                    install FILE as ADDR's code
  *   create SENDER GAS FILE            run FILE as init code; the output becomes a new account's code
+ *   deploy SENDER ADDR GAS FILE       run FILE as a call to ADDR; the output becomes ADDR's code (how
+ *                                     WasmEdge-EVMC's own test deployed, as its creates fail)
  *   call SENDER ADDR GAS [HEX [VALUE]] run ADDR's code with call data HEX (and a value)
  *   logs                              print the logs emitted since the last `logs`
+ *   repeat N SENDER ADDR GAS HEX      the call N times: prints `repeat N NS_PER_CALL STATUS GAS_LEFT`
  *
  * Addresses are hex, left-padded to 20 bytes. It prints what the VM said: `vm ABI NAME VERSION
  * CAPABILITIES` after loading (or `load-error CODE MESSAGE`), `create STATUS GAS_LEFT ADDRESS`,
  * `call STATUS GAS_LEFT OUTPUT`, `log ADDRESS TOPICS DATA`. Calls and creates a contract sends go
  * through the same VM, as in a real client, and what a call or create changed (storage, new
  * accounts, logs) is undone when it does not succeed. */
+#define _POSIX_C_SOURCE 199309L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <evmc/evmc.h>
 #include <evmc/loader.h>
@@ -336,8 +341,8 @@ int main(int argc, char **argv) {
   char line[8192];
   static uint8_t input[4096];
   while (fgets(line, sizeof line, script)) {
-    char cmd[32] = "", a[4100] = "", b[4100] = "", c[4100] = "", d[4100] = "", e[100] = "";
-    if (sscanf(line, "%31s %4099s %4099s %4099s %4099s %99s", cmd, a, b, c, d, e) < 1) continue;
+    char cmd[32] = "", a[4100] = "", b[4100] = "", c[4100] = "", d[4100] = "", e[4100] = "";
+    if (sscanf(line, "%31s %4099s %4099s %4099s %4099s %4099s", cmd, a, b, c, d, e) < 1) continue;
     struct evmc_message msg;
     memset(&msg, 0, sizeof msg);
     if (!strcmp(cmd, "balance")) {
@@ -363,6 +368,49 @@ int main(int argc, char **argv) {
       printf("\n");
       release(&r);
       free(code);
+    } else if (!strcmp(cmd, "deploy")) {
+      size_t size;
+      uint8_t *code = read_file(d, &size);
+      parse_padded(a, msg.sender.bytes, 20);
+      parse_padded(b, msg.RECIPIENT.bytes, 20);
+#if WEDGE_EVMC_ABI >= 10
+      msg.code_address = msg.RECIPIENT;
+#endif
+      msg.kind = EVMC_CALL;
+      msg.gas = atoll(c);
+      struct evmc_result r = execute(&msg, code, size);
+      printf("deploy %d %lld %zu\n", (int)r.status_code, (long long)r.gas_left, r.output_size);
+      if (r.status_code == EVMC_SUCCESS) {
+        account *acc = find(&msg.RECIPIENT, 1);
+        acc->code = malloc(r.output_size);
+        memcpy(acc->code, r.output_data, r.output_size);
+        acc->code_size = r.output_size;
+      }
+      release(&r);
+      free(code);
+    } else if (!strcmp(cmd, "repeat")) {
+      long n = atol(a);
+      parse_padded(b, msg.sender.bytes, 20);
+      parse_padded(c, msg.RECIPIENT.bytes, 20);
+#if WEDGE_EVMC_ABI >= 10
+      msg.code_address = msg.RECIPIENT;
+#endif
+      msg.kind = EVMC_CALL;
+      msg.gas = atoll(d);
+      msg.input_size = parse_bytes(e, input, sizeof input);
+      msg.input_data = input;
+      struct timespec t0, t1;
+      struct evmc_result r;
+      memset(&r, 0, sizeof r);
+      clock_gettime(CLOCK_MONOTONIC, &t0);
+      for (long i = 0; i < n; i++) {
+        release(&r);
+        r = call(NULL, &msg);
+      }
+      clock_gettime(CLOCK_MONOTONIC, &t1);
+      double ns = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / (double)(n ? n : 1);
+      printf("repeat %ld %.0f %d %lld\n", n, ns, (int)r.status_code, (long long)r.gas_left);
+      release(&r);
     } else if (!strcmp(cmd, "call")) {
       parse_padded(a, msg.sender.bytes, 20);
       parse_padded(b, msg.RECIPIENT.bytes, 20);
