@@ -87,6 +87,11 @@ pub(crate) fn call_host<T: 'static>(
         let _active = Active::enter(store);
         host.call(&frame, &c_params, &mut c_results)
     };
+    if res.Code == abi::code::TERMINATED {
+        // `Terminated` (category WASM) stops the guest as success, as `proc_exit(0)` does: the
+        // `wedge` command exits 0 and the C API reports `Terminated` again.
+        return Err(Error::from_host(wedge_wasi::Exit(0)));
+    }
     if res.Code != abi::code::SUCCESS {
         return Err(Error::from_host(CResultError(res)));
     }

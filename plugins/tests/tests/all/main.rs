@@ -11,6 +11,7 @@
 mod harness;
 
 mod crypto;
+mod ethereum;
 mod httpsreq;
 mod image;
 mod process;
