@@ -5,6 +5,8 @@
 #   PREFIX/bin/wedge, and PREFIX/bin/wasmedge -> wedge
 #   every plug-in under plugins/, in the default plug-in directory (PREFIX/lib/wasmedge under
 #   /usr or /lib, else PREFIX/plugin) under WasmEdge's file name for it
+#   PREFIX/lib/libwedge-evmc.so, the EVMC VM (EVMC ABI 12), with the links libwasmedge-evmc.so
+#   and libssvm-evmc.so, under which EVMC's loader finds its ABI-7 create function
 # Usage: scripts/install-capi.sh [--debug] PREFIX
 #   --debug  install the debug build that `cargo test --workspace` makes (a no-op rebuild
 #            after it: the same command, so the same features) instead of building a
@@ -34,6 +36,7 @@ wedge-plugin-httpsreq wedge_plugin_httpsreq libwasmedgePluginHttpsReq.so
 wedge-plugin-wasi-nn wedge_plugin_wasi_nn libwasmedgePluginWasiNN.so
 wedge-plugin-tensorflowlite wedge_plugin_tensorflowlite libwasmedgePluginWasmEdgeTensorflowLite.so
 wedge-plugin-tensorflow wedge_plugin_tensorflow libwasmedgePluginWasmEdgeTensorflow.so
+wedge-plugin-ethereum wedge_plugin_ethereum libwasmedgePluginEthereum.so
 "
 plugin_packages() {
   echo "$PLUGINS" | while read -r package _ _; do
@@ -43,7 +46,7 @@ plugin_packages() {
 
 if [ "$profile" = release ]; then
   cargo build --release --manifest-path "$root/Cargo.toml" -p wedge-c-api -p wedge-cli \
-    $(plugin_packages)
+    -p wedge-evmc $(plugin_packages)
 else
   # `cargo build -p ...` would resolve features without the workspace's dev-dependencies and
   # rebuild the runtime; the test build has libwasmedge.so and wedge too.
@@ -64,6 +67,13 @@ ln -sf libwasmedge.so.0 "$prefix/lib/libwasmedge.so"
 install -m 0644 "$root"/include/wasmedge/*.h "$prefix/include/wasmedge/"
 install -m 0755 "$target/wedge" "$prefix/bin/wedge"
 ln -sf wedge "$prefix/bin/wasmedge"
+evmc=$target/libwedge_evmc.so
+if [ "$profile" = debug ]; then
+  evmc=$target/deps/libwedge_evmc.so
+fi
+install -m 0755 "$evmc" "$prefix/lib/libwedge-evmc.so"
+ln -sf libwedge-evmc.so "$prefix/lib/libwasmedge-evmc.so"
+ln -sf libwedge-evmc.so "$prefix/lib/libssvm-evmc.so"
 
 case $(cd "$prefix" && pwd) in
   /usr* | /lib*) plugins=$prefix/lib/wasmedge ;;
