@@ -557,6 +557,86 @@ fn result_in(status: c_int, gas_left: i64, output: Vec<u8>, create_address: Addr
     }
 }
 
+/// An EVMC result of either ABI, as the EEI reads it.
+trait EvmcResult: Sized {
+    /// Status, gas left, output and new address.
+    fn parts(&self) -> (c_int, i64, *const u8, usize, Address);
+    /// The result's release function.
+    fn release_fn(&self) -> Option<unsafe extern "C" fn(*const Self)>;
+}
+
+impl EvmcResult for Result7 {
+    fn parts(&self) -> (c_int, i64, *const u8, usize, Address) {
+        let r = self;
+        (
+            r.status_code,
+            r.gas_left,
+            r.output_data,
+            r.output_size,
+            r.create_address.0,
+        )
+    }
+    fn release_fn(&self) -> Option<unsafe extern "C" fn(*const Self)> {
+        self.release
+    }
+}
+
+impl EvmcResult for Result12 {
+    fn parts(&self) -> (c_int, i64, *const u8, usize, Address) {
+        let r = self;
+        (
+            r.status_code,
+            r.gas_left,
+            r.output_data,
+            r.output_size,
+            r.create_address.0,
+        )
+    }
+    fn release_fn(&self) -> Option<unsafe extern "C" fn(*const Self)> {
+        self.release
+    }
+}
+
+/// Sends `msg` through the host's `call` (a missing one fails), copies the result and releases
+/// it.
+fn send<M, R: EvmcResult>(
+    call: Option<unsafe extern "C" fn(Context, *const M) -> R>,
+    context: Context,
+    msg: &M,
+) -> CallResult {
+    let Some(call) = call else {
+        return result_in(Status::Failure as c_int, 0, Vec::new(), [0; 20]);
+    };
+    // SAFETY: as in `host_call!`; `msg` and its input outlive the call.
+    let r = unsafe { call(context, msg) };
+    let (status, gas_left, data, size, create_address) = r.parts();
+    // SAFETY: the host's result owns `size` bytes at `data` until released.
+    let output = unsafe { bytes(data, size) };
+    if let Some(release) = r.release_fn() {
+        // SAFETY: EVMC's contract: the receiver of a result releases it, once.
+        unsafe { release(&r) };
+    }
+    result_in(status, gas_left, output, create_address)
+}
+
+/// The EEI's transaction context from either ABI's (`$difficulty` names the field that holds
+/// the difficulty, the previous RANDAO from ABI 10 on).
+macro_rules! tx_in {
+    ($t:expr, $difficulty:ident) => {{
+        let t = $t;
+        TxContext {
+            gas_price: t.gas_price.0,
+            origin: t.origin.0,
+            coinbase: t.coinbase.0,
+            number: t.number,
+            timestamp: t.timestamp,
+            gas_limit: t.gas_limit,
+            difficulty: t.$difficulty.0,
+            chain_id: t.chain_id.0,
+        }
+    }};
+}
+
 impl Host for Host7 {
     common_host!();
 
@@ -579,18 +659,7 @@ impl Host for Host7 {
             value: EvmcBytes32(m.value),
             create2_salt: EvmcBytes32(m.salt),
         };
-        let Some(call) = self.host.call else {
-            return result_in(Status::Failure as c_int, 0, Vec::new(), [0; 20]);
-        };
-        // SAFETY: as in `host_call!`; `msg` and its input outlive the call.
-        let r = unsafe { call(self.context, &msg) };
-        // SAFETY: the host's result owns `output_size` bytes at `output_data` until released.
-        let output = unsafe { bytes(r.output_data, r.output_size) };
-        if let Some(release) = r.release {
-            // SAFETY: EVMC's contract: the receiver of a result releases it, once.
-            unsafe { release(&r) };
-        }
-        result_in(r.status_code, r.gas_left, output, r.create_address.0)
+        send(self.host.call, self.context, &msg)
     }
 
     fn tx_context(&mut self) -> TxContext {
@@ -598,17 +667,7 @@ impl Host for Host7 {
             return TxContext::default();
         };
         // SAFETY: as in `host_call!`.
-        let t = unsafe { get(self.context) };
-        TxContext {
-            gas_price: t.gas_price.0,
-            origin: t.origin.0,
-            coinbase: t.coinbase.0,
-            number: t.number,
-            timestamp: t.timestamp,
-            gas_limit: t.gas_limit,
-            difficulty: t.difficulty.0,
-            chain_id: t.chain_id.0,
-        }
+        tx_in!(unsafe { get(self.context) }, difficulty)
     }
 }
 
@@ -636,18 +695,7 @@ impl Host for Host12 {
             code: std::ptr::null(),
             code_size: 0,
         };
-        let Some(call) = self.host.call else {
-            return result_in(Status::Failure as c_int, 0, Vec::new(), [0; 20]);
-        };
-        // SAFETY: as in `Host7::call`.
-        let r = unsafe { call(self.context, &msg) };
-        // SAFETY: as in `Host7::call`.
-        let output = unsafe { bytes(r.output_data, r.output_size) };
-        if let Some(release) = r.release {
-            // SAFETY: as in `Host7::call`.
-            unsafe { release(&r) };
-        }
-        result_in(r.status_code, r.gas_left, output, r.create_address.0)
+        send(self.host.call, self.context, &msg)
     }
 
     fn tx_context(&mut self) -> TxContext {
@@ -655,17 +703,7 @@ impl Host for Host12 {
             return TxContext::default();
         };
         // SAFETY: as in `host_call!`.
-        let t = unsafe { get(self.context) };
-        TxContext {
-            gas_price: t.gas_price.0,
-            origin: t.origin.0,
-            coinbase: t.coinbase.0,
-            number: t.number,
-            timestamp: t.timestamp,
-            gas_limit: t.gas_limit,
-            difficulty: t.prev_randao.0,
-            chain_id: t.chain_id.0,
-        }
+        tx_in!(unsafe { get(self.context) }, prev_randao)
     }
 }
 

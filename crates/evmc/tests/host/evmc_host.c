@@ -300,6 +300,20 @@ static void print_hex(const uint8_t *b, size_t n) {
   for (size_t i = 0; i < n; i++) printf("%02x", b[i]);
 }
 
+/* A top-level call from SENDER to ADDR with GAS. */
+static struct evmc_message message_to(const char *sender, const char *to, const char *gas) {
+  struct evmc_message msg;
+  memset(&msg, 0, sizeof msg);
+  msg.kind = EVMC_CALL;
+  parse_padded(sender, msg.sender.bytes, 20);
+  parse_padded(to, msg.RECIPIENT.bytes, 20);
+#if WEDGE_EVMC_ABI >= 10
+  msg.code_address = msg.RECIPIENT;
+#endif
+  msg.gas = atoll(gas);
+  return msg;
+}
+
 static uint8_t *read_file(const char *path, size_t *size) {
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -371,13 +385,7 @@ int main(int argc, char **argv) {
     } else if (!strcmp(cmd, "deploy")) {
       size_t size;
       uint8_t *code = read_file(d, &size);
-      parse_padded(a, msg.sender.bytes, 20);
-      parse_padded(b, msg.RECIPIENT.bytes, 20);
-#if WEDGE_EVMC_ABI >= 10
-      msg.code_address = msg.RECIPIENT;
-#endif
-      msg.kind = EVMC_CALL;
-      msg.gas = atoll(c);
+      msg = message_to(a, b, c);
       struct evmc_result r = execute(&msg, code, size);
       printf("deploy %d %lld %zu\n", (int)r.status_code, (long long)r.gas_left, r.output_size);
       if (r.status_code == EVMC_SUCCESS) {
@@ -390,13 +398,7 @@ int main(int argc, char **argv) {
       free(code);
     } else if (!strcmp(cmd, "repeat")) {
       long n = atol(a);
-      parse_padded(b, msg.sender.bytes, 20);
-      parse_padded(c, msg.RECIPIENT.bytes, 20);
-#if WEDGE_EVMC_ABI >= 10
-      msg.code_address = msg.RECIPIENT;
-#endif
-      msg.kind = EVMC_CALL;
-      msg.gas = atoll(d);
+      msg = message_to(b, c, d);
       msg.input_size = parse_bytes(e, input, sizeof input);
       msg.input_data = input;
       struct timespec t0, t1;
@@ -412,13 +414,7 @@ int main(int argc, char **argv) {
       printf("repeat %ld %.0f %d %lld\n", n, ns, (int)r.status_code, (long long)r.gas_left);
       release(&r);
     } else if (!strcmp(cmd, "call")) {
-      parse_padded(a, msg.sender.bytes, 20);
-      parse_padded(b, msg.RECIPIENT.bytes, 20);
-#if WEDGE_EVMC_ABI >= 10
-      msg.code_address = msg.RECIPIENT;
-#endif
-      msg.kind = EVMC_CALL;
-      msg.gas = atoll(c);
+      msg = message_to(a, b, c);
       msg.input_size = parse_bytes(d, input, sizeof input);
       msg.input_data = input;
       parse_padded(e, msg.value.bytes, 32);
