@@ -252,8 +252,7 @@ mod tests {
 
     /// A fresh directory for one test.
     fn scratch(test: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("wedge-nn-abi-{}-{test}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("wedge-nn-abi-{}-{test}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
@@ -280,7 +279,10 @@ mod tests {
     fn a_missing_library_is_refused_naming_its_path() {
         let path = Path::new("/nonexistent/wedge-test/libwedge_nn_x.so");
         let err = Library::open(path).err().unwrap();
-        assert!(err.contains("/nonexistent/wedge-test/libwedge_nn_x.so"), "{err}");
+        assert!(
+            err.contains("/nonexistent/wedge-test/libwedge_nn_x.so"),
+            "{err}"
+        );
         assert!(err.contains("does not exist"), "{err}");
     }
 
@@ -295,7 +297,10 @@ mod tests {
         let c = "unsigned wedge_nn_backend_abi_version(void) { return 99; }\n";
         let lib = cc_shared(&dir, "libv99.so", c, &[]);
         let err = Library::open(&lib).err().unwrap();
-        assert!(err.contains("has ABI version 99, this plug-in needs 1"), "{err}");
+        assert!(
+            err.contains("has ABI version 99, this plug-in needs 1"),
+            "{err}"
+        );
 
         // The right version, but a function missing: named.
         let c = "unsigned wedge_nn_backend_abi_version(void) { return 1; }\n";

@@ -30,8 +30,14 @@ const NO_RUNTIME: &str = "/nonexistent/wedge-test/libonnxruntime.so";
 /// `cmd` with ONNX Runtime and the GGML and PyTorch backend libraries absent.
 fn no_runtimes(cmd: &mut Command) -> &mut Command {
     cmd.env("ORT_DYLIB_PATH", NO_RUNTIME)
-        .env("WEDGE_NN_GGML_LIB", "/nonexistent/wedge-test/libwedge_nn_ggml.so")
-        .env("WEDGE_NN_TORCH_LIB", "/nonexistent/wedge-test/libwedge_nn_torch.so")
+        .env(
+            "WEDGE_NN_GGML_LIB",
+            "/nonexistent/wedge-test/libwedge_nn_ggml.so",
+        )
+        .env(
+            "WEDGE_NN_TORCH_LIB",
+            "/nonexistent/wedge-test/libwedge_nn_torch.so",
+        )
 }
 
 /// Runs `nn_errors ARGS` through both hosts (the C host with `host_flags`) and checks each

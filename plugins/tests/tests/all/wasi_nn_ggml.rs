@@ -121,7 +121,12 @@ fn preload(models: &Path) -> String {
 /// `extra_preloads`), `/m` the models' directory; checks each exits 0 and returns its output.
 fn run_both(plugins: &Path, models: &Path, extra: &[&str], args: &[&str]) -> Vec<(String, Output)> {
     let dir = format!("/m:{}", models.display());
-    let mut flags = vec!["--dir".to_owned(), dir, "--nn-preload".to_owned(), preload(models)];
+    let mut flags = vec![
+        "--dir".to_owned(),
+        dir,
+        "--nn-preload".to_owned(),
+        preload(models),
+    ];
     flags.extend(extra.iter().map(|s| (*s).to_owned()));
     let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
     both_hosts(plugins, &flags, &flags, &nn_ggml(), args)
@@ -145,7 +150,11 @@ fn ggml_generates_what_llama_cpp_generates_token_for_token() {
     for (host, out) in run_both(&plugins, &models, &[], &["chat", "default", PROMPT, config]) {
         let text = stdout(&out);
         assert_eq!(value(&host, &text, "compute"), "0", "{host}");
-        assert_eq!(hex(&host, &text, "text"), expected, "{host}: not llama.cpp's text");
+        assert_eq!(
+            hex(&host, &text, "text"),
+            expected,
+            "{host}: not llama.cpp's text"
+        );
         let n = input_tokens(&host, &text);
         assert_eq!(value(&host, &text, "meta"), metadata(n, 24), "{host}");
         assert_eq!(value(&host, &text, "unload"), "0", "{host}");
@@ -154,7 +163,14 @@ fn ggml_generates_what_llama_cpp_generates_token_for_token() {
     // The options from the guest's environment, as the examples read them.
     let expected = llama_cpp(&model, "Wedge runs models", 5, 256);
     let env = [
-        "--env", "n_predict=5", "--env", "temp=0", "--env", "ctx_size=256", "--env", "threads=2",
+        "--env",
+        "n_predict=5",
+        "--env",
+        "temp=0",
+        "--env",
+        "ctx_size=256",
+        "--env",
+        "threads=2",
     ];
     let args = ["chat", "default", "Wedge runs models", "env"];
     for (host, out) in run_both(&plugins, &models, &env, &args) {
@@ -172,7 +188,12 @@ fn ggml_streams_the_one_shot_text_until_the_context_is_full() {
     // llama.cpp rounds the context up to 256 tokens.
     let config = r#"{"temp": 0, "ctx-size": 64, "threads": 2}"#;
     let expected = llama_cpp(&models.join("tiny.gguf"), PROMPT, 1000, 256);
-    for (host, out) in run_both(&plugins, &models, &[], &["stream", "default", PROMPT, config]) {
+    for (host, out) in run_both(
+        &plugins,
+        &models,
+        &[],
+        &["stream", "default", PROMPT, config],
+    ) {
         let text = stdout(&out);
         // The model never ends by itself (scripts/nn/ggml_model.py), so the stream runs into
         // the end of the context: the token that does not fit is sampled, counted and kept in
@@ -181,19 +202,32 @@ fn ggml_streams_the_one_shot_text_until_the_context_is_full() {
         let streamed = hex(&host, &text, "stream");
         let n: usize = value(&host, &text, "stream_tokens").parse().unwrap();
         assert!(n > 200, "{host}: {n} tokens");
-        assert!(expected.starts_with(&streamed), "{host}: the stream is not llama.cpp's text");
+        assert!(
+            expected.starts_with(&streamed),
+            "{host}: the stream is not llama.cpp's text"
+        );
         let meta = value(&host, &text, "meta_stream");
-        assert!(meta.contains(&format!("\"output_tokens\": {}", n + 1)), "{host}: {meta}");
+        assert!(
+            meta.contains(&format!("\"output_tokens\": {}", n + 1)),
+            "{host}: {meta}"
+        );
         assert_eq!(value(&host, &text, "fini"), "0", "{host}");
         // As many tokens in one compute: the same text.
         assert_eq!(value(&host, &text, "oneshot"), "0", "{host}");
-        assert_eq!(hex(&host, &text, "oneshot"), streamed, "{host}: one-shot != streamed");
+        assert_eq!(
+            hex(&host, &text, "oneshot"),
+            streamed,
+            "{host}: one-shot != streamed"
+        );
         // No limit: the context fills, 101 from compute, and the text is llama.cpp's, the
         // token that did not fit included.
         assert_eq!(value(&host, &text, "compute_unbounded"), "101", "{host}");
         assert_eq!(hex(&host, &text, "unbounded"), expected, "{host}");
         let meta = value(&host, &text, "meta_unbounded");
-        assert!(meta.contains(&format!("\"output_tokens\": {}", n + 1)), "{host}: {meta}");
+        assert!(
+            meta.contains(&format!("\"output_tokens\": {}", n + 1)),
+            "{host}: {meta}"
+        );
         assert!(
             stderr(&out).contains("[WASI-NN] GGML backend: the context is full."),
             "{host}"
@@ -208,14 +242,22 @@ fn ggml_streams_until_end_of_sequence_where_a_grammar_ends() {
     // Once "ab" is out the grammar allows only the end of generation, which the model must
     // then pick: compute_single answers EndOfSequence (100), compute stops there.
     let config = r#"{"temp": 0, "grammar": "root ::= \"ab\"", "threads": 2}"#;
-    for (host, out) in run_both(&plugins, &models, &[], &["stream", "default", PROMPT, config]) {
+    for (host, out) in run_both(
+        &plugins,
+        &models,
+        &[],
+        &["stream", "default", PROMPT, config],
+    ) {
         let text = stdout(&out);
         assert_eq!(value(&host, &text, "stream_end"), "100", "{host}");
         assert_eq!(hex(&host, &text, "stream"), b"ab", "{host}");
         let n: usize = value(&host, &text, "stream_tokens").parse().unwrap();
         // The end-of-sequence token is counted, not streamed.
         let meta = value(&host, &text, "meta_stream");
-        assert!(meta.contains(&format!("\"output_tokens\": {}", n + 1)), "{host}: {meta}");
+        assert!(
+            meta.contains(&format!("\"output_tokens\": {}", n + 1)),
+            "{host}: {meta}"
+        );
         assert_eq!(value(&host, &text, "oneshot"), "0", "{host}");
         assert_eq!(hex(&host, &text, "oneshot"), b"ab", "{host}");
         // Without a limit compute stops at the end of sequence (0), whose text is kept.
@@ -284,16 +326,26 @@ fn ggml_errnos_graphs_contexts_embeddings_and_grammars() {
             "unload_b=0",
             "finalize_b=0",
         ] {
-            assert!(text.lines().any(|l| l == line), "{host}: no {line:?} in\n{text}");
+            assert!(
+                text.lines().any(|l| l == line),
+                "{host}: no {line:?} in\n{text}"
+            );
         }
         // Two graphs (the preloaded path; the model's bytes) give llama.cpp's text.
         assert_eq!(hex(&host, &text, "text_a"), greedy8, "{host}");
         // root ::= [a-c]+, 6 tokens.
         let g = hex(&host, &text, "grammar");
-        assert!(!g.is_empty() && g.iter().all(|b| b"abc".contains(b)), "{host}: {g:?}");
+        assert!(
+            !g.is_empty() && g.iter().all(|b| b"abc".contains(b)),
+            "{host}: {g:?}"
+        );
         // The schema's grammar: an object whose first key is "a".
         let s = hex(&host, &text, "schema");
-        assert!(s.starts_with(b"{\"a\":"), "{host}: {}", String::from_utf8_lossy(&s));
+        assert!(
+            s.starts_with(b"{\"a\":"),
+            "{host}: {}",
+            String::from_utf8_lossy(&s)
+        );
         let err = stderr(&out);
         for line in [
             "[WASI-NN] GGML backend: load: model file not found.",
@@ -313,17 +365,32 @@ fn ggml_reverse_prompt_stream_stdout_and_logs() {
     let full = llama_cpp(&models.join("tiny.gguf"), PROMPT, 24, 128);
     // A reverse prompt: the first two printable ASCII bytes in a row after the first byte.
     let at = (1..full.len() - 1)
-        .find(|&i| full[i..i + 2].iter().all(|b| b.is_ascii_graphic() && *b != b'"' && *b != b'\\'))
+        .find(|&i| {
+            full[i..i + 2]
+                .iter()
+                .all(|b| b.is_ascii_graphic() && *b != b'"' && *b != b'\\')
+        })
         .expect("two printable bytes in a row in llama.cpp's output");
     let reverse = std::str::from_utf8(&full[at..at + 2]).unwrap();
     let config = format!(
         r#"{{"temp": 0, "n-predict": 24, "ctx-size": 128, "threads": 2, "reverse-prompt": "{reverse}", "stream-stdout": true, "enable-log": true}}"#
     );
-    for (host, out) in run_both(&plugins, &models, &[], &["chat", "default", PROMPT, &config]) {
+    for (host, out) in run_both(
+        &plugins,
+        &models,
+        &[],
+        &["chat", "default", PROMPT, &config],
+    ) {
         let text = stdout(&out);
         let got = hex(&host, &text, "text");
-        assert!(full.starts_with(&got), "{host}: not a prefix of llama.cpp's text");
-        let first = full.windows(2).position(|w| w == reverse.as_bytes()).unwrap();
+        assert!(
+            full.starts_with(&got),
+            "{host}: not a prefix of llama.cpp's text"
+        );
+        let first = full
+            .windows(2)
+            .position(|w| w == reverse.as_bytes())
+            .unwrap();
         assert!(
             got.len() >= first + 2 && got.len() < full.len(),
             "{host}: stopped at {} bytes, the reverse prompt ends at {}",
@@ -331,7 +398,11 @@ fn ggml_reverse_prompt_stream_stdout_and_logs() {
             first + 2
         );
         // stream-stdout: the pieces went to stdout as they came, before the guest's lines.
-        assert!(out.stdout.starts_with(&got), "{host}: {:?}", &out.stdout[..got.len().min(64)]);
+        assert!(
+            out.stdout.starts_with(&got),
+            "{host}: {:?}",
+            &out.stdout[..got.len().min(64)]
+        );
         let err = stderr(&out);
         for line in [
             "[WASI-NN] GGML backend: LLAMA_COMMIT unknown",
@@ -370,6 +441,9 @@ fn without_the_ggml_library_ggml_answers_1_and_names_the_script() {
             .find(|l| l.starts_with("[WASI-NN] GGML backend: libwedge_nn_ggml.so"))
             .unwrap_or_else(|| panic!("{host}: no line naming the library in\n{err}"));
         assert!(line.contains(NO_LIBRARY), "{host}: {line}");
-        assert!(line.contains("scripts/nn-runtimes.sh ggml"), "{host}: {line}");
+        assert!(
+            line.contains("scripts/nn-runtimes.sh ggml"),
+            "{host}: {line}"
+        );
     }
 }

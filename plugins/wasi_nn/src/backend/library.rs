@@ -89,12 +89,7 @@ impl LibraryBackend {
             crate::log(&format!(
                 "{} backend: {} (Wedge's {} backend{}) cannot be opened: {why}. Install it with \
                  scripts/nn-runtimes.sh {}, or set {} to the library's path.",
-                self.name,
-                self.file,
-                self.name,
-                self.needs,
-                self.script,
-                self.env
+                self.name, self.file, self.name, self.needs, self.script, self.env
             ));
             ErrNo::InvalidArgument
         })
@@ -200,7 +195,11 @@ mod tests {
     #[test]
     fn the_cache_path_is_the_backends_directory() {
         let p = TEST.default_library().unwrap();
-        assert!(p.ends_with("wedge/nn/test/lib/libwedge_nn_test.so"), "{}", p.display());
+        assert!(
+            p.ends_with("wedge/nn/test/lib/libwedge_nn_test.so"),
+            "{}",
+            p.display()
+        );
     }
 
     #[test]

@@ -84,7 +84,9 @@ pub trait Context: Send {
 /// WasmEdge's answer to a streaming call (`call`) on a backend that does not stream: a log line
 /// and `InvalidArgument`.
 pub fn not_streaming(call: &str) -> ErrNo {
-    crate::log(&format!("{call}: Only GGML and BitNet backend supports {call}."));
+    crate::log(&format!(
+        "{call}: Only GGML and BitNet backend supports {call}."
+    ));
     ErrNo::InvalidArgument
 }
 
