@@ -14,6 +14,7 @@
 
 mod blocks;
 mod code;
+pub mod errcode;
 mod module;
 pub mod opcodes;
 mod trap;

@@ -50,6 +50,8 @@ pub use module::{ExportType, ImportType, Module, NativeCode};
 pub use store::{AsContext, AsContextMut, HostCallHooks, Store};
 pub use table::Table;
 pub use values::{ExternRef, Val};
+/// WasmEdge's error codes: messages and phases.
+pub use wedge_environ::errcode;
 pub use wedge_environ::{
     ExternType, FuncType, GlobalType, Limits, MemoryType, ModuleError, ModuleErrorKind, Mutability,
     TableType, TrapCode, ValType,
