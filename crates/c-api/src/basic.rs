@@ -60,49 +60,7 @@ pub unsafe extern "C" fn WasmEdge_VersionGetPatch() -> u32 {
 pub type WasmEdge_LogLevel = u32;
 
 /// A log message's severity, in WasmEdge's (spdlog's) order and numbering.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum LogLevel {
-    /// `WasmEdge_LogLevel_Trace`.
-    Trace = 0,
-    /// `WasmEdge_LogLevel_Debug`.
-    Debug = 1,
-    /// `WasmEdge_LogLevel_Info`.
-    Info = 2,
-    /// `WasmEdge_LogLevel_Warn`.
-    Warn = 3,
-    /// `WasmEdge_LogLevel_Error`.
-    Error = 4,
-    /// `WasmEdge_LogLevel_Critical`.
-    Critical = 5,
-}
-
-impl LogLevel {
-    /// The level a C `WasmEdge_LogLevel` names, or None for a value outside the enum.
-    pub fn from_c(level: WasmEdge_LogLevel) -> Option<LogLevel> {
-        Some(match level {
-            0 => LogLevel::Trace,
-            1 => LogLevel::Debug,
-            2 => LogLevel::Info,
-            3 => LogLevel::Warn,
-            4 => LogLevel::Error,
-            5 => LogLevel::Critical,
-            _ => return None,
-        })
-    }
-
-    /// spdlog's name for the level, as WasmEdge prints it.
-    fn name(self) -> &'static str {
-        match self {
-            LogLevel::Trace => "trace",
-            LogLevel::Debug => "debug",
-            LogLevel::Info => "info",
-            LogLevel::Warn => "warning",
-            LogLevel::Error => "error",
-            LogLevel::Critical => "critical",
-        }
-    }
-}
+pub use wedge::log::Level as LogLevel;
 
 /// `WasmEdge_LogMessage` (56 bytes), lent to the log callback for the duration of the call.
 #[repr(C)]
@@ -226,7 +184,7 @@ pub unsafe extern "C" fn WasmEdge_LogOff() {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_LogSetLevel(Level: WasmEdge_LogLevel) {
     guard((), || {
-        if let Some(level) = LogLevel::from_c(Level) {
+        if let Some(level) = LogLevel::from_u32(Level) {
             set_threshold(level as u8);
         }
     })

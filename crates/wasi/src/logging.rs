@@ -55,7 +55,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::sync::{Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use cap_std::fs::{Dir, File, OpenOptions};
 use wedge::{Caller, Error, Extern, FuncType, Linker, Store, Val, ValType};
@@ -65,61 +65,7 @@ use crate::Args;
 /// The import module name.
 pub const MODULE: &str = "wasi:logging/logging";
 
-/// A log level as the guest passes it.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    /// 0.
-    Trace = 0,
-    /// 1.
-    Debug = 1,
-    /// 2.
-    Info = 2,
-    /// 3.
-    Warn = 3,
-    /// 4.
-    Error = 4,
-    /// 5.
-    Critical = 5,
-}
-
-impl Level {
-    /// The level numbered `n`, if there is one.
-    pub fn from_u32(n: u32) -> Option<Level> {
-        Some(match n {
-            0 => Level::Trace,
-            1 => Level::Debug,
-            2 => Level::Info,
-            3 => Level::Warn,
-            4 => Level::Error,
-            5 => Level::Critical,
-            _ => return None,
-        })
-    }
-
-    /// spdlog's name for the level, as the log line shows it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Level::Trace => "trace",
-            Level::Debug => "debug",
-            Level::Info => "info",
-            Level::Warn => "warning",
-            Level::Error => "error",
-            Level::Critical => "critical",
-        }
-    }
-
-    /// spdlog's ANSI colour for the level.
-    fn color(self) -> &'static str {
-        match self {
-            Level::Trace => "\x1b[37m",
-            Level::Debug => "\x1b[36m",
-            Level::Info => "\x1b[32m",
-            Level::Warn => "\x1b[33m\x1b[1m",
-            Level::Error => "\x1b[31m\x1b[1m",
-            Level::Critical => "\x1b[1m\x1b[41m",
-        }
-    }
-}
+pub use wedge::log::Level;
 
 /// A writer a log line can go to.
 pub type Sink = Box<dyn Write + Send>;
@@ -315,7 +261,7 @@ fn write_console(console: &mut Console, level: Level, msg: &[u8]) {
 fn line(level: Level, msg: &[u8], color: bool) -> Vec<u8> {
     let mut line = Vec::with_capacity(msg.len() + 48);
     line.push(b'[');
-    line.extend_from_slice(timestamp(SystemTime::now()).as_bytes());
+    line.extend_from_slice(wedge::log::timestamp(SystemTime::now()).as_bytes());
     line.extend_from_slice(b"] [");
     if color {
         line.extend_from_slice(level.color().as_bytes());
@@ -355,35 +301,6 @@ fn is_color_terminal() -> bool {
         return true;
     }
     std::env::var("TERM").is_ok_and(|term| TERMS.iter().any(|t| term.contains(t)))
-}
-
-/// `YYYY-MM-DD HH:MM:SS.mmm` in UTC.
-fn timestamp(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (y, m, day) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{day:02} {:02}:{:02}:{:02}.{:03}",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        d.subsec_millis()
-    )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
 }
 
 /// `len` bytes at `ptr` in `mem`, or the failure WasmEdge reports for a string out of bounds.
@@ -432,15 +349,6 @@ pub fn add_to_linker<T: 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn timestamps_are_calendar_dates_in_utc() {
-        assert_eq!(timestamp(UNIX_EPOCH), "1970-01-01 00:00:00.000");
-        let t = UNIX_EPOCH + Duration::from_millis(1_709_251_198_500);
-        assert_eq!(timestamp(t), "2024-02-29 23:59:58.500");
-    }
-
     #[test]
     fn coloured_lines_color_only_the_level_name() {
         let l = line(Level::Error, b"m", true);

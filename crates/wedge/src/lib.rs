@@ -28,6 +28,7 @@ mod global;
 mod instance;
 mod interp;
 mod linker;
+pub mod log;
 mod memory;
 pub mod metering;
 mod module;
