@@ -169,6 +169,25 @@ pub use value::{HostReturn, WasmResults, WasmType};
 pub mod __private {
     pub use crate::ffi::{PROCESS_API, WasmEdge_PluginDescriptor};
     pub use crate::plugin::{Entry, PluginCell};
+
+    /// The SDK's own declarations of the plug-in ABI (it stays independent of the runtime's
+    /// crates), exposed so that `wedge-plugin`'s tests can check them equal to the loader's.
+    pub mod abi {
+        pub use crate::ffi::{
+            WasmEdge_ModuleDescriptor, WasmEdge_Plugin_CurrentAPIVersion,
+            WasmEdge_PluginDescriptor, WasmEdge_PluginVersionData, WasmEdge_ProgramOption,
+            WasmEdge_String, WedgeProgramOptionType_StringList,
+        };
+        pub use crate::ffi::{
+            WasmEdge_ProgramOptionType_Double, WasmEdge_ProgramOptionType_Float,
+            WasmEdge_ProgramOptionType_Int8, WasmEdge_ProgramOptionType_Int16,
+            WasmEdge_ProgramOptionType_Int32, WasmEdge_ProgramOptionType_Int64,
+            WasmEdge_ProgramOptionType_String, WasmEdge_ProgramOptionType_Toggle,
+            WasmEdge_ProgramOptionType_UInt8, WasmEdge_ProgramOptionType_UInt16,
+            WasmEdge_ProgramOptionType_UInt32, WasmEdge_ProgramOptionType_UInt64,
+        };
+        pub use crate::options::RawStringList as WedgeStringList;
+    }
 }
 
 /// Declares the crate's plug-in: `plugin!(declare)`, where `declare` is a `fn() -> Plugin` (a

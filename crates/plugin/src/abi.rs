@@ -211,3 +211,124 @@ const _: () = {
     assert!(offset_of!(WasmEdge_PluginDescriptor, ModuleDescriptions) == 48);
     assert!(offset_of!(WasmEdge_PluginDescriptor, ProgramOptions) == 56);
 };
+
+#[cfg(test)]
+mod tests {
+    use core::mem::{align_of, offset_of, size_of};
+    use wedge_plugin_sdk::__private::abi as sdk;
+
+    /// Same size, alignment and field offsets.
+    macro_rules! same_layout {
+        ($name:ident { $($field:ident),* }) => {
+            assert_eq!(size_of::<super::$name>(), size_of::<sdk::$name>(), stringify!($name));
+            assert_eq!(align_of::<super::$name>(), align_of::<sdk::$name>(), stringify!($name));
+            $(assert_eq!(
+                offset_of!(super::$name, $field),
+                offset_of!(sdk::$name, $field),
+                concat!(stringify!($name), ".", stringify!($field))
+            );)*
+        };
+    }
+
+    #[test]
+    fn the_sdk_declares_the_same_abi_as_the_loader() {
+        same_layout!(WasmEdge_String { Length, Buf });
+        same_layout!(WasmEdge_ProgramOption {
+            Name,
+            Description,
+            Type,
+            Storage,
+            DefaultValue
+        });
+        same_layout!(WasmEdge_ModuleDescriptor {
+            Name,
+            Description,
+            Create
+        });
+        same_layout!(WasmEdge_PluginVersionData {
+            Major,
+            Minor,
+            Patch,
+            Build
+        });
+        same_layout!(WasmEdge_PluginDescriptor {
+            Name,
+            Description,
+            APIVersion,
+            Version,
+            ModuleCount,
+            ProgramOptionCount,
+            ModuleDescriptions,
+            ProgramOptions
+        });
+        assert_eq!(
+            size_of::<super::WedgeStringList>(),
+            size_of::<sdk::WedgeStringList>()
+        );
+        assert_eq!(
+            align_of::<super::WedgeStringList>(),
+            align_of::<sdk::WedgeStringList>()
+        );
+        assert_eq!(
+            super::WasmEdge_Plugin_CurrentAPIVersion,
+            sdk::WasmEdge_Plugin_CurrentAPIVersion
+        );
+        let types = [
+            (
+                super::WasmEdge_ProgramOptionType_Toggle,
+                sdk::WasmEdge_ProgramOptionType_Toggle,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_Int8,
+                sdk::WasmEdge_ProgramOptionType_Int8,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_Int16,
+                sdk::WasmEdge_ProgramOptionType_Int16,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_Int32,
+                sdk::WasmEdge_ProgramOptionType_Int32,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_Int64,
+                sdk::WasmEdge_ProgramOptionType_Int64,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_UInt8,
+                sdk::WasmEdge_ProgramOptionType_UInt8,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_UInt16,
+                sdk::WasmEdge_ProgramOptionType_UInt16,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_UInt32,
+                sdk::WasmEdge_ProgramOptionType_UInt32,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_UInt64,
+                sdk::WasmEdge_ProgramOptionType_UInt64,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_Float,
+                sdk::WasmEdge_ProgramOptionType_Float,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_Double,
+                sdk::WasmEdge_ProgramOptionType_Double,
+            ),
+            (
+                super::WasmEdge_ProgramOptionType_String,
+                sdk::WasmEdge_ProgramOptionType_String,
+            ),
+            (
+                super::WedgeProgramOptionType_StringList,
+                sdk::WedgeProgramOptionType_StringList,
+            ),
+        ];
+        for (loader, plugin) in types {
+            assert_eq!(loader, plugin);
+        }
+    }
+}
