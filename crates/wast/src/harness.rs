@@ -21,11 +21,35 @@ pub trait FileReport: Send + 'static {
     fn is_success(&self) -> bool;
     /// A short reason for a new entry of the list.
     fn reason(&self) -> String;
+    /// Directives passed, failed and skipped.
+    fn counts(&self) -> (usize, usize, usize);
+    /// Each failure as a line (`line:column: directive: message`), in script order.
+    fn failure_lines(&self) -> Vec<String>;
+    /// How many directives were skipped, by reason.
+    fn skip_reasons(&self) -> BTreeMap<String, usize>;
 }
 
 impl FileReport for crate::Report {
     fn is_success(&self) -> bool {
         crate::Report::is_success(self)
+    }
+
+    fn counts(&self) -> (usize, usize, usize) {
+        (self.passed, self.failed, self.skipped)
+    }
+
+    fn failure_lines(&self) -> Vec<String> {
+        self.failures.iter().map(ToString::to_string).collect()
+    }
+
+    fn skip_reasons(&self) -> BTreeMap<String, usize> {
+        let mut reasons = BTreeMap::new();
+        for skip in &self.skips {
+            *reasons
+                .entry(format!("{}: {}", skip.directive, skip.reason))
+                .or_default() += 1;
+        }
+        reasons
     }
 
     fn reason(&self) -> String {
@@ -393,4 +417,94 @@ fn parse_line(line: &str) -> Option<(&str, &str)> {
         Some((key, reason)) => Some((key, reason.trim())),
         None => Some((line, "")),
     }
+}
+
+/// How many failures of each failing file a summary shows (`WAST_VERBOSE=1`: all).
+pub const FAILURES_SHOWN: usize = 5;
+
+/// A suite's summary: each file's counts (marked `FAIL`, or `(known)` when `known` lists it),
+/// the totals, the skips by reason, then the first failures of each failing file.
+pub fn summary<R: FileReport>(
+    suite: &str,
+    results: &[(String, FileOutcome<R>)],
+    known: &KnownFailures,
+    elapsed: Duration,
+) -> String {
+    let verbose = std::env::var_os("WAST_VERBOSE").is_some();
+    let width = results
+        .iter()
+        .map(|(k, _)| k.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:width$}  {:>7}  {:>7}  {:>7}",
+        "file", "passed", "failed", "skipped"
+    );
+    let (mut passed, mut failed, mut skipped, mut failing_files) = (0, 0, 0, 0);
+    let mut skips: BTreeMap<String, usize> = BTreeMap::new();
+    for (key, outcome) in results {
+        match outcome {
+            Ok(r) => {
+                let mark = match (r.is_success(), known.reason(key).is_some()) {
+                    (true, _) => "",
+                    (false, true) => "  (known)",
+                    (false, false) => "  FAIL",
+                };
+                let (p, f, s) = r.counts();
+                let _ = writeln!(out, "{key:width$}  {p:>7}  {f:>7}  {s:>7}{mark}");
+                passed += p;
+                failed += f;
+                skipped += s;
+                failing_files += usize::from(!r.is_success());
+                for (reason, n) in r.skip_reasons() {
+                    *skips.entry(reason).or_default() += n;
+                }
+            }
+            Err(e) => {
+                let _ = writeln!(
+                    out,
+                    "{key:width$}  {:>7}  {:>7}  {:>7}  ERROR: {e}",
+                    "-", "-", "-"
+                );
+                failing_files += 1;
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{suite}: {} files ({failing_files} failing), {passed} directives passed, {failed} failed, \
+         {skipped} skipped, in {:.1}s",
+        results.len(),
+        elapsed.as_secs_f64()
+    );
+    for (reason, n) in skips {
+        let _ = writeln!(out, "  skipped {n}: {reason}");
+    }
+    for (key, outcome) in results {
+        let Ok(r) = outcome else { continue };
+        if r.is_success() {
+            continue;
+        }
+        let failures = r.failure_lines();
+        let _ = writeln!(out, "\n{key}: {} failures", r.counts().1);
+        let shown = if verbose {
+            failures.len()
+        } else {
+            FAILURES_SHOWN
+        };
+        for f in failures.iter().take(shown) {
+            let _ = writeln!(out, "  {key}:{f}");
+        }
+        if failures.len() > shown {
+            let _ = writeln!(
+                out,
+                "  ... and {} more (WAST_VERBOSE=1 shows all)",
+                failures.len() - shown
+            );
+        }
+    }
+    out
 }

