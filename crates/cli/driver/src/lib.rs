@@ -29,6 +29,7 @@
 mod args;
 mod compile;
 mod errcode;
+mod guest;
 mod instantiate;
 mod load;
 mod log;

@@ -53,28 +53,60 @@ pub fn read(path: &str) -> Option<Vec<u8>> {
     }
 }
 
+/// A module file as read: a wasm module's bytes, or a shared library from `wedge compile
+/// OUT.so`, of which only the ELF header was read (the system loader maps the file).
+pub enum Input {
+    /// The file's bytes.
+    Wasm(Vec<u8>),
+    /// A native shared library.
+    SharedLibrary,
+}
+
+impl Input {
+    /// The file at `path`, or `None` (nothing logged) if it cannot be read.
+    pub fn peek(path: &str) -> Option<Input> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path).ok()?;
+        let mut bytes = Vec::new();
+        (&mut file).take(4).read_to_end(&mut bytes).ok()?;
+        if is_shared_library(&bytes) {
+            return Some(Input::SharedLibrary);
+        }
+        file.read_to_end(&mut bytes).ok()?;
+        Some(Input::Wasm(bytes))
+    }
+
+    /// `bytes` read from a module file.
+    pub fn from_bytes(bytes: Vec<u8>) -> Input {
+        if is_shared_library(&bytes) {
+            Input::SharedLibrary
+        } else {
+            Input::Wasm(bytes)
+        }
+    }
+}
+
 /// Reads, decodes and validates a module file, logging why if it cannot.
 /// A shared library from `wedge compile OUT.so` (an ELF file) is opened with the system
 /// loader instead (see `Module::from_shared_library`).
 pub fn module(engine: &Engine, path: &str) -> Option<Module> {
-    module_from(engine, path, None)
+    module_from(engine, path, Input::from_bytes(read(path)?))
 }
 
-/// [`module`], with the file's bytes when the caller has read them already.
-pub fn module_from(engine: &Engine, path: &str, bytes: Option<Vec<u8>>) -> Option<Module> {
-    let bytes = match bytes {
-        Some(b) => b,
-        None => read(path)?,
+/// [`module`], for a file the caller has read already.
+pub fn module_from(engine: &Engine, path: &str, input: Input) -> Option<Module> {
+    let bytes = match input {
+        Input::Wasm(bytes) => bytes,
+        Input::SharedLibrary => {
+            return match Module::from_shared_library(engine, path) {
+                Ok(m) => Some(m),
+                Err(e) => {
+                    errcode::log_error(&e);
+                    None
+                }
+            };
+        }
     };
-    if is_shared_library(&bytes) {
-        return match Module::from_shared_library(engine, path) {
-            Ok(m) => Some(m),
-            Err(e) => {
-                errcode::log_error(&e);
-                None
-            }
-        };
-    }
     match Module::new(engine, &bytes) {
         Ok(m) => Some(m),
         Err(e) => {

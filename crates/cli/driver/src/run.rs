@@ -14,6 +14,7 @@
 //! * with statistics on, a summary follows each call (see [`crate::stats`]).
 
 use crate::args::Args;
+use crate::guest::Guest;
 use crate::plugins::PluginHost;
 use crate::stats::{self, Metering};
 use crate::values::{ArgError, format_val, parse_arg};
@@ -27,67 +28,39 @@ pub fn run(args: &Args, host: &dyn PluginHost) -> i32 {
     let Some(file) = crate::require_file(args) else {
         return FAILURE;
     };
-    let bytes = std::fs::read(file).ok();
-    let tier = tier::requested(args, bytes.as_deref());
+    // Read once: a shared library only as far as its header (the system loader maps it).
+    let input = load::Input::peek(file);
+    let tier = tier::requested(args, input.as_ref());
     let deadline = args.metering.deadline();
     let mut config = load::config(args);
     args.metering.configure(&mut config);
     tier::configure(args, tier, &mut config);
     let engine = Engine::new(&config);
-    let Some((mut store, mut linker)) = wasi::setup(&engine, args, file, &args.rest) else {
+    let Some(mut guest) = Guest::load(args, host, &engine, file, &args.rest, input) else {
         return FAILURE;
     };
-    // Like WasmEdge, every guest may import `wasi:logging/logging`; no log directory is
-    // granted, so file destinations go to stderr.
-    let logging = wedge_wasi::logging::LoggingCtx::default();
-    if let Err(e) = wedge_wasi::logging::add_to_linker(&mut linker, &mut store, logging) {
-        errcode::log_error(&e);
-        return FAILURE;
-    }
-    let _plugin_modules = match crate::plugins::define(host, args, &mut linker, &mut store) {
-        Ok(m) => m,
-        Err(e) => {
-            errcode::log_error(&e);
-            return FAILURE;
-        }
+    tier::report(tier, &guest.module, args.metering.time_limit_ms > 0);
+    let instance = match guest.instantiate() {
+        Ok(instance) => instance,
+        Err(status) => return status,
     };
-    if !load::register_modules(&args.modules, &engine, &mut store, &mut linker) {
-        return FAILURE;
-    }
-    let Some(module) = load::module_from(&engine, file, bytes) else {
-        return FAILURE;
-    };
-    tier::report(tier, &module, args.metering.time_limit_ms > 0);
-    if !wasi::adapt(&mut linker, &module) {
-        return FAILURE;
-    }
-    let instance = match linker.instantiate(&mut store, &module) {
-        Ok(i) => i,
-        Err(e) => {
-            // A start function may end the program with `proc_exit`.
-            if let Some(status) = wasi::exit_status(&e) {
-                return status;
-            }
-            errcode::log_error(&e);
-            return FAILURE;
-        }
-    };
+    let store = &mut guest.store;
 
     // The time limit applies to the calls the run makes, as in WasmEdge.
     store.set_deadline(deadline);
     let metering = &args.metering;
-    let mut guest = args.rest.clone();
+    let mut call = args.rest.clone();
     if !args.reactor
-        && let Some(start) = instance.get_func(&store, "_start")
+        && let Some(start) = instance.get_func(&*store, "_start")
     {
-        let ty = start.ty(&store);
+        let ty = start.ty(&*store);
         if ty.params().is_empty() && ty.results().is_empty() {
-            return command(&mut store, start, metering);
+            return command(store, start, metering);
         }
         // A `_start` that is not `[] -> []` is called as a reactor function.
-        guest.insert(0, "_start".to_string());
+        call.insert(0, "_start".to_string());
     }
-    reactor(&mut store, instance, &guest, metering)
+    reactor(store, instance, &call, metering)
 }
 
 /// Command mode: runs `_start`; the status is the guest's `proc_exit` code, or 0 when

@@ -34,7 +34,7 @@ pub enum Tier {
 
 /// The tier the flags ask for, with WasmEdge's warnings for the deprecated flags. `input`
 /// is the input file's bytes, when known (no `--run-mode`: native code in it is used).
-pub fn requested(args: &Args, input: Option<&[u8]>) -> Tier {
+pub fn requested(args: &Args, input: Option<&crate::load::Input>) -> Tier {
     if let Some(mode) = &args.run_mode {
         if args.enable_jit || args.force_interpreter {
             log::warn("--run-mode overrides deprecated --enable-jit / --force-interpreter.");
@@ -61,8 +61,9 @@ pub fn requested(args: &Args, input: Option<&[u8]>) -> Tier {
     } else if args.force_interpreter {
         log::warn("--force-interpreter is deprecated, use --run-mode=interpreter instead.");
         Tier::Interpreter
-    } else if input.is_some_and(|b| {
-        wedge::aot::split_native_section(b).is_some() || crate::load::is_shared_library(b)
+    } else if input.is_some_and(|input| match input {
+        crate::load::Input::Wasm(b) => wedge::aot::split_native_section(b).is_some(),
+        crate::load::Input::SharedLibrary => true,
     }) {
         Tier::Aot
     } else {
