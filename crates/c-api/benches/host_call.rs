@@ -6,6 +6,7 @@
 //!
 //! `cargo bench -p wedge-c-api --bench host_call`
 
+#![allow(missing_docs, reason = "a test or benchmark binary, not an API")]
 #![allow(
     unsafe_code,
     reason = "the benchmark drives the C API as a C host would"

@@ -200,8 +200,8 @@ unsafe fn lend<C, T>(
 pub unsafe extern "C" fn WasmEdge_ASTModuleListImportsLength(
     Cxt: *const WasmEdge_ASTModuleContext,
 ) -> u32 {
-    // SAFETY: the caller guarantees `Cxt` is NULL or live.
     guard(0, || {
+        // SAFETY: the caller guarantees `Cxt` is NULL or live.
         unsafe { as_ref(Cxt) }.map_or(0, |m| m.imports.len() as u32)
     })
 }
@@ -236,8 +236,8 @@ pub unsafe extern "C" fn WasmEdge_ASTModuleListImports(
 pub unsafe extern "C" fn WasmEdge_ASTModuleListExportsLength(
     Cxt: *const WasmEdge_ASTModuleContext,
 ) -> u32 {
-    // SAFETY: the caller guarantees `Cxt` is NULL or live.
     guard(0, || {
+        // SAFETY: the caller guarantees `Cxt` is NULL or live.
         unsafe { as_ref(Cxt) }.map_or(0, |m| m.exports.len() as u32)
     })
 }
@@ -523,8 +523,9 @@ mod tests {
 
     /// The text of a name a description lends, checking it is NUL-terminated.
     fn text(s: WasmEdge_String) -> String {
-        // SAFETY: the string is borrowed from a live description, with its NUL after `Length`.
         assert_eq!(
+            // SAFETY: the string is borrowed from a live description, with its NUL after
+            // `Length`.
             unsafe { *s.Buf.add(s.Length as usize) },
             0,
             "NUL-terminated"

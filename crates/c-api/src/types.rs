@@ -218,8 +218,8 @@ pub unsafe extern "C" fn WasmEdge_LimitGetMax(Cxt: *const WasmEdge_LimitContext)
 /// `Cxt` must be NULL or a live limit context.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn WasmEdge_LimitHasMax(Cxt: *const WasmEdge_LimitContext) -> bool {
-    // SAFETY: the caller guarantees `Cxt` is NULL or live.
     guard(false, || {
+        // SAFETY: the caller guarantees `Cxt` is NULL or live.
         unsafe { as_ref(Cxt) }.is_some_and(|l| l.limits.max.is_some())
     })
 }
@@ -312,8 +312,8 @@ pub unsafe extern "C" fn WasmEdge_FunctionTypeCreate(
 pub unsafe extern "C" fn WasmEdge_FunctionTypeGetParametersLength(
     Cxt: *const WasmEdge_FunctionTypeContext,
 ) -> u32 {
-    // SAFETY: the caller guarantees `Cxt` is NULL or live.
     guard(0, || {
+        // SAFETY: the caller guarantees `Cxt` is NULL or live.
         unsafe { as_ref(Cxt) }.map_or(0, |f| f.ty.params().len() as u32)
     })
 }
@@ -348,8 +348,8 @@ pub unsafe extern "C" fn WasmEdge_FunctionTypeGetParameters(
 pub unsafe extern "C" fn WasmEdge_FunctionTypeGetReturnsLength(
     Cxt: *const WasmEdge_FunctionTypeContext,
 ) -> u32 {
-    // SAFETY: the caller guarantees `Cxt` is NULL or live.
     guard(0, || {
+        // SAFETY: the caller guarantees `Cxt` is NULL or live.
         unsafe { as_ref(Cxt) }.map_or(0, |f| f.ty.results().len() as u32)
     })
 }

@@ -5,6 +5,8 @@
 //!
 //!     cargo bench -p wedge-evmc --bench erc20
 
+#![allow(missing_docs, reason = "a test or benchmark binary, not an API")]
+
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hint::black_box;

@@ -389,8 +389,8 @@ mod tests {
         // SAFETY: the default is a `WasmEdge_String`.
         let d = unsafe { S.default_value().cast::<ffi::WasmEdge_String>().read() };
         assert_eq!(d.Length, 3);
-        // SAFETY: it points at the `&'static str` "abc".
         assert_eq!(
+            // SAFETY: it points at the `&'static str` "abc".
             unsafe { core::slice::from_raw_parts(d.Buf.cast::<u8>(), 3) },
             b"abc"
         );

@@ -16,6 +16,8 @@
 //! Run with `cargo bench -p wedge --bench interp`, one program with
 //! `cargo bench -p wedge --bench interp -- sha256`.
 
+#![allow(missing_docs, reason = "a test or benchmark binary, not an API")]
+
 use std::hint::black_box;
 use std::time::Duration;
 

@@ -14,6 +14,8 @@
 //! Run with `cargo bench -p wedge --bench metering`, one program with
 //! `cargo bench -p wedge --bench metering -- fib`.
 
+#![allow(missing_docs, reason = "a test or benchmark binary, not an API")]
+
 use std::hint::black_box;
 use std::time::Duration;
 

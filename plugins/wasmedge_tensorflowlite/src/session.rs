@@ -37,10 +37,13 @@ pub trait Interpreter: Send {
 /// import, `Busy` for one that does but cannot run, `RuntimeError` when no runtime is installed.
 pub type Engine = fn(&[u8]) -> Result<Box<dyn Interpreter>, ErrNo>;
 
+/// A session's interpreter, shared by the calls that use it.
+type Shared = Arc<Mutex<Box<dyn Interpreter>>>;
+
 /// The state of one module instance.
 pub struct Sessions {
     engine: Engine,
-    table: Mutex<HashMap<u32, Arc<Mutex<Box<dyn Interpreter>>>>>,
+    table: Mutex<HashMap<u32, Shared>>,
     next: AtomicU32,
 }
 

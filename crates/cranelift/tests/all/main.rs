@@ -174,7 +174,7 @@ fn instantiate_compiled(
         ..Limits::default()
     });
     let mut ids = HashMap::new();
-    // SAFETY (for every `put` below): the offset is one of VMOffsets' for this module, inside
+    // SAFETY: for every `put` below, the offset is one of VMOffsets' for this module, inside
     // the buffer of `offsets.size()` bytes, and 8-aligned (4 for type ids).
     let put = |off: u32, v: usize| unsafe { ctx.add(off as usize).cast::<usize>().write(v) };
     put(offsets.limits(), &mut *limits as *mut Limits as usize);

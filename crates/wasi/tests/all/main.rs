@@ -2,6 +2,8 @@
 //! exports each under the same name, and the tests call them with guest pointers into its
 //! memory, against a fresh temporary directory.
 
+#![allow(missing_docs, reason = "a test or benchmark binary, not an API")]
+
 mod fs;
 mod logging;
 mod sandbox;
