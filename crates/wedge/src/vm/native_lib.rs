@@ -1,19 +1,14 @@
 //! Shared libraries written by `wedge compile OUT.so`, opened with the system loader.
 
-use std::ffi::{CStr, CString, c_void};
+use libloading::os::unix::{Library, RTLD_LOCAL, RTLD_NOW};
 use wedge_cranelift::symbols;
 
-/// An open shared library; closed on drop (after every module using its code is gone: the
-/// compiled module owns it).
+/// An open shared library (through `libloading`, as plug-ins are opened); closed on drop
+/// (after every module using its code is gone: the compiled module owns it).
 #[derive(Debug)]
 pub(crate) struct NativeLibrary {
-    handle: *mut c_void,
+    lib: Library,
 }
-
-// SAFETY: a dlopen handle may be used and closed from any thread.
-unsafe impl Send for NativeLibrary {}
-// SAFETY: `&NativeLibrary` only looks symbols up, which the loader makes thread-safe.
-unsafe impl Sync for NativeLibrary {}
 
 /// What a Wedge shared library holds.
 pub(crate) struct LibraryParts<'a> {
@@ -29,42 +24,27 @@ pub(crate) struct LibraryParts<'a> {
     pub(crate) wasm: &'a [u8],
 }
 
-fn dl_error() -> String {
-    // SAFETY: dlerror returns null or a NUL-terminated string valid until the next dl* call
-    // on this thread; it is copied at once.
-    unsafe {
-        let e = libc::dlerror();
-        if e.is_null() {
-            "unknown error".into()
-        } else {
-            CStr::from_ptr(e).to_string_lossy().into_owned()
-        }
-    }
-}
-
 impl NativeLibrary {
     /// Opens the library at `path`. Like any native library, its code is trusted: opening it
     /// runs its initializers.
     pub(crate) fn open(path: &std::path::Path) -> Result<NativeLibrary, String> {
-        let c = CString::new(path.as_os_str().as_encoded_bytes())
-            .map_err(|_| "the path contains a NUL byte".to_owned())?;
-        // SAFETY: `c` is a valid C string; loading a library is the documented purpose of
-        // this function (its code is trusted, see above).
-        let handle = unsafe { libc::dlopen(c.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
-        if handle.is_null() {
-            return Err(dl_error());
-        }
-        Ok(NativeLibrary { handle })
+        // SAFETY: loading a library is the documented purpose of this function (its code is
+        // trusted, see above); symbols are resolved now so that a missing one fails here.
+        let lib = unsafe { Library::open(Some(path), RTLD_NOW | RTLD_LOCAL) }
+            .map_err(|e| e.to_string())?;
+        Ok(NativeLibrary { lib })
     }
 
     fn symbol(&self, name: &str) -> Result<*const u8, String> {
-        let c = CString::new(name).expect("symbol names have no NUL");
-        // SAFETY: the handle is open; `c` is a valid C string.
-        let p = unsafe { libc::dlsym(self.handle, c.as_ptr()) };
+        // SAFETY: the symbol is read as an address (of code or data), not called or read
+        // through here; the library stays open while `self` lives.
+        let sym = unsafe { self.lib.get::<*const u8>(name.as_bytes()) }
+            .map_err(|_| format!("not a Wedge native library: no symbol {name}"))?;
+        let p = *sym;
         if p.is_null() {
             Err(format!("not a Wedge native library: no symbol {name}"))
         } else {
-            Ok(p.cast())
+            Ok(p)
         }
     }
 
@@ -101,13 +81,5 @@ impl NativeLibrary {
             meta: self.data(symbols::META)?,
             wasm: self.data(symbols::WASM)?,
         })
-    }
-}
-
-impl Drop for NativeLibrary {
-    fn drop(&mut self) {
-        // SAFETY: the handle is open and no code or data of the library is used any more
-        // (the compiled module that owned this value is gone).
-        unsafe { libc::dlclose(self.handle) };
     }
 }
