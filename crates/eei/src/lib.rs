@@ -47,6 +47,8 @@ mod host;
 pub use func::{Func, Ty};
 pub use host::{Address, Bytes32, CallKind, CallResult, Host, Message, Status, TxContext};
 
+use std::sync::Arc;
+
 use sha3::{Digest, Keccak256};
 
 /// The precompile the EEI answers itself: `callStatic` to address 9 hashes the data with
@@ -152,7 +154,7 @@ pub struct Eei<H> {
     /// The Ethereum client.
     pub host: H,
     message: Message,
-    code: Vec<u8>,
+    code: Arc<[u8]>,
     return_data: Vec<u8>,
     gas_limit: u64,
     gas_used: u64,
@@ -161,9 +163,11 @@ pub struct Eei<H> {
 }
 
 impl<H: Host> Eei<H> {
-    /// The EEI of `message` running `code` (the contract's own, for `codeCopy`); the gas is
-    /// the message's (a negative gas is none).
-    pub fn new(host: H, message: Message, code: Vec<u8>) -> Self {
+    /// The EEI of `message` running `code` (the contract's own, for `codeCopy`; shared, so a
+    /// VM that keeps contracts need not copy it per execution); the gas is the message's (a
+    /// negative gas is none).
+    pub fn new(host: H, message: Message, code: impl Into<Arc<[u8]>>) -> Self {
+        let code = code.into();
         Eei {
             host,
             gas_limit: u64::try_from(message.gas).unwrap_or(0),

@@ -293,17 +293,26 @@ pub extern "C" fn evmc_create() -> *mut c_void {
     evmc_create_wedge()
 }
 
+/// The `size` bytes at `data`, borrowed (none when null).
+///
+/// # Safety
+/// `data` must be null or point to `size` bytes that stay readable and unchanged for `'a`.
+unsafe fn borrowed<'a>(data: *const u8, size: usize) -> &'a [u8] {
+    if data.is_null() || size == 0 {
+        &[]
+    } else {
+        // SAFETY: the caller's contract.
+        unsafe { std::slice::from_raw_parts(data, size) }
+    }
+}
+
 /// Copies `size` bytes at `data`, none when null.
 ///
 /// # Safety
-/// `data` must be null or point to `size` readable bytes.
+/// As [`borrowed`], for the length of the call.
 unsafe fn bytes(data: *const u8, size: usize) -> Vec<u8> {
-    if data.is_null() || size == 0 {
-        Vec::new()
-    } else {
-        // SAFETY: the caller's contract.
-        unsafe { std::slice::from_raw_parts(data, size) }.to_vec()
-    }
+    // SAFETY: the caller's contract.
+    unsafe { borrowed(data, size) }.to_vec()
 }
 
 /// A result's output as a boxed slice the `release` function frees.
@@ -402,7 +411,8 @@ unsafe extern "C" fn execute7(
     let result = guarded(|| {
         // SAFETY: EVMC's contract for `execute`: a VM this library created, a host interface
         // and message valid for the call, `code_size` bytes at `code`.
-        let (vm, host, msg, code) = unsafe { (vm_of(vm), &*host, &*msg, bytes(code, code_size)) };
+        let (vm, host, msg, code) =
+            unsafe { (vm_of(vm), &*host, &*msg, borrowed(code, code_size)) };
         let message = message_in(
             msg.kind,
             msg.flags,
@@ -416,7 +426,7 @@ unsafe extern "C" fn execute7(
             msg.value.0,
             msg.create2_salt.0,
         );
-        vm.execute(Host7 { host, context }, message, &code)
+        vm.execute(Host7 { host, context }, message, code)
     });
     let (output_data, output_size) = leak_output(result.output);
     Result7 {
@@ -441,7 +451,8 @@ unsafe extern "C" fn execute12(
 ) -> Result12 {
     let result = guarded(|| {
         // SAFETY: as in `execute7`.
-        let (vm, host, msg, code) = unsafe { (vm_of(vm), &*host, &*msg, bytes(code, code_size)) };
+        let (vm, host, msg, code) =
+            unsafe { (vm_of(vm), &*host, &*msg, borrowed(code, code_size)) };
         let message = message_in(
             msg.kind,
             msg.flags,
@@ -455,7 +466,7 @@ unsafe extern "C" fn execute12(
             msg.value.0,
             msg.create2_salt.0,
         );
-        vm.execute(Host12 { host, context }, message, &code)
+        vm.execute(Host12 { host, context }, message, code)
     });
     let (output_data, output_size) = leak_output(result.output);
     Result12 {

@@ -87,11 +87,11 @@ impl Vm {
     /// Runs `code` for `message` against `host`: EVMC's `execute`.
     pub fn execute<H: Host + 'static>(&self, host: H, message: Message, code: &[u8]) -> CallResult {
         let kind = message.kind;
-        let module = match self.contract(code) {
-            Ok(module) => module,
+        let (module, code) = match self.contract(code) {
+            Ok(contract) => contract,
             Err(_) => return failed(Status::ContractValidationFailure),
         };
-        let mut result = run(&module, Eei::new(host, message, code.to_vec()));
+        let mut result = run(&module, Eei::new(host, message, code));
         if result.status == Status::Success
             && matches!(kind, Some(CallKind::Create | CallKind::Create2))
             && self.contract(&result.output).is_err()
@@ -101,20 +101,26 @@ impl Vm {
         result
     }
 
-    /// `code` compiled, if it is a valid ewasm contract.
-    fn contract(&self, code: &[u8]) -> Result<Module, String> {
-        if let Some(module) = self.cache.lock().ok().and_then(|c| c.get(code).cloned()) {
-            return Ok(module);
+    /// `code` compiled, if it is a valid ewasm contract, with the code as the cache keeps it
+    /// (copied once, when first seen).
+    fn contract(&self, code: &[u8]) -> Result<(Module, Arc<[u8]>), String> {
+        let cached = self.cache.lock().ok().and_then(|c| {
+            c.get_key_value(code)
+                .map(|(code, module)| (module.clone(), code.clone()))
+        });
+        if let Some(contract) = cached {
+            return Ok(contract);
         }
         let module = Module::new(&self.engine, code).map_err(|e| e.to_string())?;
         check_contract(&module, code)?;
+        let code: Arc<[u8]> = code.into();
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() >= CACHE_LIMIT {
                 cache.clear();
             }
-            cache.insert(code.into(), module.clone());
+            cache.insert(code.clone(), module.clone());
         }
-        Ok(module)
+        Ok((module, code))
     }
 }
 
